@@ -1,0 +1,143 @@
+"""The exception hierarchy. Names of the official SDK are kept as aliases so ``except`` clauses port over."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ._http import Response
+
+
+class SuprsendError(Exception):
+    """Base of every error this SDK raises. ``str()`` is ``[code: N] message`` as in the official SDK."""
+
+    status_code: int = 500
+
+    def __init__(self, message: str = "", *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+    def __str__(self) -> str:
+        return f"[code: {self.status_code}] {self.message}"
+
+
+class SuprsendConfigError(SuprsendError):
+    """Missing or invalid credentials, base URL or client option."""
+
+
+class ValidationError(SuprsendError, ValueError):
+    """Bad input, found before anything is sent. ``path`` names the field (``users[0].$email``)."""
+
+    status_code = 400
+
+    def __init__(self, reason: str, *, path: str = "", errors: Sequence[tuple[str, str]] = ()) -> None:
+        self.path = path
+        self.reason = reason
+        self.errors: tuple[tuple[str, str], ...] = tuple(errors) or ((path, reason),)
+        message = f"{path}: {reason}" if path else reason
+        if len(self.errors) > 1:
+            message += f" (and {len(self.errors) - 1} more)"
+        super().__init__(message)
+
+
+class InputValueError(ValidationError):
+    """A value the API would refuse (size, reserved name, wrong type): the official SDK's name for it."""
+
+
+class APIError(SuprsendError):
+    """A request was sent and did not succeed."""
+
+
+class APIConnectionError(APIError):
+    """No response: connection refused or dropped, TLS failure, DNS failure."""
+
+    def __init__(self, message: str = "connection error") -> None:
+        super().__init__(message, status_code=500)
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect or read timeout expired."""
+
+    def __init__(self, message: str = "request timed out") -> None:
+        super().__init__(message)
+
+
+class APIStatusError(APIError):
+    """The hub answered with an error status. ``message`` comes from the body (see ``error_message``)."""
+
+    def __init__(self, message: str, *, response: Response, body: Any = None) -> None:
+        super().__init__(message, status_code=response.status_code)
+        self.response = response
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    status_code = 400
+
+
+class AuthenticationError(APIStatusError):
+    status_code = 401
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code = 403
+
+
+class NotFoundError(APIStatusError):
+    status_code = 404
+
+
+class ConflictError(APIStatusError):
+    status_code = 409
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code = 422
+
+
+class RateLimitError(APIStatusError):
+    status_code = 429
+
+
+class InternalServerError(APIStatusError):
+    """Any 5xx."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_message(response: Response) -> str:
+    """The server's message: ``error.message``, else ``message``, else ``detail``, else the raw text."""
+    body = response.json_or_none()
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict) and isinstance(err.get("message"), str) and err["message"]:
+            return str(err["message"])
+        for key in ("message", "detail"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return response.text
+
+
+def status_error(response: Response) -> APIStatusError:
+    """The typed error for an error response."""
+    cls = _BY_STATUS.get(response.status_code)
+    if cls is None:
+        cls = InternalServerError if response.status_code >= 500 else APIStatusError
+    return cls(error_message(response), response=response, body=response.json_or_none())
+
+
+# Official SDK names, so that code written against it keeps catching the same things.
+SuprsendValidationError = ValidationError
+SuprsendAPIException = APIStatusError
