@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import attrs
 
@@ -29,3 +30,15 @@ class WireRecord:
     body: dict[str, object]
     text: str
     apparent_size: int
+
+
+class WireItem(Protocol):
+    """A seed item (Workflow, WorkflowTriggerRequest, Event, profile builder) that can become wire JSON."""
+
+    def _to_wire(self, ctx: WireContext) -> WireRecord:
+        """Validate, add automatic keys, dump once and check the size limit; never mutate caller data."""
+        ...
+
+    def _record(self) -> dict[str, object]:
+        """The official ``as_json()`` shape, used to name the record in ``failed_records``."""
+        ...
