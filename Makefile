@@ -40,7 +40,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet suprsend-py-sdk==0.20.0
-	$(PY) -m tests.benchmarks
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
