@@ -1,0 +1,1 @@
+"""Bulk sending: pure chunking, per-record accounting, and the seed bulk surface with streaming."""

@@ -1,0 +1,74 @@
+"""Greedy, order-keeping, lazy packing of records into request-sized chunks.
+
+The packing rule is the official SDK's, so a bulk is split into the same requests: a chunk refuses a record
+when it already holds ``max_records`` records, or its running size is ``>= max_bytes``, or the running size
+plus the record's size would exceed ``max_bytes``; the record then starts the next chunk. The loop is
+iterative (the official SDK recurses once per chunk) and pulls one record at a time, so any iterable,
+however long, is consumed without being materialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, TypeVar
+
+import attrs
+
+R = TypeVar("R")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Chunk(Generic[R]):
+    """Records sent together in one request, in input order; ``apparent_size`` is the sum of their sizes."""
+
+    records: tuple[R, ...]
+    apparent_size: int
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Rejected(Generic[R]):
+    """A record that alone is bigger than a whole chunk may be, so it can never be sent."""
+
+    record: R
+    apparent_size: int
+    max_bytes: int
+
+    @property
+    def reason(self) -> str:
+        return f"record too big - {self.apparent_size} bytes, must not cross {self.max_bytes} bytes"
+
+
+def chunks(
+    records: Iterable[R],
+    *,
+    max_records: int,
+    max_bytes: int,
+    size_of: Callable[[R], int],
+) -> Iterator[Chunk[R] | Rejected[R]]:
+    """Pack ``records`` into chunks, yielding each chunk as soon as it can take no more.
+
+    A record bigger than ``max_bytes`` comes out at once as ``Rejected`` and does not stop the others, so
+    it may come before the chunk that holds the records seen just before it. Concatenating the chunks'
+    records gives the input minus the rejected records, in input order.
+    """
+    if max_records < 1 or max_bytes < 1:
+        raise ValueError(f"chunk limits must be positive: max_records={max_records}, max_bytes={max_bytes}")
+    pending: list[R] = []
+    running_size = 0
+    for record in records:
+        size = size_of(record)
+        if size > max_bytes:
+            yield Rejected(record=record, apparent_size=size, max_bytes=max_bytes)
+            continue
+        if running_size + size > max_bytes:
+            yield Chunk(records=tuple(pending), apparent_size=running_size)
+            pending = []
+            running_size = 0
+        pending.append(record)
+        running_size += size
+        if len(pending) >= max_records or running_size >= max_bytes:
+            yield Chunk(records=tuple(pending), apparent_size=running_size)
+            pending = []
+            running_size = 0
+    if pending:
+        yield Chunk(records=tuple(pending), apparent_size=running_size)
