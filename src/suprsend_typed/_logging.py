@@ -1,0 +1,224 @@
+"""Logging on the stdlib logger ``suprsend_typed``: silent unless asked, and never able to print a secret.
+
+Nothing here touches another logger (root, ``urllib3``, ``http.client``), so importing or configuring the
+SDK has no process-wide side effects. Output is opt-in: ``SUPRSEND_LOG=debug`` (or ``info``) in the
+environment, or ``Suprsend(..., debug=True)``, attaches one stderr handler to our logger.
+
+Every module logs through ``logger`` itself (not a child logger) because a filter on a logger only sees
+records logged on that logger: the ``SecretFilter`` installed on it masks every registered secret (workspace
+secret, API key) in each record before any handler, including an application's own, can format it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+
+from ._errors import APIConnectionError, SuprsendConfigError
+from ._http import Headers, Request, Response
+from ._middleware import Handler
+
+LOGGER_NAME = "suprsend_typed"
+LOG_ENV_VAR = "SUPRSEND_LOG"
+REDACTED = "***"
+DEBUG_BODY_PREVIEW_CHARS = 2000  # longer bodies are cut in debug output so logs stay readable
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+_LEVELS_BY_NAME: Mapping[str, int | None] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "off": None,
+    "": None,
+}
+# Headers whose whole value is a credential; Authorization keeps its non-secret prefix (see redact_header).
+_SECRET_HEADERS = frozenset({"proxy-authorization", "cookie", "set-cookie"})
+_AUTHORIZATION = "authorization"
+_BEARER_PREFIX = "Bearer "
+_HMAC_SEPARATOR = ":"
+
+logger = logging.getLogger(LOGGER_NAME)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each non-empty secret replaced by ``***``.
+
+    Occurrences are found in the original text and overlapping ones are merged into one mask, so two
+    secrets sharing characters cannot leave part of either visible.
+    """
+    spans: list[tuple[int, int]] = []
+    for secret in {s for s in secrets if s}:
+        start = text.find(secret)
+        while start >= 0:
+            spans.append((start, start + len(secret)))
+            start = text.find(secret, start + 1)
+    if not spans:
+        return text
+    spans.sort()
+    pieces: list[str] = []
+    kept_from = 0
+    mask_start, mask_end = spans[0]
+    for start, end in spans[1:]:
+        if start <= mask_end:
+            mask_end = max(mask_end, end)
+            continue
+        pieces += [text[kept_from:mask_start], REDACTED]
+        kept_from, mask_start, mask_end = mask_end, start, end
+    pieces += [text[kept_from:mask_start], REDACTED, text[mask_end:]]
+    return "".join(pieces)
+
+
+def redact_header(name: str, value: str) -> str:
+    """A header value safe to log: ``Bearer ***``, ``<workspace key>:***``, or ``***`` for credentials."""
+    lowered = name.lower()
+    if lowered == _AUTHORIZATION:
+        if value.startswith(_BEARER_PREFIX):
+            return _BEARER_PREFIX + REDACTED
+        workspace_key, separator, _signature = value.partition(_HMAC_SEPARATOR)
+        return workspace_key + separator + REDACTED if separator else REDACTED
+    if lowered in _SECRET_HEADERS:
+        return REDACTED
+    return value
+
+
+def redact_headers(headers: Headers) -> dict[str, str]:
+    return {name: redact_header(name, value) for name, value in headers.items_list()}
+
+
+class SecretFilter(logging.Filter):
+    """Masks registered secrets in a record's message, exception text and stack before handlers see it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._secrets: frozenset[str] = frozenset()
+
+    def add(self, secret: str) -> None:
+        if secret:
+            with self._lock:
+                self._secrets = self._secrets | {secret}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = self._secrets
+        if not secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a broken %-format: mask the template and the args as text
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = redact(message, secrets), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, secrets)
+        return True
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our opt-in handler; its own class lets ``configure_logging`` find it and never add a second one."""
+
+
+_secret_filter = SecretFilter()
+_configure_lock = threading.Lock()
+
+
+def _install_defaults() -> None:
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    if _secret_filter not in logger.filters:
+        logger.addFilter(_secret_filter)
+
+
+_install_defaults()
+
+
+def register_secret(secret: str) -> None:
+    """Mask ``secret`` in every record of our logger from now on; clients register their credentials."""
+    _secret_filter.add(secret)
+
+
+def level_from_env(environ: Mapping[str, str]) -> int | None:
+    """The level ``SUPRSEND_LOG`` asks for, or ``None`` when unset or ``off``."""
+    raw = environ.get(LOG_ENV_VAR, "")
+    key = raw.strip().lower()
+    if key not in _LEVELS_BY_NAME:
+        choices = ", ".join(sorted(name for name in _LEVELS_BY_NAME if name))
+        raise SuprsendConfigError(f"{LOG_ENV_VAR}={raw!r} is not one of: {choices}")
+    return _LEVELS_BY_NAME[key]
+
+
+def configure_logging(*, debug: bool = False, environ: Mapping[str, str] | None = None) -> None:
+    """Turn on stderr output of our logger when ``debug`` or ``SUPRSEND_LOG`` asks; otherwise do nothing.
+
+    Safe to call once per client: the handler is attached at most once, and no other logger is touched.
+    """
+    env_level = level_from_env(os.environ if environ is None else environ)
+    levels = [level for level in (env_level, logging.DEBUG if debug else None) if level is not None]
+    if not levels:
+        return
+    with _configure_lock:
+        logger.setLevel(min(levels))
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter(LOG_FORMAT))
+            handler.addFilter(_secret_filter)  # also masks records of any child logger reaching it
+            logger.addHandler(handler)
+
+
+def _body_preview(content: bytes) -> str:
+    text = content.decode("utf-8", errors="replace")
+    if len(text) <= DEBUG_BODY_PREVIEW_CHARS:
+        return text
+    return f"{text[:DEBUG_BODY_PREVIEW_CHARS]}... ({len(text) - DEBUG_BODY_PREVIEW_CHARS} more chars)"
+
+
+class LoggingMiddleware:
+    """Logs each attempt as sent (after signing) and its outcome, with credentials redacted.
+
+    INFO: method, URL, redacted headers and body size; then status, elapsed time and response size.
+    DEBUG adds both bodies, cut to ``DEBUG_BODY_PREVIEW_CHARS``. ``timer`` is injectable for tests.
+    """
+
+    __slots__ = ("_timer",)
+
+    def __init__(self, *, timer: Callable[[], float] = time.perf_counter) -> None:
+        self._timer = timer
+
+    def __call__(self, request: Request, call_next: Handler) -> Response:
+        if not logger.isEnabledFor(logging.INFO):
+            return call_next(request)
+        logger.info(
+            "request %s %s headers=%s body=%d bytes",
+            request.method,
+            request.url,
+            redact_headers(request.headers),
+            len(request.content),
+        )
+        if request.content and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("request body: %s", _body_preview(request.content))
+        started = self._timer()
+        try:
+            response = call_next(request)
+        except APIConnectionError as exc:
+            logger.info(
+                "%s %s failed after %.3fs: %s", request.method, request.url, self._timer() - started, exc
+            )
+            raise
+        logger.info(
+            "response %s %s -> %d in %.3fs, %d bytes",
+            request.method,
+            request.url,
+            response.status_code,
+            self._timer() - started,
+            len(response.content),
+        )
+        if response.content and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("response body: %s", _body_preview(response.content))
+        return response

@@ -1,0 +1,189 @@
+"""Retries with exponential backoff, so throttling and flaky networks do not lose notifications.
+
+A retry is only safe because every retried body carries a dedupe key (``$idempotency_key`` or
+``$insert_id``) fixed once per logical call; requests without one have ``CallOptions.retryable=False``
+and are never retried here.
+
+When to retry (the Stainless rules):
+
+- an ``x-should-retry: true|false`` response header wins;
+- otherwise the statuses 408, 409, 429 and every 5xx;
+- ``APIConnectionError`` and ``APITimeoutError`` raised by the transport.
+
+How long to wait before retry ``n`` (0 for the first retry):
+
+- the server's ``retry-after-ms`` (milliseconds), else ``Retry-After`` (seconds or an HTTP-date), used as-is
+  when ``0 < value <= 60`` seconds;
+- otherwise ``min(0.5 * 2**n, 8.0) * (1 - 0.25 * random())``: 0.375-0.5 s, then 0.75-1 s, ... up to 8 s.
+
+Every attempt carries ``X-Suprsend-Retry-Count: <n>`` (0 on the first). The layers inside this one (headers,
+auth, logging, transport) run again per attempt, so each attempt is signed afresh with a new ``Date``.
+When retries run out the last response is returned (its error status is the caller's to report) or the
+last connection error is raised again.
+"""
+
+from __future__ import annotations
+
+import math
+import random as _random
+import time
+from collections.abc import Callable
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+
+from ._errors import APIConnectionError, SuprsendConfigError
+from ._http import Headers, Request, Response
+from ._logging import logger
+from ._middleware import Handler
+
+RETRY_COUNT_HEADER = "X-Suprsend-Retry-Count"
+SHOULD_RETRY_HEADER = "x-should-retry"
+
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5  # seconds before the first retry, before jitter
+MAX_RETRY_DELAY = 8.0  # cap of the exponential backoff, in seconds
+BACKOFF_GROWTH = 2.0  # each retry waits this many times longer than the one before
+MAX_JITTER_FRACTION = 0.25  # a delay is shortened by up to this fraction, so clients spread out
+MAX_RETRY_AFTER = 60.0  # server-requested waits longer than this (seconds) fall back to backoff
+MAX_BACKOFF_EXPONENT = 1000  # keeps 2**n finite for absurd retry counts
+
+_MILLISECONDS = 1000.0
+_REQUEST_TIMEOUT = 408
+_CONFLICT = 409
+_TOO_MANY_REQUESTS = 429
+_FIRST_SERVER_ERROR = 500
+RETRYABLE_STATUSES = frozenset({_REQUEST_TIMEOUT, _CONFLICT, _TOO_MANY_REQUESTS})
+
+
+def should_retry_response(response: Response) -> bool:
+    """Whether an error answer is worth another attempt: the server's ``x-should-retry``, else its status."""
+    if response.is_success:
+        return False
+    verdict = response.headers.get(SHOULD_RETRY_HEADER, "").strip().lower()
+    if verdict == "true":
+        return True
+    if verdict == "false":
+        return False
+    return response.status_code in RETRYABLE_STATUSES or response.status_code >= _FIRST_SERVER_ERROR
+
+
+def retry_after_seconds(headers: Headers, *, now: float) -> float | None:
+    """The wait the server asked for, in seconds, or ``None`` when it asked for none we can read.
+
+    ``now`` (seconds since the epoch) turns an HTTP-date into a wait.
+    """
+    millis = _parse_float(headers.get("retry-after-ms"))
+    if millis is not None:
+        return millis / _MILLISECONDS
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    seconds = _parse_float(raw)
+    if seconds is not None:
+        return seconds
+    try:
+        when = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # a "-0000" zone: RFC 5322 reads it as UTC with no local offset known
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp() - now
+
+
+def backoff_delay(retry_index: int, jitter: float) -> float:
+    """``min(0.5 * 2**n, 8.0) * (1 - 0.25 * jitter)`` for ``jitter`` in [0, 1): the Stainless backoff."""
+    exponent = min(retry_index, MAX_BACKOFF_EXPONENT)
+    base = min(INITIAL_RETRY_DELAY * BACKOFF_GROWTH**exponent, MAX_RETRY_DELAY)
+    return max(base * (1.0 - MAX_JITTER_FRACTION * jitter), 0.0)
+
+
+def retry_delay(retry_index: int, headers: Headers | None, *, now: float, jitter: float) -> float:
+    """Seconds to wait before retry ``retry_index``: the server's wait when sensible, else backoff."""
+    if headers is not None:
+        requested = retry_after_seconds(headers, now=now)
+        if requested is not None and 0.0 < requested <= MAX_RETRY_AFTER:
+            return requested
+    return backoff_delay(retry_index, jitter)
+
+
+def _parse_float(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _check_max_retries(value: int, *, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SuprsendConfigError(f"{source} must be an integer >= 0, got {value!r}")
+    return value
+
+
+class RetryMiddleware:
+    """Middleware that runs the rest of the chain up to ``1 + max_retries`` times for one request.
+
+    ``sleep``, ``random`` and ``clock`` (seconds since the epoch, for HTTP-date ``Retry-After``) are
+    injectable so tests run instantly and deterministically.
+    """
+
+    __slots__ = ("_max_retries", "_sleep", "_random", "_clock")
+
+    def __init__(
+        self,
+        *,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._max_retries = _check_max_retries(max_retries, source="max_retries")
+        self._sleep = sleep
+        self._random = random
+        self._clock = clock
+
+    @property
+    def max_retries(self) -> int:
+        return self._max_retries
+
+    def __repr__(self) -> str:
+        return f"RetryMiddleware(max_retries={self._max_retries})"
+
+    def __call__(self, request: Request, call_next: Handler) -> Response:
+        allowed = self._allowed_retries(request)
+        retry_index = 0
+        while True:
+            attempt = request.with_headers({RETRY_COUNT_HEADER: str(retry_index)})
+            last_headers: Headers | None
+            try:
+                response = call_next(attempt)
+            except APIConnectionError as exc:
+                if retry_index >= allowed:
+                    raise
+                reason, last_headers = type(exc).__name__, None
+            else:
+                if retry_index >= allowed or not should_retry_response(response):
+                    return response
+                reason, last_headers = f"status {response.status_code}", response.headers
+            delay = retry_delay(retry_index, last_headers, now=self._clock(), jitter=self._random())
+            logger.info(
+                "retrying %s %s after %s in %.3fs (retry %d of %d)",
+                request.method,
+                request.url,
+                reason,
+                delay,
+                retry_index + 1,
+                allowed,
+            )
+            self._sleep(delay)
+            retry_index += 1
+
+    def _allowed_retries(self, request: Request) -> int:
+        options = request.options
+        if not options.retryable:
+            return 0
+        if options.max_retries is None:
+            return self._max_retries
+        return _check_max_retries(options.max_retries, source="CallOptions.max_retries")

@@ -1,0 +1,219 @@
+"""Logging: silent by default, opt-in to stderr, no process-wide side effects, and never a secret."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from suprsend_typed._errors import APITimeoutError, SuprsendConfigError
+from suprsend_typed._http import Headers, Request
+from suprsend_typed._logging import (
+    DEBUG_BODY_PREVIEW_CHARS,
+    LOGGER_NAME,
+    REDACTED,
+    LoggingMiddleware,
+    configure_logging,
+    level_from_env,
+    logger,
+    redact,
+    redact_header,
+    register_secret,
+)
+
+from .fakes import ScriptedTransport, StepClock, response
+
+SECRET = "wsSecret-9f8e7d6c5b4a"
+API_KEY = "SS.API.key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def registered_secrets() -> None:
+    register_secret(SECRET)
+    register_secret(API_KEY)
+
+
+def signed_request(content: bytes = b'{"workflow": "welcome"}') -> Request:
+    return Request(
+        method="POST",
+        url="https://hub.example.test/v1/workflow_run/",
+        headers=Headers(
+            {"Authorization": "WKEY:c2lnbmF0dXJlLW9mLXRoZS1ib2R5", "Cookie": "session=abc", "Date": "x"}
+        ),
+        content=content,
+    )
+
+
+def test_logger_is_silent_by_default() -> None:
+    assert logger.name == LOGGER_NAME
+    assert any(isinstance(h, logging.NullHandler) for h in logger.handlers)
+    assert not any(isinstance(h, logging.StreamHandler) for h in logger.handlers)
+
+
+def test_configure_does_nothing_without_a_request_for_output() -> None:
+    before = (list(logger.handlers), logger.level)
+    configure_logging(environ={})
+    assert (list(logger.handlers), logger.level) == before
+
+
+@pytest.mark.parametrize(
+    ("environ", "debug", "level"),
+    [
+        ({"SUPRSEND_LOG": "debug"}, False, logging.DEBUG),
+        ({"SUPRSEND_LOG": " INFO "}, False, logging.INFO),
+        ({}, True, logging.DEBUG),
+        ({"SUPRSEND_LOG": "info"}, True, logging.DEBUG),
+    ],
+)
+def test_opt_in_attaches_one_stderr_handler_and_touches_no_other_logger(
+    environ: dict[str, str], debug: bool, level: int
+) -> None:
+    others = [logging.getLogger(), logging.getLogger("urllib3"), logging.getLogger("http.client")]
+    before = [(list(o.handlers), o.level, list(o.filters)) for o in others]
+    debuglevel = http.client.HTTPConnection.debuglevel
+    configure_logging(debug=debug, environ=environ)
+    configure_logging(debug=debug, environ=environ)
+    streams = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
+    assert len(streams) == 1
+    assert logger.level == level
+    assert logger.propagate
+    assert [(list(o.handlers), o.level, list(o.filters)) for o in others] == before
+    assert http.client.HTTPConnection.debuglevel == debuglevel
+
+
+def test_env_var_is_read_from_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPRSEND_LOG", "debug")
+    configure_logging()
+    assert logger.level == logging.DEBUG
+
+
+@pytest.mark.parametrize("value", ["verbose", "1", "trace"])
+def test_unknown_log_level_is_a_config_error(value: str) -> None:
+    with pytest.raises(SuprsendConfigError, match="SUPRSEND_LOG"):
+        level_from_env({"SUPRSEND_LOG": value})
+
+
+@pytest.mark.parametrize("value", ["", "off", "OFF"])
+def test_off_means_no_output(value: str) -> None:
+    assert level_from_env({"SUPRSEND_LOG": value}) is None
+
+
+def test_stderr_output_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(debug=True, environ={})
+    logger.info("workspace secret is %s and key is %s", SECRET, API_KEY)
+    err = capsys.readouterr().err
+    assert "workspace secret is ***" in err
+    assert SECRET not in err and API_KEY not in err
+
+
+# --- redaction ------------------------------------------------------------------------------------------
+
+
+def test_redact_masks_every_occurrence_of_every_secret() -> None:
+    text = f"a {SECRET} b {API_KEY}{SECRET} c"
+    assert redact(text, [SECRET, API_KEY, ""]) == f"a {REDACTED} b {REDACTED} c"
+
+
+def test_redact_merges_overlapping_secrets_so_no_part_of_either_shows() -> None:
+    assert redact("xxABCDEyy", ["ABCD", "CDE"]) == f"xx{REDACTED}yy"
+
+
+def test_redact_without_secrets_returns_the_text() -> None:
+    assert redact("plain", []) == "plain"
+
+
+_secret_text = st.text(st.characters(blacklist_characters="*", blacklist_categories=("Cs",)), min_size=1)
+
+
+@given(prefix=st.text(), secret=_secret_text, other=_secret_text, suffix=st.text())
+@settings(max_examples=150)
+def test_redacted_text_never_contains_a_secret(prefix: str, secret: str, other: str, suffix: str) -> None:
+    text = prefix + secret + other + secret + suffix
+    masked = redact(text, [secret, other])
+    assert secret not in masked
+    assert other not in masked
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("Authorization", f"Bearer {API_KEY}", "Bearer ***"),
+        ("authorization", "WKEY:c2lnbmF0dXJl", "WKEY:***"),
+        ("Authorization", "opaque-token", "***"),
+        ("Proxy-Authorization", "Basic dXNlcjpwYXNz", "***"),
+        ("Cookie", "session=abc", "***"),
+        ("Set-Cookie", "session=abc; HttpOnly", "***"),
+        ("Content-Type", "application/json; charset=utf-8", "application/json; charset=utf-8"),
+    ],
+)
+def test_header_redaction_keeps_only_the_non_secret_part(name: str, value: str, shown: str) -> None:
+    assert redact_header(name, value) == shown
+
+
+def test_filter_masks_secrets_in_messages_args_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    logger.warning(f"formatted into the template: {SECRET}")
+    logger.debug("passed as an argument: %r", {"key": API_KEY})
+    try:
+        raise ValueError(f"an exception that quotes {SECRET}")
+    except ValueError:
+        logger.exception("failed")
+    assert SECRET not in caplog.text and API_KEY not in caplog.text
+    assert caplog.text.count(REDACTED) >= 3
+    assert all(SECRET not in r.getMessage() for r in caplog.records)
+
+
+def test_filter_survives_a_broken_format_string(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    logger.info("two placeholders %s %s", SECRET)
+    assert SECRET not in caplog.text
+
+
+# --- LoggingMiddleware ----------------------------------------------------------------------------------
+
+
+def test_info_logs_method_url_redacted_headers_sizes_status_time(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    transport = ScriptedTransport([response(202, content=b'{"message": "OK"}')])
+    middleware = LoggingMiddleware(timer=StepClock(100.0, step=0.25))
+    result = middleware(signed_request(), transport)
+    assert result.status_code == 202
+    text = caplog.text
+    assert "POST https://hub.example.test/v1/workflow_run/" in text
+    assert "'Authorization': 'WKEY:***'" in text and "'Cookie': '***'" in text
+    assert "c2lnbmF0dXJlLW9mLXRoZS1ib2R5" not in text and "session=abc" not in text
+    assert "body=23 bytes" in text
+    assert "-> 202 in 0.250s, 17 bytes" in text
+    assert "welcome" not in text  # no body at info
+
+
+def test_debug_adds_bodies_cut_to_the_preview_length(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    big = b'{"data": "' + b"x" * (DEBUG_BODY_PREVIEW_CHARS * 2) + b'"}'
+    transport = ScriptedTransport([response(500, content=b'{"message": "boom"}')])
+    LoggingMiddleware()(signed_request(big), transport)
+    bodies = [r.getMessage() for r in caplog.records if "body:" in r.getMessage()]
+    assert len(bodies) == 2
+    assert "more chars)" in bodies[0]
+    assert len(bodies[0]) < DEBUG_BODY_PREVIEW_CHARS + 100
+    assert '{"message": "boom"}' in bodies[1]
+
+
+def test_transport_failure_is_logged_and_raised_again(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    error = APITimeoutError("read timed out")
+    with pytest.raises(APITimeoutError) as raised:
+        LoggingMiddleware(timer=StepClock(0.0, step=1.5))(signed_request(), ScriptedTransport([error]))
+    assert raised.value is error
+    assert "failed after 1.500s: [code: 500] read timed out" in caplog.text
+
+
+def test_nothing_is_formatted_when_logging_is_off(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
+    transport = ScriptedTransport([response(200)])
+    LoggingMiddleware()(signed_request(), transport)
+    assert caplog.records == []
+    assert len(transport.sent) == 1
