@@ -1,0 +1,133 @@
+"""pytest fixtures for testing code that uses suprsend-typed, with no account and no network.
+
+The plugin is registered through the ``pytest11`` entry point, so installing suprsend-typed is enough.
+
+``suprsend_sandbox``
+    A local SuprSend-compatible hub on 127.0.0.1 and a client bound to it::
+
+        def test_welcome(suprsend_sandbox):
+            client = suprsend_sandbox.client
+            request = WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u1"]})
+            result = client.workflows.trigger(request)
+            assert result["success"]
+            assert suprsend_sandbox.hub.counts()["accepted"] == 1
+            [record] = suprsend_sandbox.hub.records("workflow_trigger")
+            assert record["body"]["workflow"] == "welcome"
+
+    The hub verifies signatures, validates bodies and dedupes exactly as described in
+    ``suprsend_typed.sandbox``; ``suprsend_sandbox.hub.faults`` injects failures. One hub serves the whole
+    session and is reset before every test.
+
+``suprsend_replay``
+    A ``ReplayTransport`` over the cassette ``tests/cassettes/<module>/<test>.json`` (the folder is the ini
+    option ``suprsend_cassette_dir``). The mode comes from ``--suprsend-record-mode`` (``none`` by default,
+    so CI never touches the network; ``once``, ``new_episodes`` and ``all`` record)::
+
+        def test_trigger(suprsend_replay):
+            client = Suprsend("ws-key", "ws-secret", transport=suprsend_replay,
+                              clock=lambda: 1767225600.0, id_factory=iter_ids())
+            ...
+
+    Record with ``pytest --suprsend-record-mode=once``. Secrets are scrubbed before anything is written:
+    ``Authorization`` values always, and every string listed by the ``suprsend_replay_config`` fixture's
+    ``secrets`` (override that fixture to pass ``secrets``, ``match_on``, ``ignore_headers`` ...).
+    A request that matches nothing fails the test, naming the closest recorded request and what differs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pytest
+
+from .replay.modes import RECORD_MODES
+
+if TYPE_CHECKING:
+    from ._client import Suprsend
+    from .replay import ReplayTransport
+    from .sandbox import Sandbox
+
+_DEFAULT_CASSETTE_DIR = "tests/cassettes"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("suprsend", "suprsend-typed record/replay")
+    group.addoption(
+        "--suprsend-record-mode",
+        choices=RECORD_MODES,
+        default="none",
+        help="record mode of the suprsend_replay fixture (default: none, replay only)",
+    )
+    parser.addini(
+        "suprsend_cassette_dir",
+        default=_DEFAULT_CASSETTE_DIR,
+        help="folder, relative to the rootdir, that holds suprsend_replay cassettes",
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SandboxFixture:
+    """What ``suprsend_sandbox`` gives a test: the running hub and a client signed for it."""
+
+    hub: Sandbox
+    client: Suprsend
+
+    @property
+    def url(self) -> str:
+        url: str = self.hub.url
+        return url
+
+
+@pytest.fixture(scope="session")
+def _suprsend_sandbox_hub() -> Iterator[Sandbox]:
+    from .sandbox import Sandbox
+
+    with Sandbox() as hub:
+        yield hub
+
+
+@pytest.fixture
+def suprsend_sandbox(_suprsend_sandbox_hub: Sandbox) -> Iterator[SandboxFixture]:
+    """A running sandbox hub (reset for this test) and a client bound to it."""
+    hub = _suprsend_sandbox_hub
+    hub.reset()
+    client = hub.client()
+    try:
+        yield SandboxFixture(hub=hub, client=client)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def suprsend_replay_config() -> dict[str, Any]:
+    """Keyword arguments for the ``suprsend_replay`` transport; override it to add secrets or matchers."""
+    return {}
+
+
+@pytest.fixture
+def suprsend_replay(
+    request: pytest.FixtureRequest, suprsend_replay_config: dict[str, Any]
+) -> Iterator[ReplayTransport]:
+    """A replay transport over this test's cassette; unmatched requests fail the test at teardown."""
+    from .replay import ReplayTransport
+
+    mode = request.config.getoption("--suprsend-record-mode")
+    transport = ReplayTransport(cassette_path(request), mode=mode, **suprsend_replay_config)
+    try:
+        yield transport
+    finally:
+        transport.close()
+    if transport.unmatched:
+        pytest.fail("\n".join(str(error) for error in transport.unmatched), pytrace=False)
+
+
+def cassette_path(request: pytest.FixtureRequest) -> Path:
+    """``<rootdir>/<suprsend_cassette_dir>/<module>/<test>.json``; unsafe name characters become ``_``."""
+    folder = Path(str(request.config.rootpath)) / str(request.config.getini("suprsend_cassette_dir"))
+    module: str = request.node.path.stem
+    test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+    return folder / module / f"{test}.json"

@@ -1,0 +1,36 @@
+"""Record and replay HTTP exchanges with the SuprSend hub, as a transport (see ``ReplayTransport``)."""
+
+from .cassette import (
+    Interaction,
+    RecordedBody,
+    RecordedRequest,
+    RecordedResponse,
+    load_cassette,
+    save_cassette,
+)
+from .errors import CassetteError, UnmatchedRequestError
+from .matching import DEFAULT_MATCH_ON, VOLATILE_BODY_KEYS, VOLATILE_HEADERS, Matcher
+from .modes import RECORD_MODES, RecordMode
+from .scrub import REDACTED, Scrubber
+from .transport import BeforeRecord, ReplayTransport
+
+__all__ = [
+    "DEFAULT_MATCH_ON",
+    "RECORD_MODES",
+    "REDACTED",
+    "VOLATILE_BODY_KEYS",
+    "VOLATILE_HEADERS",
+    "BeforeRecord",
+    "CassetteError",
+    "Interaction",
+    "Matcher",
+    "RecordMode",
+    "RecordedBody",
+    "RecordedRequest",
+    "RecordedResponse",
+    "ReplayTransport",
+    "Scrubber",
+    "UnmatchedRequestError",
+    "load_cassette",
+    "save_cassette",
+]

@@ -1,0 +1,148 @@
+"""ReplayTransport: a transport that answers from a cassette and records through an inner transport."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from .._http import Request, Response, Timeout
+from .._transport import Transport
+from .cassette import Interaction, RecordedRequest, RecordedResponse, load_cassette, save_cassette
+from .errors import UnmatchedRequestError
+from .matching import DEFAULT_MATCH_ON, VOLATILE_BODY_KEYS, VOLATILE_HEADERS, Matcher, Matching
+from .modes import RECORD_MODES, RecordMode
+from .scrub import DEFAULT_FILTER_HEADERS, Scrubber
+
+BeforeRecord = Callable[[Interaction], "Interaction | None"]
+"""Called with each (already scrubbed) interaction before it is stored; return None to drop it."""
+
+
+class ReplayTransport:
+    """Answers requests from a cassette; in recording modes, sends new ones through ``inner`` and stores them.
+
+    Built as a transport (like betamax's adapter), not a monkeypatch: pass it as ``Suprsend(transport=...)``.
+    Modes follow vcrpy (see ``RecordMode``). Each recorded interaction is played once, in order among equal
+    requests, so retries and repeated calls replay faithfully. Credentials are scrubbed before anything is
+    written (see ``Scrubber``); list the workspace secret and API keys in ``secrets``. The cassette is saved
+    after every recorded interaction. ``inner`` (a ``Urllib3Transport`` by default, created on first use) is
+    owned by this transport and closed with it.
+    """
+
+    def __init__(
+        self,
+        cassette: str | Path,
+        mode: RecordMode = "once",
+        inner: Transport | None = None,
+        *,
+        match_on: Sequence[str | Matcher] = DEFAULT_MATCH_ON,
+        ignore_body_keys: Iterable[str] = VOLATILE_BODY_KEYS,
+        ignore_headers: Iterable[str] = VOLATILE_HEADERS,
+        secrets: Iterable[str] = (),
+        filter_headers: Iterable[str] = DEFAULT_FILTER_HEADERS,
+        before_record: BeforeRecord | None = None,
+        allow_playback_repeats: bool = False,
+    ) -> None:
+        if mode not in RECORD_MODES:
+            raise ValueError(f"mode must be one of {RECORD_MODES}, got {mode!r}")
+        self.path = Path(cassette)
+        self.mode: RecordMode = mode
+        self._inner = inner
+        self._matching = Matching(match_on, ignore_body_keys=ignore_body_keys, ignore_headers=ignore_headers)
+        self._scrubber = Scrubber(secrets=secrets, filter_headers=filter_headers)
+        self._before_record = before_record
+        self._allow_playback_repeats = allow_playback_repeats
+        self._lock = threading.Lock()
+        existed = self.path.exists()
+        self._interactions: list[Interaction] = load_cassette(self.path) if existed and mode != "all" else []
+        self._played = [False] * len(self._interactions)
+        self._recording = mode in ("new_episodes", "all") or (mode == "once" and not existed)
+        self._replaying = mode != "all"
+        self.unmatched: list[UnmatchedRequestError] = []
+        """Every request that matched nothing while recording was off (also raised at the time)."""
+
+    @property
+    def interactions(self) -> tuple[Interaction, ...]:
+        with self._lock:
+            return tuple(self._interactions)
+
+    @property
+    def play_count(self) -> int:
+        with self._lock:
+            return sum(self._played)
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        live = RecordedRequest.from_request(request)
+        with self._lock:
+            self._scrubber.learn(live)
+            scrubbed = self._scrubber.request(live)
+            if self._replaying:
+                index = self._find(scrubbed)
+                if index is not None:
+                    self._played[index] = True
+                    return self._interactions[index].response.to_response()
+            if not self._recording:
+                error = self._unmatched(scrubbed)
+                self.unmatched.append(error)
+                raise error
+        response = self._inner_transport().send(request, timeout=timeout)
+        self._record(Interaction(request=live, response=RecordedResponse.from_response(response)))
+        return response
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+
+    def _inner_transport(self) -> Transport:
+        if self._inner is None:
+            from .._urllib3_transport import Urllib3Transport
+
+            self._inner = Urllib3Transport()
+        return self._inner
+
+    def _record(self, interaction: Interaction) -> None:
+        with self._lock:
+            self._scrubber.learn(interaction.request)
+            kept: Interaction | None = self._scrubber.interaction(interaction)
+            if self._before_record is not None and kept is not None:
+                kept = self._before_record(kept)
+                kept = None if kept is None else self._scrubber.interaction(kept)
+            if kept is None:
+                return
+            self._interactions.append(kept)
+            # Recorded in this run means already played: a second equal request must not replay it.
+            self._played.append(True)
+            save_cassette(self.path, self._interactions)
+
+    def _find(self, request: RecordedRequest) -> int | None:
+        repeat: int | None = None
+        for index, interaction in enumerate(self._interactions):
+            if self._matching.differences(interaction.request, request):
+                continue
+            if not self._played[index]:
+                return index
+            if repeat is None and self._allow_playback_repeats:
+                repeat = index
+        return repeat
+
+    def _unmatched(self, request: RecordedRequest) -> UnmatchedRequestError:
+        where = f"{request.method} {request.url}"
+        head = f"no recorded interaction in {self.path} (mode {self.mode!r}) matches {where}"
+        if not self._interactions:
+            return UnmatchedRequestError(
+                f"{head}; the cassette is empty", method=request.method, url=request.url
+            )
+        ranked = sorted(
+            (
+                (len(self._matching.differences(item.request, request)), self._played[index], index)
+                for index, item in enumerate(self._interactions)
+            )
+        )
+        _, played, closest = ranked[0]
+        recorded = self._interactions[closest].request
+        differences = self._matching.differences(recorded, request)
+        detail = "; ".join(differences) if differences else "it matches but was already played"
+        if played and differences:
+            detail += " (and it was already played)"
+        message = f"{head}; closest is interaction #{closest} {recorded.method} {recorded.url}: {detail}"
+        return UnmatchedRequestError(message, method=request.method, url=request.url)
