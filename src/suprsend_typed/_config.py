@@ -1,0 +1,105 @@
+"""Client configuration: credentials from arguments or environment, and the checked, normalised base URL."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import attrs
+
+from ._errors import SuprsendConfigError
+
+DEFAULT_BASE_URL = "https://hub.suprsend.com/"
+ENV_WORKSPACE_KEY = "SUPRSEND_WORKSPACE_KEY"
+ENV_WORKSPACE_SECRET = "SUPRSEND_WORKSPACE_SECRET"
+ENV_API_KEY = "SUPRSEND_API_KEY"
+ENV_BASE_URL = "SUPRSEND_BASE_URL"
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class HmacCredentials:
+    """Workspace key (public identifier) and workspace secret (never shown)."""
+
+    workspace_key: str
+    workspace_secret: str = attrs.field(repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ApiKeyCredentials:
+    """Workspace UID (public identifier) and API key (never shown)."""
+
+    workspace_uid: str
+    api_key: str = attrs.field(repr=False)
+
+
+def _credential(name: str, passed: object, environ: Mapping[str, str], env_name: str | None) -> str:
+    """The passed value, else the environment's; missing, empty or non-text values are config errors."""
+    value = environ.get(env_name) if passed is None and env_name is not None else passed
+    if value is None or value == "":
+        raise SuprsendConfigError(f"Missing {name}")
+    if not isinstance(value, str):
+        raise SuprsendConfigError(f"{name} must be a string, got {type(value).__name__}")
+    if value != value.strip() or any(not char.isprintable() for char in value):
+        # A key copied with a newline or space would make every request fail with a confusing auth error.
+        raise SuprsendConfigError(f"{name} contains whitespace or control characters")
+    return value
+
+
+def resolve_hmac_credentials(
+    workspace_key: object, workspace_secret: object, environ: Mapping[str, str]
+) -> HmacCredentials:
+    return HmacCredentials(
+        workspace_key=_credential("workspace_key", workspace_key, environ, ENV_WORKSPACE_KEY),
+        workspace_secret=_credential("workspace_secret", workspace_secret, environ, ENV_WORKSPACE_SECRET),
+    )
+
+
+def resolve_api_key_credentials(
+    workspace_uid: object, api_key: object, environ: Mapping[str, str]
+) -> ApiKeyCredentials:
+    return ApiKeyCredentials(
+        workspace_uid=_credential("workspace_uid", workspace_uid, environ, None),
+        api_key=_credential("api_key", api_key, environ, ENV_API_KEY),
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(base_url: object, environ: Mapping[str, str], *, allow_insecure: bool = False) -> str:
+    """Official normalisation (strip; empty means the default; end with ``/``), then a safety check.
+
+    Plain ``http://`` would send signed requests and API keys in clear text, so it is refused unless the host
+    is loopback or ``allow_insecure`` is set.
+    """
+    value = environ.get(ENV_BASE_URL) if base_url is None else base_url
+    if value is not None and not isinstance(value, str):
+        raise SuprsendConfigError(f"base_url must be a string, got {type(value).__name__}")
+    url = (value or "").strip() or DEFAULT_BASE_URL
+    if not url.endswith("/"):
+        url += "/"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise SuprsendConfigError(f"Invalid base_url {url!r}: {exc}") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise SuprsendConfigError(f"Invalid base_url {url!r}: expected https://host/")
+    if parts.username or parts.password:
+        raise SuprsendConfigError("Invalid base_url: it must not contain credentials")
+    if parts.query or parts.fragment:
+        raise SuprsendConfigError(f"Invalid base_url {url!r}: no query or fragment allowed")
+    if parts.scheme == "http" and not (allow_insecure or _is_loopback(host)):
+        raise SuprsendConfigError(
+            f"Refusing plain http base_url {url!r} for a non-loopback host; "
+            "pass allow_insecure=True to allow it"
+        )
+    return url

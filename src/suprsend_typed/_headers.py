@@ -1,0 +1,100 @@
+"""The headers every request carries: content type and the two user-agent headers naming this SDK."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as distribution_version
+
+import attrs
+
+from ._errors import SuprsendConfigError
+from ._http import Request, Response
+from ._middleware import Handler
+
+SDK_NAME = "suprsend-typed"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+# Shown when the package runs from a source tree without installed metadata.
+_UNKNOWN_VERSION = "0+unknown"
+# Lowest and highest printable ASCII code points: header values must stay within them.
+_PRINTABLE_ASCII = range(0x20, 0x7F)
+
+
+def sdk_version() -> str:
+    try:
+        return distribution_version(SDK_NAME)
+    except PackageNotFoundError:
+        return _UNKNOWN_VERSION
+
+
+def _check_header_text(what: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise SuprsendConfigError(f"{what} must be a string, got {type(value).__name__}")
+    if any(ord(char) not in _PRINTABLE_ASCII for char in value):
+        raise SuprsendConfigError(f"{what} must be printable ASCII text: {value!r}")
+    return value
+
+
+def _app_info_suffix(app_info: Mapping[str, object] | None) -> str:
+    """``name`` or ``name/version``, the official SDK's format; empty when no name is given."""
+    if not app_info or not app_info.get("name"):
+        return ""
+    text = _check_header_text("app_info name", app_info["name"])
+    version = app_info.get("version")
+    if version:
+        text += "/" + _check_header_text("app_info version", version)
+    return text
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class UserAgents:
+    """``User-Agent`` and ``X-Suprsend-Client-User-Agent`` values, computed once per client."""
+
+    user_agent: str
+    client_user_agent: str
+
+    @classmethod
+    def build(cls, app_info: Mapping[str, object] | None = None) -> UserAgents:
+        """Same format and JSON key order as the official SDK (fact sheet §1.2), naming this SDK."""
+        if app_info is not None and not isinstance(app_info, Mapping):
+            raise SuprsendConfigError(f"app_info must be a dict, got {type(app_info).__name__}")
+        suffix = _app_info_suffix(app_info)
+        uname = platform.uname()
+        os_name, os_version = uname.system.lower(), uname.release.lower()
+        version, python_version = sdk_version(), platform.python_version()
+        description = {
+            "sdk": SDK_NAME,
+            "sdk_version": version,
+            "lang": "python",
+            "lang_version": python_version,
+            "platform": "server",
+            "os": os_name,
+            "os_version": os_version,
+            "app_info": dict(app_info) if app_info is not None else None,
+        }
+        user_agent = f"{SDK_NAME}/{version} (python/{python_version}; {os_name})"
+        if suffix:
+            user_agent += f" ({suffix})"
+        try:
+            client_user_agent = json.dumps(description)
+        except (TypeError, ValueError) as exc:
+            raise SuprsendConfigError(f"app_info must be JSON-serialisable: {exc}") from None
+        return cls(user_agent=user_agent, client_user_agent=client_user_agent)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class HeadersMiddleware:
+    """Adds the user-agent headers, and the JSON content type when the request has none (also on GET)."""
+
+    agents: UserAgents
+
+    def __call__(self, request: Request, call_next: Handler) -> Response:
+        extra = {
+            "User-Agent": self.agents.user_agent,
+            "X-Suprsend-Client-User-Agent": self.agents.client_user_agent,
+        }
+        if "Content-Type" not in request.headers:
+            extra["Content-Type"] = JSON_CONTENT_TYPE
+        return call_next(request.with_headers(extra))

@@ -1,0 +1,102 @@
+"""``SeedResult``: the seed surface's answer, typed and immutable, yet read exactly like the official dict.
+
+The official SDK returns plain dicts (fact sheet §2.1): pattern T1 ``success, status, status_code, message``
+and pattern T2, which adds ``raw_response``. ``SeedResult`` is a read-only ``Mapping`` over exactly those
+keys, so ``r["success"]``, ``dict(r)``, ``r == {...}`` and ``print(r)`` behave as in the official README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from ._errors import APIConnectionError, error_message
+from ._http import Response
+from ._types import UNSET, Unset
+
+STATUS_SUCCESS = "success"
+STATUS_FAIL = "fail"
+# The status the official SDK reports when no response arrived at all.
+TRANSPORT_FAILURE_STATUS_CODE = 500
+_BASE_KEYS = ("success", "status", "status_code", "message")
+_RAW_RESPONSE_KEY = "raw_response"
+
+
+@attrs.frozen(kw_only=True, slots=True, eq=False, repr=False)
+class SeedResult(Mapping[str, Any]):
+    """Outcome of one seed call. ``raw_response`` is ``UNSET`` (and not a key) for pattern-T1 calls."""
+
+    success: bool
+    status: str
+    status_code: int
+    message: str | None
+    raw_response: Any | Unset = UNSET
+
+    @classmethod
+    def from_text_response(cls, response: Response) -> SeedResult:
+        """Pattern T1: success iff 2xx; the message is the body text."""
+        return cls(
+            success=response.is_success,
+            status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
+            status_code=response.status_code,
+            message=response.text,
+        )
+
+    @classmethod
+    def from_json_response(cls, response: Response) -> SeedResult:
+        """Pattern T2: the parsed body as ``raw_response``; ``message_id`` on success, the error otherwise.
+
+        A body that is not JSON (an HTML 502 page) gives ``raw_response=None`` instead of an exception.
+        """
+        body = response.json_or_none()
+        if response.is_success:
+            message_id = body.get("message_id") if isinstance(body, dict) else None
+            message = message_id if isinstance(message_id, str) else response.text
+        else:
+            message = error_message(response)
+        return cls(
+            success=response.is_success,
+            status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
+            status_code=response.status_code,
+            message=message,
+            raw_response=body,
+        )
+
+    @classmethod
+    def from_transport_error(cls, error: APIConnectionError, *, with_raw_response: bool) -> SeedResult:
+        """No response: status 500 and the error text, as the official SDK reports a network exception."""
+        return cls(
+            success=False,
+            status=STATUS_FAIL,
+            status_code=TRANSPORT_FAILURE_STATUS_CODE,
+            message=str(error),
+            raw_response=None if with_raw_response else UNSET,
+        )
+
+    def _keys(self) -> tuple[str, ...]:
+        return _BASE_KEYS if self.raw_response is UNSET else (*_BASE_KEYS, _RAW_RESPONSE_KEY)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]  # equal to dicts, so unhashable like them
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    __str__ = __repr__

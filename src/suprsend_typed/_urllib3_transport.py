@@ -1,0 +1,102 @@
+"""The default transport: one urllib3 connection pool per client, no urllib3 retries or redirects."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from urllib.parse import urlsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
+
+from ._errors import APIConnectionError, APITimeoutError
+from ._http import Headers, Request, Response, Timeout
+
+# Methods sent without a body, as the official SDK does; every other method sends its bytes, even empty ones.
+_BODILESS_METHODS = frozenset({"GET", "HEAD"})
+_SOCKET_OPTIONS = [
+    (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),  # small JSON requests: do not wait for Nagle's algorithm
+    (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),  # notice dead idle connections kept in the pool
+]
+DEFAULT_POOL_SIZE = 10
+
+
+def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
+    """The system trust store (or ``ca_certs``); certifi is not a dependency."""
+    context = ssl.create_default_context(cafile=ca_certs)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _origin(url: str) -> str:
+    """Host and port only: error messages never carry the path, query or headers."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "<invalid URL>"
+    return f"{parts.hostname}:{port}" if port else str(parts.hostname)
+
+
+def _reason(error: BaseException) -> str:
+    """An OS-level reason (``[Errno 111] Connection refused``) if one is found, else exception type names."""
+    nested = [arg for arg in error.args if isinstance(arg, BaseException)]
+    for candidate in (error, error.__cause__, error.__context__, *nested):
+        if isinstance(candidate, OSError) and candidate.strerror:
+            return f"[Errno {candidate.errno}] {candidate.strerror}"
+    inner = nested[0] if nested else error.__cause__
+    return type(error).__name__ + (f" ({type(inner).__name__})" if inner is not None else "")
+
+
+class Urllib3Transport:
+    """Keep-alive connections with ``TCP_NODELAY`` and TLS verification; safe to share between threads."""
+
+    def __init__(
+        self, *, pool_size: int = DEFAULT_POOL_SIZE, verify: bool = True, ca_certs: str | None = None
+    ):
+        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
+            raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
+        self._pool = urllib3.PoolManager(
+            maxsize=pool_size,
+            block=False,
+            retries=False,
+            socket_options=_SOCKET_OPTIONS,
+            ssl_context=_tls_context(verify, ca_certs),
+            cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        method = request.method.upper()
+        body = None if method in _BODILESS_METHODS else request.content
+        try:
+            raw = self._pool.urlopen(
+                method,
+                request.url,
+                body=body,
+                headers=dict(request.headers.items_list()),
+                retries=False,
+                redirect=False,
+                timeout=urllib3.Timeout(connect=timeout.connect, read=timeout.read),
+                preload_content=True,
+            )
+        except NewConnectionError as exc:
+            raise APIConnectionError(
+                f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}"
+            ) from exc
+        except TimeoutError as exc:
+            raise APITimeoutError(
+                f"{method} {_origin(request.url)}: timed out "
+                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}"
+            ) from exc
+        except (HTTPError, OSError) as exc:
+            raise APIConnectionError(f"{method} {_origin(request.url)}: {_reason(exc)}") from exc
+        headers = Headers([(name, raw.headers[name]) for name in raw.headers])
+        return Response(status_code=raw.status, headers=headers, content=raw.data)
+
+    def close(self) -> None:
+        self._pool.clear()

@@ -1,0 +1,111 @@
+"""Credentials come from arguments, else the environment; base URLs are normalised and checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from suprsend_typed._config import (
+    DEFAULT_BASE_URL,
+    resolve_api_key_credentials,
+    resolve_base_url,
+    resolve_hmac_credentials,
+)
+from suprsend_typed._errors import SuprsendConfigError
+
+ENV = {
+    "SUPRSEND_WORKSPACE_KEY": "env-key",
+    "SUPRSEND_WORKSPACE_SECRET": "env-secret",
+    "SUPRSEND_API_KEY": "env-api-key",
+    "SUPRSEND_BASE_URL": "https://env.example.com",
+}
+
+
+def test_arguments_win_over_environment() -> None:
+    creds = resolve_hmac_credentials("arg-key", "arg-secret", ENV)
+    assert (creds.workspace_key, creds.workspace_secret) == ("arg-key", "arg-secret")
+
+
+def test_environment_fills_what_is_not_passed() -> None:
+    creds = resolve_hmac_credentials(None, None, ENV)
+    assert (creds.workspace_key, creds.workspace_secret) == ("env-key", "env-secret")
+    api = resolve_api_key_credentials("ws-uid", None, ENV)
+    assert (api.workspace_uid, api.api_key) == ("ws-uid", "env-api-key")
+    assert resolve_base_url(None, ENV) == "https://env.example.com/"
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "message"),
+    [
+        (None, "s", "Missing workspace_key"),
+        ("k", None, "Missing workspace_secret"),
+        ("", "s", "Missing workspace_key"),
+    ],
+)
+def test_missing_hmac_credentials(key: str | None, secret: str | None, message: str) -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_hmac_credentials(key, secret, {})
+    assert info.value.message == message
+
+
+def test_missing_api_key_credentials() -> None:
+    with pytest.raises(SuprsendConfigError, match="Missing workspace_uid"):
+        resolve_api_key_credentials(None, "k", ENV)
+    with pytest.raises(SuprsendConfigError, match="Missing api_key"):
+        resolve_api_key_credentials("uid", None, {})
+
+
+@pytest.mark.parametrize("bad", ["s3cr3t\n", " s3cr3t", "s3\x00cr3t"])
+def test_malformed_credential_is_refused_without_echoing_it(bad: str) -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_hmac_credentials("k", bad, {})
+    assert "cr3t" not in str(info.value)
+
+
+def test_non_text_credential_is_refused() -> None:
+    with pytest.raises(SuprsendConfigError, match="workspace_secret must be a string, got int"):
+        resolve_hmac_credentials("k", 42, {})
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, DEFAULT_BASE_URL),
+        ("", DEFAULT_BASE_URL),
+        ("   ", DEFAULT_BASE_URL),
+        (" https://eu.suprsend.com ", "https://eu.suprsend.com/"),
+        ("https://eu.suprsend.com/api/", "https://eu.suprsend.com/api/"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/"),
+        ("http://127.5.6.7:1/", "http://127.5.6.7:1/"),
+        ("http://[::1]:9000", "http://[::1]:9000/"),
+        ("http://localhost:9000", "http://localhost:9000/"),
+    ],
+)
+def test_base_url_normalisation(given: str | None, expected: str) -> None:
+    assert resolve_base_url(given, {}) == expected
+
+
+def test_plain_http_needs_loopback_or_opt_in() -> None:
+    with pytest.raises(SuprsendConfigError, match="allow_insecure"):
+        resolve_base_url("http://hub.example.com", {})
+    with pytest.raises(SuprsendConfigError, match="allow_insecure"):
+        resolve_base_url("http://10.0.0.1/", {})
+    assert resolve_base_url("http://hub.example.com", {}, allow_insecure=True) == "http://hub.example.com/"
+
+
+@pytest.mark.parametrize(
+    "bad", ["ftp://hub.example.com/", "hub.example.com", "https:///", "https://h/?q=1", 3]
+)
+def test_invalid_base_url(bad: object) -> None:
+    with pytest.raises(SuprsendConfigError):
+        resolve_base_url(bad, {})
+
+
+def test_base_url_with_credentials_is_refused_without_echoing_them() -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_base_url("https://user:pa55word@hub.example.com/", {})
+    assert "pa55word" not in str(info.value)
+
+
+def test_credentials_repr_hides_secrets() -> None:
+    assert "env-secret" not in repr(resolve_hmac_credentials(None, None, ENV))
+    assert "env-api-key" not in repr(resolve_api_key_credentials("uid", None, ENV))

@@ -1,0 +1,169 @@
+"""The default transport against real loopback sockets: pooling, timeouts, refusals, TLS, threads."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from suprsend_typed._errors import APIConnectionError, APITimeoutError
+from suprsend_typed._http import Headers, Request, Timeout
+from suprsend_typed._transport import Transport
+from suprsend_typed._urllib3_transport import Urllib3Transport
+
+from .loopback import LoopbackServer, Reply
+
+SHORT = Timeout(connect=1.0, read=0.2)
+GENEROUS = Timeout(connect=10.0, read=10.0)  # for tests where a timeout would only mean a slow machine
+SECRET_HEADERS = Headers({"Authorization": "Bearer SECRET-TOKEN", "Date": "x"})
+
+
+@pytest.fixture
+def transport() -> Iterator[Urllib3Transport]:
+    made = Urllib3Transport()
+    yield made
+    made.close()
+
+
+def test_implements_the_protocol(transport: Urllib3Transport) -> None:
+    assert isinstance(transport, Transport)
+
+
+def test_round_trip_and_error_status_is_a_response(
+    server: LoopbackServer, transport: Urllib3Transport
+) -> None:
+    server.replies = [Reply(status=503, body=b"<html>busy</html>", headers=(("Retry-After", "1"),))]
+    response = transport.send(
+        Request(method="POST", url=server.base_url + "trigger/", headers=SECRET_HEADERS, content=b'{"a": 1}'),
+        timeout=SHORT,
+    )
+    assert response.status_code == 503
+    assert response.text == "<html>busy</html>"
+    assert response.headers["retry-after"] == "1"
+    got = server.received[0]
+    assert (got.method, got.path, got.body) == ("POST", "/trigger/", b'{"a": 1}')
+    assert got.headers["Authorization"] == "Bearer SECRET-TOKEN"
+
+
+def test_get_sends_no_body_and_empty_delete_sends_zero_length(
+    server: LoopbackServer, transport: Urllib3Transport
+) -> None:
+    transport.send(Request(method="GET", url=server.base_url + "v1/message/?limit=1"), timeout=SHORT)
+    transport.send(Request(method="DELETE", url=server.base_url + "v1/user/u1/"), timeout=SHORT)
+    get, delete = server.received
+    assert get.path == "/v1/message/?limit=1"
+    assert "Content-Length" not in get.headers
+    assert delete.headers["Content-Length"] == "0"
+
+
+def test_connections_are_reused(server: LoopbackServer, transport: Urllib3Transport) -> None:
+    for _ in range(3):
+        transport.send(Request(method="POST", url=server.base_url + "event/", content=b"{}"), timeout=SHORT)
+    assert len({got.client_port for got in server.received}) == 1
+
+
+def test_redirects_are_not_followed(server: LoopbackServer, transport: Urllib3Transport) -> None:
+    server.replies = [Reply(status=302, body=b"", headers=(("Location", "http://127.0.0.1:1/elsewhere"),))]
+    response = transport.send(Request(method="GET", url=server.base_url), timeout=SHORT)
+    assert response.status_code == 302
+    assert len(server.received) == 1
+
+
+def test_never_answering_server_times_out(transport: Urllib3Transport) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        request = Request(method="POST", url=f"http://127.0.0.1:{port}/SECRET-PATH/", headers=SECRET_HEADERS)
+        with pytest.raises(APITimeoutError) as info:
+            transport.send(request, timeout=SHORT)
+    message = str(info.value)
+    assert f"127.0.0.1:{port}" in message
+    assert "SECRET" not in message
+
+
+def test_refused_connection_is_a_connection_error_not_a_timeout(transport: Urllib3Transport) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = Request(method="POST", url=f"http://127.0.0.1:{port}/SECRET-PATH/", headers=SECRET_HEADERS)
+    with pytest.raises(APIConnectionError) as info:
+        transport.send(request, timeout=SHORT)
+    assert not isinstance(info.value, APITimeoutError)
+    assert "refused" in str(info.value).lower()
+    assert "SECRET" not in str(info.value)
+
+
+def test_concurrent_sends_from_threads(server: LoopbackServer) -> None:
+    transport = Urllib3Transport(pool_size=4)
+    failures: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            url = f"{server.base_url}v2/event/?n={index}"
+            assert transport.send(Request(method="POST", url=url, content=b"{}"), timeout=GENEROUS).is_success
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    transport.close()
+    assert failures == []
+    assert sorted(got.path for got in server.received) == sorted(f"/v2/event/?n={i}" for i in range(16))
+
+
+def test_socket_options_include_tcp_nodelay(transport: Urllib3Transport) -> None:
+    options = transport._pool.connection_pool_kw["socket_options"]
+    assert (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1) in options
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "10"])
+def test_pool_size_must_be_positive(bad: object) -> None:
+    with pytest.raises(ValueError):
+        Urllib3Transport(pool_size=bad)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"), "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return folder
+
+
+@pytest.fixture
+def tls_server(self_signed: Path) -> Iterator[LoopbackServer]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(self_signed / "cert.pem", self_signed / "key.pem")
+    running = LoopbackServer(tls=context)
+    yield running
+    running.close()
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_tls_is_verified_by_default(tls_server: LoopbackServer, self_signed: Path) -> None:
+    request = Request(method="GET", url=tls_server.base_url, headers=SECRET_HEADERS)
+    with pytest.raises(APIConnectionError) as info:
+        Urllib3Transport().send(request, timeout=SHORT)
+    assert "SECRET" not in str(info.value)
+    trusted = Urllib3Transport(ca_certs=str(self_signed / "cert.pem"))
+    assert trusted.send(request, timeout=SHORT).status_code == 202
+    assert Urllib3Transport(verify=False).send(request, timeout=SHORT).status_code == 202
