@@ -1,0 +1,152 @@
+"""Send converted records chunk by chunk, up to ``concurrency`` chunks at a time, accounting for each record.
+
+Records are pulled lazily, packed by the chunker and handed to worker threads; at most ``concurrency``
+chunks are in flight, so memory stays near ``concurrency`` x chunk size whatever the number of records.
+Outcomes are folded into the tally on the calling thread only, which is also where ``on_progress`` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from http import HTTPStatus
+
+import attrs
+
+from .. import _json
+from .._context import WireRecord
+from .._http import Request, Response
+from .chunker import Chunk, chunks
+from .outcome import Body, exception_outcome
+from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+
+ProgressCallback = Callable[[int, int], None]
+"""``on_progress(done, failed)``: records accounted for so far, and how many of them failed."""
+
+# A record refused on this side of the wire is a client error, whatever the server would have said.
+CLIENT_ERROR_CODE = int(HTTPStatus.BAD_REQUEST)
+# A retried chunk can only be de-duplicated by the server when every record carries one of these keys.
+DEDUPE_KEYS = ("$idempotency_key", "$insert_id")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ChunkRoute:
+    """How one chunk becomes a request, is sent, and how its answer becomes per-record outcomes."""
+
+    # (content, retryable) -> the request; pure.
+    build_request: Callable[[bytes, bool], Request]
+    # The client's middleware chain and transport; raises only for a failure to get an answer.
+    send: Callable[[Request], Response]
+    read: Callable[[Sequence[Body], Response], ChunkOutcome]
+
+    def __call__(self, records: Sequence[WireRecord]) -> ChunkOutcome:
+        """Never raises: whatever stops this chunk fails its records, and the other chunks go on."""
+        bodies = [record.body for record in records]
+        try:
+            content = _json.encode(_json.join_array([record.text for record in records]))
+            request = self.build_request(content, all(_has_dedupe_key(body) for body in bodies))
+            response = self.send(request)
+        except Exception as exc:  # reported per record: a bulk call does not raise for one chunk
+            return exception_outcome(bodies, exc)
+        return self.read(bodies, response)
+
+
+def send_all(
+    conversions: Iterable[WireRecord | FailedRecord],
+    *,
+    send_chunk: Callable[[Sequence[WireRecord]], ChunkOutcome],
+    max_records: int,
+    max_bytes: int,
+    concurrency: int = 1,
+    on_progress: ProgressCallback | None = None,
+    tally: BulkTally | None = None,
+) -> BulkResponse:
+    """Send every convertible record and count every one; failed conversions are counted as given.
+
+    ``send_chunk`` must not raise (``ChunkRoute`` does not). ``tally`` may arrive holding warnings found
+    while converting.
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    progress = _Progress(tally or BulkTally(), on_progress)
+    packed = chunks(
+        _sendable(conversions, progress.tally),
+        max_records=max_records,
+        max_bytes=max_bytes,
+        size_of=_apparent_size,
+    )
+    if concurrency == 1:
+        for item in packed:
+            if isinstance(item, Chunk):
+                progress.fold(send_chunk(item.records))
+            else:
+                progress.reject(item.record, item.reason)
+        return progress.finish()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="suprsend-bulk") as pool:
+        in_flight: list[Future[ChunkOutcome]] = []
+        for item in packed:
+            if not isinstance(item, Chunk):
+                progress.reject(item.record, item.reason)
+                continue
+            if len(in_flight) >= concurrency:
+                in_flight = _fold_finished(in_flight, progress)
+            in_flight.append(pool.submit(send_chunk, item.records))
+        for future in in_flight:
+            progress.fold(future.result())
+    return progress.finish()
+
+
+def _fold_finished(in_flight: list[Future[ChunkOutcome]], progress: _Progress) -> list[Future[ChunkOutcome]]:
+    """Wait until at least one chunk is answered, fold every answered one, and return those still out."""
+    wait(in_flight, return_when=FIRST_COMPLETED)
+    still_out: list[Future[ChunkOutcome]] = []
+    for future in in_flight:
+        if future.done():
+            progress.fold(future.result())
+        else:
+            still_out.append(future)
+    return still_out
+
+
+@attrs.define(slots=True)
+class _Progress:
+    """The tally plus the progress callback, touched only from the thread that runs ``send_all``."""
+
+    tally: BulkTally
+    on_progress: ProgressCallback | None
+    reported: int = -1
+
+    def fold(self, outcome: ChunkOutcome) -> None:
+        self.tally.add_chunk(outcome)
+        self._report()
+
+    def reject(self, record: WireRecord, reason: str) -> None:
+        self.tally.add_failed(FailedRecord(record=record.body, error=reason, code=CLIENT_ERROR_CODE))
+
+    def finish(self) -> BulkResponse:
+        """A last report when records were accounted for after the last chunk (or there was no chunk)."""
+        if self.reported != self.tally.total and self.tally.total:
+            self._report()
+        return self.tally.response()
+
+    def _report(self) -> None:
+        self.reported = self.tally.total
+        if self.on_progress is not None:
+            self.on_progress(self.tally.total, self.tally.failure)
+
+
+def _sendable(conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally) -> Iterator[WireRecord]:
+    """The records to chunk; records whose conversion failed are counted on the way past."""
+    for conversion in conversions:
+        if isinstance(conversion, WireRecord):
+            yield conversion
+        else:
+            tally.add_failed(conversion)
+
+
+def _apparent_size(record: WireRecord) -> int:
+    return record.apparent_size
+
+
+def _has_dedupe_key(body: Body) -> bool:
+    return any(body.get(key) for key in DEDUPE_KEYS)
