@@ -1,0 +1,47 @@
+"""``python -m bench [--quick] [--only NAME ...] [--hub KIND]``: measure, print, write results.json."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from .figures import bulk, codegen, imports, latency, single, stream
+from .hub import HUB_KINDS, resolve_kind
+from .report import Figure, render, write_json
+from .settings import FULL, QUICK, RESULTS_FILE, Sizes
+
+# In the order they are measured and printed.
+FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
+    "single": single.measure,
+    "bulk": bulk.measure,
+    "stream": stream.measure,
+    "latency": latency.measure,
+    "import": lambda sizes, _hub: imports.measure(sizes),
+    "codegen": lambda sizes, _hub: codegen.measure(sizes),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small counts, one run each: a smoke run")
+    parser.add_argument("--only", nargs="+", choices=list(FIGURES), help="measure only these figures")
+    parser.add_argument("--hub", choices=HUB_KINDS, default="auto", help="auto: the sandbox if present")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    hub_kind = resolve_kind(args.hub)
+    mode = "quick" if args.quick else "full"
+    print(f"bench: {mode} mode, hub = {hub_kind}; results -> {RESULTS_FILE}", flush=True)
+    started = time.perf_counter()
+    figures = []
+    for name in args.only or FIGURES:
+        figure_started = time.perf_counter()
+        figure = FIGURES[name](sizes, hub_kind)
+        figures.append(figure)
+        print(f"  {figure.title}: {time.perf_counter() - figure_started:.1f} s", flush=True)
+    elapsed = time.perf_counter() - started
+    print()
+    print(render(figures))
+    write_json(figures, RESULTS_FILE, mode=mode, hub_kind=hub_kind, elapsed_s=elapsed)
+    print(f"\nbench: {elapsed:.0f} s in all; results written to {RESULTS_FILE}")
+    return 0

@@ -1,0 +1,1 @@
+"""One module per figure of the report; each exposes ``measure(sizes, hub_kind) -> Figure``."""

@@ -1,0 +1,67 @@
+"""Pieces every hub-backed figure shares: failure notes, accounting and hub-load rows."""
+
+from __future__ import annotations
+
+from ..report import Figure, Row, status
+from ..runner import PairedRuns
+from ..stats import CONTENDED_CORES, Run, foreign_cores, median_of
+
+# Above this share of one core the hub, not the client, may be what limits a run.
+HUB_BOUND_SHARE = 0.85
+
+
+def mark_contention(figure: Figure, *run_lists: list[Run]) -> None:
+    figure.data["foreign_cores"] = cores = foreign_cores(*run_lists)
+    figure.contended = cores > CONTENDED_CORES
+    if figure.contended:
+        figure.notes.append(f"other processes used {cores:.2f} cores (median run) of this machine's CPUs")
+
+
+def note_failures(figure: Figure, runs: PairedRuns) -> None:
+    for side, error in runs.errors.items():
+        figure.notes.append(f"{side} side could not run: {error}")
+
+
+def accounting_row(runs: PairedRuns, side: str, expected: int, label: str = "records accepted") -> Row:
+    """Every record (or call) given must come back accepted by the hub, in every run (summed over runs)."""
+    if not runs.ok(side):
+        return Row(measure=label, ours="-", target="total == success == given", status=status(None))
+    total = sum(run["total"] for run in runs.results[side])
+    success = sum(run["success"] for run in runs.results[side])
+    expected *= len(runs.results[side])
+    return Row(
+        measure=label,
+        ours=f"{success:,} of {expected:,} (total {total:,})",
+        target="total == success == given",
+        status=status(success == total == expected),
+    )
+
+
+def hub_load_row(figure: Figure, runs: PairedRuns, side: str = "ours") -> Row | None:
+    """The hub's CPU use during our runs, in cores; a busy hub caps every figure measured through it."""
+    if not runs.ok(side):
+        return None
+    share = median_of(runs.results[side], lambda run: run["hub_cpu_s"] / run["wall_s"])
+    figure.data["hub_cpu_share_ours"] = share
+    if share > HUB_BOUND_SHARE:
+        figure.notes.append(f"hub process busy {share:.0%} of a core during our runs: it may be the limit")
+    return Row(measure="hub CPU during our runs", ours=f"{share:.0%} of a core")
+
+
+def rss_row(runs: PairedRuns, side: str) -> Row | None:
+    if not runs.ok(side):
+        return None
+    peak_mb = median_of(runs.results[side], lambda run: run["peak_rss_mb"])
+    return Row(measure=f"peak RSS ({side})", ours=f"{peak_mb:.0f} MB")
+
+
+def per_call_us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.0f} µs"
+
+
+def rate(per_second: float, unit: str) -> str:
+    return f"{per_second:,.0f} {unit}/s"
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:.2f}×"

@@ -1,0 +1,83 @@
+"""Starting a loopback hub in its own process: the SDK's sandbox when present, else the bench's BenchHub."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+import attrs
+
+from .settings import REPO_ROOT, WORKSPACE_KEY, WORKSPACE_SECRET
+
+_URL_LINE = re.compile(r"(http://127\.0\.0\.1:\d+/?)")
+_START_TIMEOUT_S = 20.0
+HUB_KINDS = ("auto", "sandbox", "benchhub")
+
+
+@attrs.frozen(kw_only=True)
+class Hub:
+    kind: str
+    url: str  # ends with "/"
+    pid: int
+
+
+def sandbox_available() -> bool:
+    return importlib.util.find_spec("suprsend_typed") is not None and (
+        importlib.util.find_spec("suprsend_typed.sandbox") is not None
+    )
+
+
+def resolve_kind(requested: str) -> str:
+    if requested == "auto":
+        return "sandbox" if sandbox_available() else "benchhub"
+    return requested
+
+
+def _command(kind: str, latency_ms: float) -> list[str]:
+    module = "suprsend_typed.sandbox" if kind == "sandbox" else "bench.fasthub"
+    command = [sys.executable, "-m", module, "--port", "0"]
+    command += ["--workspace-key", WORKSPACE_KEY, "--workspace-secret", WORKSPACE_SECRET]
+    if latency_ms:
+        command += ["--latency-ms", str(latency_ms)]
+    return command
+
+
+def _read_url(process: subprocess.Popen[bytes], log: IO[str]) -> str:
+    """The first loopback URL the hub prints, within the start timeout."""
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        log.seek(0)
+        if found := _URL_LINE.search(log.read()):
+            return found.group(1).rstrip("/") + "/"
+        time.sleep(0.05)
+    raise RuntimeError(f"hub did not print its URL within {_START_TIMEOUT_S:.0f}s: {process.args}")
+
+
+@contextmanager
+def running_hub(kind: str, *, latency_ms: float = 0) -> Iterator[Hub]:
+    """A hub process for the duration of the block; stopped (and reaped) afterwards."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
+    # A file, not a pipe: a hub that logs every request must never block on a full pipe.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(_command(kind, latency_ms), stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            yield Hub(kind=kind, url=_read_url(process, log), pid=process.pid)
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

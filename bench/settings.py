@@ -1,0 +1,72 @@
+"""Shared constants of the benchmark: credentials, workload sizes (full and quick) and run counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+# Events require `env` (the workspace key) to be at least 20 characters in the official SDK's schema.
+WORKSPACE_KEY = "bench_workspace_key_0001"
+WORKSPACE_SECRET = "bench-workspace-secret"
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO_ROOT / "bench-results"
+RESULTS_FILE = RESULTS_DIR / "results.json"
+SPEC_FILE = REPO_ROOT / "spec" / "suprsend.yaml"
+
+EVENTS_PER_FLOOR_CHUNK = 100  # what the SDK's chunker gives for small events (MAX_EVENTS_PER_BULK)
+HUB_LATENCY_MS = 20
+
+
+@attrs.frozen(kw_only=True)
+class Sizes:
+    """How much work each figure does, and how many paired runs its median is taken over."""
+
+    single_calls: int
+    single_warmup: int
+    single_runs: int
+    bulk_events: int
+    bulk_runs: int
+    stream_events: int
+    stream_concurrency: int
+    stream_runs: int
+    latency_workflows: int
+    latency_concurrency: int
+    latency_runs: int
+    import_runs: int
+    codegen_runs: int
+
+
+FULL = Sizes(
+    single_calls=2_000,
+    single_warmup=50,
+    single_runs=5,
+    bulk_events=50_000,
+    bulk_runs=3,
+    stream_events=1_000_000,
+    stream_concurrency=4,
+    stream_runs=3,
+    latency_workflows=10_000,
+    latency_concurrency=8,
+    latency_runs=3,
+    import_runs=5,
+    codegen_runs=3,
+)
+
+QUICK = Sizes(
+    single_calls=200,
+    single_warmup=10,
+    single_runs=1,
+    bulk_events=2_000,
+    bulk_runs=1,
+    stream_events=20_000,
+    stream_concurrency=4,
+    stream_runs=1,
+    latency_workflows=800,
+    latency_concurrency=8,
+    latency_runs=1,
+    import_runs=3,
+    codegen_runs=1,
+)
