@@ -1,0 +1,366 @@
+"""The hub's behaviour, independent of sockets: authenticate, route, validate, dedupe, store, answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Literal
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import attrs
+
+from .._errors import ValidationError
+from .._json import dumps
+from .auth import Credentials, authenticate
+from .profiles import apply_operations
+from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestRow, Store
+from .validation import Validator, error_text, join_path
+
+IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
+"""How long the hub remembers an ``$idempotency_key`` or ``$insert_id``."""
+DEFAULT_MESSAGE_PAGE: Final = 10
+MAX_MESSAGE_PAGE: Final = 1000
+LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
+
+ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
+"""How an endpoint treats a JSON array: refused, required, all-or-nothing (400), or one outcome per record."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class HubAnswer:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class _RecordRoute:
+    kind: str
+    family: str  # records of one family share idempotency keys
+    arrays: ArrayRule
+    single: Callable[[str], Any]  # message id -> body of a 202 for a single object
+    single_status: int = 202
+
+
+def _trigger_answer(message_id: str) -> Any:
+    return {"message_id": message_id, "status": "success"}
+
+
+def _identity_answer(_: str) -> Any:
+    return {"message": "OK"}
+
+
+def _legacy_answer(_: str) -> Any:
+    return LEGACY_ACCEPTED_TEXT
+
+
+_RECORD_ROUTES: Final = {
+    "/trigger/": _RecordRoute(
+        kind="workflow_trigger", family="workflow", arrays="per_record", single=_trigger_answer
+    ),
+    "/v2/event/": _RecordRoute(kind="event", family="event", arrays="object_only", single=_trigger_answer),
+    "/v2/bulk/event/": _RecordRoute(
+        kind="event", family="event", arrays="array_only", single=_trigger_answer
+    ),
+    "/event/": _RecordRoute(
+        kind="identity_event", family="identity", arrays="whole", single=_identity_answer
+    ),
+}
+_LEGACY_ROUTE: Final = _RecordRoute(
+    kind="legacy_workflow", family="workflow", arrays="whole", single=_legacy_answer
+)
+
+
+RouteHandler = Callable[[RequestRow, Any, str, float], HubAnswer]
+"""``(request row, parsed body, raw path, now) -> answer``."""
+
+
+def error_body(message: str, error_type: str) -> bytes:
+    return dumps({"error": {"message": message, "type": error_type}}).encode("utf-8")
+
+
+class Hub:
+    """One workspace of the hub. ``handle`` is called from several server threads at once."""
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials,
+        store: Store,
+        clock: Callable[[], float],
+        new_id: Callable[[], str],
+        validator: Validator,
+        record_bodies: bool = True,
+    ) -> None:
+        self.credentials = credentials
+        self.store = store
+        self._clock = clock
+        self._new_id = new_id
+        self._validate = validator
+        self._record_bodies = record_bodies
+
+    def handle(
+        self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], content: bytes
+    ) -> HubAnswer:
+        now = self._clock()
+        path = urlsplit(raw_path).path
+        request = RequestRow(
+            position=position,
+            method=method,
+            path=raw_path,
+            kind=None,
+            status=None,
+            outcome="rejected",
+            auth=None,
+            body=content.decode("utf-8", errors="replace") if self._record_bodies and content else None,
+            received_at=now,
+        )
+        auth = authenticate(
+            self.credentials, method=method, request_uri=raw_path, headers=headers, content=content, now=now
+        )
+        request = attrs.evolve(request, auth=auth.scheme)
+        if auth.error is not None:
+            return self._refuse(request, 401, auth.error, "authentication_error")
+        route = self._route(method, path)
+        if route is None:
+            return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
+        if isinstance(route, str):
+            return self._refuse(request, 404, route, "not_found")
+        kind, handler = route
+        request = attrs.evolve(request, kind=kind)
+        try:
+            body = json.loads(content) if content else None
+        except ValueError as exc:
+            return self._refuse(request, 400, f"body is not valid JSON: {exc}", "validation_error")
+        return handler(request, body, raw_path, now)
+
+    # Routing
+
+    def _route(self, method: str, path: str) -> tuple[str, RouteHandler] | str | None:
+        segments = path.strip("/").split("/")
+        if method == "POST" and path in _RECORD_ROUTES:
+            spec = _RECORD_ROUTES[path]
+            return spec.kind, lambda r, b, _p, now: self._records(spec, r, b, now)
+        if method == "POST" and len(segments) == 2 and segments[1] == "trigger":
+            workspace = unquote(segments[0])
+            if workspace not in self.credentials.workspace_names:
+                return f"workspace {workspace!r} not found"
+            return _LEGACY_ROUTE.kind, lambda r, b, _p, now: self._records(_LEGACY_ROUTE, r, b, now)
+        if len(segments) == 3 and segments[:2] == ["v1", "user"]:
+            distinct_id = unquote(segments[2])
+            if method == "PATCH":
+                return "user_edit", lambda r, b, _p, _now: self._edit_user(distinct_id, r, b)
+            if method == "GET":
+                return "user", lambda r, _b, _p, _now: self._get_user(distinct_id, r)
+        if path == "/v1/message/" and method == "GET":
+            return "message_list", lambda r, _b, raw, _now: self._list_messages(r, raw)
+        if path == "/v1/bulk/message/" and method == "PATCH":
+            return "message_update", lambda r, b, _p, _now: self._update_messages(r, b)
+        return None
+
+    # Records endpoints (triggers and events)
+
+    def _records(self, route: _RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
+        is_array = isinstance(body, list)
+        if is_array and route.arrays == "object_only":
+            return self._invalid(request, "", "expected a JSON object, got an array (use the bulk endpoint)")
+        if not is_array and route.arrays == "array_only":
+            return self._invalid(request, "", f"expected a JSON array, got {_json_type(body)}")
+        if not is_array and not isinstance(body, dict):
+            return self._invalid(request, "", f"expected a JSON object or array, got {_json_type(body)}")
+        items = body if is_array else [body]
+        if not items:
+            return self._invalid(request, "", "array must not be empty")
+        rows = [self._record_row(route, position, item) for position, item in enumerate(items)]
+        rejected = [row for row in rows if row.status == "rejected"]
+        if rejected and (not is_array or route.arrays == "whole"):
+            first = rejected[0]
+            where = f"[{first.position}]" if is_array else ""
+            return self._refuse(
+                request,
+                400,
+                join_path(where, first.error or "") if where else first.error or "",
+                "validation_error",
+            )
+        status = 207 if is_array and route.arrays in ("per_record", "array_only") else route.single_status
+        request = attrs.evolve(request, status=status, outcome="accepted")
+        final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
+        self._side_effects(route.kind, final, items, now)
+        if status == 207:
+            return _json_answer(
+                207, {"records": [_record_outcome(row) for row in final], "status": "success"}
+            )
+        answer = route.single(final[0].message_id or "")
+        if isinstance(answer, str):
+            return HubAnswer(
+                status=status, body=answer.encode("utf-8"), content_type="text/plain; charset=utf-8"
+            )
+        return _json_answer(status, answer)
+
+    def _record_row(self, route: _RecordRoute, position: int, item: Any) -> RecordRow:
+        text = json.dumps(item, ensure_ascii=False) if self._record_bodies else None
+        try:
+            self._validate(route.kind, item)
+        except ValidationError as exc:
+            return RecordRow(
+                kind=route.kind, position=position, status="rejected", error=error_text(exc), body=text
+            )
+        return RecordRow(
+            kind=route.kind,
+            position=position,
+            status="accepted",
+            message_id=self._new_id(),
+            insert_id=_text_or_none(item.get("$insert_id")),
+            idempotency_key=_text_or_none(item.get("$idempotency_key")),
+            body=text,
+            family=route.family,
+        )
+
+    def _side_effects(self, kind: str, rows: list[RecordRow], items: list[Any], now: float) -> None:
+        """Messages for new workflow runs and profile changes for new identity events (full mode only)."""
+        if not self._record_bodies:
+            return
+        fresh = [(row, items[row.position]) for row in rows if row.status == "accepted"]
+        if kind in ("workflow_trigger", "legacy_workflow"):
+            self.store.add_messages(
+                message for row, item in fresh for message in _messages_for(kind, row, item, now)
+            )
+        elif kind == "identity_event":
+            profiles: dict[str, dict[str, Any]] = {}
+            for _, item in fresh:
+                distinct_id = str(item.get("distinct_id"))
+                current = profiles.get(distinct_id) or self.store.profile(distinct_id) or {}
+                profiles[distinct_id] = apply_operations(current, item.get("$user_operations") or [])
+            self.store.save_profiles(profiles.items())
+
+    # Users
+
+    def _edit_user(self, distinct_id: str, request: RequestRow, body: Any) -> HubAnswer:
+        try:
+            self._validate("user_edit", body)
+        except ValidationError as exc:
+            return self._refuse(request, 400, error_text(exc), "validation_error")
+        profile = apply_operations(self.store.profile(distinct_id) or {}, body["operations"])
+        self.store.save_profiles([(distinct_id, profile)])
+        record = RecordRow(
+            kind="user_edit",
+            position=0,
+            status="accepted",
+            body=json.dumps(body, ensure_ascii=False) if self._record_bodies else None,
+        )
+        self.store.accept(
+            attrs.evolve(request, status=200, outcome="accepted"), [record], now=0.0, window=0.0
+        )
+        return _json_answer(200, {"distinct_id": distinct_id, **profile})
+
+    def _get_user(self, distinct_id: str, request: RequestRow) -> HubAnswer:
+        profile = self.store.profile(distinct_id)
+        if profile is None:
+            return self._refuse(request, 404, f"user {distinct_id!r} not found", "not_found")
+        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        return _json_answer(200, {"distinct_id": distinct_id, **profile})
+
+    # Messages
+
+    def _list_messages(self, request: RequestRow, raw_path: str) -> HubAnswer:
+        query = parse_qs(urlsplit(raw_path).query)
+        try:
+            limit = int(query.get("limit", [str(DEFAULT_MESSAGE_PAGE)])[-1])
+            after = int(query.get("after", ["0"])[-1] or 0)
+        except ValueError:
+            return self._refuse(request, 400, "limit and after must be integers", "validation_error")
+        if not 1 <= limit <= MAX_MESSAGE_PAGE:
+            return self._refuse(
+                request, 400, f"limit must be within 1..{MAX_MESSAGE_PAGE}", "validation_error"
+            )
+        filters: dict[str, list[str]] = {}
+        for column in MESSAGE_FILTER_COLUMNS:
+            name = "workflow_slug" if column == "workflow" else column
+            values = query.get(name, []) + query.get(f"{name}[]", [])
+            if values:
+                filters[column] = values
+        page = self.store.messages(filters, after=after, limit=limit + 1)
+        has_next = len(page) > limit
+        page = page[:limit]
+        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        meta = {
+            "count": len(page),
+            "limit": limit,
+            "has_prev": after > 0,
+            "before": str(page[0]["seq"]) if page and after > 0 else None,
+            "has_next": has_next,
+            "after": str(page[-1]["seq"]) if page and has_next else None,
+        }
+        results = [{k: v for k, v in message.items() if k != "seq"} for message in page]
+        return _json_answer(200, {"meta": meta, "results": results})
+
+    def _update_messages(self, request: RequestRow, body: Any) -> HubAnswer:
+        try:
+            self._validate("message_update", body)
+        except ValidationError as exc:
+            return self._refuse(request, 400, error_text(exc), "validation_error")
+        outcomes = []
+        for item in body["messages"]:
+            found = self.store.set_message_status(item["message_id"], item["action"])
+            error = (
+                None
+                if found
+                else {"type": "not_found", "message": f"message {item['message_id']!r} not found"}
+            )
+            outcomes.append(
+                {"message_id": item["message_id"], "status_code": 202 if found else 404, "error": error}
+            )
+        self.store.save_request(attrs.evolve(request, status=202, outcome="accepted"))
+        return _json_answer(202, {"records": outcomes})
+
+    # Refusals
+
+    def _invalid(self, request: RequestRow, path: str, reason: str) -> HubAnswer:
+        return self._refuse(request, 400, f"{path}: {reason}" if path else reason, "validation_error")
+
+    def _refuse(self, request: RequestRow, status: int, message: str, error_type: str) -> HubAnswer:
+        self.store.save_request(attrs.evolve(request, status=status, outcome="rejected", error=message))
+        return HubAnswer(status=status, body=error_body(message, error_type))
+
+
+def _json_answer(status: int, document: Any) -> HubAnswer:
+    return HubAnswer(status=status, body=dumps(document).encode("utf-8"))
+
+
+def _record_outcome(row: RecordRow) -> dict[str, Any]:
+    if row.status == "rejected":
+        return {
+            "status": "error",
+            "status_code": 400,
+            "error": {"message": row.error, "type": "validation_error"},
+        }
+    return {"status": "success", "status_code": 202, "message_id": row.message_id}
+
+
+def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -> list[dict[str, Any]]:
+    """One message per recipient; a single recipient's message has the trigger's message id."""
+    recipients = item.get("users" if kind == "legacy_workflow" else "recipients") or []
+    ids = [r if isinstance(r, str) else str(r.get("distinct_id")) for r in recipients]
+    base = row.message_id or ""
+    return [
+        {
+            "message_id": base if len(ids) == 1 else f"{base}.{index}",
+            "recipient_id": distinct_id,
+            "workflow": item.get("workflow") or item.get("name"),
+            "status": "delivered",
+            "idempotency_key": row.idempotency_key,
+            "tenant_id": item.get("tenant_id"),
+            "created_at": now,
+        }
+        for index, distinct_id in enumerate(ids)
+    ]
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")

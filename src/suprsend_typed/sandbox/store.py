@@ -1,0 +1,330 @@
+"""SQLite storage of everything the sandbox received: requests, records, dedupe keys, profiles, messages.
+
+One connection shared by the server threads behind a lock; each request is written in one transaction, so
+a bulk request costs a handful of statements whatever its size.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any, Final, Literal
+
+import attrs
+
+RecordStatus = Literal["accepted", "duplicate", "rejected"]
+RequestOutcome = Literal["accepted", "rejected", "fault", "dropped"]
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY, position INTEGER, method TEXT, path TEXT, kind TEXT, status INTEGER,
+    outcome TEXT, auth TEXT, error TEXT, fault TEXT, body TEXT, received_at REAL);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY, request_id INTEGER, kind TEXT, position INTEGER, status TEXT, message_id TEXT,
+    insert_id TEXT, idempotency_key TEXT, error TEXT, body TEXT);
+CREATE INDEX IF NOT EXISTS records_kind ON records (kind, status);
+CREATE TABLE IF NOT EXISTS dedupe (
+    scope TEXT, key TEXT, seen_at REAL, message_id TEXT, PRIMARY KEY (scope, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profiles (distinct_id TEXT PRIMARY KEY, profile TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, recipient_id TEXT, workflow TEXT, status TEXT,
+    idempotency_key TEXT, tenant_id TEXT, created_at REAL);
+"""
+_TABLES: Final = ("requests", "records", "dedupe", "profiles", "messages")
+MESSAGE_FILTER_COLUMNS: Final = (
+    "message_id",
+    "recipient_id",
+    "workflow",
+    "status",
+    "idempotency_key",
+    "tenant_id",
+)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RequestRow:
+    """One HTTP request as received and answered (``status`` is None when the connection was dropped)."""
+
+    position: int  # 0-based arrival index among hub requests (the index faults are scheduled by)
+    method: str
+    path: str
+    kind: str | None
+    status: int | None
+    outcome: RequestOutcome
+    auth: str | None
+    error: str | None = None
+    fault: str | None = None
+    body: str | None = None
+    received_at: float
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RecordRow:
+    """One record of a request (an array item, or the single object)."""
+
+    kind: str
+    position: int
+    status: RecordStatus
+    message_id: str | None = None
+    insert_id: str | None = None
+    idempotency_key: str | None = None
+    error: str | None = None
+    body: str | None = None
+    # Scope of the idempotency key: requests of one family dedupe against each other.
+    family: str = ""
+
+
+class Store:
+    """Thread-safe SQLite store; ``path=None`` keeps everything in memory."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def clear(self) -> None:
+        with self._lock:
+            for table in _TABLES:
+                self._db.execute(f"DELETE FROM {table}")
+
+    def save_request(self, request: RequestRow) -> int:
+        with self._lock:
+            return self._insert_request(request)
+
+    def accept(
+        self, request: RequestRow, records: Sequence[RecordRow], *, now: float, window: float
+    ) -> list[RecordRow]:
+        """Store a request and its records in one transaction, turning records already seen into duplicates.
+
+        A record is a duplicate when its ``$insert_id``, or its ``$idempotency_key`` within its family, was
+        accepted less than ``window`` seconds ago (earlier in the same request included). A duplicate takes
+        the message id of the record it repeats.
+        """
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                final = self._dedupe(records, now=now, window=window)
+                request_id = self._insert_request(request)
+                self._db.executemany(
+                    "INSERT INTO records (request_id, kind, position, status, message_id, insert_id, "
+                    "idempotency_key, error, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            request_id,
+                            r.kind,
+                            r.position,
+                            r.status,
+                            r.message_id,
+                            r.insert_id,
+                            r.idempotency_key,
+                            r.error,
+                            r.body,
+                        )
+                        for r in final
+                    ],
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return final
+
+    def _dedupe(self, records: Sequence[RecordRow], *, now: float, window: float) -> list[RecordRow]:
+        keys = [key for record in records for key in _dedupe_keys(record)]
+        seen: dict[tuple[str, str], str | None] = {}
+        if keys:
+            placeholders = ", ".join("?" * len(keys))
+            rows = self._db.execute(
+                f"SELECT scope, key, message_id FROM dedupe WHERE key IN ({placeholders}) AND seen_at > ?",
+                [key for _, key in keys] + [now - window],
+            )
+            seen = {(scope, key): message_id for scope, key, message_id in rows}
+        final: list[RecordRow] = []
+        fresh: list[tuple[str, str, float, str | None]] = []
+        for record in records:
+            if record.status != "accepted":
+                final.append(record)
+                continue
+            record_keys = _dedupe_keys(record)
+            hit = next((key for key in record_keys if key in seen), None)
+            if hit is not None:
+                final.append(
+                    attrs.evolve(record, status="duplicate", message_id=seen[hit] or record.message_id)
+                )
+                continue
+            for key in record_keys:
+                seen[key] = record.message_id
+                fresh.append((key[0], key[1], now, record.message_id))
+            final.append(record)
+        self._db.executemany("INSERT OR REPLACE INTO dedupe VALUES (?, ?, ?, ?)", fresh)
+        return final
+
+    def _insert_request(self, r: RequestRow) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO requests (position, method, path, kind, status, outcome, auth, error, fault, body, "
+            "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.position,
+                r.method,
+                r.path,
+                r.kind,
+                r.status,
+                r.outcome,
+                r.auth,
+                r.error,
+                r.fault,
+                r.body,
+                r.received_at,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def requests(self, outcome: str | None = None) -> list[dict[str, Any]]:
+        query = (
+            "SELECT id, position, method, path, kind, status, outcome, auth, error, fault, body, received_at"
+        )
+        query += " FROM requests" + (" WHERE outcome = ?" if outcome else "") + " ORDER BY id"
+        with self._lock:
+            rows = self._db.execute(query, (outcome,) if outcome else ()).fetchall()
+            counts = dict(
+                self._db.execute("SELECT request_id, count(*) FROM records GROUP BY request_id").fetchall()
+            )
+        names = ("id", "position", "method", "path", "kind", "status", "outcome", "auth", "error", "fault")
+        result = []
+        for row in rows:
+            item = dict(zip(names, row[:10], strict=True))
+            item["body"] = _parsed(row[10])
+            item["received_at"] = row[11]
+            item["records"] = counts.get(row[0], 0)
+            result.append(item)
+        return result
+
+    def records(self, kind: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        conditions, params = [], []
+        for column, value in (("kind", kind), ("status", status)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        names = (
+            "request_id",
+            "kind",
+            "position",
+            "status",
+            "message_id",
+            "insert_id",
+            "idempotency_key",
+            "error",
+        )
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(names)}, body FROM records{where} ORDER BY id", params
+            ).fetchall()
+        return [{**dict(zip(names, row[:8], strict=True)), "body": _parsed(row[8])} for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Records accepted, duplicate and rejected, plus requests received and requests refused whole."""
+        with self._lock:
+            by_status = dict(
+                self._db.execute("SELECT status, count(*) FROM records GROUP BY status").fetchall()
+            )
+            by_outcome = dict(
+                self._db.execute("SELECT outcome, count(*) FROM requests GROUP BY outcome").fetchall()
+            )
+        result = {status: int(by_status.get(status, 0)) for status in ("accepted", "duplicate", "rejected")}
+        result["requests"] = int(sum(by_outcome.values()))
+        for outcome in ("rejected", "fault", "dropped"):
+            result[f"requests_{outcome}"] = int(by_outcome.get(outcome, 0))
+        return result
+
+    # Profiles and messages: the state the user and message endpoints read and change.
+
+    def profile(self, distinct_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT profile FROM profiles WHERE distinct_id = ?", (distinct_id,)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def save_profiles(self, profiles: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        rows = [(distinct_id, json.dumps(profile, ensure_ascii=False)) for distinct_id, profile in profiles]
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO profiles VALUES (?, ?)", rows)
+
+    def add_messages(self, messages: Iterable[dict[str, Any]]) -> None:
+        rows = [
+            (
+                m["message_id"],
+                m["recipient_id"],
+                m["workflow"],
+                m["status"],
+                m.get("idempotency_key"),
+                m.get("tenant_id"),
+                m["created_at"],
+            )
+            for m in messages
+        ]
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO messages (message_id, recipient_id, workflow, status, idempotency_key, "
+                "tenant_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def messages(self, filters: dict[str, list[str]], *, after: int, limit: int) -> list[dict[str, Any]]:
+        """Messages with ``seq > after`` whose columns are in the given value lists, oldest first."""
+        conditions: list[str] = ["seq > ?"]
+        params: list[object] = [after]
+        for column, values in filters.items():
+            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+        names = (
+            "seq",
+            "message_id",
+            "recipient_id",
+            "workflow",
+            "status",
+            "idempotency_key",
+            "tenant_id",
+            "created_at",
+        )
+        query = (
+            f"SELECT {', '.join(names)} FROM messages WHERE {' AND '.join(conditions)} ORDER BY seq LIMIT ?"
+        )
+        with self._lock:
+            rows = self._db.execute(query, [*params, limit]).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def set_message_status(self, message_id: str, status: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE messages SET status = ? WHERE message_id = ?", (status, message_id)
+            )
+        return cursor.rowcount > 0
+
+
+def _dedupe_keys(record: RecordRow) -> list[tuple[str, str]]:
+    keys = []
+    if record.insert_id:
+        keys.append(("insert_id", record.insert_id))
+    if record.idempotency_key:
+        keys.append((f"idempotency:{record.family}", record.idempotency_key))
+    return keys
+
+
+def _parsed(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

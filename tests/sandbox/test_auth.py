@@ -1,0 +1,103 @@
+"""The sandbox checks credentials as the hub does, and says clearly what is wrong."""
+
+from __future__ import annotations
+
+import time
+
+from suprsend_typed._http import Request, Response
+from suprsend_typed.sandbox import DEFAULT_API_KEY, MAX_DATE_SKEW_SECONDS, Sandbox
+
+from .wire import TIMEOUT, Wire
+
+TRIGGER = {"workflow": "welcome", "recipients": ["u1"], "data": {}}
+
+
+def error_of(response: Response) -> str:
+    return str(response.json()["error"]["message"])
+
+
+def test_correct_signature_is_accepted_and_recorded_as_hmac(wire: Wire, hub: Sandbox) -> None:
+    response = wire.send("POST", "trigger/", TRIGGER)
+    assert response.status_code == 202
+    assert response.json()["status"] == "success"
+    [request] = hub.requests()
+    assert (request["auth"], request["outcome"], request["body"]) == ("hmac", "accepted", TRIGGER)
+
+
+def test_wrong_secret_is_refused_with_a_signature_message(wire: Wire, hub: Sandbox) -> None:
+    response = wire.send("POST", "trigger/", TRIGGER, secret="not-the-secret")
+    assert response.status_code == 401
+    assert error_of(response).startswith("signature mismatch")
+    assert response.json()["error"]["type"] == "authentication_error"
+    assert hub.counts()["requests_rejected"] == 1
+    assert hub.records() == []
+
+
+def test_unknown_workspace_key_is_refused(wire: Wire) -> None:
+    response = wire.send("POST", "trigger/", TRIGGER, key="other-workspace")
+    assert (response.status_code, error_of(response)) == (401, "unknown workspace key")
+
+
+def test_body_changed_after_signing_is_refused(wire: Wire) -> None:
+    tampered = b'{"workflow": "welcome", "recipients": ["u2"], "data": {}}'
+    response = wire.send("POST", "trigger/", TRIGGER, tamper=tampered)
+    assert response.status_code == 401
+    assert "body changed after signing" in error_of(response)
+
+
+def test_declared_content_md5_must_match_the_bytes_received(wire: Wire) -> None:
+    response = wire.send("POST", "trigger/", TRIGGER, extra_headers={"Content-MD5": "0" * 32})
+    assert (response.status_code, error_of(response)) == (401, "Content-MD5 does not match the body received")
+
+
+def test_stale_and_future_dates_are_refused(wire: Wire) -> None:
+    too_far = MAX_DATE_SKEW_SECONDS + 60
+    stale = wire.send("POST", "trigger/", TRIGGER, date=time.time() - too_far)
+    future = wire.send("POST", "trigger/", TRIGGER, date=time.time() + too_far)
+    assert stale.status_code == future.status_code == 401
+    assert "behind the server clock" in error_of(stale)
+    assert "ahead of the server clock" in error_of(future)
+    assert f"at most {MAX_DATE_SKEW_SECONDS} s" in error_of(stale)
+
+
+def test_date_within_the_allowed_skew_is_accepted(wire: Wire) -> None:
+    response = wire.send("POST", "trigger/", TRIGGER, date=time.time() - MAX_DATE_SKEW_SECONDS + 60)
+    assert response.status_code == 202
+
+
+def test_missing_or_garbled_date_is_refused(wire: Wire) -> None:
+    garbled = wire.request("POST", "trigger/", TRIGGER).with_headers({"Date": "yesterday"})
+    response = wire.transport.send(garbled, timeout=TIMEOUT)
+    assert (response.status_code, error_of(response)) == (401, "Date header 'yesterday' is not an HTTP date")
+
+
+def test_missing_authorization_is_refused(wire: Wire) -> None:
+    signed = wire.request("POST", "trigger/", TRIGGER)
+    bare = Request(
+        method="POST", url=signed.url, headers=signed.headers.without("Authorization"), content=signed.content
+    )
+    response = wire.transport.send(bare, timeout=TIMEOUT)
+    assert (response.status_code, error_of(response)) == (401, "missing Authorization header")
+
+
+def test_bearer_keys_from_the_configured_set_are_accepted(wire: Wire, hub: Sandbox) -> None:
+    assert wire.send("POST", "trigger/", TRIGGER, bearer=DEFAULT_API_KEY).status_code == 202
+    refused = wire.send("POST", "trigger/", TRIGGER, bearer="guessed-key")
+    assert (refused.status_code, error_of(refused)) == (401, "invalid API key")
+    assert [r["auth"] for r in hub.requests()] == ["bearer", "bearer"]
+
+
+def test_get_requests_are_signed_over_path_and_query(wire: Wire) -> None:
+    assert wire.send("GET", "v1/message/?limit=5").status_code == 200
+    signed = wire.request("GET", "v1/message/?limit=5")
+    moved = Request(method="GET", url=signed.url.replace("limit=5", "limit=6"), headers=signed.headers)
+    response = wire.transport.send(moved, timeout=TIMEOUT)
+    assert (response.status_code, error_of(response)[:18]) == (401, "signature mismatch")
+
+
+def test_legacy_trigger_path_must_name_this_workspace(wire: Wire, hub: Sandbox) -> None:
+    legacy = {"name": "w", "template": "t", "notification_category": "transactional", "users": [], "data": {}}
+    ok = wire.send("POST", f"{hub.credentials.workspace_key}/trigger/", legacy)
+    other = wire.send("POST", "someone-else/trigger/", legacy)
+    assert (ok.status_code, ok.text) == (202, "Accepted - OK")
+    assert (other.status_code, error_of(other)) == (404, "workspace 'someone-else' not found")
