@@ -29,9 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hub", choices=HUB_KINDS, default="auto", help="auto: the sandbox if present")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    hub_kind = resolve_kind(args.hub)
+    hub_kind, why = resolve_kind(args.hub)
     mode = "quick" if args.quick else "full"
-    print(f"bench: {mode} mode, hub = {hub_kind}; results -> {RESULTS_FILE}", flush=True)
+    print(f"bench: {mode} mode, hub = {hub_kind} ({why}); results -> {RESULTS_FILE}", flush=True)
     started = time.perf_counter()
     figures = []
     for name in args.only or FIGURES:
@@ -42,6 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print()
     print(render(figures))
-    write_json(figures, RESULTS_FILE, mode=mode, hub_kind=hub_kind, elapsed_s=elapsed)
+    write_json(figures, RESULTS_FILE, mode=mode, hub=f"{hub_kind} ({why})", elapsed_s=elapsed)
     print(f"\nbench: {elapsed:.0f} s in all; results written to {RESULTS_FILE}")
     return 0

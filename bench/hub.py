@@ -35,16 +35,25 @@ def sandbox_available() -> bool:
     )
 
 
-def resolve_kind(requested: str) -> str:
-    if requested == "auto":
-        return "sandbox" if sandbox_available() else "benchhub"
-    return requested
+def resolve_kind(requested: str) -> tuple[str, str]:
+    """The hub kind to use, and why: ``auto`` is the sandbox if it starts, else BenchHub."""
+    if requested != "auto":
+        return requested, "requested"
+    if not sandbox_available():
+        return "benchhub", "suprsend_typed.sandbox is not importable"
+    try:
+        with running_hub("sandbox"):
+            return "sandbox", "auto"
+    except RuntimeError as exc:
+        return "benchhub", f"the sandbox did not start ({exc})"
 
 
 def _command(kind: str, latency_ms: float) -> list[str]:
     module = "suprsend_typed.sandbox" if kind == "sandbox" else "bench.fasthub"
     command = [sys.executable, "-m", module, "--port", "0"]
     command += ["--workspace-key", WORKSPACE_KEY, "--workspace-secret", WORKSPACE_SECRET]
+    if kind == "sandbox":
+        command.append("--no-bodies")  # its benchmark mode: verify and count, store nothing
     if latency_ms:
         command += ["--latency-ms", str(latency_ms)]
     return command
@@ -53,12 +62,18 @@ def _command(kind: str, latency_ms: float) -> list[str]:
 def _read_url(process: subprocess.Popen[bytes], log: IO[str]) -> str:
     """The first loopback URL the hub prints, within the start timeout."""
     deadline = time.monotonic() + _START_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
+    output = ""
+    while time.monotonic() < deadline:
+        exited = process.poll() is not None
         log.seek(0)
-        if found := _URL_LINE.search(log.read()):
+        output = log.read()
+        if found := _URL_LINE.search(output):
             return found.group(1).rstrip("/") + "/"
+        if exited:
+            break
         time.sleep(0.05)
-    raise RuntimeError(f"hub did not print its URL within {_START_TIMEOUT_S:.0f}s: {process.args}")
+    last_line = (output.strip().splitlines() or ["no output"])[-1]
+    raise RuntimeError(f"hub printed no URL within {_START_TIMEOUT_S:.0f}s: {last_line}")
 
 
 @contextmanager

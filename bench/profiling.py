@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pstats
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,13 @@ from .runner import ClientRunError, run_client
 from .settings import RESULTS_DIR
 
 _TOP_FUNCTIONS = 12
+# Everything up to the package or stdlib root: "…/site-packages/urllib3/x.py" -> "urllib3/x.py".
+_INSTALL_PREFIX = re.compile(r"^.*/(site-packages|src|lib/python3\.\d+)/")
 
 
 def _where(function: tuple[str, int, str]) -> str:
     filename, line, name = function
-    for marker in ("site-packages/", "/src/", "/lib/python3"):
-        if marker in filename:
-            filename = filename.split(marker, 1)[1]
-            break
-    return f"{filename}:{line}({name})" if line else name
+    return f"{_INSTALL_PREFIX.sub('', filename)}:{line}({name})" if line else name
 
 
 def summarise(stats: pstats.Stats, title: str, saved: Path) -> str:

@@ -71,12 +71,12 @@ def render(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def write_json(figures: list[Figure], path: Path, *, mode: str, hub_kind: str, elapsed_s: float) -> None:
+def write_json(figures: list[Figure], path: Path, *, mode: str, hub: str, elapsed_s: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "mode": mode,
-        "hub": hub_kind,
+        "hub": hub,
         "elapsed_s": round(elapsed_s, 1),
         "python": sys.version.split()[0],
         "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0))},

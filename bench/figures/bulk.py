@@ -37,7 +37,7 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
             ),
             accounting_row(runs, "ours", count, "events accepted"),
         ]
-        figure.rows += [row for row in (rss_row(runs, "ours"), rss_row(runs, "official")) if row]
+        figure.rows.append(rss_row(runs, "official"))
         if hub_row := hub_load_row(figure, runs):
             figure.rows.append(hub_row)
         mark_contention(figure, ours, official)

@@ -48,11 +48,17 @@ def hub_load_row(figure: Figure, runs: PairedRuns, side: str = "ours") -> Row | 
     return Row(measure="hub CPU during our runs", ours=f"{share:.0%} of a core")
 
 
-def rss_row(runs: PairedRuns, side: str) -> Row | None:
-    if not runs.ok(side):
-        return None
-    peak_mb = median_of(runs.results[side], lambda run: run["peak_rss_mb"])
-    return Row(measure=f"peak RSS ({side})", ours=f"{peak_mb:.0f} MB")
+def rss_row(runs: PairedRuns, reference: str) -> Row:
+    """Median peak RSS of our runs beside the reference side's."""
+
+    def peak_mb(side: str) -> str:
+        if not runs.ok(side):
+            return "-"
+        return f"{median_of(runs.results[side], lambda run: run['peak_rss_mb']):.0f} MB"
+
+    return Row(
+        measure="peak RSS (median run)", ours=peak_mb("ours"), reference=f"{reference} {peak_mb(reference)}"
+    )
 
 
 def per_call_us(seconds: float) -> str:
