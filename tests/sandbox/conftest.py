@@ -34,6 +34,6 @@ def hub() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def wire(hub: Sandbox) -> Iterator[Wire]:
-    sender = Wire(hub)
+    sender = Wire.to(hub)
     yield sender
     sender.close()

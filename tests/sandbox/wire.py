@@ -10,18 +10,23 @@ from typing import Any
 from suprsend_typed._http import Headers, Request, Response, Timeout
 from suprsend_typed._signing import request_signature
 from suprsend_typed._urllib3_transport import Urllib3Transport
-from suprsend_typed.sandbox import Sandbox
+from suprsend_typed.sandbox import Credentials, Sandbox
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 TIMEOUT = Timeout(connect=5.0, read=10.0)
 
 
 class Wire:
-    """Builds requests for ``hub`` and sends them over a real socket."""
+    """Builds requests for a hub at ``url`` and sends them over a real socket."""
 
-    def __init__(self, hub: Sandbox) -> None:
-        self.hub = hub
+    def __init__(self, url: str, credentials: Credentials) -> None:
+        self.url = url
+        self.credentials = credentials
         self.transport = Urllib3Transport()
+
+    @classmethod
+    def to(cls, hub: Sandbox) -> Wire:
+        return cls(hub.url, hub.credentials)
 
     def close(self) -> None:
         self.transport.close()
@@ -46,11 +51,11 @@ class Wire:
             content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": CONTENT_TYPE, **(extra_headers or {})}
         request = Request(
-            method=method, url=self.hub.url + path.lstrip("/"), headers=Headers(headers), content=content
+            method=method, url=self.url + path.lstrip("/"), headers=Headers(headers), content=content
         )
         if bearer is not None:
             return request.with_headers({"Authorization": f"Bearer {bearer}"})
-        credentials = self.hub.credentials
+        credentials = self.credentials
         dated = request.with_headers({"Date": formatdate(time.time() if date is None else date, usegmt=True)})
         signature = request_signature(secret or credentials.workspace_secret, dated)
         signed = dated.with_headers({"Authorization": f"{key or credentials.workspace_key}:{signature}"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -111,6 +112,7 @@ class Sandbox:
         if server is None:
             return
         server.shutdown()
+        server.end_connections()
         server.server_close()
         if thread is not None:
             thread.join()
@@ -226,10 +228,34 @@ def _json(status: int, document: Any) -> HubAnswer:
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    """Joins its handler threads on close, after ending idle keep-alive connections, so that ``stop()``
+    returns only once every request in flight has been answered and stored."""
+
+    daemon_threads = False
+    block_on_close = True
     allow_reuse_address = True
     request_queue_size = 128
     sandbox: Sandbox
+
+    def server_activate(self) -> None:
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().server_activate()
+
+    def end_connections(self) -> None:
+        """Make handlers waiting for a next request on a kept-alive connection see end of stream."""
+        with self.connections_lock:
+            for connection in self.connections:
+                try:
+                    connection.shutdown(socket.SHUT_RD)
+                except OSError:
+                    continue
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is normal here (timeouts, dropped-connection faults); anything else is not."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -238,6 +264,16 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes: never wait for an ACK
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        super().finish()
 
     def do_GET(self) -> None:
         self._serve()
