@@ -1,0 +1,1 @@
+"""The code generator: spec/suprsend.yaml -> IR -> src/suprsend_typed/_generated/ (``python -m codegen``)."""

@@ -1,0 +1,53 @@
+"""``python -m codegen --spec SPEC (--out DIR | --check DIR)``.
+
+--out writes the package (atomically); --check regenerates in memory and exits 1 with a diff when DIR
+is stale.
+A spec error exits 2 with the JSON pointer of the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import SpecError
+from .loader import load_spec
+from .output import stale_diff, write_package
+from .parse import build_api
+from .render import render_package
+
+EXIT_STALE = 1
+EXIT_SPEC_ERROR = 2
+
+
+def generate(spec: Path) -> dict[str, str]:
+    """File name -> text of the package generated from ``spec``; raises SpecError."""
+    return render_package(build_api(load_spec(spec)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.split("\n")[0])
+    parser.add_argument("--spec", type=Path, required=True, help="the OpenAPI 3.1 spec (YAML)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="write the generated package here (replacing it)")
+    target.add_argument("--check", type=Path, help="fail with a diff if this package is not up to date")
+    args = parser.parse_args(argv)
+    try:
+        files = generate(args.spec)
+    except SpecError as exc:
+        print(f"codegen: error in {args.spec}: {exc}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    if args.out is not None:
+        write_package(files, args.out)
+        return 0
+    diff = stale_diff(files, args.check)
+    if diff:
+        sys.stdout.write(diff)
+        print(f"codegen: {args.check} is stale; run `make generate` and commit the result", file=sys.stderr)
+        return EXIT_STALE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

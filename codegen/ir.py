@@ -1,0 +1,128 @@
+"""The intermediate representation: what the templates render, with every spec detail already resolved."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+JsonType = Literal["string", "integer", "number", "boolean", "null"]
+
+
+@attrs.frozen(kw_only=True)
+class Scalar:
+    """A JSON scalar with the constraints that apply to its type."""
+
+    json_type: JsonType
+    enum: tuple[str | int | float | bool | None, ...] | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AnyValue:
+    """Any JSON value (a schema with no type)."""
+
+
+@attrs.frozen(kw_only=True)
+class ArrayOf:
+    items: TypeExpr
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MapOf:
+    """A free-form JSON object; ``values`` is None when any value is allowed."""
+
+    values: TypeExpr | None = None
+    min_properties: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ModelRef:
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class AliasRef:
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class UnionOf:
+    """A ``oneOf`` or a list of types; branches are told apart by JSON type at run time."""
+
+    branches: tuple[TypeExpr, ...]
+
+
+TypeExpr: TypeAlias = Scalar | AnyValue | ArrayOf | MapOf | ModelRef | AliasRef | UnionOf
+
+
+@attrs.frozen(kw_only=True)
+class Field:
+    wire_name: str
+    py_name: str
+    type: TypeExpr
+    required: bool
+    description: str
+
+
+@attrs.frozen(kw_only=True)
+class Model:
+    """An object schema with properties: one attrs class."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    # The type of keys beyond ``fields``; None when the schema forbids them.
+    extra: TypeExpr | None
+
+
+@attrs.frozen(kw_only=True)
+class Alias:
+    """A named schema that is not a model (an enum, a union, a free-form object): a type alias."""
+
+    name: str
+    description: str
+    type: TypeExpr
+
+
+ResponseKind = Literal["json", "text", "empty"]
+
+
+@attrs.frozen(kw_only=True)
+class SuccessResponse:
+    status: int
+    kind: ResponseKind
+    type: TypeExpr | None
+
+
+@attrs.frozen(kw_only=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    path_params: tuple[str, ...]
+    body: TypeExpr | None
+    responses: tuple[SuccessResponse, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Limit:
+    name: str
+    value: int
+
+
+@attrs.frozen(kw_only=True)
+class Api:
+    spec_name: str
+    spec_sha256: str
+    models: tuple[Model, ...]
+    aliases: tuple[Alias, ...]
+    operations: tuple[Operation, ...]
+    limits: tuple[Limit, ...]

@@ -1,0 +1,526 @@
+"""Spec -> IR. Every problem is reported as a SpecError with the JSON pointer of the offending node."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import SpecError, child
+from .ir import (
+    Alias,
+    AliasRef,
+    AnyValue,
+    Api,
+    ArrayOf,
+    Field,
+    JsonType,
+    Limit,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    ResponseKind,
+    Scalar,
+    SuccessResponse,
+    TypeExpr,
+    UnionOf,
+)
+from .loader import LoadedSpec
+
+SCHEMAS_POINTER = "#/components/schemas"
+_METHODS = ("get", "put", "post", "delete", "patch")
+_SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+}
+_KNOWN_TYPES = (*_SCALAR_TYPES, "array", "object")
+# Keywords that only document; everything else must be understood or the spec is refused.
+_DOC_KEYWORDS = frozenset(
+    {
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "format",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+_SCHEMA_KEYWORDS = _DOC_KEYWORDS | {
+    "type",
+    "enum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "items",
+    "minItems",
+    "maxItems",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "oneOf",
+    "$ref",
+    "uniqueItems",
+}
+_SCHEMA_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_SNAKE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Names the generated modules already use; a schema or field with one of them would shadow it.
+_RESERVED_TYPE_NAMES = frozenset({"Any", "ClassVar", "Literal", "TypeAlias", "UNSET", "Unset", "attrs"})
+_RESERVED_ARGUMENTS = frozenset({"base_url", "content", "query", "options"})
+_EXTRA_FIELD = "extra"
+
+
+def build_api(loaded: LoadedSpec) -> Api:
+    """The IR of a loaded spec; raises SpecError on the first problem found."""
+    document = loaded.document
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3.1"):
+        raise SpecError("#/openapi", f"expected an OpenAPI 3.1 document, got {version!r}")
+    _check_references(document, document, "#")
+    schemas = _mapping(
+        _mapping(document.get("components", {}), "#/components").get("schemas", {}), SCHEMAS_POINTER
+    )
+    parser = _SchemaParser(schemas)
+    models: list[Model] = []
+    aliases: list[Alias] = []
+    for name, schema in schemas.items():
+        pointer = child(SCHEMAS_POINTER, name)
+        if parser.is_model(name):
+            models.append(parser.model(name, schema, pointer))
+        else:
+            aliases.append(Alias(name=name, description=_text(schema), type=parser.type(schema, pointer)))
+    return Api(
+        spec_name=loaded.display_name,
+        spec_sha256=loaded.sha256,
+        models=tuple(models),
+        aliases=tuple(_alias_order(aliases)),
+        operations=tuple(_operations(document, parser)),
+        limits=tuple(_limits(document)),
+    )
+
+
+def _mapping(value: object, pointer: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise SpecError(pointer, "expected a mapping")
+    return value
+
+
+def _text(schema: Mapping[str, Any]) -> str:
+    description = schema.get("description", schema.get("summary", ""))
+    return " ".join(str(description).split())
+
+
+def _resolve(document: Mapping[str, Any], ref: object, pointer: str) -> Any:
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        raise SpecError(pointer, f"only local references ('#/...') are supported, got {ref!r}")
+    node: Any = document
+    for part in ref[2:].split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            raise SpecError(pointer, f"dangling $ref {ref!r}")
+    return node
+
+
+def _check_references(document: Mapping[str, Any], node: object, pointer: str) -> None:
+    """Every ``$ref`` anywhere in the document resolves, used or not."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref" and not isinstance(value, Mapping):
+                _resolve(document, value, child(pointer, "$ref"))
+            else:
+                _check_references(document, value, child(pointer, str(key)))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            _check_references(document, item, child(pointer, index))
+
+
+class _SchemaParser:
+    """Turns schema nodes into type expressions; knows which component names are models."""
+
+    def __init__(self, schemas: Mapping[str, Any]) -> None:
+        self._schemas = schemas
+        for name, schema in schemas.items():
+            pointer = child(SCHEMAS_POINTER, name)
+            if not _SCHEMA_NAME.match(name):
+                raise SpecError(pointer, f"schema name {name!r} must be CamelCase letters and digits")
+            if name in _RESERVED_TYPE_NAMES:
+                raise SpecError(pointer, f"schema name {name!r} is reserved by the generated code")
+            _mapping(schema, pointer)
+
+    def is_model(self, name: str) -> bool:
+        schema = self._schemas[name]
+        return "properties" in schema
+
+    def model(self, name: str, schema: Mapping[str, Any], pointer: str) -> Model:
+        self._check_keywords(schema, pointer)
+        if schema.get("type") != "object":
+            raise SpecError(child(pointer, "type"), "a schema with properties must have type: object")
+        properties = _mapping(schema["properties"], child(pointer, "properties"))
+        required = schema.get("required", [])
+        if not isinstance(required, list):
+            raise SpecError(child(pointer, "required"), "expected a list of property names")
+        for index, wire_name in enumerate(required):
+            if wire_name not in properties:
+                raise SpecError(
+                    child(pointer, "required", index), f"required property {wire_name!r} is not defined"
+                )
+        additional = schema.get("additionalProperties", True)
+        extra: TypeExpr | None
+        if additional is True:
+            extra = AnyValue()
+        elif additional is False:
+            extra = None
+        else:
+            extra = self.type(additional, child(pointer, "additionalProperties"))
+        taken: dict[str, str] = {}
+        if extra is not None:
+            taken[_EXTRA_FIELD] = "the extra keys"
+        fields = []
+        for wire_name, prop in properties.items():
+            prop_pointer = child(pointer, "properties", wire_name)
+            prop = _mapping(prop, prop_pointer)
+            py_name = prop.get("x-python-name", python_name(wire_name))
+            if py_name == _EXTRA_FIELD and extra is not None and "x-python-name" not in prop:
+                py_name = _EXTRA_FIELD + "_"
+            if not isinstance(py_name, str) or not _is_field_name(py_name):
+                raise SpecError(prop_pointer, f"{py_name!r} is not usable as a Python field name")
+            if py_name in taken:
+                raise SpecError(
+                    prop_pointer,
+                    f"Python name {py_name!r} is already used by {taken[py_name]}; set x-python-name",
+                )
+            taken[py_name] = f"property {wire_name!r}"
+            fields.append(
+                Field(
+                    wire_name=wire_name,
+                    py_name=py_name,
+                    type=self.type(prop, prop_pointer),
+                    required=wire_name in required,
+                    description=_text(prop),
+                )
+            )
+        return Model(name=name, description=_text(schema), fields=tuple(fields), extra=extra)
+
+    def type(self, schema: object, pointer: str) -> TypeExpr:
+        schema = _mapping(schema, pointer)
+        self._check_keywords(schema, pointer)
+        if "$ref" in schema:
+            return self._reference(schema, pointer)
+        if "oneOf" in schema:
+            return self._one_of(schema, pointer)
+        declared = schema.get("type")
+        if declared is None:
+            for needs_type in ("enum", "properties", "items"):
+                if needs_type in schema:
+                    raise SpecError(child(pointer, needs_type), f"{needs_type!r} needs a 'type'")
+            return AnyValue()
+        names = [declared] if isinstance(declared, str) else declared
+        if not isinstance(names, list) or not names:
+            raise SpecError(child(pointer, "type"), "expected a type name or a list of them")
+        for index, type_name in enumerate(names):
+            if type_name not in _KNOWN_TYPES:
+                where = child(pointer, "type") if isinstance(declared, str) else child(pointer, "type", index)
+                raise SpecError(where, f"unknown type {type_name!r}")
+        branches = tuple(self._single(type_name, schema, pointer) for type_name in names)
+        if "enum" in schema:
+            self._check_enum(schema["enum"], names, child(pointer, "enum"))
+        return branches[0] if len(branches) == 1 else UnionOf(branches=branches)
+
+    def _check_keywords(self, schema: Mapping[str, Any], pointer: str) -> None:
+        for key in schema:
+            if key not in _SCHEMA_KEYWORDS and not str(key).startswith("x-"):
+                raise SpecError(child(pointer, key), f"unsupported keyword {key!r}")
+        if schema.get("uniqueItems", False) is not False:
+            raise SpecError(child(pointer, "uniqueItems"), "uniqueItems: true is not supported")
+
+    def _reference(self, schema: Mapping[str, Any], pointer: str) -> TypeExpr:
+        ref = schema["$ref"]
+        prefix = SCHEMAS_POINTER + "/"
+        if not isinstance(ref, str) or not ref.startswith(prefix) or ref[len(prefix) :] not in self._schemas:
+            raise SpecError(child(pointer, "$ref"), f"dangling $ref {ref!r}: expected {prefix}<Name>")
+        constraints = set(schema) - _DOC_KEYWORDS - {"$ref"}
+        if constraints:
+            key = sorted(constraints)[0]
+            raise SpecError(child(pointer, key), f"{key!r} beside $ref is not supported")
+        name = ref[len(prefix) :]
+        return ModelRef(name=name) if self.is_model(name) else AliasRef(name=name)
+
+    def _one_of(self, schema: Mapping[str, Any], pointer: str) -> TypeExpr:
+        options = schema["oneOf"]
+        if not isinstance(options, list) or not options:
+            raise SpecError(child(pointer, "oneOf"), "expected a non-empty list of schemas")
+        others = set(schema) - _DOC_KEYWORDS - {"oneOf"}
+        if others:
+            key = sorted(others)[0]
+            raise SpecError(child(pointer, key), f"{key!r} beside oneOf is not supported")
+        branches: list[TypeExpr] = []
+        for index, option in enumerate(options):
+            branch = self.type(option, child(pointer, "oneOf", index))
+            branches.extend(branch.branches if isinstance(branch, UnionOf) else (branch,))
+        return UnionOf(branches=tuple(branches))
+
+    def _single(self, type_name: str, schema: Mapping[str, Any], pointer: str) -> TypeExpr:
+        if type_name == "array":
+            items = self.type(schema["items"], child(pointer, "items")) if "items" in schema else AnyValue()
+            return ArrayOf(
+                items=items,
+                min_items=_count(schema, "minItems", pointer),
+                max_items=_count(schema, "maxItems", pointer),
+            )
+        if type_name == "object":
+            if "properties" in schema:
+                raise SpecError(
+                    child(pointer, "properties"),
+                    f"an inline object with properties must be a named schema under {SCHEMAS_POINTER}",
+                )
+            additional = schema.get("additionalProperties", True)
+            if additional is False:
+                raise SpecError(child(pointer, "additionalProperties"), "an object that allows no keys")
+            values = None
+            if additional is not True:
+                values = self.type(additional, child(pointer, "additionalProperties"))
+            return MapOf(values=values, min_properties=_count(schema, "minProperties", pointer))
+        json_type: JsonType = type_name  # type: ignore[assignment]  # checked against _KNOWN_TYPES
+        enum = schema.get("enum")
+        is_string = json_type == "string"
+        is_number = json_type in ("integer", "number")
+        pattern = schema.get("pattern") if is_string else None
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                raise SpecError(child(pointer, "pattern"), f"invalid pattern: {exc}") from None
+        return Scalar(
+            json_type=json_type,
+            enum=tuple(v for v in enum if _is_json_type(v, json_type)) or None if enum is not None else None,
+            min_length=_count(schema, "minLength", pointer) if is_string else None,
+            max_length=_count(schema, "maxLength", pointer) if is_string else None,
+            pattern=pattern,
+            minimum=_number(schema, "minimum", pointer) if is_number else None,
+            maximum=_number(schema, "maximum", pointer) if is_number else None,
+        )
+
+    def _check_enum(self, values: object, names: list[str], pointer: str) -> None:
+        if not isinstance(values, list) or not values:
+            raise SpecError(pointer, "expected a non-empty list of values")
+        for index, value in enumerate(values):
+            if not any(_is_json_type(value, name) for name in names if name in _SCALAR_TYPES):
+                raise SpecError(child(pointer, index), f"enum value {value!r} does not fit type {names}")
+
+
+def _is_json_type(value: object, type_name: str) -> bool:
+    if type_name in ("integer", "number") and isinstance(value, bool):
+        return False
+    expected = _SCALAR_TYPES.get(type_name)
+    return expected is not None and isinstance(value, expected)
+
+
+def _count(schema: Mapping[str, Any], key: str, pointer: str) -> int | None:
+    value = schema.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise SpecError(child(pointer, key), f"{key} must be a non-negative integer")
+    return value
+
+
+def _number(schema: Mapping[str, Any], key: str, pointer: str) -> int | float | None:
+    value = schema.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise SpecError(child(pointer, key), f"{key} must be a number")
+    return value
+
+
+def python_name(wire_name: str) -> str:
+    """A field name for a JSON key: ``$idempotency_key`` -> ``idempotency_key``, ``contentType`` ->
+    ``content_type``, other characters -> ``_``, a keyword gets a trailing ``_``."""
+    name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", wire_name.lstrip("$")).lower()
+    name = re.sub(r"[^a-z0-9_]", "_", name).lstrip("_")
+    if not name:
+        name = "field"
+    elif name[0].isdigit():
+        name = "field_" + name
+    if keyword.iskeyword(name):
+        name += "_"
+    return name
+
+
+def _is_field_name(name: str) -> bool:
+    # attrs drops a leading underscore from __init__ argument names, so those are refused.
+    return name.isidentifier() and not name.startswith("_") and not keyword.iskeyword(name)
+
+
+def _alias_order(aliases: list[Alias]) -> list[Alias]:
+    """Aliases in spec order, except that an alias comes after the aliases it uses."""
+    by_name = {alias.name: alias for alias in aliases}
+    ordered: list[Alias] = []
+    state: dict[str, str] = {}
+
+    def visit(alias: Alias) -> None:
+        if state.get(alias.name) == "done":
+            return
+        if state.get(alias.name) == "visiting":
+            raise SpecError(child(SCHEMAS_POINTER, alias.name), "recursive type alias is not supported")
+        state[alias.name] = "visiting"
+        for name in _alias_names(alias.type):
+            visit(by_name[name])
+        state[alias.name] = "done"
+        ordered.append(alias)
+
+    for alias in aliases:
+        visit(alias)
+    return ordered
+
+
+def _alias_names(expr: TypeExpr | None) -> list[str]:
+    if isinstance(expr, AliasRef):
+        return [expr.name]
+    if isinstance(expr, ArrayOf):
+        return _alias_names(expr.items)
+    if isinstance(expr, MapOf):
+        return _alias_names(expr.values)
+    if isinstance(expr, UnionOf):
+        return [name for branch in expr.branches for name in _alias_names(branch)]
+    return []
+
+
+def _operations(document: Mapping[str, Any], parser: _SchemaParser) -> list[Operation]:
+    operations: list[Operation] = []
+    seen: dict[str, str] = {}
+    for path, item in _mapping(document.get("paths", {}), "#/paths").items():
+        item_pointer = child("#/paths", path)
+        if not path.startswith("/"):
+            raise SpecError(item_pointer, "a path must start with '/'")
+        item = _mapping(item, item_pointer)
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method not in _METHODS:
+                if method not in ("parameters", "summary", "description") and not method.startswith("x-"):
+                    raise SpecError(child(item_pointer, method), f"unsupported path item key {method!r}")
+                continue
+            pointer = child(item_pointer, method)
+            operation = _mapping(operation, pointer)
+            operation_id = operation.get("operationId")
+            if not isinstance(operation_id, str) or not _SNAKE_NAME.match(operation_id):
+                raise SpecError(child(pointer, "operationId"), "operationId must be snake_case")
+            if operation_id in seen:
+                raise SpecError(
+                    child(pointer, "operationId"),
+                    f"duplicate operationId {operation_id!r} (also at {seen[operation_id]})",
+                )
+            seen[operation_id] = pointer
+            operations.append(
+                Operation(
+                    operation_id=operation_id,
+                    method=method.upper(),
+                    path=path,
+                    summary=_text(operation),
+                    path_params=_path_params(
+                        document, path, [*shared, *operation.get("parameters", [])], pointer
+                    ),
+                    body=_body(document, operation, pointer, parser),
+                    responses=_responses(document, operation, pointer, parser),
+                )
+            )
+    return operations
+
+
+def _path_params(document: Mapping[str, Any], path: str, params: list[Any], pointer: str) -> tuple[str, ...]:
+    declared: set[str] = set()
+    for index, param in enumerate(params):
+        param_pointer = child(pointer, "parameters", index)
+        if isinstance(param, Mapping) and "$ref" in param:
+            param = _resolve(document, param["$ref"], child(param_pointer, "$ref"))
+        param = _mapping(param, param_pointer)
+        if param.get("in") == "path":
+            name = param.get("name")
+            if not isinstance(name, str) or not _is_field_name(name) or name in _RESERVED_ARGUMENTS:
+                raise SpecError(child(param_pointer, "name"), f"path parameter name {name!r} is not usable")
+            declared.add(name)
+    in_path = re.findall(r"\{([^{}]*)\}", path)
+    for name in in_path:
+        if name not in declared:
+            raise SpecError(pointer, f"path parameter {{{name}}} is not declared in parameters")
+    for name in sorted(declared - set(in_path)):
+        raise SpecError(pointer, f"path parameter {name!r} does not appear in the path")
+    return tuple(in_path)
+
+
+def _body(
+    document: Mapping[str, Any], operation: Mapping[str, Any], pointer: str, parser: _SchemaParser
+) -> TypeExpr | None:
+    if "requestBody" not in operation:
+        return None
+    body_pointer = child(pointer, "requestBody")
+    body = operation["requestBody"]
+    if isinstance(body, Mapping) and "$ref" in body:
+        body = _resolve(document, body["$ref"], child(body_pointer, "$ref"))
+    content = _mapping(_mapping(body, body_pointer).get("content", {}), child(body_pointer, "content"))
+    for media_type in content:
+        if media_type != "application/json":
+            raise SpecError(child(body_pointer, "content", media_type), "only application/json bodies")
+    if "application/json" not in content:
+        raise SpecError(child(body_pointer, "content"), "expected an application/json body")
+    media_pointer = child(body_pointer, "content", "application/json")
+    media = _mapping(content["application/json"], media_pointer)
+    return parser.type(media.get("schema", {}), child(media_pointer, "schema"))
+
+
+def _responses(
+    document: Mapping[str, Any], operation: Mapping[str, Any], pointer: str, parser: _SchemaParser
+) -> tuple[SuccessResponse, ...]:
+    responses_pointer = child(pointer, "responses")
+    found: list[SuccessResponse] = []
+    for code, response in _mapping(operation.get("responses", {}), responses_pointer).items():
+        response_pointer = child(responses_pointer, str(code))
+        if isinstance(response, Mapping) and "$ref" in response:
+            response = _resolve(document, response["$ref"], child(response_pointer, "$ref"))
+        response = _mapping(response, response_pointer)
+        if not re.fullmatch(r"2\d\d", str(code)):
+            continue
+        content = _mapping(response.get("content", {}), child(response_pointer, "content"))
+        kind: ResponseKind = "empty"
+        expr: TypeExpr | None = None
+        for media_type, media in content.items():
+            media_pointer = child(response_pointer, "content", media_type)
+            if media_type == "application/json":
+                kind = "json"
+                expr = parser.type(
+                    _mapping(media, media_pointer).get("schema", {}), child(media_pointer, "schema")
+                )
+            elif media_type in ("text/plain", "*/*"):
+                kind = "text" if kind == "empty" else kind
+            else:
+                raise SpecError(media_pointer, f"unsupported response media type {media_type!r}")
+        found.append(SuccessResponse(status=int(code), kind=kind, type=expr))
+    if not found:
+        raise SpecError(responses_pointer, "an operation needs at least one 2xx response")
+    return tuple(found)
+
+
+def _limits(document: Mapping[str, Any]) -> list[Limit]:
+    pointer = "#/x-suprsend-limits"
+    limits = []
+    for name, value in _mapping(document.get("x-suprsend-limits", {}), pointer).items():
+        if not isinstance(name, str) or not _SNAKE_NAME.match(name):
+            raise SpecError(child(pointer, str(name)), "a limit name must be snake_case")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise SpecError(child(pointer, name), "a limit must be a non-negative integer")
+        limits.append(Limit(name=name.upper(), value=value))
+    return limits

@@ -1,0 +1,290 @@
+"""IR -> the text of each generated file. Layout is computed here; the templates hold the fixed parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .errors import SpecError, child
+from .ir import (
+    Alias,
+    AliasRef,
+    AnyValue,
+    Api,
+    ArrayOf,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    Scalar,
+    SuccessResponse,
+    TypeExpr,
+    UnionOf,
+)
+from .parse import SCHEMAS_POINTER
+from .pyexpr import (
+    INDENT,
+    LINE_LENGTH,
+    Call,
+    Expr,
+    Raw,
+    Subscript,
+    Tuple,
+    comment_lines,
+    docstring_lines,
+    layout,
+    string,
+)
+
+_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_KIND_CLASSES = {"string": "Str", "integer": "Int", "number": "Number", "boolean": "Bool"}
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+)
+
+
+def render_package(api: Api) -> dict[str, str]:
+    """File name -> text of every file of the generated package."""
+    aliases = {alias.name: alias for alias in api.aliases}
+    header = {"spec_name": api.spec_name, "spec_sha256": api.spec_sha256}
+    return {
+        "__init__.py": _ENV.get_template("__init__.py.j2").render(**header),
+        "limits.py": _ENV.get_template("limits.py.j2").render(**header, limits=api.limits),
+        "models.py": _ENV.get_template("models.py.j2").render(
+            **header,
+            classes=[_class_block(model) for model in api.models],
+            aliases=[_alias_block(alias) for alias in api.aliases],
+            shapes=["\n".join(_shape_lines(model, aliases)) for model in api.models],
+        ),
+        "endpoints.py": _ENV.get_template("endpoints.py.j2").render(
+            **header, operations=[_operation_block(op, aliases) for op in api.operations]
+        ),
+    }
+
+
+def annotation(expr: TypeExpr, prefix: str = "") -> str:
+    """The Python type of a value of ``expr``; ``prefix`` qualifies schema names (``models.``)."""
+    if isinstance(expr, Scalar):
+        if expr.enum is not None:
+            return "Literal[" + ", ".join(_literal(value) for value in expr.enum) + "]"
+        return _PY_TYPES[expr.json_type]
+    if isinstance(expr, AnyValue):
+        return "Any"
+    if isinstance(expr, ArrayOf):
+        return f"list[{annotation(expr.items, prefix)}]"
+    if isinstance(expr, MapOf):
+        values = "Any" if expr.values is None else annotation(expr.values, prefix)
+        return f"dict[str, {values}]"
+    if isinstance(expr, ModelRef | AliasRef):
+        return prefix + expr.name
+    parts: list[str] = []
+    for branch in expr.branches:
+        text = annotation(branch, prefix)
+        if text not in parts:
+            parts.append(text)
+    return " | ".join(parts)
+
+
+def kind(expr: TypeExpr, aliases: dict[str, Alias], prefix: str = "") -> Expr:
+    """The run-time checker (a ``suprsend_typed._models`` kind) of ``expr``."""
+    if isinstance(expr, Scalar):
+        if expr.json_type == "null":
+            return Call("_rt.Null")
+        options = [
+            ("enum", None if expr.enum is None else Tuple(tuple(Raw(_literal(v)) for v in expr.enum))),
+            ("min_length", _number(expr.min_length)),
+            ("max_length", _number(expr.max_length)),
+            ("pattern", None if expr.pattern is None else Raw(string(expr.pattern))),
+            ("minimum", _number(expr.minimum)),
+            ("maximum", _number(expr.maximum)),
+        ]
+        return Call(
+            "_rt." + _KIND_CLASSES[expr.json_type],
+            kwargs=tuple((key, value) for key, value in options if value is not None),
+        )
+    if isinstance(expr, AnyValue):
+        return Call("_rt.AnyValue")
+    if isinstance(expr, ArrayOf):
+        sizes = [("min_items", _number(expr.min_items)), ("max_items", _number(expr.max_items))]
+        return Call(
+            "_rt.ListOf",
+            (kind(expr.items, aliases, prefix),),
+            tuple((key, value) for key, value in sizes if value is not None),
+        )
+    if isinstance(expr, MapOf):
+        args = () if expr.values is None else (kind(expr.values, aliases, prefix),)
+        count = _number(expr.min_properties)
+        return Call("_rt.MapOf", args, () if count is None else (("min_properties", count),))
+    if isinstance(expr, ModelRef):
+        return Call("_rt.Model", (Raw(prefix + expr.name),))
+    if isinstance(expr, AliasRef):
+        return kind(aliases[expr.name].type, aliases, prefix)
+    return Call("_rt.OneOf", (Tuple(tuple(kind(branch, aliases, prefix) for branch in expr.branches)),))
+
+
+def _literal(value: object) -> str:
+    return string(value) if isinstance(value, str) else repr(value)
+
+
+def _number(value: int | float | None) -> Raw | None:
+    return None if value is None else Raw(repr(value))
+
+
+def _class_block(model: Model) -> str:
+    lines = ["@attrs.frozen(kw_only=True, slots=True)", f"class {model.name}:"]
+    lines += docstring_lines(model.description or f"The {model.name} object.", INDENT)
+    lines += ["", f"{INDENT}_shape: ClassVar[_rt.Shape]", ""]
+    for field in model.fields:
+        lines += comment_lines(field.description, INDENT)
+        lines.append(_field_line(model, field))
+    if model.extra is not None:
+        lines += comment_lines("Keys beyond the schema's properties, written back after them.", INDENT)
+        lines.append(f"{INDENT}extra: dict[str, {annotation(model.extra)}] = attrs.field(factory=dict)")
+    lines += [
+        "",
+        f"{INDENT}def __attrs_post_init__(self) -> None:",
+        f"{INDENT}{INDENT}_rt.check_instance(self, self._shape)",
+    ]
+    return "\n".join(lines)
+
+
+def _field_line(model: Model, field: Field) -> str:
+    text = annotation(field.type)
+    line = f"{INDENT}{field.py_name}: {text}"
+    if not field.required:
+        line += " | Unset = UNSET"
+    if len(line) > LINE_LENGTH:
+        raise SpecError(
+            child(SCHEMAS_POINTER, model.name, "properties", field.wire_name),
+            "the Python type is too long for one line; name part of it as a schema",
+        )
+    return line
+
+
+def _alias_block(alias: Alias) -> str:
+    value: Expr = Raw(annotation(alias.type))
+    if isinstance(alias.type, Scalar) and alias.type.enum is not None:
+        value = Subscript("Literal", tuple(Raw(_literal(option)) for option in alias.type.enum))
+    lines = layout(value, "", head=f"{alias.name}: TypeAlias = ")
+    if len(lines[0]) > LINE_LENGTH:
+        raise SpecError(child(SCHEMAS_POINTER, alias.name), "the Python type is too long for one line")
+    return "\n".join([*lines, *docstring_lines(alias.description, "")])
+
+
+def _shape_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
+    fields = tuple(
+        Call(
+            "_rt.Field",
+            (Raw(string(field.py_name)), Raw(string(field.wire_name)), kind(field.type, aliases)),
+            (("required", Raw("True")),) if field.required else (),
+        )
+        for field in model.fields
+    )
+    extra = Raw("None") if model.extra is None else kind(model.extra, aliases)
+    shape = Call("_rt.Shape", (Raw(model.name), Tuple(fields)), (("extra", extra),))
+    return layout(shape, "", head=f"{model.name}._shape = ")
+
+
+def _operation_block(operation: Operation, aliases: dict[str, Alias]) -> str:
+    op_id = operation.operation_id
+    lines: list[str] = []
+    record = _record_model(operation.body)
+    if record is not None:
+        lines += comment_lines(f"The model of one record of the {op_id} body.", "")
+        lines += [f"{op_id.upper()}_BODY = models.{record}", "", ""]
+    lines += [
+        f"def build_{op_id}(",
+        f"{INDENT}*,",
+        f"{INDENT}base_url: str,",
+        *(f"{INDENT}{name}: str," for name in operation.path_params),
+        f'{INDENT}content: bytes = b"",',
+        f"{INDENT}query: Sequence[tuple[str, str]] = (),",
+        f"{INDENT}options: CallOptions = _DEFAULT_OPTIONS,",
+        ") -> Request:",
+    ]
+    lines += docstring_lines(f"{operation.method} {operation.path}: {operation.summary}", INDENT)
+    url_args: tuple[Expr, ...] = (Raw("base_url"), Raw(string(operation.path.lstrip("/"))), Raw("query"))
+    url = Call("_url", url_args, tuple((name, Raw(name)) for name in operation.path_params))
+    request = Call(
+        "Request",
+        kwargs=(
+            ("method", Raw(string(operation.method))),
+            ("url", url),
+            ("headers", Raw("_JSON_HEADERS")),
+            ("content", Raw("content")),
+            ("options", Raw(f"_named(options, {string(op_id)})")),
+        ),
+    )
+    lines += layout(request, INDENT, head="return ")
+    lines += ["", ""]
+    lines += _parse_lines(operation, aliases)
+    return "\n".join(lines)
+
+
+def _record_model(body: TypeExpr | None) -> str | None:
+    """The model a body is made of: the model itself, a list of it, or a model-or-list-of-it union."""
+    if isinstance(body, ModelRef):
+        return body.name
+    if isinstance(body, ArrayOf):
+        return _record_model(body.items)
+    if isinstance(body, UnionOf):
+        names = {_record_model(branch) for branch in body.branches}
+        return names.pop() if len(names) == 1 else None
+    return None
+
+
+def _response_type(response: SuccessResponse) -> str:
+    if response.kind == "text":
+        return "str"
+    if response.kind == "empty" or response.type is None:
+        return "None"
+    return annotation(response.type, "models.")
+
+
+def _parse_lines(operation: Operation, aliases: dict[str, Alias]) -> list[str]:
+    op_id = operation.operation_id
+    constants: list[str] = []
+    body: list[str] = []
+    fallback, *others = operation.responses
+    for response in [*others, fallback]:
+        if response.kind == "json" and response.type is not None:
+            name = f"_{op_id.upper()}_{response.status}"
+            constants += layout(kind(response.type, aliases, "models."), "", head=f"{name} = ")
+            result = f"result_{response.status}"
+            steps = [
+                f"{result}: {_response_type(response)} = _decode(response, {name})",
+                f"return {result}",
+            ]
+        else:
+            steps = ["return response.text" if response.kind == "text" else "return None"]
+        if response is fallback:
+            body += [INDENT + step for step in steps]
+        else:
+            body.append(f"{INDENT}if response.status_code == {response.status}:")
+            body += [INDENT * 2 + step for step in steps]
+    types: list[str] = []
+    for response in operation.responses:
+        text = _response_type(response)
+        if text not in types:
+            types.append(text)
+    statuses = " or ".join(str(response.status) for response in operation.responses)
+    signature = f"def parse_{op_id}(response: Response) -> {' | '.join(types)}:"
+    if len(signature) > LINE_LENGTH:
+        raise SpecError(
+            child("#/paths", operation.path, operation.method.lower(), "responses"),
+            "the response type is too long for one line",
+        )
+    lines = [*constants, "", ""] if constants else []
+    lines += [signature]
+    lines += docstring_lines(
+        f"The {statuses} answer of {op_id}, typed; an error status raises its APIStatusError.", INDENT
+    )
+    lines += [f"{INDENT}if not response.is_success:", f"{INDENT}{INDENT}raise status_error(response)", *body]
+    return lines
