@@ -1,0 +1,354 @@
+"""The ``Suprsend`` client: configuration, one transport inside the middleware chain, and the call surfaces.
+
+Chain order, outermost first: user middleware -> RetryMiddleware -> HeadersMiddleware -> auth (HMAC/Bearer)
+-> LoggingMiddleware -> transport. Everything inside the retry layer runs once per attempt, so each attempt
+is signed afresh and logged as actually sent.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from . import _json
+from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
+from ._context import WireContext, WireItem
+from ._errors import APIConnectionError, SuprsendConfigError
+from ._event import Event
+from ._generated import endpoints
+from ._headers import HeadersMiddleware, UserAgents
+from ._http import CallOptions, Request, Response, Timeout
+from ._logging import LoggingMiddleware, configure_logging, logger, register_secret
+from ._middleware import Handler, Middleware, compose
+from ._results import SeedResult
+from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware
+from ._signing import BearerAuth, HmacAuth
+from ._transport import Transport
+from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
+from ._workflow import Workflow
+from .resources._shared import has_dedupe_key
+from .resources.events import EventsResource
+from .resources.messages import MessagesResource
+from .resources.users import UserFactory, UsersResource
+from .resources.workflows import WorkflowsResource
+
+if TYPE_CHECKING:
+    from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
+
+DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
+AppInfo = Mapping[str, object]
+"""``{"name": ..., "version": ...}``: names the calling application in the user-agent headers."""
+
+
+def _new_uuid4() -> str:
+    return str(uuid.uuid4())
+
+
+class Suprsend:
+    """A SuprSend client. ``Suprsend(key, secret)`` signs with HMAC; ``with_workspace_api_key`` uses Bearer.
+
+    Arguments not passed come from ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``,
+    ``SUPRSEND_API_KEY`` and ``SUPRSEND_BASE_URL``. Keyword-only options: ``transport`` (any object with
+    ``send(request, *, timeout)`` and ``close()``), ``timeout``, ``max_retries``, ``middleware`` (callables
+    ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile values),
+    ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
+    ``id_factory`` (for reproducible bodies), ``pool_size`` (of the default transport).
+    """
+
+    def __init__(
+        self,
+        workspace_key: str | None = None,
+        workspace_secret: str | None = None,
+        base_url: str | None = None,
+        debug: bool = False,
+        app_info: AppInfo | None = None,
+        *,
+        transport: Transport | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        middleware: Sequence[Middleware] = (),
+        strict: bool = False,
+        auto_idempotency_key: bool = True,
+        allow_insecure: bool = False,
+        clock: Callable[[], float] | None = None,
+        id_factory: Callable[[], str] | None = None,
+        pool_size: int = DEFAULT_POOL_SIZE,
+    ) -> None:
+        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        chosen_clock = clock or time.time
+        self._setup(
+            workspace=credentials.workspace_key,
+            secret=credentials.workspace_secret,
+            auth=HmacAuth(
+                workspace_key=credentials.workspace_key,
+                secret=credentials.workspace_secret,
+                clock=chosen_clock,
+            ),
+            base_url=base_url,
+            debug=debug,
+            app_info=app_info,
+            transport=transport,
+            timeout=timeout,
+            max_retries=max_retries,
+            middleware=middleware,
+            strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=chosen_clock,
+            id_factory=id_factory or _new_uuid4,
+            pool_size=pool_size,
+        )
+
+    @classmethod
+    def with_workspace_api_key(
+        cls,
+        workspace_uid: str | None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        debug: bool = False,
+        app_info: AppInfo | None = None,
+        *,
+        transport: Transport | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        middleware: Sequence[Middleware] = (),
+        strict: bool = False,
+        auto_idempotency_key: bool = True,
+        allow_insecure: bool = False,
+        clock: Callable[[], float] | None = None,
+        id_factory: Callable[[], str] | None = None,
+        pool_size: int = DEFAULT_POOL_SIZE,
+    ) -> Suprsend:
+        """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
+        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        client = cls.__new__(cls)
+        client._setup(
+            workspace=credentials.workspace_uid,
+            secret=credentials.api_key,
+            auth=BearerAuth(api_key=credentials.api_key),
+            base_url=base_url,
+            debug=debug,
+            app_info=app_info,
+            transport=transport,
+            timeout=timeout,
+            max_retries=max_retries,
+            middleware=middleware,
+            strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=clock or time.time,
+            id_factory=id_factory or _new_uuid4,
+            pool_size=pool_size,
+        )
+        return client
+
+    def _setup(
+        self,
+        *,
+        workspace: str,
+        secret: str,
+        auth: Middleware,
+        base_url: str | None,
+        debug: bool,
+        app_info: AppInfo | None,
+        transport: Transport | None,
+        timeout: Timeout,
+        max_retries: int,
+        middleware: Sequence[Middleware],
+        strict: bool,
+        auto_idempotency_key: bool,
+        allow_insecure: bool,
+        clock: Callable[[], float],
+        id_factory: Callable[[], str],
+        pool_size: int,
+    ) -> None:
+        register_secret(secret)  # masked in every record of our logger from now on
+        _check_options(
+            timeout,
+            middleware,
+            transport,
+            pool_size,
+            {
+                "strict": strict,
+                "auto_idempotency_key": auto_idempotency_key,
+                "allow_insecure": allow_insecure,
+            },
+        )
+        self.base_url = resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure)
+        agents = UserAgents.build(app_info)
+        self.user_agent = agents.user_agent
+        self._strict = strict
+        self._logger = logger
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._context = WireContext(
+            workspace=workspace,
+            user_agent=agents.user_agent,
+            clock=clock,
+            new_id=id_factory,
+            auto_idempotency_key=auto_idempotency_key,
+            strict=strict,
+        )
+        self._owns_transport = transport is None
+        self._transport: Transport = (
+            transport if transport is not None else Urllib3Transport(pool_size=pool_size)
+        )
+        self._auth_kind = "hmac" if isinstance(auth, HmacAuth) else "api_key"
+        chain: list[Middleware] = [
+            *middleware,
+            RetryMiddleware(max_retries=max_retries, clock=clock),
+            HeadersMiddleware(agents=agents),
+            auth,
+            LoggingMiddleware(),
+        ]
+        self._handler: Handler = compose(chain, self._transport_send)
+        configure_logging(debug=bool(debug))
+        self.workflows = WorkflowsResource(self)
+        self.events = EventsResource(self)
+        self.users = UsersResource(self)
+        self.user = UserFactory(self)
+        self.messages = MessagesResource(self)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(workspace={self._context.workspace!r}, auth={self._auth_kind!r}, "
+            f"base_url={self.base_url!r})"
+        )
+
+    def close(self) -> None:
+        """Release pooled connections; a transport passed in by the caller is the caller's to close."""
+        if self._owns_transport:
+            self._transport.close()
+
+    def __enter__(self) -> Suprsend:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def workspace_identifier(self) -> str:
+        """The workspace key (HMAC) or workspace UID (Bearer): ``env`` in bodies, ``{workspace}`` in paths."""
+        return self._context.workspace
+
+    # ------------------------------------------------------------------ internals other modules use
+
+    def _transport_send(self, request: Request) -> Response:
+        return self._transport.send(request, timeout=request.options.timeout or self._timeout)
+
+    def _send(self, request: Request) -> Response:
+        """Run the middleware chain and the transport; raises only connection errors (after retries)."""
+        return self._handler(request)
+
+    def _call_options(
+        self,
+        operation: str,
+        *,
+        retryable: bool,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> CallOptions:
+        return CallOptions(
+            timeout=timeout if timeout is not None else self._timeout,
+            max_retries=max_retries if max_retries is not None else self._max_retries,
+            retryable=retryable,
+            operation=operation,
+        )
+
+    def _seed_call(self, request: Request, *, with_raw_response: bool) -> SeedResult:
+        """Send a seed-surface request: HTTP and transport failures become ``success=False`` results."""
+        try:
+            response = self._send(request)
+        except APIConnectionError as exc:
+            return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
+        if with_raw_response:
+            return SeedResult.from_json_response(response)
+        return SeedResult.from_text_response(response)
+
+    def _save_profile(self, profile: WireItem) -> SeedResult:
+        """``profile.save()``: one identity event to ``POST event/``, reported as the official T1 result."""
+        record = profile._to_wire(self._context)
+        request = endpoints.build_send_identity_events(
+            base_url=self.base_url,
+            content=_json.encode(record.text),
+            options=self._call_options("send_identity_events", retryable=has_dedupe_key(record.body)),
+        )
+        return self._seed_call(request, with_raw_response=False)
+
+    # ------------------------------------------------------------------ seed surface
+
+    def trigger_workflow(self, workflow: Workflow | dict[str, Any]) -> SeedResult:
+        """Legacy trigger (``POST {workspace}/trigger/``); a dict is taken as a ``Workflow`` body."""
+        if isinstance(workflow, dict):
+            workflow = Workflow(workflow)
+        if not isinstance(workflow, Workflow):
+            raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
+        record = workflow._to_wire(self._context)
+        request = endpoints.build_trigger_legacy_workflow(
+            base_url=self.base_url,
+            workspace=self._context.workspace,
+            content=_json.encode(record.text),
+            options=self._call_options("trigger_legacy_workflow", retryable=has_dedupe_key(record.body)),
+        )
+        return self._seed_call(request, with_raw_response=False)
+
+    def track_event(self, event: Event) -> SeedResult:
+        """Track one event (``POST v2/event/``)."""
+        if not isinstance(event, Event):
+            raise TypeError(f"track_event expects an Event, got {type(event).__name__}")
+        return self.events.track(event)
+
+    @property
+    def bulk_workflows(self) -> BulkWorkflowsFactory:
+        from ._bulk.bulk import BulkWorkflowsFactory
+
+        return BulkWorkflowsFactory(self)
+
+    @property
+    def bulk_events(self) -> BulkEventsFactory:
+        from ._bulk.bulk import BulkEventsFactory
+
+        return BulkEventsFactory(self)
+
+    @property
+    def bulk_users(self) -> BulkUsersFactory:
+        from ._bulk.bulk import BulkUsersFactory
+
+        return BulkUsersFactory(self)
+
+
+def _check_options(
+    timeout: object, middleware: object, transport: object, pool_size: object, flags: Mapping[str, object]
+) -> None:
+    """Refuse option values of the wrong kind at construction, not at the first request."""
+    if not isinstance(timeout, Timeout):
+        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
+    if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Sequence):
+        raise SuprsendConfigError(
+            "middleware must be a sequence of callables (request, call_next) -> response"
+        )
+    for layer in middleware:
+        if not callable(layer):
+            raise SuprsendConfigError(f"middleware items must be callable, got {type(layer).__name__}")
+    if transport is not None:
+        if not isinstance(transport, Transport):
+            raise SuprsendConfigError(
+                f"transport must have send(request, *, timeout) and close(), got {type(transport).__name__}"
+            )
+        if pool_size != DEFAULT_POOL_SIZE:
+            raise SuprsendConfigError(
+                "pool_size configures the default transport; it has no effect with transport="
+            )
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise SuprsendConfigError(f"{name} must be a bool, got {flag!r}")
