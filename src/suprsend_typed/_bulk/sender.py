@@ -66,8 +66,7 @@ def send_all(
     ``send_chunk`` must not raise (``ChunkRoute`` does not). ``tally`` may arrive holding warnings found
     while converting.
     """
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+    check_concurrency(concurrency)
     progress = _Progress(tally or BulkTally(), on_progress)
     packed = chunks(
         _sendable(conversions, progress.tally),
@@ -94,6 +93,12 @@ def send_all(
         for future in in_flight:
             progress.fold(future.result())
     return progress.finish()
+
+
+def check_concurrency(concurrency: int) -> None:
+    """Refuse a concurrency below 1 before anything is sent."""
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, got {concurrency}")
 
 
 def _fold_finished(in_flight: list[Future[ChunkOutcome]], progress: _Progress) -> list[Future[ChunkOutcome]]:

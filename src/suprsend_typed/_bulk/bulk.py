@@ -1,0 +1,297 @@
+"""The seed bulk surface: single-use bulk instances and streaming, for workflows, events and user profiles.
+
+Items become immutable ``WireRecord``s when they are appended (the official SDK deep-copies each item,
+client included), so later changes to the caller's objects never reach a pending bulk. An item whose
+conversion fails is kept as a failed record and reported, never dropped. Sending goes through
+``sender.send_all``, which accounts for every record whatever the server or the network does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from http import HTTPStatus
+from typing import Generic, Protocol, TypeVar
+
+import attrs
+
+from .._context import WireContext, WireItem, WireRecord
+from .._errors import SuprsendError, ValidationError
+from .._event import Event
+from .._generated import endpoints
+from .._generated.limits import (
+    MAX_CHUNK_APPARENT_BYTES,
+    MAX_EVENTS_PER_BULK,
+    MAX_IDENTITY_EVENTS_PER_BULK,
+    MAX_WORKFLOWS_PER_BULK,
+)
+from .._http import CallOptions, Request, Response, Timeout
+from .._profile import UserEdit
+from .._workflow import Workflow, WorkflowTriggerRequest
+from .outcome import Body, per_record_outcome, short_reason, whole_chunk_outcome
+from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+from .sender import ChunkRoute, ProgressCallback, check_concurrency, send_all
+
+ItemT = TypeVar("ItemT", bound=WireItem)
+
+# An object that is not an item of the bulk's kind cannot be sent: a client error.
+WRONG_KIND_CODE = int(HTTPStatus.BAD_REQUEST)
+
+
+class BulkClient(Protocol):
+    """What bulk sending needs from ``Suprsend`` (see "Client internals" in ARCHITECTURE.md)."""
+
+    @property
+    def _context(self) -> WireContext: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+    def _send(self, request: Request) -> Response: ...
+
+    def _call_options(
+        self,
+        operation: str,
+        *,
+        retryable: bool,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> CallOptions: ...
+
+
+class BulkAlreadySentError(SuprsendError, RuntimeError):
+    """A bulk instance was used after ``trigger()``; the official SDK would send every record again."""
+
+    status_code = 400
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class BulkKind(Generic[ItemT]):
+    """Everything that differs between the bulk kinds: item class, limits, endpoint and answer rule."""
+
+    item_type: type[ItemT]
+    max_records: int
+    max_bytes: int
+    operation: str
+    build_request: Callable[[BulkClient, bytes, CallOptions], Request]
+    read: Callable[[Sequence[Body], Response], ChunkOutcome]
+
+
+def _legacy_workflows_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
+    return endpoints.build_trigger_legacy_workflow(
+        base_url=client.base_url, workspace=client._context.workspace, content=content, options=options
+    )
+
+
+def _workflow_triggers_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
+    return endpoints.build_trigger_workflow(base_url=client.base_url, content=content, options=options)
+
+
+def _events_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
+    return endpoints.build_track_events_bulk(base_url=client.base_url, content=content, options=options)
+
+
+def _identity_events_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
+    return endpoints.build_send_identity_events(base_url=client.base_url, content=content, options=options)
+
+
+LEGACY_WORKFLOWS = BulkKind(
+    item_type=Workflow,
+    max_records=MAX_WORKFLOWS_PER_BULK,
+    max_bytes=MAX_CHUNK_APPARENT_BYTES,
+    operation="trigger_legacy_workflow",
+    build_request=_legacy_workflows_request,
+    read=whole_chunk_outcome,
+)
+WORKFLOW_TRIGGERS = BulkKind(
+    item_type=WorkflowTriggerRequest,
+    max_records=MAX_WORKFLOWS_PER_BULK,
+    max_bytes=MAX_CHUNK_APPARENT_BYTES,
+    operation="trigger_workflow",
+    build_request=_workflow_triggers_request,
+    read=per_record_outcome,
+)
+EVENTS = BulkKind(
+    item_type=Event,
+    max_records=MAX_EVENTS_PER_BULK,
+    max_bytes=MAX_CHUNK_APPARENT_BYTES,
+    operation="track_events_bulk",
+    build_request=_events_request,
+    read=per_record_outcome,
+)
+USERS = BulkKind(
+    item_type=UserEdit,
+    max_records=MAX_IDENTITY_EVENTS_PER_BULK,
+    max_bytes=MAX_CHUNK_APPARENT_BYTES,
+    operation="send_identity_events",
+    build_request=_identity_events_request,
+    read=whole_chunk_outcome,
+)
+
+
+class BulkInstance(Generic[ItemT]):
+    """Records to send together; single-use, because a second send would deliver everything twice.
+
+    Not thread-safe: append from one thread, then call ``trigger()`` once.
+    """
+
+    __slots__ = ("_client", "_kind", "_records", "_invalid", "_warnings", "_sent")
+
+    def __init__(self, client: BulkClient, kind: BulkKind[ItemT]) -> None:
+        self._client = client
+        self._kind = kind
+        self._records: list[WireRecord] = []
+        self._invalid: list[FailedRecord] = []
+        self._warnings: list[str] = []
+        self._sent = False
+
+    def append(self, *items: ItemT) -> None:
+        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed."""
+        self._check_unsent()
+        expected = self._kind.item_type
+        for item in items:
+            if not isinstance(item, expected):
+                raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
+        context = self._client._context
+        for item in items:
+            conversion = _convert(item, context, self._warnings)
+            if isinstance(conversion, WireRecord):
+                self._records.append(conversion)
+            else:
+                self._invalid.append(conversion)
+
+    def trigger(self, *, concurrency: int = 1, on_progress: ProgressCallback | None = None) -> BulkResponse:
+        """Send every record in chunks; failures come back in the ``BulkResponse``, never as exceptions.
+
+        Invalid records are reported first, as the official SDK does. ``concurrency`` chunks may be in
+        flight at once over the client's connection pool.
+        """
+        self._check_unsent()
+        check_concurrency(concurrency)
+        self._sent = True
+        conversions: list[WireRecord | FailedRecord] = [*self._invalid, *self._records]
+        tally = BulkTally(warnings=self._warnings)
+        self._records, self._invalid, self._warnings = [], [], []
+        return send_all(
+            conversions,
+            send_chunk=_route(self._client, self._kind),
+            max_records=self._kind.max_records,
+            max_bytes=self._kind.max_bytes,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            tally=tally,
+        )
+
+    save = trigger
+
+    def _check_unsent(self) -> None:
+        if self._sent:
+            raise BulkAlreadySentError(
+                "this bulk instance was already sent; create a new one with new_instance()"
+            )
+
+
+class BulkFactory(Generic[ItemT]):
+    """``client.bulk_events`` and friends: new single-use instances, or one streaming send."""
+
+    __slots__ = ("_client", "_kind")
+
+    def __init__(self, client: BulkClient, kind: BulkKind[ItemT]) -> None:
+        self._client = client
+        self._kind = kind
+
+    def new_instance(self) -> BulkInstance[ItemT]:
+        return BulkInstance(self._client, self._kind)
+
+    def stream(
+        self,
+        records: Iterable[ItemT],
+        *,
+        concurrency: int = 1,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResponse:
+        """Send any number of items, converting and chunking them as they are pulled from ``records``.
+
+        Up to ``concurrency`` chunks are in flight at once, so memory stays near ``concurrency`` x chunk
+        size. Only failed records are kept; an object of the wrong kind is reported as a failed record
+        (raising would lose the accounting of what was already sent). ``on_progress(done, failed)`` runs
+        on the calling thread after each chunk.
+        """
+        check_concurrency(concurrency)
+        tally = BulkTally()
+        kind = self._kind
+        conversions = _stream_conversions(records, kind, self._client._context, tally.warnings)
+        return send_all(
+            conversions,
+            send_chunk=_route(self._client, kind),
+            max_records=kind.max_records,
+            max_bytes=kind.max_bytes,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            tally=tally,
+        )
+
+
+class BulkWorkflowsFactory(BulkFactory[Workflow]):
+    """Legacy workflows, ``POST {workspace}/trigger/``: a 2xx accepts the whole chunk."""
+
+    __slots__ = ()
+
+    def __init__(self, client: BulkClient) -> None:
+        super().__init__(client, LEGACY_WORKFLOWS)
+
+
+class BulkWorkflowTriggerFactory(BulkFactory[WorkflowTriggerRequest]):
+    """Workflow trigger requests, ``POST trigger/``: one result per record."""
+
+    __slots__ = ()
+
+    def __init__(self, client: BulkClient) -> None:
+        super().__init__(client, WORKFLOW_TRIGGERS)
+
+
+class BulkEventsFactory(BulkFactory[Event]):
+    """Events, ``POST v2/bulk/event/``: one result per record."""
+
+    __slots__ = ()
+
+    def __init__(self, client: BulkClient) -> None:
+        super().__init__(client, EVENTS)
+
+
+class BulkUsersFactory(BulkFactory[UserEdit]):
+    """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
+
+    __slots__ = ()
+
+    def __init__(self, client: BulkClient) -> None:
+        super().__init__(client, USERS)
+
+
+def _route(client: BulkClient, kind: BulkKind[ItemT]) -> ChunkRoute:
+    def build_request(content: bytes, retryable: bool) -> Request:
+        return kind.build_request(client, content, client._call_options(kind.operation, retryable=retryable))
+
+    return ChunkRoute(build_request=build_request, send=client._send, read=kind.read)
+
+
+def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:
+    """The item's wire record, or its failed record; a profile's recorded problems go to ``warnings``."""
+    if isinstance(item, UserEdit):
+        prefix = f"[distinct_id: {item.distinct_id}]"
+        warnings.extend(prefix + "\n".join(lines) for lines in (item.warnings, item.errors) if lines)
+    try:
+        return item._to_wire(context)
+    except ValidationError as exc:
+        return FailedRecord(record=item._record(), error=short_reason(exc), code=exc.status_code)
+
+
+def _stream_conversions(
+    records: Iterable[object], kind: BulkKind[ItemT], context: WireContext, warnings: list[str]
+) -> Iterator[WireRecord | FailedRecord]:
+    expected = kind.item_type
+    for position, item in enumerate(records):
+        if isinstance(item, expected):
+            yield _convert(item, context, warnings)
+        else:
+            reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
+            yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE)
