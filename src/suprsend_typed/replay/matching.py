@@ -70,6 +70,19 @@ def first_difference(recorded: Any, live: Any, path: str = "") -> str | None:
     return None
 
 
+def count_differences(recorded: Any, live: Any) -> int:
+    """How many leaves differ between two JSON values (a missing subtree counts as one)."""
+    if isinstance(recorded, dict) and isinstance(live, dict):
+        return sum(
+            count_differences(recorded[key], live[key]) if key in recorded and key in live else 1
+            for key in recorded.keys() | live.keys()
+        )
+    if isinstance(recorded, list) and isinstance(live, list):
+        paired = sum(count_differences(old, new) for old, new in zip(recorded, live, strict=False))
+        return paired + abs(len(recorded) - len(live))
+    return 0 if type(recorded) is type(live) and recorded == live else 1
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -112,6 +125,12 @@ class Matching:
             if difference is not None:
                 found.append(f"{name} differs: {difference}")
         return found
+
+    def distance(self, recorded: RecordedRequest, live: RecordedRequest) -> tuple[int, int]:
+        """For ranking near misses: failing matchers, then differing body leaves."""
+        old = canonical_body(recorded.body, self._ignore_body_keys)
+        new = canonical_body(live.body, self._ignore_body_keys)
+        return len(self.differences(recorded, live)), count_differences(old, new)
 
     def _body(self, recorded: RecordedRequest, live: RecordedRequest) -> str | None:
         if recorded.body.format != live.body.format:

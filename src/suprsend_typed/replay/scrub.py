@@ -33,20 +33,25 @@ class Scrubber:
         for secret in secrets:
             self.add_secret(secret)
 
-    def add_secret(self, secret: str) -> None:
-        if secret and secret != REDACTED:
-            self._secrets.add(secret)
+    def add_secret(self, secret: str) -> bool:
+        """Remember ``secret``; True if it was new."""
+        if not secret or secret == REDACTED or secret in self._secrets:
+            return False
+        self._secrets.add(secret)
+        return True
 
-    def learn(self, request: RecordedRequest) -> None:
-        """Remember the credential material carried by ``request``'s Authorization header."""
+    def learn(self, request: RecordedRequest) -> bool:
+        """Remember the credential material of ``request``'s Authorization header; True if any was new."""
+        learned = False
         for name, value in request.headers.items():
             if name.lower() != "authorization":
                 continue
             scheme, _, token = value.partition(" ")
             if scheme.lower() == "bearer" and token:
-                self.add_secret(token.strip())
+                learned |= self.add_secret(token.strip())
             else:
-                self.add_secret(value.rpartition(":")[2])
+                learned |= self.add_secret(value.rpartition(":")[2])
+        return learned
 
     def interaction(self, interaction: Interaction) -> Interaction:
         request, response = interaction.request, interaction.response

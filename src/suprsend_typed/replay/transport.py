@@ -74,7 +74,7 @@ class ReplayTransport:
     def send(self, request: Request, *, timeout: Timeout) -> Response:
         live = RecordedRequest.from_request(request)
         with self._lock:
-            self._scrubber.learn(live)
+            self._learn(live)
             scrubbed = self._scrubber.request(live)
             if self._replaying:
                 index = self._find(scrubbed)
@@ -102,7 +102,7 @@ class ReplayTransport:
 
     def _record(self, interaction: Interaction) -> None:
         with self._lock:
-            self._scrubber.learn(interaction.request)
+            self._learn(interaction.request)
             kept: Interaction | None = self._scrubber.interaction(interaction)
             if self._before_record is not None and kept is not None:
                 kept = self._before_record(kept)
@@ -112,6 +112,12 @@ class ReplayTransport:
             self._interactions.append(kept)
             # Recorded in this run means already played: a second equal request must not replay it.
             self._played.append(True)
+            save_cassette(self.path, self._interactions)
+
+    def _learn(self, request: RecordedRequest) -> None:
+        """Learn the request's credentials; one seen only now may sit in interactions stored already."""
+        if self._scrubber.learn(request) and self._recording and self._interactions:
+            self._interactions = [self._scrubber.interaction(i) for i in self._interactions]
             save_cassette(self.path, self._interactions)
 
     def _find(self, request: RecordedRequest) -> int | None:
@@ -134,7 +140,7 @@ class ReplayTransport:
             )
         ranked = sorted(
             (
-                (len(self._matching.differences(item.request, request)), self._played[index], index)
+                (self._matching.distance(item.request, request), self._played[index], index)
                 for index, item in enumerate(self._interactions)
             )
         )
