@@ -49,6 +49,8 @@ def stale_diff(files: dict[str, str], committed: Path) -> str:
     for name in sorted(set(present) | set(files)):
         old = present[name].read_text("utf-8") if name in present else ""
         new = files.get(name, "")
+        if name not in files:
+            chunks.append(f"not generated (delete it): {name}\n")
         if name not in present or name not in files or old != new:
             chunks += difflib.unified_diff(
                 old.splitlines(keepends=True),

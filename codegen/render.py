@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -54,19 +55,43 @@ def render_package(api: Api) -> dict[str, str]:
     """File name -> text of every file of the generated package."""
     aliases = {alias.name: alias for alias in api.aliases}
     header = {"spec_name": api.spec_name, "spec_sha256": api.spec_sha256}
-    return {
+    files = {
         "__init__.py": _ENV.get_template("__init__.py.j2").render(**header),
         "limits.py": _ENV.get_template("limits.py.j2").render(**header, limits=api.limits),
-        "models.py": _ENV.get_template("models.py.j2").render(
-            **header,
-            classes=[_class_block(model) for model in api.models],
-            aliases=[_alias_block(alias) for alias in api.aliases],
-            shapes=["\n".join(_shape_lines(model, aliases)) for model in api.models],
-        ),
-        "endpoints.py": _ENV.get_template("endpoints.py.j2").render(
-            **header, operations=[_operation_block(op, aliases) for op in api.operations]
-        ),
+        "models.py": _models_file(api, aliases, header),
+        "endpoints.py": _endpoints_file(api, aliases, header),
     }
+    # Whatever the optional template parts left out, each file ends with exactly one newline.
+    return {name: text.rstrip("\n") + "\n" for name, text in files.items()}
+
+
+def _endpoints_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> str:
+    operations = [_operation_block(op, aliases) for op in api.operations]
+    uses_models = any("models." in block for block in operations)
+    return _ENV.get_template("endpoints.py.j2").render(
+        **header, operations=operations, uses_models=uses_models
+    )
+
+
+def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> str:
+    classes = [_class_block(model) for model in api.models]
+    alias_blocks = [_alias_block(alias) for alias in api.aliases]
+    shapes = ["\n".join(_shape_lines(model, aliases)) for model in api.models]
+    code = "\n".join([*classes, *alias_blocks])
+    # Import only what the code uses, so that a small spec still passes the linters.
+    typing_names = [
+        name for name in ("Any", "ClassVar", "Literal", "TypeAlias") if re.search(rf"\b{name}\b", code)
+    ]
+    types_names = [name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)]
+    return _ENV.get_template("models.py.j2").render(
+        **header,
+        classes=classes,
+        aliases=alias_blocks,
+        shapes=shapes,
+        typing_names=typing_names,
+        types_names=types_names,
+        uses_attrs=bool(classes),
+    )
 
 
 def annotation(expr: TypeExpr, prefix: str = "") -> str:
