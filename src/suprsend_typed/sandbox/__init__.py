@@ -10,7 +10,7 @@ from .faults import FAULT_KINDS, Fault, FaultInjector, FaultKind, FaultRule
 from .hub import IDEMPOTENCY_WINDOW_SECONDS
 from .server import DEFAULT_API_KEY, DEFAULT_WORKSPACE_KEY, DEFAULT_WORKSPACE_SECRET, Sandbox
 from .store import Store
-from .validation import ModelValidator, Validator
+from .validation import Validator, validate_record
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -24,8 +24,8 @@ __all__ = [
     "FaultInjector",
     "FaultKind",
     "FaultRule",
-    "ModelValidator",
     "Sandbox",
     "Store",
     "Validator",
+    "validate_record",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any, Final, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -351,7 +352,7 @@ def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -
             "status": "delivered",
             "idempotency_key": row.idempotency_key,
             "tenant_id": item.get("tenant_id"),
-            "created_at": now,
+            "created_at": datetime.fromtimestamp(now, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
         }
         for index, distinct_id in enumerate(ids)
     ]

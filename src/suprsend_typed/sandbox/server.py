@@ -21,7 +21,7 @@ from .auth import Credentials
 from .faults import Fault, FaultInjector, rule_from_json
 from .hub import Hub, HubAnswer, error_body
 from .store import RequestRow, Store
-from .validation import ModelValidator, Validator
+from .validation import Validator, validate_record
 
 if TYPE_CHECKING:
     from .._client import Suprsend
@@ -80,7 +80,7 @@ class Sandbox:
             store=self.store,
             clock=clock,
             new_id=id_factory,
-            validator=validator if validator is not None else ModelValidator(),
+            validator=validator if validator is not None else validate_record,
             record_bodies=record_bodies,
         )
         self._clock = clock
@@ -252,7 +252,7 @@ class _Server(ThreadingHTTPServer):
                     continue
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that went away is normal here (timeouts, dropped-connection faults); anything else is not."""
+        """A client going away is normal here (timeouts, dropped-connection faults); anything else is not."""
         if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)

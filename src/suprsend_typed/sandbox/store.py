@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS dedupe (
 CREATE TABLE IF NOT EXISTS profiles (distinct_id TEXT PRIMARY KEY, profile TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, recipient_id TEXT, workflow TEXT, status TEXT,
-    idempotency_key TEXT, tenant_id TEXT, created_at REAL);
+    idempotency_key TEXT, tenant_id TEXT, created_at TEXT);
 """
 _TABLES: Final = ("requests", "records", "dedupe", "profiles", "messages")
 MESSAGE_FILTER_COLUMNS: Final = (

@@ -6,64 +6,26 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from .._errors import ValidationError
+from .._generated import models
+from .._models import validate
 
 Validator = Callable[[str, Any], None]
 """``(kind, record)``: raises ``ValidationError`` (with a field path) when ``record`` is not valid."""
 
-MESSAGE_ACTIONS: Final = frozenset(
-    {"seen", "clicked", "dismissed", "read", "unread", "archived", "unarchived"}
-)
-
-
-MODEL_NAMES: Final = {
-    "legacy_workflow": "LegacyWorkflow",
-    "workflow_trigger": "WorkflowTrigger",
-    "event": "EventPayload",
-    "identity_event": "IdentityEvent",
-    "user_operation": "UserOperation",
+MODELS: Final[dict[str, type[Any]]] = {
+    "legacy_workflow": models.LegacyWorkflow,
+    "workflow_trigger": models.WorkflowTrigger,
+    "event": models.EventPayload,
+    "identity_event": models.IdentityEvent,
+    "user_edit": models.UserEditBody,
+    "message_update": models.BulkMessagesUpdate,
 }
-"""Record kind -> name of its class in ``_generated.models``."""
+"""Record kind -> the generated model its body must satisfy."""
 
 
-class ModelValidator:
-    """Validates records with ``_models.structure`` and the generated model of each kind."""
-
-    def __init__(self) -> None:
-        from .._generated import models
-        from .._models import structure
-
-        self._structure = structure
-        self._models = {kind: getattr(models, name) for kind, name in MODEL_NAMES.items()}
-
-    def __call__(self, kind: str, record: Any) -> None:
-        if kind == "user_edit":
-            self._user_edit(record)
-        elif kind == "message_update":
-            _message_update(record)
-        else:
-            self._structure(record, self._models[kind])
-
-    def _user_edit(self, body: Any) -> None:
-        if not isinstance(body, dict) or not isinstance(body.get("operations"), list):
-            raise ValidationError("must be an object with an 'operations' array", path="operations")
-        for index, operation in enumerate(body["operations"]):
-            try:
-                self._structure(operation, self._models["user_operation"])
-            except ValidationError as exc:
-                raise ValidationError(exc.reason, path=join_path(f"operations[{index}]", exc.path)) from None
-
-
-def _message_update(body: Any) -> None:
-    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-        raise ValidationError("must be an object with a 'messages' array", path="messages")
-    for index, item in enumerate(body["messages"]):
-        where = f"messages[{index}]"
-        if not isinstance(item, dict):
-            raise ValidationError("must be an object", path=where)
-        if not isinstance(item.get("message_id"), str) or not item["message_id"]:
-            raise ValidationError("missing message_id", path=f"{where}.message_id")
-        if item.get("action") not in MESSAGE_ACTIONS:
-            raise ValidationError(f"action must be one of {sorted(MESSAGE_ACTIONS)}", path=f"{where}.action")
+def validate_record(kind: str, record: Any) -> None:
+    """The default ``Validator``: checks ``record`` against the model of ``kind`` without building it."""
+    validate(record, MODELS[kind])
 
 
 def join_path(prefix: str, path: str) -> str:
@@ -74,5 +36,5 @@ def join_path(prefix: str, path: str) -> str:
 
 
 def error_text(error: ValidationError) -> str:
-    """``<field path>: <reason>``, the message the sandbox answers with."""
+    """``<field path>: <reason>`` of the first problem, the message the sandbox answers with."""
     return f"{error.path}: {error.reason}" if error.path else error.reason
