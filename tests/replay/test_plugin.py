@@ -1,0 +1,104 @@
+"""The pytest plugin's fixtures, used as a user's test suite would use them."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suprsend_typed._client import Suprsend
+from suprsend_typed._event import Event
+from suprsend_typed._workflow import WorkflowTriggerRequest
+from suprsend_typed.pytest_plugin import SandboxFixture
+from suprsend_typed.replay import ReplayTransport
+from suprsend_typed.sandbox import DEFAULT_API_KEY, DEFAULT_WORKSPACE_SECRET
+
+
+@pytest.fixture
+def suprsend_replay_config() -> dict[str, Any]:
+    return {"secrets": [DEFAULT_WORKSPACE_SECRET, DEFAULT_API_KEY]}
+
+
+def test_sandbox_fixture_gives_a_running_hub_and_a_bound_client(suprsend_sandbox: SandboxFixture) -> None:
+    request = WorkflowTriggerRequest(body={"workflow": "welcome", "recipients": ["u1"], "data": {}})
+    assert suprsend_sandbox.client.workflows.trigger(request)["success"]
+    assert suprsend_sandbox.hub.counts()["accepted"] == 1
+    [record] = suprsend_sandbox.hub.records("workflow_trigger")
+    assert record["body"]["workflow"] == "welcome"
+
+
+def test_sandbox_fixture_is_reset_between_tests(suprsend_sandbox: SandboxFixture) -> None:
+    assert suprsend_sandbox.hub.requests() == []
+
+
+def test_replay_fixture_replays_its_committed_cassette(
+    suprsend_replay: ReplayTransport, suprsend_sandbox: SandboxFixture, request: pytest.FixtureRequest
+) -> None:
+    """Recorded once with ``--suprsend-record-mode=once``; by default it replays and the hub sees nothing."""
+    ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count())
+    hub = suprsend_sandbox.hub
+    client = Suprsend(
+        hub.credentials.workspace_key,
+        hub.credentials.workspace_secret,
+        hub.url,
+        transport=suprsend_replay,
+        id_factory=lambda: next(ids),
+    )
+    trigger = client.workflows.trigger(
+        WorkflowTriggerRequest(body={"workflow": "welcome", "recipients": ["u1"], "data": {}})
+    )
+    event = client.track_event(Event("u1", "signed_up", {"plan": "pro"}))
+    assert (trigger["status_code"], event["status_code"]) == (202, 202)
+    assert trigger["message"] and event["message"]
+    if request.config.getoption("--suprsend-record-mode") == "none":
+        assert hub.requests() == []
+        assert suprsend_replay.play_count == 2
+
+
+INLINE_TEST = """
+from suprsend_typed._http import Request, Timeout
+from suprsend_typed.sandbox import Sandbox
+
+
+def test_counts(suprsend_replay):
+    with Sandbox() as hub:
+        url = hub.url + "_sandbox/{endpoint}"
+        response = suprsend_replay.send(Request(method="GET", url=url), timeout=Timeout())
+    assert response.status_code == 200
+"""
+
+
+def run_pytest(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(folder),
+        *options,
+    ]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+
+
+def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(tmp_path: Path) -> None:
+    test_file = tmp_path / "test_inline.py"
+    test_file.write_text(textwrap.dedent(INLINE_TEST.format(endpoint="counts")))
+    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    cassette = tmp_path / "tests" / "cassettes" / "test_inline" / "test_counts.json"
+    assert cassette.exists()
+    replayed = run_pytest(tmp_path)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    test_file.write_text(textwrap.dedent(INLINE_TEST.format(endpoint="requests")))
+    unmatched = run_pytest(tmp_path)
+    assert unmatched.returncode == 1
+    assert "no recorded interaction" in unmatched.stdout
+    assert "path differs: recorded /_sandbox/counts, got /_sandbox/requests" in unmatched.stdout
