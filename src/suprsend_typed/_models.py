@@ -364,7 +364,9 @@ class OneOf(Kind):
             branch.check(value, path, errors)
 
     def check_python(self, value: object, path: str, errors: Errors) -> None:
-        branch = self._pick(value, python=True)
+        # A wrong value of the right JSON type (a dict where a model belongs) is checked by that branch,
+        # which names the problem more precisely than "expected X or Y".
+        branch = self._pick(value, python=True) or self._pick(value, python=False)
         if branch is None:
             errors.append((path, f"expected {self.label}, got {type(value).__name__}"))
         else:

@@ -1,0 +1,123 @@
+"""The generated endpoints of the real spec, the limits, and the spec's own validity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+
+from suprsend_typed._errors import APIError, BadRequestError, InternalServerError, ValidationError
+from suprsend_typed._generated import endpoints as e
+from suprsend_typed._generated import limits
+from suprsend_typed._generated import models as m
+from suprsend_typed._http import CallOptions, Response
+
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "suprsend.yaml"
+BASE = "https://hub.suprsend.com/"
+
+
+def test_the_spec_is_a_valid_openapi_document() -> None:
+    document, _ = read_from_filename(str(SPEC))
+    validate(document)
+
+
+def test_limits_come_from_the_spec() -> None:
+    assert (
+        limits.MAX_WORKFLOWS_PER_BULK,
+        limits.MAX_EVENTS_PER_BULK,
+        limits.MAX_IDENTITY_EVENTS_PER_BULK,
+    ) == (
+        100,
+        100,
+        400,
+    )
+    assert (limits.MAX_BODY_APPARENT_BYTES, limits.MAX_CHUNK_APPARENT_BYTES) == (819200, 819200)
+    assert (limits.MAX_IDENTITY_EVENT_APPARENT_BYTES, limits.WORKFLOW_RUNTIME_BYTES) == (10240, 200)
+
+
+def test_builders_make_the_official_urls_and_headers() -> None:
+    body = b'{"workflow": "w"}'
+    request = e.build_trigger_workflow(base_url=BASE, content=body)
+    assert (request.method, request.url, request.content) == ("POST", BASE + "trigger/", body)
+    assert dict(request.headers) == {"Content-Type": "application/json; charset=utf-8"}
+    assert request.options.operation == "trigger_workflow"
+    assert e.build_trigger_legacy_workflow(base_url=BASE, workspace="WKEY").url == BASE + "WKEY/trigger/"
+    assert e.build_track_event(base_url=BASE).url == BASE + "v2/event/"
+    assert e.build_track_events_bulk(base_url=BASE).url == BASE + "v2/bulk/event/"
+    assert e.build_send_identity_events(base_url=BASE).url == BASE + "event/"
+    assert e.build_bulk_update_messages(base_url=BASE).method == "PATCH"
+    edit = e.build_edit_user(base_url=BASE, distinct_id="a b/c?")
+    assert (edit.method, edit.path_and_query) == ("PATCH", "/v1/user/a%20b%2Fc%3F/")
+
+
+def test_query_keeps_the_given_order_and_repeats() -> None:
+    query = [("limit", "20"), ("recipient_id[]", "u1"), ("recipient_id[]", "u2"), ("is_campaign", "false")]
+    request = e.build_list_messages(base_url=BASE, query=query)
+    assert request.method == "GET" and request.content == b""
+    assert (
+        request.url
+        == BASE + "v1/message/?limit=20&recipient_id%5B%5D=u1&recipient_id%5B%5D=u2&is_campaign=false"
+    )
+    assert dict(request.headers) == {"Content-Type": "application/json; charset=utf-8"}
+
+
+def test_given_options_are_kept() -> None:
+    options = CallOptions(max_retries=0, retryable=False, operation="custom")
+    assert e.build_track_event(base_url=BASE, options=options).options == options
+
+
+@pytest.mark.parametrize("bad", ["", "  "])
+def test_empty_path_parameters_are_refused(bad: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        e.build_edit_user(base_url=BASE, distinct_id=bad)
+    assert caught.value.path == "distinct_id"
+
+
+def test_base_url_must_end_with_a_slash() -> None:
+    with pytest.raises(ValidationError):
+        e.build_track_event(base_url="https://hub.suprsend.com")
+
+
+def test_parsers_pick_the_model_by_status() -> None:
+    accepted = e.parse_trigger_workflow(
+        Response(status_code=202, content=b'{"message_id": "m1", "status": "success"}')
+    )
+    assert accepted == m.TriggerAccepted(message_id="m1", status="success")
+    records = e.parse_trigger_workflow(
+        Response(
+            status_code=207,
+            content=b'{"records": [{"status": "success", "status_code": 202, "message_id": "m"},'
+            b' {"status": "error", "status_code": 404, "error": {"message": "nf", "type": "not_found"}}]}',
+        )
+    )
+    assert isinstance(records, m.BulkRecordsResponse)
+    assert records.records[1].error == m.ErrorDetail(message="nf", type="not_found")
+    assert (
+        e.parse_trigger_legacy_workflow(Response(status_code=202, content=b"Accepted - OK"))
+        == "Accepted - OK"
+    )
+    assert e.parse_edit_user(Response(status_code=200, content=b'{"distinct_id": "u"}')) == {
+        "distinct_id": "u"
+    }
+
+
+def test_parsers_raise_the_status_error_and_never_crash_on_odd_bodies() -> None:
+    with pytest.raises(BadRequestError, match="BAD REQUEST"):
+        e.parse_track_event(
+            Response(status_code=400, content=b'{"status": "fail", "message": "BAD REQUEST"}')
+        )
+    with pytest.raises(InternalServerError):
+        e.parse_track_event(Response(status_code=502, content=b"<html>bad gateway</html>"))
+    with pytest.raises(APIError, match="not JSON"):
+        e.parse_track_event(Response(status_code=202, content=b"OK"))
+    with pytest.raises(APIError, match=r"unexpected body: records: is required"):
+        e.parse_track_events_bulk(Response(status_code=207, content=b"{}"))
+
+
+def test_body_model_constants() -> None:
+    assert e.TRIGGER_WORKFLOW_BODY is m.WorkflowTrigger
+    assert e.TRIGGER_LEGACY_WORKFLOW_BODY is m.LegacyWorkflow
+    assert e.TRACK_EVENTS_BULK_BODY is m.EventPayload
+    assert e.SEND_IDENTITY_EVENTS_BODY is m.IdentityEvent

@@ -1,0 +1,44 @@
+"""Hypothesis round trips over the generated models: wire -> model -> wire is exact, and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from suprsend_typed._generated import models as m
+from suprsend_typed._models import structure, unstructure, validate
+
+from .kind_strategies import wire_objects
+
+MAIN_MODELS = [
+    m.LegacyWorkflow,
+    m.WorkflowTrigger,
+    m.UserSetting,
+    m.LegacyUserSetting,
+    m.EventPayload,
+    m.IdentityEvent,
+    m.UserEditBody,
+    m.BulkMessagesUpdate,
+    m.BulkRecordsResponse,
+    m.ErrorResponse,
+    m.MessageList,
+]
+_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("cls", MAIN_MODELS, ids=lambda cls: cls.__name__)
+@_settings
+@given(data=st.data())
+def test_wire_to_model_to_wire_is_exact(cls: type[Any], data: st.DataObject) -> None:
+    wire = data.draw(wire_objects(cls))
+    validate(wire, cls)
+    model = structure(wire, cls)
+    assert unstructure(model) == wire
+    assert list(unstructure(model)) == [
+        *(field.key for field in cls._shape.fields if field.key in wire),
+        *(key for key in wire if key not in {field.key for field in cls._shape.fields}),
+    ]
+    assert structure(unstructure(model), cls) == model

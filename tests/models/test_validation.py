@@ -1,0 +1,166 @@
+"""Invalid bodies fail before anything is sent, with the JSON path of each problem; UNSET is not None."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from suprsend_typed._errors import ValidationError
+from suprsend_typed._generated import models as m
+from suprsend_typed._models import structure, unstructure, validate
+from suprsend_typed._types import UNSET
+
+
+def _legacy(**user: Any) -> dict[str, Any]:
+    return {"name": "nm", "template": "tp", "notification_category": "tx", "users": [user], "data": {}}
+
+
+@pytest.mark.parametrize(
+    ("cls", "body", "path", "reason"),
+    [
+        (
+            m.LegacyWorkflow,
+            _legacy(
+                **{"$androidpush": [{"token": "a", "provider": "fcm"}, {"token": "b", "provider": "huawei"}]}
+            ),
+            "users[0].$androidpush[1].provider",
+            "'huawei' is not one of fcm, xiaomi, oppo",
+        ),
+        (m.LegacyWorkflow, _legacy(**{"$email": "a"}), "users[0].$email", "is shorter than 2 characters"),
+        (m.LegacyWorkflow, _legacy(**{"$sms": ["+1"] * 11}), "users[0].$sms", "more than the maximum of 10"),
+        (m.LegacyWorkflow, _legacy(**{"$channels": ["fax"]}), "users[0].$channels[0]", "'fax' is not one of"),
+        (m.LegacyWorkflow, {**_legacy(), "users": []}, "users", "fewer than the minimum of 1"),
+        (m.LegacyWorkflow, {**_legacy(), "delay": -1}, "delay", "-1 is less than the minimum of 0"),
+        (m.LegacyWorkflow, {**_legacy(), "delay": True}, "delay", "expected string or integer, got boolean"),
+        (
+            m.LegacyWorkflow,
+            {**_legacy(), "delivery": {"smart": True, "x": 1}},
+            "delivery.x",
+            "not an allowed",
+        ),
+        (
+            m.LegacyWorkflow,
+            {**_legacy(), "$idempotency_key": "k" * 256},
+            "$idempotency_key",
+            "longer than 255",
+        ),
+        (m.LegacyWorkflow, {**_legacy(), "brand_id": "b" * 65}, "brand_id", "longer than 64"),
+        (m.LegacyWorkflow, {"template": "tp"}, "name", "is required"),
+        (
+            m.WorkflowTrigger,
+            {"workflow": "w", "recipients": [{"$slack": {"channel_id": "X1"}}], "data": {}},
+            "recipients[0].$slack.channel_id",
+            "does not match the pattern",
+        ),
+        (
+            m.WorkflowTrigger,
+            {"workflow": "w", "recipients": ["u", 7], "data": {}},
+            "recipients[1]",
+            "expected string or object, got integer",
+        ),
+        (
+            m.WorkflowTrigger,
+            {"workflow": "w", "recipients": [{"$androidpush": "token"}], "data": {}},
+            "recipients[0].$androidpush",
+            "expected object or array, got string",
+        ),
+        (
+            m.WorkflowTrigger,
+            {"workflow": "w", "recipients": ["u"], "data": {}, "delay": 1},
+            "delay",
+            "not an allowed",
+        ),
+        (
+            m.WorkflowTrigger,
+            {"workflow": "w", "recipients": ["u"], "data": {"$attachments": [{"url": 3}]}},
+            "data.$attachments[0].url",
+            "expected string or null, got integer",
+        ),
+        (
+            m.EventPayload,
+            {
+                "$insert_id": "i" * 36,
+                "$time": 1,
+                "event": "e1",
+                "env": "w",
+                "distinct_id": "d",
+                "properties": {},
+            },
+            "$time",
+            "less than the minimum of 1640995200000",
+        ),
+        (m.UserEditBody, {"operations": [{"$unset": "name"}]}, "operations[0].$unset", "expected an array"),
+        (
+            m.BulkMessagesUpdate,
+            {"messages": [{"message_id": "m", "action": "pin"}]},
+            "messages[0].action",
+            "pin",
+        ),
+    ],
+)
+def test_invalid_bodies_fail_with_the_path(
+    cls: type[Any], body: dict[str, Any], path: str, reason: str
+) -> None:
+    for check in (structure, validate):
+        with pytest.raises(ValidationError) as caught:
+            check(body, cls)
+        assert caught.value.path == path
+        assert reason in caught.value.reason
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    body = {"workflow": "", "recipients": [], "data": [], "extra_key": 1}
+    with pytest.raises(ValidationError) as caught:
+        structure(body, m.WorkflowTrigger)
+    assert [path for path, _ in caught.value.errors] == ["workflow", "recipients", "data", "extra_key"]
+    assert "(and 3 more)" in str(caught.value)
+
+
+def test_direct_construction_is_checked_too() -> None:
+    with pytest.raises(ValidationError) as caught:
+        m.AndroidpushSetting(token="", provider="huawei")  # type: ignore[arg-type]
+    assert caught.value.errors == (
+        ("token", "must not be empty"),
+        ("provider", "'huawei' is not one of fcm, xiaomi, oppo"),
+    )
+    with pytest.raises(ValidationError, match=r"\$androidpush\[0\]: expected AndroidpushSetting, got dict"):
+        m.UserSetting(androidpush=[{"token": "t", "provider": "fcm"}])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="is a field of UserSetting"):
+        m.UserSetting(extra={"$email": "a@b.c"})
+
+
+def test_unset_is_left_out_and_none_is_sent_as_null() -> None:
+    user = m.UserSetting(distinct_id=None, email="a@b.c")
+    assert user.locale is UNSET
+    assert unstructure(user) == {"distinct_id": None, "$email": "a@b.c"}
+    assert structure({"distinct_id": None}, m.UserSetting).distinct_id is None
+    assert structure({}, m.UserSetting).distinct_id is UNSET
+
+
+def test_extra_keys_are_kept_where_allowed_and_written_after_the_schema_keys() -> None:
+    user = structure({"plan": "gold", "$email": "a@b.c", "distinct_id": "u"}, m.UserSetting)
+    assert user.extra == {"plan": "gold"}
+    assert list(unstructure(user)) == ["distinct_id", "$email", "plan"]
+    response = structure({"message_id": "x", "status": "success", "new_field": [1]}, m.TriggerAccepted)
+    assert response.extra == {"new_field": [1]}
+
+
+def test_structure_of_a_list_and_unstructure_of_a_list() -> None:
+    wire = [{"token": "t", "provider": "apns"}]
+    settings = structure(wire, list[m.IospushSetting])
+    assert settings == [m.IospushSetting(token="t", provider="apns")]
+    assert unstructure(settings) == wire
+
+
+def test_structure_does_not_share_the_callers_containers() -> None:
+    wire = {"workflow": "w", "recipients": ["u"], "data": {"k": "v"}, "metadata": {"a": 1}}
+    trigger = structure(wire, m.WorkflowTrigger)
+    wire["recipients"].append("other")  # type: ignore[attr-defined]
+    wire["metadata"]["b"] = 2  # type: ignore[index]
+    assert trigger.recipients == ["u"] and trigger.metadata == {"a": 1}
+
+
+def test_validate_refuses_a_class_that_is_not_generated() -> None:
+    with pytest.raises(TypeError):
+        validate({}, dict)
