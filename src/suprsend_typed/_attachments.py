@@ -97,15 +97,11 @@ def attachment_for(
     if isinstance(file_path, os.PathLike):
         file_path = os.fspath(file_path)
     if not isinstance(file_path, str) or not file_path.strip():
-        raise InputValueError(
-            f"file_path must be a non-empty string or path, got {file_path!r}", path="file_path"
-        )
+        raise InputValueError(f"file_path must be a non-empty string or path, got {file_path!r}")
     if file_name is not None and not isinstance(file_name, str):
-        raise InputValueError(f"file_name must be a string, got {file_name!r}", path="file_name")
+        raise InputValueError(f"file_name must be a string, got {file_name!r}")
     if not isinstance(ignore_if_error, bool):
-        raise InputValueError(
-            f"ignore_if_error must be a bool, got {ignore_if_error!r}", path="ignore_if_error"
-        )
+        raise InputValueError(f"ignore_if_error must be a bool, got {ignore_if_error!r}")
     if is_url(file_path):
         return url_attachment(file_path, file_name, ignore_if_error)
     return file_attachment(file_path, file_name, ignore_if_error)

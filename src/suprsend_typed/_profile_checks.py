@@ -78,13 +78,13 @@ def object_problem(value: object) -> str | None:
 
 def provider_problem(provider: object, allowed: frozenset[str]) -> str | None:
     """``None`` leaves the provider to the hub; anything else must be one of the known providers."""
-    if provider is None or provider in allowed:
+    if provider is None or (isinstance(provider, str) and provider in allowed):
         return None
     return f"invalid provider {provider!r}: expected one of {', '.join(sorted(allowed))}"
 
 
 def language_problem(code: object) -> str | None:
     """A preferred language is a two-letter ISO 639-1 code such as ``en``."""
-    if code in ISO_639_1_CODES:
+    if isinstance(code, str) and code in ISO_639_1_CODES:
         return None
     return f"invalid language code {code!r}: expected a two-letter ISO 639-1 code such as 'en'"

@@ -136,7 +136,7 @@ def test_missing_file_with_ignore_if_error_adds_nothing_and_warns(
 
 
 @pytest.mark.parametrize(
-    ("args", "path"),
+    ("args", "name"),
     [
         ((None,), "file_path"),
         (("",), "file_path"),
@@ -144,10 +144,10 @@ def test_missing_file_with_ignore_if_error_adds_nothing_and_warns(
         (("a.txt", None, 1), "ignore_if_error"),
     ],
 )
-def test_bad_arguments_raise_a_typed_error(args: tuple[object, ...], path: str) -> None:
+def test_bad_arguments_raise_a_typed_error_naming_the_argument(args: tuple[object, ...], name: str) -> None:
     with pytest.raises(InputValueError) as caught:
         attachment_for(*args)  # type: ignore[arg-type]
-    assert caught.value.path == path
+    assert caught.value.reason.startswith(name)
 
 
 @pytest.mark.usefixtures("without_libmagic")

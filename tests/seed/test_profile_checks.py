@@ -75,3 +75,9 @@ def test_objects_and_tokens() -> None:
     assert checks.object_problem("not-a-dict") is not None
     assert checks.token_problem("tok") is None
     assert checks.token_problem(" ") is not None
+
+
+@pytest.mark.parametrize("value", [[], {"fcm": 1}, ["en"]])
+def test_unhashable_values_are_reported_not_crashed_on(value: object) -> None:
+    assert checks.provider_problem(value, checks.ANDROIDPUSH_PROVIDERS) is not None
+    assert checks.language_problem(value) is not None

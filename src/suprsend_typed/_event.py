@@ -1,0 +1,162 @@
+"""Event: one tracked user event for ``POST v2/event/`` (and the events bulk)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import _json
+from ._attachments import attachment_for
+from ._context import WireContext, WireRecord
+from ._errors import InputValueError
+from ._generated.limits import MAX_BODY_APPARENT_BYTES
+from ._generated.models import EventPayload
+from ._models import validate
+
+_BYTES_PER_KB = 1024
+
+# System events that keep their reserved names; every other name starting with "$" or "ss_" is refused.
+RESERVED_EVENT_NAMES = frozenset(
+    {
+        "$identify",
+        "$notification_delivered",
+        "$notification_dismiss",
+        "$notification_clicked",
+        "$app_launched",
+        "$user_login",
+        "$user_logout",
+    }
+)
+_RESERVED_SIGIL = "$"
+_RESERVED_PREFIX = "ss_"
+
+
+def _checked_distinct_id(distinct_id: object) -> str:
+    if not isinstance(distinct_id, str):
+        raise InputValueError(
+            "distinct_id must be a string. an Id which uniquely identify a user in your app"
+        )
+    stripped = distinct_id.strip()
+    if not stripped:
+        raise InputValueError("distinct_id missing")
+    return stripped
+
+
+def _checked_event_name(event_name: object) -> str:
+    if not isinstance(event_name, str):
+        raise InputValueError("event_name must be a string")
+    stripped = event_name.strip()
+    if not stripped:
+        raise InputValueError("event_name missing")
+    # Judged on the lower-cased first characters, so "SS_x" and "$X" are refused too.
+    head = stripped[: len(_RESERVED_PREFIX)].lower()
+    if stripped not in RESERVED_EVENT_NAMES and (
+        head.startswith(_RESERVED_SIGIL) or head == _RESERVED_PREFIX
+    ):
+        raise InputValueError("event_names starting with [$,ss_] are reserved by SuprSend")
+    return stripped
+
+
+class Event:
+    """A user event; ``$insert_id`` and ``$time`` are fixed once per call, when it becomes wire JSON."""
+
+    __slots__ = (
+        "distinct_id",
+        "event_name",
+        "properties",
+        "idempotency_key",
+        "tenant_id",
+        "brand_id",
+        "_attachments",
+    )
+
+    def __init__(
+        self,
+        distinct_id: str,
+        event_name: str,
+        properties: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        tenant_id: str | None = None,
+        brand_id: str | None = None,
+    ) -> None:
+        self.distinct_id = distinct_id
+        self.event_name = event_name
+        self.properties = properties
+        self.idempotency_key = idempotency_key
+        self.tenant_id = tenant_id
+        self.brand_id = brand_id
+        self._attachments: list[dict[str, object]] = []
+
+    def add_attachment(
+        self, file_path: str | os.PathLike[str], file_name: str | None = None, ignore_if_error: bool = False
+    ) -> None:
+        """Attach a local file (base64) or an ``http(s)://`` URL under ``properties.$attachments``."""
+        if self.properties is not None and not isinstance(self.properties, dict):
+            raise InputValueError("properties must be a dictionary (attachments go into it)")
+        attachment = attachment_for(file_path, file_name, ignore_if_error)
+        if attachment is not None:
+            self._attachments.append(attachment)
+
+    def _user_properties(self) -> dict[str, Any]:
+        """A copy of the caller's properties with the attachments added."""
+        if self.properties is None:
+            properties: dict[str, Any] = {}
+        elif isinstance(self.properties, dict):
+            properties = dict(self.properties)
+        else:
+            raise InputValueError("properties must be a dictionary")
+        if self._attachments:
+            present = properties.get("$attachments")
+            if present is None:
+                present = []
+            if not isinstance(present, list):
+                raise InputValueError("properties.$attachments must be a list")
+            properties["$attachments"] = [*present, *self._attachments]
+        return properties
+
+    def _optional_keys(self) -> dict[str, str]:
+        optional = {
+            "$idempotency_key": self.idempotency_key,
+            "tenant_id": self.tenant_id,
+            "brand_id": self.brand_id,
+        }
+        return {key: value for key, value in optional.items() if value}
+
+    def _to_wire(self, ctx: WireContext) -> WireRecord:
+        distinct_id = _checked_distinct_id(self.distinct_id)
+        event_name = _checked_event_name(self.event_name)
+        properties = self._user_properties()
+        # The SDK version goes last, so it wins over a user property of the same name.
+        properties["$ss_sdk_version"] = ctx.user_agent
+        body: dict[str, object] = {
+            "$insert_id": ctx.new_id(),
+            "$time": ctx.now_ms(),
+            "event": event_name,
+            "env": ctx.workspace,
+            "distinct_id": distinct_id,
+            "properties": properties,
+            **self._optional_keys(),
+        }
+        validate(body, EventPayload)
+        text = _json.dumps(body)
+        size = len(_json.encode(text))
+        if size > MAX_BODY_APPARENT_BYTES:
+            limit_kb = MAX_BODY_APPARENT_BYTES // _BYTES_PER_KB
+            raise InputValueError(f"Event size too big - {size} Bytes, must not cross {limit_kb}KB")
+        return WireRecord(body=body, text=text, apparent_size=size)
+
+    def _record(self) -> dict[str, object]:
+        """The official ``as_json()`` shape, for ``failed_records``."""
+        try:
+            properties: object = self._user_properties()
+        except InputValueError:
+            properties = self.properties
+        return {
+            "event": self.event_name,
+            "distinct_id": self.distinct_id,
+            "properties": properties,
+            **self._optional_keys(),
+        }
+
+    def __repr__(self) -> str:
+        return f"Event({self._record()!r})"

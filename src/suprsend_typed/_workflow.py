@@ -1,0 +1,154 @@
+"""Workflow bodies: legacy ``{ws}/trigger/`` (Workflow) and ``trigger/`` (WorkflowTriggerRequest)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+from . import _json
+from ._attachments import attachment_for
+from ._context import WireContext, WireRecord
+from ._errors import InputValueError
+from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
+from ._generated.models import LegacyWorkflow, WorkflowTrigger
+from ._models import unstructure, validate
+
+_BYTES_PER_KB = 1024
+
+
+def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
+    """The caller's dict itself (never written to), or a fresh dict unstructured from the generated model."""
+    if isinstance(body, dict):
+        return body
+    if isinstance(body, model):
+        wire = unstructure(body)
+        if isinstance(wire, dict):
+            return wire
+    raise InputValueError(
+        f"{owner} body must be a json/dictionary or a {model.__name__}, got {type(body).__name__}"
+    )
+
+
+class _WorkflowBody:
+    """Shared build steps: copy what changes, add the given keys, validate, dump once, check the size."""
+
+    __slots__ = ("body", "idempotency_key", "tenant_id", "_attachments")
+
+    _model: ClassVar[type]
+
+    def __init__(self, body: object, idempotency_key: str | None, tenant_id: str | None) -> None:
+        self.body = _body_dict(body, self._model, type(self).__name__)
+        self.idempotency_key = idempotency_key
+        self.tenant_id = tenant_id
+        self._attachments: list[dict[str, object]] = []
+
+    def _added_values(self) -> dict[str, str | None]:
+        """Keys the constructor arguments add, in the order the official SDK writes them."""
+        return {"$idempotency_key": self.idempotency_key, "tenant_id": self.tenant_id}
+
+    def add_attachment(
+        self, file_path: str | os.PathLike[str], file_name: str | None = None, ignore_if_error: bool = False
+    ) -> None:
+        """Attach a local file (base64) or an ``http(s)://`` URL under ``data.$attachments``."""
+        data = self.body.get("data")
+        if data is not None and not isinstance(data, dict):
+            raise InputValueError("data must be a dictionary (attachments go into data.$attachments)")
+        attachment = attachment_for(file_path, file_name, ignore_if_error)
+        if attachment is not None:
+            self._attachments.append(attachment)
+
+    def _merged_body(self, auto_idempotency_key: str | None = None) -> dict[str, Any]:
+        """The body with attachments and the given keys added; the caller's dicts are copied, not changed."""
+        body = dict(self.body)
+        if self._attachments:
+            data = body.get("data")
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise InputValueError("data must be a dictionary")
+            data = dict(data)
+            present = data.get("$attachments")
+            if present is None:
+                present = []
+            if not isinstance(present, list):
+                raise InputValueError("data.$attachments must be a list")
+            data["$attachments"] = [*present, *self._attachments]
+            body["data"] = data
+        added = self._added_values()
+        if auto_idempotency_key and not added["$idempotency_key"]:
+            added["$idempotency_key"] = auto_idempotency_key
+        for key, value in added.items():
+            if value:
+                body[key] = value
+        return body
+
+    def _to_wire(self, ctx: WireContext) -> WireRecord:
+        # The automatic key is fixed here, once per logical call, so every retry carries the same key.
+        wants_auto_key = ctx.auto_idempotency_key and not self.idempotency_key
+        wants_auto_key = wants_auto_key and not self.body.get("$idempotency_key")
+        body = self._merged_body(ctx.new_id() if wants_auto_key else None)
+        if body.get("data") is None:
+            body["data"] = {}
+        if not isinstance(body["data"], dict):
+            raise InputValueError("data must be a dictionary")
+        validate(body, self._model)
+        text = _json.dumps(body)
+        size = len(_json.encode(text)) + WORKFLOW_RUNTIME_BYTES
+        if size > MAX_BODY_APPARENT_BYTES:
+            limit_kb = MAX_BODY_APPARENT_BYTES // _BYTES_PER_KB
+            raise InputValueError(f"workflow body too big - {size} Bytes, must not cross {limit_kb}KB")
+        return WireRecord(body=body, text=text, apparent_size=size)
+
+    def _record(self) -> dict[str, object]:
+        """The official ``as_json()`` shape: the body with the given keys, for ``failed_records``."""
+        try:
+            return self._merged_body()
+        except InputValueError:
+            record = dict(self.body)
+            record.update({key: value for key, value in self._added_values().items() if value})
+            return record
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._record()!r})"
+
+
+class Workflow(_WorkflowBody):
+    """A legacy ("dynamic") workflow body for ``POST {workspace}/trigger/``; extra top-level keys are kept."""
+
+    __slots__ = ("brand_id",)
+
+    _model = LegacyWorkflow
+
+    def __init__(
+        self,
+        body: dict[str, Any] | LegacyWorkflow,
+        idempotency_key: str | None = None,
+        tenant_id: str | None = None,
+        brand_id: str | None = None,
+    ) -> None:
+        super().__init__(body, idempotency_key, tenant_id)
+        self.brand_id = brand_id
+
+    def _added_values(self) -> dict[str, str | None]:
+        return {**super()._added_values(), "brand_id": self.brand_id}
+
+
+class WorkflowTriggerRequest(_WorkflowBody):
+    """A body for ``POST trigger/``; unknown top-level keys are refused, as the official schema does."""
+
+    __slots__ = ("cancellation_key",)
+
+    _model = WorkflowTrigger
+
+    def __init__(
+        self,
+        body: dict[str, Any] | WorkflowTrigger,
+        idempotency_key: str | None = None,
+        tenant_id: str | None = None,
+        cancellation_key: str | None = None,
+    ) -> None:
+        super().__init__(body, idempotency_key, tenant_id)
+        self.cancellation_key = cancellation_key
+
+    def _added_values(self) -> dict[str, str | None]:
+        return {**super()._added_values(), "cancellation_key": self.cancellation_key}
