@@ -1,5 +1,13 @@
-"""suprsend-typed: a strongly typed, code-generated SDK for the SuprSend notification platform."""
+"""suprsend-typed: a strongly typed, code-generated SDK for the SuprSend notification platform.
 
+Seed names (``Suprsend``, ``Workflow``, ``WorkflowTriggerRequest``, ``Event``, ``BulkResponse``, the
+official exception names) behave as in ``suprsend-py-sdk``; the typed surface adds the generated ``models``,
+``structure``/``unstructure``/``validate``, typed errors, transports and middleware.
+"""
+
+from ._bulk.bulk import BulkAlreadySentError, BulkInstance
+from ._bulk.response import BulkResponse, FailedRecord
+from ._client import AppInfo, Suprsend
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -20,20 +28,38 @@ from ._errors import (
     UnprocessableEntityError,
     ValidationError,
 )
+from ._event import Event
+from ._generated import models
 from ._http import CallOptions, Headers, Request, Response, Timeout
 from ._middleware import Handler, Middleware
+from ._models import structure, unstructure, validate
+from ._profile import Subscriber, UserEdit
+from ._results import SeedResult
+from ._retry import RetryMiddleware
 from ._transport import Transport
 from ._types import UNSET, Unset
+from ._urllib3_transport import Urllib3Transport
+from ._workflow import Workflow, WorkflowTriggerRequest
+from .replay import ReplayTransport
+
+BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AppInfo",
     "AuthenticationError",
     "BadRequestError",
+    "BulkAlreadySentError",
+    "BulkInstance",
+    "BulkResponse",
+    "BulkUsersEdit",
     "CallOptions",
     "ConflictError",
+    "Event",
+    "FailedRecord",
     "Handler",
     "Headers",
     "InputValueError",
@@ -42,8 +68,13 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReplayTransport",
     "Request",
     "Response",
+    "RetryMiddleware",
+    "SeedResult",
+    "Subscriber",
+    "Suprsend",
     "SuprsendAPIException",
     "SuprsendConfigError",
     "SuprsendError",
@@ -53,5 +84,13 @@ __all__ = [
     "UNSET",
     "UnprocessableEntityError",
     "Unset",
+    "Urllib3Transport",
+    "UserEdit",
     "ValidationError",
+    "Workflow",
+    "WorkflowTriggerRequest",
+    "models",
+    "structure",
+    "unstructure",
+    "validate",
 ]
