@@ -56,7 +56,9 @@ def main() -> int:
             "notification_category": "transactional",
             "delay": "15m",
             "delivery": {"smart": True, "success": "seen", "time_to_live": "1h"},
-            "users": [{"distinct_id": "0f988f74-6982-41c5-8752-facb6911fb08", "$email": ["user@example.com"]}],
+            "users": [
+                {"distinct_id": "0f988f74-6982-41c5-8752-facb6911fb08", "$email": ["user@example.com"]}
+            ],
             "data": {"first_name": "User"},
         }
     )
@@ -66,7 +68,9 @@ def main() -> int:
     bulk_wf = supr_client.workflows.bulk_trigger_instance()
     for i in range(250):
         bulk_wf.append(
-            WorkflowTriggerRequest(body={"workflow": "purchase-made", "recipients": [f"user-{i}"], "data": {"i": i}})
+            WorkflowTriggerRequest(
+                body={"workflow": "purchase-made", "recipients": [f"user-{i}"], "data": {"i": i}}
+            )
         )
     results.append(show("bulk workflows (250)", bulk_wf.trigger()))
 
@@ -92,7 +96,9 @@ def main() -> int:
     event = Event("__uniq_user_id__", "product_purchased", {"amount": 10}, idempotency_key="evt-1")
     results.append(show("event", supr_client.track_event(event)))
     bulk_events = supr_client.bulk_events.new_instance()
-    bulk_events.append(Event("distinct_id1", "event_name1", {"k1": "v1"}), Event("distinct_id2", "event_name2"))
+    bulk_events.append(
+        Event("distinct_id1", "event_name1", {"k1": "v1"}), Event("distinct_id2", "event_name2")
+    )
     results.append(show("bulk events (2)", bulk_events.trigger()))
 
     def stream() -> Iterator[Event]:

@@ -1,4 +1,4 @@
-"""`make demo`: start the sandbox hub, run examples/quickstart.py against it, and report what the hub verified.
+"""`make demo`: start the sandbox hub, run examples/quickstart.py against it, report what it verified.
 
 Exits 0 only when the quickstart succeeded and every request the hub received was signed correctly,
 valid and accepted.
@@ -24,8 +24,17 @@ STARTUP_SECONDS = 30
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
     hub = subprocess.Popen(
-        [sys.executable, "-m", "suprsend_typed.sandbox", "--port", "0",
-         "--workspace-key", WORKSPACE_KEY, "--workspace-secret", WORKSPACE_SECRET],
+        [
+            sys.executable,
+            "-m",
+            "suprsend_typed.sandbox",
+            "--port",
+            "0",
+            "--workspace-key",
+            WORKSPACE_KEY,
+            "--workspace-secret",
+            WORKSPACE_SECRET,
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -65,8 +74,12 @@ def main() -> int:
     hub, url = start_sandbox()
     try:
         print(f"sandbox hub at {url}\n")
-        env = dict(os.environ, SUPRSEND_BASE_URL=url, SUPRSEND_WORKSPACE_KEY=WORKSPACE_KEY,
-                   SUPRSEND_WORKSPACE_SECRET=WORKSPACE_SECRET)
+        env = dict(
+            os.environ,
+            SUPRSEND_BASE_URL=url,
+            SUPRSEND_WORKSPACE_KEY=WORKSPACE_KEY,
+            SUPRSEND_WORKSPACE_SECRET=WORKSPACE_SECRET,
+        )
         quickstart = subprocess.run([sys.executable, str(HERE / "quickstart.py")], env=env, check=False)
         verified = summarise(url)
     finally:
