@@ -139,15 +139,20 @@ class Store:
         return final
 
     def _dedupe(self, records: Sequence[RecordRow], *, now: float, window: float) -> list[RecordRow]:
-        keys = [key for record in records for key in _dedupe_keys(record)]
+        by_scope: dict[str, list[str]] = {}
+        for record in records:
+            for scope, key in _dedupe_keys(record):
+                by_scope.setdefault(scope, []).append(key)
         seen: dict[tuple[str, str], str | None] = {}
-        if keys:
+        for scope, keys in by_scope.items():
+            # One indexed lookup per scope (the primary key starts with it), whatever the table size.
             placeholders = ", ".join("?" * len(keys))
             rows = self._db.execute(
-                f"SELECT scope, key, message_id FROM dedupe WHERE key IN ({placeholders}) AND seen_at > ?",
-                [key for _, key in keys] + [now - window],
+                f"SELECT key, message_id FROM dedupe WHERE scope = ? AND key IN ({placeholders}) "
+                "AND seen_at > ?",
+                [scope, *keys, now - window],
             )
-            seen = {(scope, key): message_id for scope, key, message_id in rows}
+            seen.update(((scope, key), message_id) for key, message_id in rows)
         final: list[RecordRow] = []
         fresh: list[tuple[str, str, float, str | None]] = []
         for record in records:
