@@ -1,0 +1,128 @@
+"""The workspace secret and API key never show: not in debug logs, stderr, reprs, errors or failed records.
+
+The fault scenarios run with ``SUPRSEND_LOG=debug``; everything logged (caplog), printed (capsys) and
+returned is collected as text and scanned for the credentials and for unredacted ``Authorization`` values.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import traceback
+
+import pytest
+
+from suprsend_typed._client import Suprsend
+from suprsend_typed._errors import SuprsendError
+from suprsend_typed._event import Event
+from suprsend_typed._generated.models import WorkflowTrigger
+from suprsend_typed._logging import LOGGER_NAME
+from suprsend_typed._models import structure
+from suprsend_typed._signing import sign
+from suprsend_typed.sandbox import Fault, Sandbox
+
+from .scenarios import (
+    API_KEY,
+    MIXED_FAULTS,
+    WORKSPACE_KEY,
+    WORKSPACE_SECRET,
+    FaultPlan,
+    bearer_client,
+    hmac_client,
+    send_events,
+    send_workflows,
+)
+
+# A logged HMAC header must read "<workspace key>:***", never "<workspace key>:<base64 HMAC-SHA256>".
+UNREDACTED_SIGNATURE = re.compile(re.escape(WORKSPACE_KEY) + r":[A-Za-z0-9+/]{43}=")
+
+
+def exception_texts(error: BaseException) -> list[str]:
+    return [str(error), repr(error), "".join(traceback.format_exception(error))]
+
+
+def assert_no_secret(texts: list[str]) -> None:
+    for text in texts:
+        assert WORKSPACE_SECRET not in text
+        assert API_KEY not in text
+        assert UNREDACTED_SIGNATURE.search(text) is None
+
+
+def run_scenarios(client: Suprsend, sandbox: Sandbox) -> list[str]:
+    """Bulk and single calls through mixed and never-clearing faults; returns what they gave back as text."""
+    texts: list[str] = [repr(client), str(client)]
+    MIXED_FAULTS.apply(sandbox)
+    for result in (send_events(client, 500, concurrency=2), send_workflows(client, 200, concurrency=1)):
+        texts += [str(result), repr(result), json.dumps(result.failed_records)]
+
+    sandbox.faults.clear()
+    FaultPlan(rates=((Fault(kind="status", status=503), 0.5), (Fault(kind="drop_before"), 1.0))).apply(
+        sandbox
+    )
+    for result in (send_events(client, 150, concurrency=1), send_workflows(client, 120, concurrency=1)):
+        assert result.failure == result.total  # the scan below covers real failed records
+        texts += [str(result), repr(result), json.dumps(result.failed_records)]
+    seed_result = client.track_event(Event("user-1", "order_placed"))
+    assert seed_result["success"] is False
+    texts += [str(seed_result), repr(seed_result), json.dumps(dict(seed_result))]
+    trigger = structure({"workflow": "welcome", "recipients": ["u1"], "data": {}}, WorkflowTrigger)
+    with pytest.raises(SuprsendError) as raised:
+        client.workflows.trigger(trigger)
+    texts += exception_texts(raised.value)
+    return texts
+
+
+@pytest.mark.parametrize("auth", ["hmac", "bearer"])
+def test_debug_output_results_and_errors_never_show_a_credential(
+    auth: str,
+    sandbox: Sandbox,
+    retry_sleeps: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SUPRSEND_LOG", "debug")
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    make_client = hmac_client if auth == "hmac" else bearer_client
+    with make_client(sandbox, max_retries=2) as client:
+        texts = run_scenarios(client, sandbox)
+    printed = capsys.readouterr()
+
+    # Debug output really was produced and captured, through both the app's handlers and our stderr one.
+    assert "request POST" in caplog.text and "request body:" in caplog.text
+    assert "request POST" in printed.err and "retrying POST" in printed.err
+    shown = f"{WORKSPACE_KEY}:***" if auth == "hmac" else "Bearer ***"
+    assert f"'Authorization': '{shown}'" in caplog.text
+    assert_no_secret([caplog.text, printed.out, printed.err, *texts])
+    assert_no_secret([record.getMessage() for record in caplog.records])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET + "\n"),
+        lambda: Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://hub.example.com/"),
+        lambda: Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, timeout=30),
+        lambda: Suprsend.with_workspace_api_key("", API_KEY),
+        lambda: Suprsend.with_workspace_api_key(WORKSPACE_KEY, API_KEY, "ftp://hub.example.com/"),
+    ],
+)
+def test_configuration_errors_do_not_quote_credentials(make: object) -> None:
+    with pytest.raises(SuprsendError) as raised:
+        make()  # type: ignore[operator]
+    assert_no_secret(exception_texts(raised.value))
+
+
+def test_client_and_auth_reprs_hide_credentials() -> None:
+    for client in (
+        Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET),
+        Suprsend.with_workspace_api_key(WORKSPACE_KEY, API_KEY),
+    ):
+        with client:
+            assert_no_secret([repr(client), str(client), repr(vars(client))])
+
+
+def test_the_signature_pattern_would_catch_a_leaked_header() -> None:
+    signature = sign(WORKSPACE_SECRET, "POST\n\napplication/json\nThu, 01 Jan 2026 00:00:00 GMT\n/trigger/")
+    assert UNREDACTED_SIGNATURE.search(f"'Authorization': '{WORKSPACE_KEY}:{signature}'")
