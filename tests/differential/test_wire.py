@@ -1,0 +1,202 @@
+"""End-to-end differential tests: both SDKs send the same inputs to one loopback capture server.
+
+Compared per call: method, path, the parsed JSON body (with ``$insert_id``, ``$time`` and the SDK-version
+string removed), and that each request's HMAC signature is valid for the body actually received.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import suprsend
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import strategies as s
+from support.capture_server import CapturedRequest, CaptureServer, capture_server
+from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
+from support.wire_checks import has_valid_signature, without_volatile
+from suprsend.exception import InputValueError as OfficialInputValueError
+from suprsend.exception import SuprsendValidationError as OfficialValidationError
+
+from suprsend_typed._client import Suprsend
+from suprsend_typed._errors import InputValueError, ValidationError
+from suprsend_typed._event import Event
+from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
+
+EXAMPLES = 25
+_fixture_settings = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+class Pair:
+    """The official client and ours, both pointed at one capture server."""
+
+    def __init__(self, server: CaptureServer) -> None:
+        self.server = server
+        self.official = suprsend.Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url=server.url)
+        self.ours = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url=server.url, auto_idempotency_key=False)
+
+    def run(self, official_call: Callable[[], Any], our_call: Callable[[], Any]) -> None:
+        """Run both calls; both refuse before sending, or both send requests that compare equal."""
+        self.server.clear()
+        try:
+            official_call()
+        except OfficialInputValueError:
+            self._assert_refused(our_call, InputValueError)
+            return
+        except OfficialValidationError:
+            self._assert_refused(our_call, ValidationError)
+            return
+        official_requests = self.server.requests
+        self.server.clear()
+        our_call()
+        assert_same_requests(official_requests, self.server.requests)
+
+    def _assert_refused(self, our_call: Callable[[], Any], error: type[Exception]) -> None:
+        assert self.server.requests == []
+        with pytest.raises(error):
+            our_call()
+        assert self.server.requests == []
+
+
+def assert_same_requests(official: list[CapturedRequest], ours: list[CapturedRequest]) -> None:
+    """Same number of requests (none when both reported a failure without sending), pairwise equal."""
+    assert len(ours) == len(official)
+    for theirs, mine in zip(official, ours, strict=True):
+        assert (mine.method, mine.path) == (theirs.method, theirs.path)
+        assert without_volatile(mine.json()) == without_volatile(theirs.json())
+        assert has_valid_signature(theirs, WORKSPACE_KEY, WORKSPACE_SECRET)
+        assert has_valid_signature(mine, WORKSPACE_KEY, WORKSPACE_SECRET)
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[Pair]:
+    with capture_server() as server:
+        clients = Pair(server)
+        yield clients
+        clients.ours.close()
+
+
+@_fixture_settings
+@given(body=s.legacy_workflow_bodies, idem=s.idempotency_keys, tenant=s.tenant_ids, brand=s.tenant_ids)
+def test_trigger_workflow(pair: Pair, body: dict[str, Any], idem: Any, tenant: Any, brand: Any) -> None:
+    pair.run(
+        lambda: pair.official.trigger_workflow(suprsend.Workflow(copy.deepcopy(body), idem, tenant, brand)),
+        lambda: pair.ours.trigger_workflow(Workflow(body, idem, tenant, brand)),
+    )
+
+
+@_fixture_settings
+@given(body=s.legacy_workflow_bodies)
+def test_trigger_workflow_with_a_plain_dict(pair: Pair, body: dict[str, Any]) -> None:
+    pair.run(
+        lambda: pair.official.trigger_workflow(copy.deepcopy(body)),
+        lambda: pair.ours.trigger_workflow(body),
+    )
+
+
+@_fixture_settings
+@given(body=s.trigger_bodies, idem=s.idempotency_keys, tenant=s.tenant_ids, cancel=s.idempotency_keys)
+def test_workflows_trigger(pair: Pair, body: dict[str, Any], idem: Any, tenant: Any, cancel: Any) -> None:
+    pair.run(
+        lambda: pair.official.workflows.trigger(
+            suprsend.WorkflowTriggerRequest(copy.deepcopy(body), idem, tenant, cancel)
+        ),
+        lambda: pair.ours.workflows.trigger(WorkflowTriggerRequest(body, idem, tenant, cancel)),
+    )
+
+
+@_fixture_settings
+@given(
+    distinct_id=s.distinct_ids,
+    name=s.event_names,
+    properties=s.event_properties,
+    idem=s.idempotency_keys,
+    tenant=s.tenant_ids,
+    brand=s.tenant_ids,
+)
+def test_track_event(
+    pair: Pair, distinct_id: Any, name: Any, properties: Any, idem: Any, tenant: Any, brand: Any
+) -> None:
+    pair.run(
+        lambda: pair.official.track_event(
+            suprsend.Event(distinct_id, name, copy.deepcopy(properties), idem, tenant, brand)
+        ),
+        lambda: pair.ours.track_event(Event(distinct_id, name, properties, idem, tenant, brand)),
+    )
+
+
+def apply_calls(target: Any, calls: list[tuple[str, tuple[Any, ...]]]) -> Any:
+    for name, args in calls:
+        getattr(target, name)(*copy.deepcopy(args))
+    return target
+
+
+@_fixture_settings
+@given(calls=s.profile_call_lists)
+def test_user_profile_save(pair: Pair, calls: list[tuple[str, tuple[Any, ...]]]) -> None:
+    pair.run(
+        lambda: apply_calls(pair.official.user.get_instance("user-1"), calls).save(),
+        lambda: apply_calls(pair.ours.user.get_instance("user-1"), calls).save(),
+    )
+
+
+@_fixture_settings
+@given(calls=s.profile_call_lists, tenant=st.none() | st.just("acme"))
+def test_users_async_edit(pair: Pair, calls: list[tuple[str, tuple[Any, ...]]], tenant: Any) -> None:
+    pair.run(
+        lambda: pair.official.users.async_edit(
+            apply_calls(pair.official.users.get_edit_instance("user-1", tenant), calls)
+        ),
+        lambda: pair.ours.users.async_edit(
+            apply_calls(pair.ours.users.get_edit_instance("user-1", tenant), calls)
+        ),
+    )
+
+
+@_fixture_settings
+@given(calls=s.profile_call_lists, tenant=st.none() | st.just("acme"))
+def test_users_edit(pair: Pair, calls: list[tuple[str, tuple[Any, ...]]], tenant: Any) -> None:
+    pair.run(
+        lambda: pair.official.users.edit(
+            apply_calls(pair.official.users.get_edit_instance("user-1", tenant), calls)
+        ),
+        lambda: pair.ours.users.edit(apply_calls(pair.ours.users.get_edit_instance("user-1", tenant), calls)),
+    )
+
+
+def test_readme_profile_example_puts_the_same_bytes_on_the_wire(pair: Pair) -> None:
+    calls: list[tuple[str, tuple[Any, ...]]] = [
+        ("add_email", ("user@example.com",)),
+        ("add_sms", ("+919999999999",)),
+        ("add_androidpush", ("__android_push_fcm_token__",)),
+        ("add_androidpush", ("__android_push_xiaomi_token__", "xiaomi")),
+        ("add_slack", ({"email": "user@example.com", "access_token": "xoxb-XXXXXXXXXXXX"},)),
+        ("unset", (["$email", "$sms", "$whatsapp"],)),
+        ("set_preferred_language", ("en",)),
+        ("set_timezone", ("America/Los_Angeles",)),
+    ]
+    pair.run(
+        lambda: apply_calls(pair.official.user.get_instance("user-1"), calls).save(),
+        lambda: apply_calls(pair.ours.user.get_instance("user-1"), calls).save(),
+    )
+
+
+def test_our_auto_idempotency_key_is_the_only_difference(pair: Pair) -> None:
+    body = {"workflow": "welcome", "recipients": ["user-1"], "data": {"k": "v"}}
+    pair.server.clear()
+    pair.official.workflows.trigger(suprsend.WorkflowTriggerRequest(copy.deepcopy(body)))
+    (theirs,) = pair.server.requests
+    pair.server.clear()
+    with Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url=pair.server.url) as client:
+        client.workflows.trigger(WorkflowTriggerRequest(body))
+    (mine,) = pair.server.requests
+    sent = mine.json()
+    key = sent.pop("$idempotency_key")
+    assert isinstance(key, str) and key
+    assert sent == theirs.json()
+    assert has_valid_signature(mine, WORKSPACE_KEY, WORKSPACE_SECRET)
