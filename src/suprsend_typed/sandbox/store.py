@@ -144,15 +144,15 @@ class Store:
             for scope, key in _dedupe_keys(record):
                 by_scope.setdefault(scope, []).append(key)
         seen: dict[tuple[str, str], str | None] = {}
-        for scope, keys in by_scope.items():
+        for scope, scope_keys in by_scope.items():
             # One indexed lookup per scope (the primary key starts with it), whatever the table size.
-            placeholders = ", ".join("?" * len(keys))
+            placeholders = ", ".join("?" * len(scope_keys))
             rows = self._db.execute(
                 f"SELECT key, message_id FROM dedupe WHERE scope = ? AND key IN ({placeholders}) "
                 "AND seen_at > ?",
-                [scope, *keys, now - window],
+                [scope, *scope_keys, now - window],
             )
-            seen.update(((scope, key), message_id) for key, message_id in rows)
+            seen.update(((scope, found), message_id) for found, message_id in rows)
         final: list[RecordRow] = []
         fresh: list[tuple[str, str, float, str | None]] = []
         for record in records:
@@ -166,9 +166,9 @@ class Store:
                     attrs.evolve(record, status="duplicate", message_id=seen[hit] or record.message_id)
                 )
                 continue
-            for key in record_keys:
-                seen[key] = record.message_id
-                fresh.append((key[0], key[1], now, record.message_id))
+            for scope, key in record_keys:
+                seen[scope, key] = record.message_id
+                fresh.append((scope, key, now, record.message_id))
             final.append(record)
         self._db.executemany("INSERT OR REPLACE INTO dedupe VALUES (?, ?, ?, ?)", fresh)
         return final
