@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +201,41 @@ def test_our_auto_idempotency_key_is_the_only_difference(pair: Pair) -> None:
     assert isinstance(key, str) and key
     assert sent == theirs.json()
     assert has_valid_signature(mine, WORKSPACE_KEY, WORKSPACE_SECRET)
+
+
+def test_attachments_put_the_same_bytes_on_the_wire(pair: Pair, tmp_path: Path) -> None:
+    document = tmp_path / "invoice.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    notes = tmp_path / "notes"
+    notes.write_text("no extension here\n")
+    legacy = {
+        "name": "invoice",
+        "template": "invoice-tpl",
+        "notification_category": "transactional",
+        "users": [{"distinct_id": "user-1"}],
+    }
+
+    def attach(item: Any) -> Any:
+        item.add_attachment(str(document))
+        item.add_attachment(str(notes), "readme.txt")
+        item.add_attachment("https://cdn.example.com/terms.pdf", None, True)
+        return item
+
+    pair.run(
+        lambda: pair.official.trigger_workflow(attach(suprsend.Workflow(copy.deepcopy(legacy)))),
+        lambda: pair.ours.trigger_workflow(attach(Workflow(legacy))),
+    )
+    trigger = {"workflow": "invoice", "recipients": ["user-1"], "data": {"amount": 10}}
+    pair.run(
+        lambda: pair.official.workflows.trigger(
+            attach(suprsend.WorkflowTriggerRequest(copy.deepcopy(trigger)))
+        ),
+        lambda: pair.ours.workflows.trigger(attach(WorkflowTriggerRequest(trigger))),
+    )
+    pair.run(
+        lambda: pair.official.track_event(attach(suprsend.Event("user-1", "invoice_sent", {"n": 1}))),
+        lambda: pair.ours.track_event(attach(Event("user-1", "invoice_sent", {"n": 1}))),
+    )
+    (sent,) = pair.server.requests
+    attachments = sent.json()["properties"]["$attachments"]
+    assert [a["filename"] for a in attachments] == ["invoice.pdf", "readme.txt", None]
