@@ -6,7 +6,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from .figures import bulk, codegen, imports, latency, single, stream
+from .figures import bulk, codegen, hubs, imports, latency, single, stream
 from .hub import HUB_KINDS, resolve_kind
 from .report import Figure, render, write_json
 from .settings import FULL, QUICK, RESULTS_FILE, Sizes
@@ -19,6 +19,7 @@ FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
     "latency": latency.measure,
     "import": lambda sizes, _hub: imports.measure(sizes),
     "codegen": lambda sizes, _hub: codegen.measure(sizes),
+    "hubs": lambda sizes, _hub: hubs.measure(sizes),
 }
 
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small counts, one run each: a smoke run")
     parser.add_argument("--only", nargs="+", choices=list(FIGURES), help="measure only these figures")
-    parser.add_argument("--hub", choices=HUB_KINDS, default="auto", help="auto: the sandbox if present")
+    parser.add_argument("--hub", choices=HUB_KINDS, default="auto", help="auto: BenchHub")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     hub_kind, why = resolve_kind(args.hub)

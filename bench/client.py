@@ -55,6 +55,11 @@ class Sample:
         )
 
 
+def _cpu_profile() -> cProfile.Profile:
+    """Timed by the thread's own CPU clock: waits on locks, queues and sockets cost nothing, as in py-spy."""
+    return cProfile.Profile(time.thread_time)
+
+
 class ThreadProfiles:
     """cProfile sees one thread only; this also profiles threads started during the run and merges them."""
 
@@ -66,7 +71,7 @@ class ThreadProfiles:
         original, profiles = self._original_run, self._profiles
 
         def profiled_run(thread: threading.Thread) -> None:
-            profile = cProfile.Profile()
+            profile = _cpu_profile()
             try:
                 profile.enable()
             except ValueError:  # Python >= 3.12 allows one active profiler: keep the main thread's only
@@ -92,7 +97,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     side = importlib.import_module(f"bench.sides.{args.side}")
     params = json.loads(args.params)
     workload = getattr(side, args.scenario)(args.url, **params)
-    profile = cProfile.Profile() if args.profile else None
+    profile = _cpu_profile() if args.profile else None
     threads = ThreadProfiles() if args.profile else None
     before = Sample.take(args.hub_pid)
     if profile and threads:

@@ -1,8 +1,7 @@
-"""Starting a loopback hub in its own process: the SDK's sandbox when present, else the bench's BenchHub."""
+"""A loopback hub in its own process: the bench's BenchHub, or the SDK's sandbox in its benchmark mode."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -29,23 +28,11 @@ class Hub:
     pid: int
 
 
-def sandbox_available() -> bool:
-    return importlib.util.find_spec("suprsend_typed") is not None and (
-        importlib.util.find_spec("suprsend_typed.sandbox") is not None
-    )
-
-
 def resolve_kind(requested: str) -> tuple[str, str]:
-    """The hub kind to use, and why: ``auto`` is the sandbox if it starts, else BenchHub."""
+    """The hub kind to use, and why."""
     if requested != "auto":
         return requested, "requested"
-    if not sandbox_available():
-        return "benchhub", "suprsend_typed.sandbox is not importable"
-    try:
-        with running_hub("sandbox"):
-            return "sandbox", "auto"
-    except RuntimeError as exc:
-        return "benchhub", f"the sandbox did not start ({exc})"
+    return "benchhub", "default: the sandbox caps throughput (see Hub capacity); --hub sandbox to use it"
 
 
 def _command(kind: str, latency_ms: float) -> list[str]:

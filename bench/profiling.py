@@ -9,11 +9,12 @@ from typing import Any
 
 from .hub import Hub
 from .runner import ClientRunError, run_client
-from .settings import RESULTS_DIR
+from .settings import REPO_ROOT, RESULTS_DIR
 
-_TOP_FUNCTIONS = 12
+_TOP_CUMULATIVE = 14
+_TOP_OWN = 10
 # Everything up to the package or stdlib root: "…/site-packages/urllib3/x.py" -> "urllib3/x.py".
-_INSTALL_PREFIX = re.compile(r"^.*/(site-packages|src|lib/python3\.\d+)/")
+_INSTALL_PREFIX = re.compile(rf"^({re.escape(str(REPO_ROOT))}|.*/(site-packages|src|lib/python3\.\d+))/")
 
 
 def _where(function: tuple[str, int, str]) -> str:
@@ -22,15 +23,17 @@ def _where(function: tuple[str, int, str]) -> str:
 
 
 def summarise(stats: pstats.Stats, title: str, saved: Path) -> str:
-    """The functions with the most cumulative time, one per line, as a block for the console."""
+    """The functions with the most cumulative and the most own CPU time, as a block for the console."""
     table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    total = max((entry[3] for entry in table.values()), default=0.0) or 1.0
-    ranked = sorted(table.items(), key=lambda item: item[1][3], reverse=True)[:_TOP_FUNCTIONS]
-    lines = [f"profile [{title}] (saved {saved.relative_to(saved.parents[1])}); top by cumulative time:"]
-    lines.append(f"  {'cum s':>8} {'cum %':>6} {'self s':>8} {'calls':>9}  function")
-    for function, (_cc, calls, self_s, cum_s, _callers) in ranked:
-        share = 100 * cum_s / total
-        lines.append(f"  {cum_s:8.3f} {share:5.1f}% {self_s:8.3f} {calls:9d}  {_where(function)}")
+    total = sum(entry[2] for entry in table.values()) or 1.0  # all own time: the CPU the run used
+    lines = [f"profile [{title}] (CPU time of all threads; saved {saved.relative_to(saved.parents[1])})"]
+    for heading, column, count in (("cumulative", 3, _TOP_CUMULATIVE), ("own", 2, _TOP_OWN)):
+        lines.append(f"  by {heading} time: {'s':>8} {'%':>6} {'calls':>9}  function")
+        ranked = sorted(table.items(), key=lambda item: item[1][column], reverse=True)[:count]
+        pad = " " * (len(heading) + 11)
+        for function, entry in ranked:
+            seconds, calls, share = entry[column], entry[1], 100 * entry[column] / total
+            lines.append(f"{pad}{seconds:8.3f} {share:5.1f}% {calls:9d}  {_where(function)}")
     return "\n".join(lines)
 
 

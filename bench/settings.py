@@ -33,6 +33,7 @@ class Sizes:
     stream_concurrency: int
     stream_runs: int
     latency_workflows: int
+    hub_check_events: int
     latency_concurrency: int
     latency_runs: int
     import_runs: int
@@ -49,6 +50,7 @@ FULL = Sizes(
     stream_concurrency=4,
     stream_runs=3,
     latency_workflows=10_000,
+    hub_check_events=100_000,
     latency_concurrency=8,
     latency_runs=3,
     import_runs=5,
@@ -65,6 +67,7 @@ QUICK = Sizes(
     stream_concurrency=4,
     stream_runs=1,
     latency_workflows=800,
+    hub_check_events=10_000,
     latency_concurrency=8,
     latency_runs=1,
     import_runs=3,
