@@ -26,6 +26,10 @@ LOGGER_NAME = "suprsend_typed"
 LOG_ENV_VAR = "SUPRSEND_LOG"
 REDACTED = "***"
 DEBUG_BODY_PREVIEW_CHARS = 2000  # longer bodies are cut in debug output so logs stay readable
+# Registered values shorter than this are not masked in free text: they would blank out ordinary words and
+# paths in every record, process-wide. Real workspace secrets and API keys are far longer; Authorization
+# headers are redacted by name whatever their length.
+MIN_MASKED_SECRET_CHARS = 8
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _LEVELS_BY_NAME: Mapping[str, int | None] = {
@@ -99,7 +103,7 @@ class SecretFilter(logging.Filter):
         self._secrets: frozenset[str] = frozenset()
 
     def add(self, secret: str) -> None:
-        if secret:
+        if len(secret) >= MIN_MASKED_SECRET_CHARS:
             with self._lock:
                 self._secrets = self._secrets | {secret}
 
@@ -140,7 +144,10 @@ _install_defaults()
 
 
 def register_secret(secret: str) -> None:
-    """Mask ``secret`` in every record of our logger from now on; clients register their credentials."""
+    """Mask ``secret`` in every record of our logger from now on; clients register their credentials.
+
+    Values shorter than ``MIN_MASKED_SECRET_CHARS`` are ignored (see there).
+    """
     _secret_filter.add(secret)
 
 

@@ -217,3 +217,12 @@ def test_nothing_is_formatted_when_logging_is_off(caplog: pytest.LogCaptureFixtu
     LoggingMiddleware()(signed_request(), transport)
     assert caplog.records == []
     assert len(transport.sent) == 1
+
+
+def test_short_registered_values_do_not_blank_out_ordinary_text(caplog: pytest.LogCaptureFixture) -> None:
+    """A client built with a one-letter secret (as in some tests) must not mask every "s" in every log."""
+    register_secret("s")
+    register_secret("secret")
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    logger.info("missing workspace_secret: %s", "/tmp/sessions/status.json")
+    assert "missing workspace_secret: /tmp/sessions/status.json" in caplog.text
