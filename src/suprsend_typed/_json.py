@@ -16,6 +16,8 @@ def dumps(obj: Any) -> str:
         return _encoder.encode(obj)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"value is not JSON-serialisable: {exc}") from None
+    except RecursionError:
+        raise ValidationError("value is nested too deeply to serialise as JSON") from None
 
 
 def encode(text: str) -> bytes:

@@ -78,8 +78,15 @@ class _WorkflowBody:
         if auto_idempotency_key and not added["$idempotency_key"]:
             added["$idempotency_key"] = auto_idempotency_key
         for key, value in added.items():
-            if value:
-                body[key] = value
+            if not value:
+                continue
+            present = body.get(key)
+            if present and present != value:
+                # Two different values for one key: keeping either would silently drop the other.
+                raise InputValueError(
+                    f"{key} given twice: {present!r} in the body and {value!r} as an argument"
+                )
+            body[key] = value
         return body
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:

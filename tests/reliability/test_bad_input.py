@@ -265,11 +265,6 @@ def test_moderate_nesting_is_sent(client: Suprsend, transport: RecordingTranspor
     assert len(transport.sent) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="_json.dumps lets the encoder's RecursionError escape instead of raising ValidationError",
-)
 @pytest.mark.parametrize("surface", ["event", "workflow_trigger", "typed_event"])
 def test_absurd_nesting_is_a_validation_error(
     surface: str, client: Suprsend, transport: RecordingTransport
@@ -303,10 +298,6 @@ def test_reserved_idempotency_key_of_the_wrong_kind_is_refused(
     assert_refused_before_sending(lambda: structure(typed, WorkflowTrigger), transport)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a body $idempotency_key is silently replaced by a different idempotency_key= argument",
-)
 def test_two_different_idempotency_keys_for_one_trigger_are_refused(
     client: Suprsend, transport: RecordingTransport
 ) -> None:

@@ -122,7 +122,7 @@ def test_auto_idempotency_key_is_added_once_and_fixed_in_the_record() -> None:
 
 @pytest.mark.parametrize(
     ("body_key", "argument", "expected"),
-    [(None, "given", "given"), ("in-body", None, "in-body"), ("in-body", "given", "given")],
+    [(None, "given", "given"), ("in-body", None, "in-body"), ("same", "same", "same")],
 )
 def test_auto_key_never_replaces_a_callers_key(
     body_key: str | None, argument: str | None, expected: str
@@ -132,6 +132,24 @@ def test_auto_key_never_replaces_a_callers_key(
         body["$idempotency_key"] = body_key
     record = WorkflowTriggerRequest(body, idempotency_key=argument)._to_wire(fixed_context())
     assert record.body["$idempotency_key"] == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "argument"),
+    [
+        (WorkflowTriggerRequest, "$idempotency_key", {"idempotency_key": "from-argument"}),
+        (WorkflowTriggerRequest, "tenant_id", {"tenant_id": "from-argument"}),
+        (WorkflowTriggerRequest, "cancellation_key", {"cancellation_key": "from-argument"}),
+        (Workflow, "brand_id", {"brand_id": "from-argument"}),
+    ],
+)
+def test_two_different_values_for_one_key_are_refused(
+    kind: type[Workflow] | type[WorkflowTriggerRequest], key: str, argument: dict[str, str]
+) -> None:
+    body = {**(legacy_body() if kind is Workflow else trigger_body()), key: "from-body"}
+    with pytest.raises(InputValueError) as caught:
+        kind(body, **argument)._to_wire(fixed_context())
+    assert key in caught.value.reason and "from-body" in caught.value.reason
 
 
 def test_auto_key_off_adds_nothing() -> None:
