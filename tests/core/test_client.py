@@ -101,7 +101,7 @@ def test_missing_credentials_are_config_errors() -> None:
 
 def test_unknown_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
-        Suprsend("k", "s", timeuot=Timeout())  # type: ignore[call-arg]
+        Suprsend("test-workspace-key", SECRET, timeuot=Timeout())  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         Suprsend.with_workspace_api_key("uid", "key", retries=3)  # type: ignore[call-arg]
 
@@ -130,13 +130,15 @@ def test_repr_never_shows_a_secret() -> None:
 def test_bad_options_are_config_errors(options: dict[str, Any]) -> None:
     settings = {"transport": FakeTransport(), **options}
     with pytest.raises(SuprsendConfigError):
-        Suprsend("k", "s", **settings)
+        Suprsend("test-workspace-key", SECRET, **settings)
 
 
 def test_plain_http_only_to_loopback_unless_allowed() -> None:
     with pytest.raises(SuprsendConfigError, match="allow_insecure"):
-        Suprsend("k", "s", base_url="http://hub.example.com", transport=FakeTransport())
-    assert Suprsend("k", "s", base_url="http://127.0.0.1:9/", transport=FakeTransport()).base_url
+        Suprsend("test-workspace-key", SECRET, base_url="http://hub.example.com", transport=FakeTransport())
+    assert Suprsend(
+        "test-workspace-key", SECRET, base_url="http://127.0.0.1:9/", transport=FakeTransport()
+    ).base_url
     allowed = Suprsend(
         "k", "s", base_url="http://hub.example.com", allow_insecure=True, transport=FakeTransport()
     )
@@ -148,7 +150,7 @@ def test_close_and_context_manager_close_only_an_owned_transport() -> None:
     with make_client(passed):
         pass
     assert not passed.closed
-    with Suprsend("k", "s") as owning:
+    with Suprsend("test-workspace-key", SECRET) as owning:
         assert owning.base_url == "https://hub.suprsend.com/"
 
 
