@@ -478,3 +478,31 @@ def test_typed_event_track() -> None:
         make_client(FakeTransport(default=reply(429, {})), max_retries=0).events.track(
             structure(wire, EventPayload)
         )
+
+
+# ---------------------------------------------------------------- bulk delegation
+
+
+def test_bulk_entry_points_send_through_the_client_chain() -> None:
+    transport = FakeTransport(default=reply(202, {"records": [{"status": "success", "status_code": 202}]}))
+    client = make_client(transport)
+    events = client.bulk_events.new_instance()
+    events.append(Event("u1", "order_shipped"))
+    triggers = client.workflows.bulk_trigger_instance()
+    triggers.append(WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u1"]}))
+    users = client.users.get_bulk_edit_instance()
+    users.append(client.users.get_edit_instance("u1"))
+    legacy = client.bulk_workflows.new_instance()
+    legacy.append(Workflow(LEGACY_BODY))
+    profiles = client.bulk_users.new_instance()
+    profiles.append(client.user.get_instance("u2"))
+    for bulk in (events, triggers, users, legacy, profiles):
+        assert bulk.trigger().success == 1
+    assert [sent.url.removeprefix(client.base_url) for sent in transport.sent] == [
+        "v2/bulk/event/",
+        "trigger/",
+        "event/",
+        f"{WORKSPACE}/trigger/",
+        "event/",
+    ]
+    assert all(sent.headers["Authorization"].startswith(f"{WORKSPACE}:") for sent in transport.sent)
