@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -56,7 +57,8 @@ class Suprsend:
     ``send(request, *, timeout)`` and ``close()``), ``timeout``, ``max_retries``, ``middleware`` (callables
     ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile values),
     ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
-    ``id_factory`` (for reproducible bodies), ``pool_size`` (of the default transport).
+    ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
+    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``).
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class Suprsend:
         clock: Callable[[], float] | None = None,
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
@@ -101,6 +104,7 @@ class Suprsend:
             clock=chosen_clock,
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
+            sleep=sleep,
         )
 
     @classmethod
@@ -122,6 +126,7 @@ class Suprsend:
         clock: Callable[[], float] | None = None,
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
         credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
@@ -143,6 +148,7 @@ class Suprsend:
             clock=clock or time.time,
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
+            sleep=sleep,
         )
         return client
 
@@ -165,6 +171,7 @@ class Suprsend:
         clock: Callable[[], float],
         id_factory: Callable[[], str],
         pool_size: int,
+        sleep: Callable[[float], None],
     ) -> None:
         register_secret(secret)  # masked in every record of our logger from now on
         _check_options(
@@ -200,7 +207,7 @@ class Suprsend:
         self._auth_kind = "hmac" if isinstance(auth, HmacAuth) else "api_key"
         chain: list[Middleware] = [
             *middleware,
-            RetryMiddleware(max_retries=max_retries, clock=clock),
+            RetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
             HeadersMiddleware(agents=agents),
             auth,
             LoggingMiddleware(),
@@ -307,6 +314,26 @@ class Suprsend:
         if not isinstance(event, Event):
             raise TypeError(f"track_event expects an Event, got {type(event).__name__}")
         return self.events.track(event)
+
+    def track(
+        self,
+        distinct_id: str,
+        event_name: str,
+        properties: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        tenant_id: str | None = None,
+        brand_id: str | None = None,
+    ) -> SeedResult:
+        """Deprecated form of ``track_event``; ``brand_id`` stands in for a missing tenant, as officially."""
+        warnings.warn("Suprsend.track() is deprecated; use track_event(Event(...))", DeprecationWarning, 2)
+        event = Event(
+            distinct_id,
+            event_name,
+            properties,
+            idempotency_key=idempotency_key,
+            tenant_id=tenant_id or brand_id,
+        )
+        return self.track_event(event)
 
     @property
     def bulk_workflows(self) -> BulkWorkflowsFactory:

@@ -51,7 +51,11 @@ def _reason(error: BaseException) -> str:
 
 
 class Urllib3Transport:
-    """Keep-alive connections with ``TCP_NODELAY`` and TLS verification; safe to share between threads."""
+    """Keep-alive connections with ``TCP_NODELAY`` and TLS verification; safe to share between threads.
+
+    At most ``pool_size`` connections per host are open at once; a thread that finds them all busy waits
+    for one to be released, so bulk concurrency above the pool size never opens and discards sockets.
+    """
 
     def __init__(
         self, *, pool_size: int = DEFAULT_POOL_SIZE, verify: bool = True, ca_certs: str | None = None
@@ -60,7 +64,7 @@ class Urllib3Transport:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
         self._pool = urllib3.PoolManager(
             maxsize=pool_size,
-            block=False,
+            block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
             retries=False,
             socket_options=_SOCKET_OPTIONS,
             ssl_context=_tls_context(verify, ca_certs),

@@ -239,3 +239,26 @@ def test_attachments_put_the_same_bytes_on_the_wire(pair: Pair, tmp_path: Path) 
     (sent,) = pair.server.requests
     attachments = sent.json()["properties"]["$attachments"]
     assert [a["filename"] for a in attachments] == ["invoice.pdf", "readme.txt", None]
+
+
+@pytest.mark.parametrize(
+    ("tenant_id", "brand_id"), [(None, None), ("acme", None), (None, "brand-7"), ("acme", "brand-7")]
+)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_deprecated_track_puts_the_same_event_on_the_wire(
+    pair: Pair, tenant_id: str | None, brand_id: str | None
+) -> None:
+    arguments: dict[str, Any] = {
+        "distinct_id": "user-1",
+        "event_name": "order_placed",
+        "properties": {"amount": 10},
+        "idempotency_key": "evt-1",
+        "tenant_id": tenant_id,
+        "brand_id": brand_id,
+    }
+    pair.run(lambda: pair.official.track(**arguments), lambda: pair.ours.track(**arguments))
+
+
+def test_deprecated_track_warns(pair: Pair) -> None:
+    with pytest.warns(DeprecationWarning, match="track_event"):
+        pair.ours.track("user-1", "order_placed")

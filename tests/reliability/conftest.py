@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 import pytest
 
-from suprsend_typed import _client
 from suprsend_typed._logging import logger
-from suprsend_typed._retry import RetryMiddleware
 from suprsend_typed.sandbox import Sandbox
 
 from .scenarios import start_sandbox
@@ -26,15 +23,9 @@ def restore_sdk_logger() -> Iterator[None]:
 
 
 @pytest.fixture
-def retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Clients built in the test record their retry waits instead of sleeping them.
-
-    The client builds its own ``RetryMiddleware`` and has no option for its ``sleep`` yet, so the class it
-    looks up is replaced by one with an injected sleep; everything else about retrying stays real.
-    """
-    sleeps: list[float] = []
-    monkeypatch.setattr(_client, "RetryMiddleware", functools.partial(RetryMiddleware, sleep=sleeps.append))
-    return sleeps
+def retry_sleeps() -> list[float]:
+    """Retry waits, recorded instead of slept: pass ``sleep=retry_sleeps.append`` to the client."""
+    return []
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -73,13 +73,15 @@ def start_sandbox() -> Sandbox:
     ).start()
 
 
-def hmac_client(sandbox: Sandbox, *, max_retries: int) -> Suprsend:
-    return Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, sandbox.url, max_retries=max_retries, timeout=TIMEOUT)
+def hmac_client(sandbox: Sandbox, *, max_retries: int, sleep: Callable[[float], None]) -> Suprsend:
+    return Suprsend(
+        WORKSPACE_KEY, WORKSPACE_SECRET, sandbox.url, max_retries=max_retries, timeout=TIMEOUT, sleep=sleep
+    )
 
 
-def bearer_client(sandbox: Sandbox, *, max_retries: int) -> Suprsend:
+def bearer_client(sandbox: Sandbox, *, max_retries: int, sleep: Callable[[float], None]) -> Suprsend:
     return Suprsend.with_workspace_api_key(
-        WORKSPACE_UID, API_KEY, sandbox.url, max_retries=max_retries, timeout=TIMEOUT
+        WORKSPACE_UID, API_KEY, sandbox.url, max_retries=max_retries, timeout=TIMEOUT, sleep=sleep
     )
 
 

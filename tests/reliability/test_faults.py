@@ -31,7 +31,7 @@ def assert_all_succeeded(result: BulkResponse, count: int) -> None:
 
 def test_mixed_faults_deliver_every_record_exactly_once(sandbox: Sandbox, retry_sleeps: list[float]) -> None:
     MIXED_FAULTS.apply(sandbox)
-    with hmac_client(sandbox, max_retries=PATIENT_RETRIES) as client:
+    with hmac_client(sandbox, max_retries=PATIENT_RETRIES, sleep=retry_sleeps.append) as client:
         events_result = send_events(client, EVENTS, concurrency=4)
         workflows_result = send_workflows(client, WORKFLOWS, concurrency=1)
 
@@ -76,7 +76,7 @@ def test_faults_that_never_clear_fail_every_record_with_its_cause(
 ) -> None:
     fault, code, cause = NEVER_CLEARING[name]
     FaultPlan(rates=((fault, 1.0),)).apply(sandbox)
-    with hmac_client(sandbox, max_retries=FEW_RETRIES) as client:
+    with hmac_client(sandbox, max_retries=FEW_RETRIES, sleep=retry_sleeps.append) as client:
         events_result = send_events(client, SMALL_EVENTS, concurrency=2)
         workflows_result = send_workflows(client, SMALL_WORKFLOWS, concurrency=2)
 

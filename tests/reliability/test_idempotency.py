@@ -45,7 +45,7 @@ def test_every_attempt_sends_the_same_body_with_the_same_key(
     call: object, key: str, retry_sleeps: list[float]
 ) -> None:
     transport = ScriptedTransport(FLAKY)
-    with client_over(transport, max_retries=2) as client:
+    with client_over(transport, max_retries=2, sleep=retry_sleeps.append) as client:
         result = call(client)  # type: ignore[operator]
     assert result["success"] is True
     sent = bodies(transport.sent)
@@ -67,7 +67,7 @@ def test_each_logical_call_gets_its_own_automatic_key() -> None:
 def test_a_caller_key_is_kept_across_attempts(retry_sleeps: list[float]) -> None:
     transport = ScriptedTransport(FLAKY)
     request = WorkflowTriggerRequest({"workflow": "w", "recipients": ["u"]}, idempotency_key="order-42")
-    with client_over(transport, max_retries=2) as client:
+    with client_over(transport, max_retries=2, sleep=retry_sleeps.append) as client:
         client.workflows.trigger(request)
     assert [body["$idempotency_key"] for body in bodies(transport.sent)] == ["order-42"] * 3
 
@@ -75,7 +75,9 @@ def test_a_caller_key_is_kept_across_attempts(retry_sleeps: list[float]) -> None
 def test_a_trigger_without_any_dedupe_key_is_sent_once_only(retry_sleeps: list[float]) -> None:
     transport = ScriptedTransport([response(503), response(202)])
     request = WorkflowTriggerRequest({"workflow": "w", "recipients": ["u"]})
-    with client_over(transport, max_retries=5, auto_idempotency_key=False) as client:
+    with client_over(
+        transport, max_retries=5, auto_idempotency_key=False, sleep=retry_sleeps.append
+    ) as client:
         result = client.workflows.trigger(request)
     assert len(transport.sent) == 1
     assert "$idempotency_key" not in bodies(transport.sent)[0]

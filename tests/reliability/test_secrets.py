@@ -85,7 +85,7 @@ def test_debug_output_results_and_errors_never_show_a_credential(
     monkeypatch.setenv("SUPRSEND_LOG", "debug")
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     make_client = hmac_client if auth == "hmac" else bearer_client
-    with make_client(sandbox, max_retries=2) as client:
+    with make_client(sandbox, max_retries=2, sleep=retry_sleeps.append) as client:
         texts = run_scenarios(client, sandbox)
     printed = capsys.readouterr()
 

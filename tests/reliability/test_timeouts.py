@@ -72,7 +72,7 @@ def test_typed_surface_raises_a_timeout_error_within_the_bound(retry_sleeps: lis
     trigger = structure({"workflow": "welcome", "recipients": ["u1"], "data": {}}, WorkflowTrigger)
     with (
         never_answering_server() as base_url,
-        hung_client(base_url, timeout=Timeout(read=READ_TIMEOUT)) as client,
+        hung_client(base_url, timeout=Timeout(read=READ_TIMEOUT), sleep=retry_sleeps.append) as client,
     ):
         started = time.monotonic()
         with pytest.raises(APITimeoutError):
@@ -86,7 +86,7 @@ def test_seed_surface_returns_a_failure_within_the_bound(retry_sleeps: list[floa
     request = WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u1"]})
     with (
         never_answering_server() as base_url,
-        hung_client(base_url, timeout=Timeout(read=READ_TIMEOUT)) as client,
+        hung_client(base_url, timeout=Timeout(read=READ_TIMEOUT), sleep=retry_sleeps.append) as client,
     ):
         started = time.monotonic()
         result = client.workflows.trigger(request)
@@ -106,7 +106,7 @@ def test_per_call_timeout_in_call_options_wins_over_the_client_timeout(retry_sle
     event = Event("user-1", "order_placed")
     with (
         never_answering_server() as base_url,
-        hung_client(base_url, middleware=[short_read_timeout]) as client,
+        hung_client(base_url, middleware=[short_read_timeout], sleep=retry_sleeps.append) as client,
     ):
         started = time.monotonic()
         result = client.track_event(event)
