@@ -39,10 +39,19 @@ from ._retry import RetryMiddleware
 from ._transport import Transport
 from ._types import UNSET, Unset
 from ._urllib3_transport import Urllib3Transport
+from ._version import __version__
 from ._workflow import Workflow, WorkflowTriggerRequest
-from .replay import ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
+
+
+def __getattr__(name: str) -> object:
+    """``ReplayTransport`` is imported on first use: most programs never need the cassette machinery."""
+    if name == "ReplayTransport":
+        from .replay import ReplayTransport
+
+        return ReplayTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "APIConnectionError",
@@ -93,4 +102,5 @@ __all__ = [
     "structure",
     "unstructure",
     "validate",
+    "__version__",
 ]

@@ -5,28 +5,22 @@ from __future__ import annotations
 import json
 import platform
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as distribution_version
 
 import attrs
 
 from ._errors import SuprsendConfigError
 from ._http import Request, Response
 from ._middleware import Handler
+from ._version import __version__
 
 SDK_NAME = "suprsend-typed"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-# Shown when the package runs from a source tree without installed metadata.
-_UNKNOWN_VERSION = "0+unknown"
 # Lowest and highest printable ASCII code points: header values must stay within them.
 _PRINTABLE_ASCII = range(0x20, 0x7F)
 
 
 def sdk_version() -> str:
-    try:
-        return distribution_version(SDK_NAME)
-    except PackageNotFoundError:
-        return _UNKNOWN_VERSION
+    return __version__
 
 
 def _check_header_text(what: str, value: object) -> str:
