@@ -53,6 +53,7 @@ def __getattr__(name: str) -> object:
         return ReplayTransport
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "APIConnectionError",
     "APIError",
