@@ -24,9 +24,12 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     so CI never touches the network; ``once``, ``new_episodes`` and ``all`` record)::
 
         def test_trigger(suprsend_replay):
-            client = Suprsend("ws-key", "ws-secret", transport=suprsend_replay,
-                              clock=lambda: 1767225600.0, id_factory=iter_ids())
+            client = Suprsend("ws-key", "ws-secret", transport=suprsend_replay)
             ...
+
+    Matching ignores volatile values (``$insert_id``, ``$time``, ``Date``, ``Authorization``, user agents).
+    For byte-exact bodies pass a fixed ``id_factory``; a fixed ``clock`` only when replaying, since a live
+    hub refuses a stale ``Date``.
 
     Record with ``pytest --suprsend-record-mode=once``. Secrets are scrubbed before anything is written:
     ``Authorization`` values always, and every string listed by the ``suprsend_replay_config`` fixture's
