@@ -8,7 +8,16 @@ from ..report import Figure, Row, status
 from ..runner import paired_runs
 from ..settings import Sizes
 from ..stats import median_of, paired_ratio
-from .common import accounting_row, hub_load_row, mark_contention, note_failures, rate, rss_row, times
+from .common import (
+    accounting_row,
+    cpu_per_record_row,
+    hub_load_row,
+    mark_contention,
+    note_failures,
+    rate,
+    rss_row,
+    times,
+)
 
 THROUGHPUT_RATIO_TARGET = 5.0  # × the official SDK's events per second
 
@@ -35,6 +44,7 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
                 target=f"≥ {THROUGHPUT_RATIO_TARGET:.0f}× official",
                 status=status(None if ratio is None else ratio >= THROUGHPUT_RATIO_TARGET),
             ),
+            cpu_per_record_row(runs, "official", count),
             accounting_row(runs, "ours", count, "events accepted"),
         ]
         figure.rows.append(rss_row(runs, "official"))

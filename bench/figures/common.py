@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..report import Figure, Row, status
 from ..runner import PairedRuns
-from ..stats import CONTENDED_CORES, Run, foreign_cores, median_of
+from ..stats import CONTENDED_CORES, Run, foreign_cores, median_of, paired_ratio
 
 # Above this share of one core the hub, not the client, may be what limits a run.
 HUB_BOUND_SHARE = 0.85
@@ -61,8 +61,25 @@ def rss_row(runs: PairedRuns, reference: str) -> Row:
     )
 
 
+def cpu_per_record_row(runs: PairedRuns, reference: str, records: int) -> Row:
+    """Client CPU per record: in a GIL-bound run this, not the hub, sets the throughput."""
+
+    def per_record(run: Run) -> float:
+        return run["cpu_s"] / records
+
+    if not (runs.ok("ours") and runs.ok(reference)):
+        return Row(measure="client CPU per record", ours="-")
+    ours, other = runs.results["ours"], runs.results[reference]
+    return Row(
+        measure="client CPU per record",
+        ours=per_call_us(median_of(ours, per_record)),
+        reference=f"{reference} {per_call_us(median_of(other, per_record))}",
+        ratio=f"{paired_ratio(ours, other, per_record):.2f}×",
+    )
+
+
 def per_call_us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f} µs"
+    return f"{seconds * 1e6:,.0f} µs" if seconds >= 1e-4 else f"{seconds * 1e6:.1f} µs"
 
 
 def rate(per_second: float, unit: str) -> str:

@@ -8,7 +8,7 @@ from ..report import Figure, Row, status
 from ..runner import paired_runs
 from ..settings import HUB_LATENCY_MS, Sizes
 from ..stats import median_of, paired_ratio
-from .common import accounting_row, mark_contention, note_failures, rate, times
+from .common import accounting_row, cpu_per_record_row, mark_contention, note_failures, rate, times
 
 THROUGHPUT_RATIO_TARGET = 6.0  # × the official SDK's workflows per second
 
@@ -42,6 +42,7 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
                 target=f"≥ {THROUGHPUT_RATIO_TARGET:.0f}× official",
                 status=status(None if ratio is None else ratio >= THROUGHPUT_RATIO_TARGET),
             ),
+            cpu_per_record_row(runs, "official", count),
             accounting_row(runs, "ours", count, "workflows accepted"),
         ]
         mark_contention(figure, ours, official)

@@ -8,7 +8,15 @@ from ..report import Figure, Row, status
 from ..runner import paired_runs
 from ..settings import Sizes
 from ..stats import median_of, paired_ratio
-from .common import accounting_row, hub_load_row, mark_contention, note_failures, rate, times
+from .common import (
+    accounting_row,
+    cpu_per_record_row,
+    hub_load_row,
+    mark_contention,
+    note_failures,
+    rate,
+    times,
+)
 
 PEAK_RSS_TARGET_MB = 100.0
 THROUGHPUT_RATIO_TARGET = 0.8  # × the floor's events per second
@@ -48,6 +56,7 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
                 target=f"≥ {THROUGHPUT_RATIO_TARGET:.1f}× floor",
                 status=status(None if ratio is None else ratio >= THROUGHPUT_RATIO_TARGET),
             ),
+            cpu_per_record_row(runs, "floor", count),
             accounting_row(runs, "ours", count, "events accepted"),
         ]
         if hub_row := hub_load_row(figure, runs):
