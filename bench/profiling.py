@@ -15,7 +15,7 @@ PROFILE_MAX_RECORDS = 100_000
 _TOP_CUMULATIVE = 14
 _TOP_OWN = 10
 # Everything up to the package or stdlib root: "…/site-packages/urllib3/x.py" -> "urllib3/x.py".
-_INSTALL_PREFIX = re.compile(rf"^({re.escape(str(REPO_ROOT))}|.*/(site-packages|src|lib/python3\.\d+))/")
+_INSTALL_PREFIX = re.compile(rf"^(.*/(site-packages|src|lib/python3\.\d+)|{re.escape(str(REPO_ROOT))})/")
 
 
 def _where(function: tuple[str, int, str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
@@ -79,6 +80,7 @@ def write_json(figures: list[Figure], path: Path, *, mode: str, hub: str, elapse
         "hub": hub,
         "elapsed_s": round(elapsed_s, 1),
         "python": sys.version.split()[0],
+        "official_sdk": _installed_version("suprsend-py-sdk"),
         "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0))},
         "figures": {
             figure.key: {
@@ -92,3 +94,10 @@ def write_json(figures: list[Figure], path: Path, *, mode: str, hub: str, elapse
         },
     }
     path.write_text(json.dumps(document, indent=1) + "\n")
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None

@@ -23,17 +23,18 @@ def note_failures(figure: Figure, runs: PairedRuns) -> None:
 
 
 def accounting_row(runs: PairedRuns, side: str, expected: int, label: str = "records accepted") -> Row:
-    """Every record (or call) given must come back accepted by the hub, in every run (summed over runs)."""
+    """Every record (or call) given must come back accepted by the hub, in every run; shows the worst run."""
+    target = "total == success == given, every run"
     if not runs.ok(side):
-        return Row(measure=label, ours="-", target="total == success == given", status=status(None))
-    total = sum(run["total"] for run in runs.results[side])
-    success = sum(run["success"] for run in runs.results[side])
-    expected *= len(runs.results[side])
+        return Row(measure=label, ours="-", target=target, status=status(None))
+    results = runs.results[side]
+    worst = min(results, key=lambda run: (run["success"] == run["total"] == expected, run["success"]))
+    every_run_ok = all(run["success"] == run["total"] == expected for run in results)
     return Row(
         measure=label,
-        ours=f"{success:,} of {expected:,} (total {total:,})",
-        target="total == success == given",
-        status=status(success == total == expected),
+        ours=f"{worst['success']:,} of {expected:,} (total {worst['total']:,}), worst of {len(results)} runs",
+        target=target,
+        status=status(every_run_ok),
     )
 
 
