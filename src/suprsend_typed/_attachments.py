@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 
 from ._errors import InputValueError
+from ._json import BYTES_PER_KB
 from ._logging import logger
 
 _URL_PREFIXES = ("https://", "http://")
@@ -16,7 +17,8 @@ _FALLBACK_MIME = "application/octet-stream"
 # base64 turns every 3 input bytes into 4 output characters, so blocks that are a multiple of 3 bytes
 # encode independently and their texts simply concatenate (no padding in the middle).
 _BASE64_GROUP_BYTES = 3
-_READ_BLOCK_BYTES = _BASE64_GROUP_BYTES * 64 * 1024
+_GROUPS_PER_READ = 64 * BYTES_PER_KB  # 192 KiB per read: few system calls, little memory
+_READ_BLOCK_BYTES = _BASE64_GROUP_BYTES * _GROUPS_PER_READ
 
 MimeDetector = Callable[[str], str]
 

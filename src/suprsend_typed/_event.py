@@ -12,8 +12,7 @@ from ._errors import InputValueError
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
 from ._generated.models import EventPayload
 from ._models import validate
-
-_BYTES_PER_KB = 1024
+from ._wire_keys import with_text_keys
 
 # System events that keep their reserved names; every other name starting with "$" or "ss_" is refused.
 RESERVED_EVENT_NAMES = frozenset(
@@ -137,12 +136,12 @@ class Event:
             "properties": properties,
             **self._optional_keys(),
         }
+        body = with_text_keys(body)
         validate(body, EventPayload)
         text = _json.dumps(body)
         size = len(_json.encode(text))
         if size > MAX_BODY_APPARENT_BYTES:
-            limit_kb = MAX_BODY_APPARENT_BYTES // _BYTES_PER_KB
-            raise InputValueError(f"Event size too big - {size} Bytes, must not cross {limit_kb}KB")
+            raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
         return WireRecord(body=body, text=text, apparent_size=size)
 
     def _record(self) -> dict[str, object]:

@@ -36,3 +36,11 @@ def join_array(parts: list[str]) -> str:
 def apparent_size(text: str) -> int:
     """Number of UTF-8 bytes of the wire text, the measure every SuprSend limit is stated in."""
     return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+BYTES_PER_KB = 1024
+
+
+def too_big_message(what: str, size: int, limit: int) -> str:
+    """The official wording for a record over its size limit, e.g. ``... must not cross 800KB``."""
+    return f"{what} too big - {size} Bytes, must not cross {limit // BYTES_PER_KB}KB"

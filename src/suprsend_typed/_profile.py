@@ -21,11 +21,11 @@ from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from ._generated.models import IdentityEvent
 from ._logging import logger
 from ._models import validate
+from ._wire_keys import with_text_keys
 
 if TYPE_CHECKING:
     from ._results import SeedResult
 
-_BYTES_PER_KB = 1024
 _IDENTITY_EVENT_SCHEMA = "2"
 
 EMAIL = "$email"
@@ -171,8 +171,8 @@ class UserEdit:
         return self._client._save_profile(self)
 
     def get_payload(self) -> dict[str, list[dict[str, Any]]]:
-        """The ``{"operations": [...]}`` body of ``PATCH v1/user/{distinct_id}/``."""
-        return {"operations": list(self._operations)}
+        """The ``{"operations": [...]}`` body of ``PATCH v1/user/{distinct_id}/``, keys as on the wire."""
+        return with_text_keys({"operations": list(self._operations)})
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
         body: dict[str, object] = {
@@ -186,13 +186,13 @@ class UserEdit:
         }
         if self.tenant_id:
             body["tenant_id"] = self.tenant_id
+        body = with_text_keys(body)
         validate(body, IdentityEvent)
         text = _json.dumps(body)
         size = len(_json.encode(text))
         if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
             raise InputValueError(
-                f"User Event size too big - {size} Bytes, "
-                f"must not cross {MAX_IDENTITY_EVENT_APPARENT_BYTES // _BYTES_PER_KB}KB"
+                _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
             )
         return WireRecord(body=body, text=text, apparent_size=size)
 

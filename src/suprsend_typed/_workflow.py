@@ -12,8 +12,11 @@ from ._errors import InputValueError
 from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
 from ._generated.models import LegacyWorkflow, WorkflowTrigger
 from ._models import unstructure, validate
+from ._wire_keys import with_text_keys
 
-_BYTES_PER_KB = 1024
+# json's default item separator: what one more entry adds to a non-empty object, besides the entry itself.
+_ITEM_SEPARATOR = ", "
+_EMPTY_OBJECT = "{}"
 
 
 def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
@@ -27,6 +30,12 @@ def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
     raise InputValueError(
         f"{owner} body must be a json/dictionary or a {model.__name__}, got {type(body).__name__}"
     )
+
+
+def _entry_size(key: str, value: str) -> int:
+    """The bytes one string entry adds to the wire text of an object that has other entries too."""
+    alone = _json.apparent_size(_json.dumps({key: value}))
+    return alone - len(_EMPTY_OBJECT) + len(_ITEM_SEPARATOR)
 
 
 class _WorkflowBody:
@@ -93,7 +102,8 @@ class _WorkflowBody:
         # The automatic key is fixed here, once per logical call, so every retry carries the same key.
         wants_auto_key = ctx.auto_idempotency_key and not self.idempotency_key
         wants_auto_key = wants_auto_key and not self.body.get("$idempotency_key")
-        body = self._merged_body(ctx.new_id() if wants_auto_key else None)
+        auto_key = ctx.new_id() if wants_auto_key else None
+        body = with_text_keys(self._merged_body(auto_key))
         if body.get("data") is None:
             body["data"] = {}
         if not isinstance(body["data"], dict):
@@ -101,9 +111,12 @@ class _WorkflowBody:
         validate(body, self._model)
         text = _json.dumps(body)
         size = len(_json.encode(text)) + WORKFLOW_RUNTIME_BYTES
+        if auto_key is not None:
+            # Measured as the official SDK measures the body it sends, which has no automatic key: the
+            # runtime bytes above are the allowance for exactly such keys.
+            size -= _entry_size("$idempotency_key", auto_key)
         if size > MAX_BODY_APPARENT_BYTES:
-            limit_kb = MAX_BODY_APPARENT_BYTES // _BYTES_PER_KB
-            raise InputValueError(f"workflow body too big - {size} Bytes, must not cross {limit_kb}KB")
+            raise InputValueError(_json.too_big_message("workflow body", size, MAX_BODY_APPARENT_BYTES))
         return WireRecord(body=body, text=text, apparent_size=size)
 
     def _record(self) -> dict[str, object]:

@@ -142,3 +142,24 @@ def test_record_is_the_official_as_json_shape() -> None:
         "$idempotency_key": "k",
         "brand_id": "b",
     }
+
+
+def test_non_string_keys_are_sent_as_json_writes_them_without_changing_the_callers_dict() -> None:
+    properties: dict[Any, Any] = {1: "x", "nested": [{2.5: None, True: {None: 0}}]}
+    original = copy.deepcopy(properties)
+    record = Event("u", "ev", properties)._to_wire(fixed_context())
+    sent = record.body["properties"]
+    assert sent == {
+        "1": "x",
+        "nested": [{"2.5": None, "true": {"null": 0}}],
+        "$ss_sdk_version": USER_AGENT,
+    }
+    assert '"properties": {"1": "x", "nested": [{"2.5": null, "true": {"null": 0}}]' in record.text
+    assert properties == original
+
+
+def test_a_key_json_cannot_write_is_a_typed_error_naming_the_path() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Event("u", "ev", {"cart": [{("sku", 1): 2}]})._to_wire(fixed_context())
+    assert caught.value.path == "properties.cart[0].('sku', 1)"
+    assert "got tuple" in caught.value.reason

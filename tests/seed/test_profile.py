@@ -231,3 +231,21 @@ def test_payload_record_and_save() -> None:
     assert all(line.startswith("[distinct_id: user-1]") for line in warnings)
     assert ours.save() == {"success": True}
     assert client.saved == [ours]
+
+
+def test_non_string_keys_inside_values_are_sent_as_json_writes_them() -> None:
+    ours = builder()
+    value: dict[Any, Any] = {1: "x", "inner": {2.0: [True]}}
+    ours.set("prefs", value)
+    expected = [{"$set": {"prefs": {"1": "x", "inner": {"2.0": [True]}}}}]
+    assert ours._to_wire(fixed_context()).body["$user_operations"] == expected
+    assert ours.get_payload() == {"operations": expected}
+    assert value == {1: "x", "inner": {2.0: [True]}}
+
+
+def test_a_key_json_cannot_write_inside_a_value_is_a_typed_error_naming_the_path() -> None:
+    ours = builder()
+    ours.set("prefs", {(1, 2): "x"})
+    with pytest.raises(ValidationError) as caught:
+        ours._to_wire(fixed_context())
+    assert caught.value.path == "$user_operations[0].$set.prefs.(1, 2)"

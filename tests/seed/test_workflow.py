@@ -240,6 +240,66 @@ def test_body_exactly_at_the_limit_passes() -> None:
         WorkflowTriggerRequest({**trigger_body(), "data": {"blob": "x" * (room + 1)}})._to_wire(context)
 
 
+@pytest.mark.parametrize("kind", [Workflow, WorkflowTriggerRequest])
+def test_the_automatic_key_is_sent_but_not_counted_against_the_limit(
+    kind: type[Workflow] | type[WorkflowTriggerRequest],
+) -> None:
+    def with_blob(length: int) -> Workflow | WorkflowTriggerRequest:
+        body = legacy_body() if kind is Workflow else trigger_body()
+        return kind({**body, "data": {"blob": "x" * length}})
+
+    room = (
+        MAX_BODY_APPARENT_BYTES
+        - with_blob(0)._to_wire(fixed_context(auto_idempotency_key=False)).apparent_size
+    )
+    at_limit = with_blob(room)._to_wire(fixed_context())
+    assert at_limit.body["$idempotency_key"] == "00000000-0000-4000-8000-000000000001"
+    assert at_limit.apparent_size == MAX_BODY_APPARENT_BYTES
+    assert len(at_limit.text.encode()) + WORKFLOW_RUNTIME_BYTES > MAX_BODY_APPARENT_BYTES
+    with pytest.raises(InputValueError, match="must not cross 800KB"):
+        with_blob(room + 1)._to_wire(fixed_context())
+
+
+@pytest.mark.parametrize(
+    ("data", "sent"),
+    [
+        ({1: "x"}, {"1": "x"}),
+        ({"n": [{2.5: True, None: 1, False: 0}]}, {"n": [{"2.5": True, "null": 1, "false": 0}]}),
+        ({"deep": {"er": {-3: {}}}}, {"deep": {"er": {"-3": {}}}}),
+    ],
+)
+def test_keys_are_sent_as_json_writes_them_without_changing_the_callers_dict(
+    data: dict[Any, Any], sent: dict[str, Any]
+) -> None:
+    original = copy.deepcopy(data)
+    for item in (
+        Workflow({**legacy_body(), "data": data}),
+        WorkflowTriggerRequest({**trigger_body(), "data": data}),
+    ):
+        record = item._to_wire(fixed_context())
+        assert record.body["data"] == sent
+        assert json.loads(record.text)["data"] == sent
+    assert data == original
+    assert list(data) == list(original)
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "reason"),
+    [
+        ({"a": [{(1, 2): "x"}]}, "data.a[0].(1, 2)", "got tuple"),
+        ({"a": {frozenset(): 1}}, "data.a.frozenset()", "got frozenset"),
+        ({1: "int", "1": "text"}, "data.1", "two keys are written as '1'"),
+    ],
+)
+def test_keys_json_cannot_write_apart_are_refused_naming_the_path(
+    data: dict[Any, Any], path: str, reason: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        WorkflowTriggerRequest({**trigger_body(), "data": data})._to_wire(fixed_context())
+    assert caught.value.path == path
+    assert reason in caught.value.reason
+
+
 def test_record_is_the_official_as_json_shape_with_cancellation_key() -> None:
     request = WorkflowTriggerRequest(
         trigger_body(), idempotency_key="k", tenant_id="t", cancellation_key="ck"

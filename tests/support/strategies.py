@@ -50,12 +50,27 @@ json_leaves = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | texts()
 )
+
+
+def _written_apart(obj: dict[Any, Any]) -> bool:
+    """No two keys that json.dumps writes alike (``1`` and ``"1"``), which our SDK refuses by design."""
+    return len({str(key) for key in obj}) == len(obj)
+
+
+# json.dumps writes int keys as strings and the official SDK relies on it: {1: "x"} is sent as {"1": "x"}.
+json_keys = texts() | st.integers(min_value=-(10**6), max_value=10**6)
+
+
+def json_dicts(values: st.SearchStrategy[Any], max_size: int) -> st.SearchStrategy[dict[Any, Any]]:
+    return st.dictionaries(json_keys, values, max_size=max_size).filter(_written_apart)
+
+
 json_values = st.recursive(
     json_leaves,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts(), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | json_dicts(inner, max_size=3),
     max_leaves=8,
 )
-json_objects = st.dictionaries(texts(), json_values, max_size=4)
+json_objects = json_dicts(json_values, max_size=4)
 
 user_settings = st.fixed_dictionaries(
     {},
