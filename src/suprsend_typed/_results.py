@@ -7,6 +7,7 @@ keys, so ``r["success"]``, ``dict(r)``, ``r == {...}`` and ``print(r)`` behave a
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -24,15 +25,32 @@ _BASE_KEYS = ("success", "status", "status_code", "message")
 _RAW_RESPONSE_KEY = "raw_response"
 
 
+def _own_copy(value: Any) -> Any:
+    """A private deep copy, so nothing the result was built from can change it later."""
+    return value if value is UNSET else copy.deepcopy(value)
+
+
 @attrs.frozen(kw_only=True, slots=True, eq=False, repr=False)
 class SeedResult(Mapping[str, Any]):
-    """Outcome of one seed call. ``raw_response`` is ``UNSET`` (and not a key) for pattern-T1 calls."""
+    """Outcome of one seed call. ``raw_response`` is ``UNSET`` (and not a key) for pattern-T1 calls.
+
+    The parsed body is held privately and handed out as a fresh deep copy, so changing what a reader got
+    never changes the result.
+    """
 
     success: bool
     status: str
     status_code: int
     message: str | None
-    raw_response: Any | Unset = UNSET
+    _raw_response: Any | Unset = attrs.field(default=UNSET, alias="raw_response", converter=_own_copy)
+
+    @property
+    def raw_response(self) -> Any | Unset:
+        return _own_copy(self._raw_response)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of the official keys (``raw_response`` deep-copied), ready for ``json.dumps``."""
+        return dict(self.items())
 
     @classmethod
     def from_text_response(cls, response: Response) -> SeedResult:
@@ -66,17 +84,20 @@ class SeedResult(Mapping[str, Any]):
 
     @classmethod
     def from_transport_error(cls, error: APIConnectionError, *, with_raw_response: bool) -> SeedResult:
-        """No response: status 500 and the error text, as the official SDK reports a network exception."""
+        """No response: status 500 and the error's text, as the official SDK reports a network exception.
+
+        The text is the bare message: the status code is already in ``status_code``.
+        """
         return cls(
             success=False,
             status=STATUS_FAIL,
             status_code=TRANSPORT_FAILURE_STATUS_CODE,
-            message=str(error),
+            message=error.message,
             raw_response=None if with_raw_response else UNSET,
         )
 
     def _keys(self) -> tuple[str, ...]:
-        return _BASE_KEYS if self.raw_response is UNSET else (*_BASE_KEYS, _RAW_RESPONSE_KEY)
+        return _BASE_KEYS if self._raw_response is UNSET else (*_BASE_KEYS, _RAW_RESPONSE_KEY)
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import json
+
 import attrs
 import pytest
 
@@ -56,10 +59,45 @@ def test_print_and_equality_behave_like_the_dict(capsys: pytest.CaptureFixture[s
 def test_attribute_access_is_typed_and_immutable() -> None:
     result = SeedResult.from_transport_error(APIConnectionError("refused"), with_raw_response=True)
     assert (result.success, result.status_code, result.raw_response) == (False, 500, None)
-    assert result.message == "[code: 500] refused"
+    assert result.message == "refused"  # the code is in status_code, not repeated in the text
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         result.success = True  # type: ignore[misc]
     with pytest.raises(TypeError):
         result["success"] = True  # type: ignore[index]
     with pytest.raises(TypeError):
         hash(result)
+
+
+def test_to_dict_is_a_plain_json_ready_copy() -> None:
+    body = {"message_id": "m-1", "records": [{"status": "success"}]}
+    result = SeedResult.from_json_response(json_response(202, json.dumps(body).encode()))
+    plain = result.to_dict()
+    assert type(plain) is dict
+    assert json.loads(json.dumps(result.to_dict())) == {
+        "success": True,
+        "status": "success",
+        "status_code": 202,
+        "message": "m-1",
+        "raw_response": body,
+    }
+    plain["raw_response"]["records"].append("changed")
+    plain["success"] = False
+    assert result["raw_response"] == body and result.success is True
+
+
+def test_raw_response_cannot_be_changed_through_the_result_or_its_source() -> None:
+    body = {"records": [{"status": "success"}]}
+    source = copy.deepcopy(body)
+    result = SeedResult(success=True, status="success", status_code=207, message=None, raw_response=source)
+    source["records"].append({"status": "fail"})
+    result["raw_response"]["records"].clear()
+    result.raw_response["extra"] = 1
+    dict(result)["raw_response"]["records"].append("x")
+    assert result["raw_response"] == body
+    assert result == {
+        "success": True,
+        "status": "success",
+        "status_code": 207,
+        "message": None,
+        "raw_response": body,
+    }
