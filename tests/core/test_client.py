@@ -277,7 +277,7 @@ def test_transport_failure_is_a_500_fail_result(error: APIConnectionError) -> No
         "success": False,
         "status": "fail",
         "status_code": 500,
-        "message": str(error),
+        "message": error.message,  # no "[code: 500]" prefix: the code is in status_code
         "raw_response": None,
     }
     legacy = make_client(FakeTransport(script=[error]), max_retries=0).trigger_workflow(LEGACY_BODY)
