@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import platform
+import unicodedata
 from collections.abc import Mapping
+from urllib.parse import quote
 
 import attrs
 
@@ -15,30 +17,37 @@ from ._version import __version__
 
 SDK_NAME = "suprsend-typed"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-# Lowest and highest printable ASCII code points: header values must stay within them.
+# Printable ASCII passes into the User-Agent as it is, except the characters that end or escape an RFC 7230
+# comment and the escape character itself; every other character is percent-encoded (UTF-8), so a non-ASCII
+# application name reaches the hub intact and a header value never carries a raw non-ASCII byte.
 _PRINTABLE_ASCII = range(0x20, 0x7F)
+_ENCODED_IN_COMMENT = "()\\%"
+_KEPT_AS_IS = "".join(chr(code) for code in _PRINTABLE_ASCII if chr(code) not in _ENCODED_IN_COMMENT)
+_CONTROL_CATEGORY = "Cc"
 
 
 def sdk_version() -> str:
     return __version__
 
 
-def _check_header_text(what: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise SuprsendConfigError(f"{what} must be a string, got {type(value).__name__}")
-    if any(ord(char) not in _PRINTABLE_ASCII for char in value):
-        raise SuprsendConfigError(f"{what} must be printable ASCII text: {value!r}")
-    return value
+def _header_safe(what: str, value: str) -> str:
+    """``value`` as User-Agent comment text; control characters (CR, LF...) could inject headers: refused."""
+    if any(unicodedata.category(char) == _CONTROL_CATEGORY for char in value):
+        raise SuprsendConfigError(f"{what} must not contain control characters: {value!r}")
+    return quote(value, safe=_KEPT_AS_IS)
 
 
 def _app_info_suffix(app_info: Mapping[str, object] | None) -> str:
-    """``name`` or ``name/version``, the official SDK's format; empty when no name is given."""
+    """``name`` or ``name/version`` (version as ``str()``), the official format; empty without a name."""
     if not app_info or not app_info.get("name"):
         return ""
-    text = _check_header_text("app_info name", app_info["name"])
+    name = app_info["name"]
+    if not isinstance(name, str):
+        raise SuprsendConfigError(f"app_info name must be a string, got {type(name).__name__}")
+    text = _header_safe("app_info name", name)
     version = app_info.get("version")
     if version:
-        text += "/" + _check_header_text("app_info version", version)
+        text += "/" + _header_safe("app_info version", str(version))
     return text
 
 

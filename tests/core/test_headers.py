@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import platform
+from urllib.parse import unquote
 
 import pytest
+import suprsend
 
 from suprsend_typed._errors import SuprsendConfigError
 from suprsend_typed._headers import JSON_CONTENT_TYPE, HeadersMiddleware, UserAgents, sdk_version
@@ -47,11 +49,42 @@ def test_app_info_without_version_or_name() -> None:
 
 
 @pytest.mark.parametrize(
-    "app_info", [{"name": "bad\r\nX-Injected: 1"}, {"name": "naïve"}, {"name": 3}, "shop"]
+    "app_info",
+    [
+        {"name": "bad\r\nX-Injected: 1"},
+        {"name": "shop", "version": "1\nX-Injected: 1"},
+        {"name": "tab\tname"},
+        {"name": "c1\x85control"},
+        {"name": 3},
+        "shop",
+    ],
 )
 def test_bad_app_info_is_a_config_error(app_info: object) -> None:
     with pytest.raises(SuprsendConfigError):
         UserAgents.build(app_info)  # type: ignore[arg-type]
+
+
+def test_version_is_taken_as_text_and_the_json_header_keeps_the_given_value() -> None:
+    agents = UserAgents.build({"name": "shop", "version": 1.2})
+    assert agents.user_agent.endswith(" (shop/1.2)")
+    assert '"app_info": {"name": "shop", "version": 1.2}}' in agents.client_user_agent
+
+
+def test_non_ascii_name_is_percent_encoded_in_the_user_agent_and_exact_in_the_json_header() -> None:
+    app_info = {"name": "Boutique Zoë (EU) 100%", "version": "2.0"}
+    agents = UserAgents.build(app_info)
+    assert agents.user_agent.endswith(" (Boutique Zo%C3%AB %28EU%29 100%25/2.0)")
+    assert agents.user_agent.isascii()
+    assert unquote(agents.user_agent.rsplit(" (", 1)[1].rstrip(")")) == "Boutique Zoë (EU) 100%/2.0"
+    assert (
+        '"app_info": {"name": "Boutique Zo\\u00eb (EU) 100%", "version": "2.0"}' in agents.client_user_agent
+    )
+    assert json.loads(agents.client_user_agent)["app_info"] == app_info
+    official = suprsend.Suprsend("workspace-key-of-20-chars", "secret", app_info=app_info).client_user_agent
+    official_sdk = '"sdk": "suprsend-py-sdk", "sdk_version": "0.20.0"'
+    assert official_sdk in official
+    ours_sdk = f'"sdk": "suprsend-typed", "sdk_version": "{sdk_version()}"'
+    assert agents.client_user_agent == official.replace(official_sdk, ours_sdk)
 
 
 def test_middleware_adds_headers_and_keeps_an_explicit_content_type() -> None:
