@@ -2,7 +2,8 @@
 
 --out writes the package (atomically); --check regenerates in memory and exits 1 with a diff when DIR
 is stale.
-A spec error exits 2 with the JSON pointer of the problem.
+A spec error exits 2 with the JSON pointer of the problem; a failure of the generator itself (a bug, or a
+spec shape no check foresaw) exits 3 with a message instead of a traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .render import render_package
 
 EXIT_STALE = 1
 EXIT_SPEC_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
 
 
 def generate(spec: Path) -> dict[str, str]:
@@ -38,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         print(f"codegen: error in {args.spec}: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERROR
+    except Exception as exc:  # noqa: BLE001 - any other failure must not look like a stale package (1)
+        print(
+            f"codegen: internal error while generating from {args.spec}: {type(exc).__name__}: {exc}; "
+            "nothing was written. Please report it with the spec.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
     if args.out is not None:
         write_package(files, args.out)
         return 0

@@ -69,6 +69,8 @@ class Field:
     type: TypeExpr
     required: bool
     description: str
+    # ``x-secret: true``: the value is left out of the model's repr.
+    secret: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -80,6 +82,8 @@ class Model:
     fields: tuple[Field, ...]
     # The type of keys beyond ``fields``; None when the schema forbids them.
     extra: TypeExpr | None
+    # Only the hub sends it (reachable from responses, not from request bodies): read tolerantly.
+    lenient: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -102,14 +106,36 @@ class SuccessResponse:
 
 
 @attrs.frozen(kw_only=True)
+class PathParam:
+    """A ``{name}`` segment of the path: a string checked against its schema, then percent-encoded."""
+
+    name: str
+    type: Scalar
+
+
+@attrs.frozen(kw_only=True)
+class QueryParam:
+    """A query parameter in form style: a scalar, or an array sent as one ``key=value`` pair per item."""
+
+    wire_name: str
+    py_name: str
+    type: Scalar | ArrayOf
+    required: bool
+    description: str
+
+
+@attrs.frozen(kw_only=True)
 class Operation:
     operation_id: str
     method: str
     path: str
     summary: str
-    path_params: tuple[str, ...]
+    path_params: tuple[PathParam, ...]
+    query_params: tuple[QueryParam, ...]
     body: TypeExpr | None
     responses: tuple[SuccessResponse, ...]
+    # Schemas of the other answers (errors, ``default``): they mark the models the hub sends.
+    other_answers: tuple[TypeExpr, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

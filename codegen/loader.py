@@ -21,7 +21,10 @@ class LoadedSpec:
 
 def load_spec(path: Path) -> LoadedSpec:
     """Parse ``path``; a duplicate mapping key is an error (PyYAML would keep the last one silently)."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError("#", f"cannot read the spec: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -21,6 +23,8 @@ from .ir import (
     Model,
     ModelRef,
     Operation,
+    PathParam,
+    QueryParam,
     ResponseKind,
     Scalar,
     SuccessResponse,
@@ -74,10 +78,46 @@ _SCHEMA_KEYWORDS = _DOC_KEYWORDS | {
 }
 _SCHEMA_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _SNAKE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_STATUS_CODE = re.compile(r"^[1-5]\d\d$")
+_OTHER_RANGES = frozenset({"1XX", "3XX", "4XX", "5XX"})
 # Names the generated modules already use; a schema or field with one of them would shadow it.
-_RESERVED_TYPE_NAMES = frozenset({"Any", "ClassVar", "Literal", "TypeAlias", "UNSET", "Unset", "attrs"})
-_RESERVED_ARGUMENTS = frozenset({"base_url", "content", "query", "options"})
+_RESERVED_TYPE_NAMES = frozenset(
+    {"Any", "ClassVar", "Final", "Literal", "Sequence", "TypeAlias", "UNSET", "Unset", "attrs"}
+)
+# Names a class body's annotations and defaults refer to: a field with one of them would hide it there.
+_RESERVED_FIELD_NAMES = frozenset(
+    {"str", "int", "float", "bool", "list", "dict", "attrs", "models", "to_pairs", "from_options"}
+)
+_RESERVED_ARGUMENTS = frozenset({"base_url", "content", "query", "options", "pairs"})
 _EXTRA_FIELD = "extra"
+_OPERATION_KEYS = frozenset(
+    {
+        "operationId",
+        "summary",
+        "description",
+        "parameters",
+        "requestBody",
+        "responses",
+        "tags",
+        "deprecated",
+        "security",
+        "externalDocs",
+    }
+)
+_PARAMETER_KEYS = frozenset(
+    {
+        "name",
+        "in",
+        "required",
+        "description",
+        "schema",
+        "style",
+        "explode",
+        "deprecated",
+        "example",
+        "examples",
+    }
+)
 
 
 def build_api(loaded: LoadedSpec) -> Api:
@@ -99,14 +139,47 @@ def build_api(loaded: LoadedSpec) -> Api:
             models.append(parser.model(name, schema, pointer))
         else:
             aliases.append(Alias(name=name, description=_text(schema), type=parser.type(schema, pointer)))
+    operations = _operations(document, parser)
+    lenient = _hub_only_models(models, aliases, operations)
     return Api(
         spec_name=loaded.display_name,
         spec_sha256=loaded.sha256,
-        models=tuple(models),
+        models=tuple(attrs.evolve(model, lenient=model.name in lenient) for model in models),
         aliases=tuple(_alias_order(aliases)),
-        operations=tuple(_operations(document, parser)),
+        operations=tuple(operations),
         limits=tuple(_limits(document)),
     )
+
+
+def _hub_only_models(models: list[Model], aliases: list[Alias], operations: list[Operation]) -> set[str]:
+    """Names of the models reachable from an answer of the hub and from no request body."""
+    fields = {model.name: [field.type for field in model.fields] + [model.extra] for model in models}
+    alias_types = {alias.name: alias.type for alias in aliases}
+
+    def reach(roots: list[TypeExpr | None]) -> set[str]:
+        found: set[str] = set()
+        pending = list(roots)
+        while pending:
+            expr = pending.pop()
+            if isinstance(expr, ModelRef) and expr.name not in found:
+                found.add(expr.name)
+                pending += fields[expr.name]
+            elif isinstance(expr, AliasRef):
+                pending.append(alias_types[expr.name])
+            elif isinstance(expr, ArrayOf):
+                pending.append(expr.items)
+            elif isinstance(expr, MapOf):
+                pending.append(expr.values)
+            elif isinstance(expr, UnionOf):
+                pending += expr.branches
+        return found
+
+    sent = reach([operation.body for operation in operations])
+    answered = reach(
+        [response.type for operation in operations for response in operation.responses]
+        + [answer for operation in operations for answer in operation.other_answers]
+    )
+    return answered - sent
 
 
 def _mapping(value: object, pointer: str) -> Mapping[str, Any]:
@@ -191,19 +264,22 @@ class _SchemaParser:
             taken[_EXTRA_FIELD] = "the extra keys"
         fields = []
         for wire_name, prop in properties.items():
-            prop_pointer = child(pointer, "properties", wire_name)
+            prop_pointer = child(pointer, "properties", str(wire_name))
+            if not isinstance(wire_name, str):
+                raise SpecError(prop_pointer, f"a property name must be a string, got {wire_name!r}")
             prop = _mapping(prop, prop_pointer)
-            py_name = prop.get("x-python-name", python_name(wire_name))
+            py_name = self.field_name(wire_name, prop, prop_pointer)
             if py_name == _EXTRA_FIELD and extra is not None and "x-python-name" not in prop:
                 py_name = _EXTRA_FIELD + "_"
-            if not isinstance(py_name, str) or not _is_field_name(py_name):
-                raise SpecError(prop_pointer, f"{py_name!r} is not usable as a Python field name")
             if py_name in taken:
                 raise SpecError(
                     prop_pointer,
                     f"Python name {py_name!r} is already used by {taken[py_name]}; set x-python-name",
                 )
             taken[py_name] = f"property {wire_name!r}"
+            secret = prop.get("x-secret", False)
+            if not isinstance(secret, bool):
+                raise SpecError(child(prop_pointer, "x-secret"), "x-secret must be true or false")
             fields.append(
                 Field(
                     wire_name=wire_name,
@@ -211,9 +287,23 @@ class _SchemaParser:
                     type=self.type(prop, prop_pointer),
                     required=wire_name in required,
                     description=_text(prop),
+                    secret=secret,
                 )
             )
         return Model(name=name, description=_text(schema), fields=tuple(fields), extra=extra)
+
+    def field_name(self, wire_name: str, node: Mapping[str, Any], pointer: str) -> str:
+        """The Python name of a property or parameter: ``x-python-name``, else derived from ``wire_name``
+        (a derived name that would hide a name the generated code uses gets a trailing ``_``)."""
+        if "x-python-name" not in node:
+            derived = python_name(wire_name)
+            return derived + "_" if derived in _RESERVED_FIELD_NAMES else derived
+        chosen = node["x-python-name"]
+        if not isinstance(chosen, str) or not _is_field_name(chosen):
+            raise SpecError(child(pointer, "x-python-name"), f"{chosen!r} is not usable as a Python name")
+        if chosen in _RESERVED_FIELD_NAMES or chosen in _RESERVED_TYPE_NAMES or chosen in self._schemas:
+            raise SpecError(child(pointer, "x-python-name"), f"{chosen!r} is a name the generated code uses")
+        return chosen
 
     def type(self, schema: object, pointer: str) -> TypeExpr:
         schema = _mapping(schema, pointer)
@@ -252,7 +342,7 @@ class _SchemaParser:
         prefix = SCHEMAS_POINTER + "/"
         if not isinstance(ref, str) or not ref.startswith(prefix) or ref[len(prefix) :] not in self._schemas:
             raise SpecError(child(pointer, "$ref"), f"dangling $ref {ref!r}: expected {prefix}<Name>")
-        constraints = set(schema) - _DOC_KEYWORDS - {"$ref"}
+        constraints = {key for key in schema if not str(key).startswith("x-")} - _DOC_KEYWORDS - {"$ref"}
         if constraints:
             key = sorted(constraints)[0]
             raise SpecError(child(pointer, key), f"{key!r} beside $ref is not supported")
@@ -351,7 +441,7 @@ def python_name(wire_name: str) -> str:
     """A field name for a JSON key: ``$idempotency_key`` -> ``idempotency_key``, ``contentType`` ->
     ``content_type``, other characters -> ``_``, a keyword gets a trailing ``_``."""
     name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", wire_name.lstrip("$")).lower()
-    name = re.sub(r"[^a-z0-9_]", "_", name).lstrip("_")
+    name = re.sub(r"[^a-z0-9_]", "_", name).strip("_")
     if not name:
         name = "field"
     elif name[0].isdigit():
@@ -404,18 +494,23 @@ def _operations(document: Mapping[str, Any], parser: _SchemaParser) -> list[Oper
     operations: list[Operation] = []
     seen: dict[str, str] = {}
     for path, item in _mapping(document.get("paths", {}), "#/paths").items():
-        item_pointer = child("#/paths", path)
-        if not path.startswith("/"):
-            raise SpecError(item_pointer, "a path must start with '/'")
+        item_pointer = child("#/paths", str(path))
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise SpecError(item_pointer, "a path must be a string starting with '/'")
         item = _mapping(item, item_pointer)
-        shared = item.get("parameters", [])
+        shared = _parameters(document, item, item_pointer)
         for method, operation in item.items():
             if method not in _METHODS:
-                if method not in ("parameters", "summary", "description") and not method.startswith("x-"):
-                    raise SpecError(child(item_pointer, method), f"unsupported path item key {method!r}")
+                if method not in ("parameters", "summary", "description") and not str(method).startswith(
+                    "x-"
+                ):
+                    raise SpecError(child(item_pointer, str(method)), f"unsupported path item key {method!r}")
                 continue
             pointer = child(item_pointer, method)
             operation = _mapping(operation, pointer)
+            for key in operation:
+                if key not in _OPERATION_KEYS and not str(key).startswith("x-"):
+                    raise SpecError(child(pointer, str(key)), f"unsupported operation key {key!r}")
             operation_id = operation.get("operationId")
             if not isinstance(operation_id, str) or not _SNAKE_NAME.match(operation_id):
                 raise SpecError(child(pointer, "operationId"), "operationId must be snake_case")
@@ -425,41 +520,130 @@ def _operations(document: Mapping[str, Any], parser: _SchemaParser) -> list[Oper
                     f"duplicate operationId {operation_id!r} (also at {seen[operation_id]})",
                 )
             seen[operation_id] = pointer
+            # An operation's parameter replaces a path item's one of the same name and location.
+            params = {**shared, **_parameters(document, operation, pointer)}
+            responses, other_answers = _responses(document, operation, pointer, parser)
             operations.append(
                 Operation(
                     operation_id=operation_id,
                     method=method.upper(),
                     path=path,
                     summary=_text(operation),
-                    path_params=_path_params(
-                        document, path, [*shared, *operation.get("parameters", [])], pointer
-                    ),
+                    path_params=_path_params(path, params, pointer, parser),
+                    query_params=_query_params(params, parser),
                     body=_body(document, operation, pointer, parser),
-                    responses=_responses(document, operation, pointer, parser),
+                    responses=responses,
+                    other_answers=other_answers,
                 )
             )
     return operations
 
 
-def _path_params(document: Mapping[str, Any], path: str, params: list[Any], pointer: str) -> tuple[str, ...]:
-    declared: set[str] = set()
+def _parameters(
+    document: Mapping[str, Any], node: Mapping[str, Any], pointer: str
+) -> dict[tuple[str, str], tuple[Mapping[str, Any], str]]:
+    """(name, location) -> (parameter, pointer) of the ``parameters`` of a path item or an operation."""
+    params_pointer = child(pointer, "parameters")
+    params = node.get("parameters", [])
+    if not isinstance(params, list):
+        raise SpecError(params_pointer, "expected a list of parameters")
+    found: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     for index, param in enumerate(params):
-        param_pointer = child(pointer, "parameters", index)
+        param_pointer = child(params_pointer, index)
         if isinstance(param, Mapping) and "$ref" in param:
             param = _resolve(document, param["$ref"], child(param_pointer, "$ref"))
         param = _mapping(param, param_pointer)
-        if param.get("in") == "path":
-            name = param.get("name")
-            if not isinstance(name, str) or not _is_field_name(name) or name in _RESERVED_ARGUMENTS:
-                raise SpecError(child(param_pointer, "name"), f"path parameter name {name!r} is not usable")
-            declared.add(name)
+        for key in param:
+            if key not in _PARAMETER_KEYS and not str(key).startswith("x-"):
+                raise SpecError(child(param_pointer, str(key)), f"unsupported parameter key {key!r}")
+        name, location = param.get("name"), param.get("in")
+        if not isinstance(name, str) or not name:
+            raise SpecError(child(param_pointer, "name"), "a parameter needs a name")
+        if location not in ("path", "query"):
+            raise SpecError(child(param_pointer, "in"), f"parameters in {location!r} are not supported")
+        if (name, location) in found:
+            raise SpecError(param_pointer, f"duplicate {location} parameter {name!r}")
+        if "schema" not in param:
+            raise SpecError(param_pointer, "a parameter needs a schema")
+        found[(name, location)] = (param, param_pointer)
+    return found
+
+
+def _path_params(
+    path: str,
+    params: Mapping[tuple[str, str], tuple[Mapping[str, Any], str]],
+    pointer: str,
+    parser: _SchemaParser,
+) -> tuple[PathParam, ...]:
+    declared: dict[str, PathParam] = {}
+    for (name, location), (param, param_pointer) in params.items():
+        if location != "path":
+            continue
+        if not _is_field_name(name) or name in _RESERVED_ARGUMENTS:
+            raise SpecError(child(param_pointer, "name"), f"path parameter name {name!r} is not usable")
+        if param.get("required") is not True:
+            raise SpecError(param_pointer, "a path parameter must be required: true")
+        if param.get("style", "simple") != "simple" or param.get("explode", False) is not False:
+            raise SpecError(param_pointer, "only style: simple, explode: false path parameters are supported")
+        schema_type = parser.type(param["schema"], child(param_pointer, "schema"))
+        if not isinstance(schema_type, Scalar) or schema_type.json_type != "string":
+            raise SpecError(child(param_pointer, "schema"), "a path parameter must be a string")
+        declared[name] = PathParam(name=name, type=schema_type)
     in_path = re.findall(r"\{([^{}]*)\}", path)
     for name in in_path:
         if name not in declared:
             raise SpecError(pointer, f"path parameter {{{name}}} is not declared in parameters")
-    for name in sorted(declared - set(in_path)):
+        if in_path.count(name) > 1:
+            raise SpecError(pointer, f"path parameter {{{name}}} appears more than once in the path")
+    for name in sorted(set(declared) - set(in_path)):
         raise SpecError(pointer, f"path parameter {name!r} does not appear in the path")
-    return tuple(in_path)
+    return tuple(declared[name] for name in in_path)
+
+
+def _query_params(
+    params: Mapping[tuple[str, str], tuple[Mapping[str, Any], str]],
+    parser: _SchemaParser,
+) -> tuple[QueryParam, ...]:
+    found: list[QueryParam] = []
+    taken: dict[str, str] = {}
+    for (name, location), (param, param_pointer) in params.items():
+        if location != "query":
+            continue
+        if param.get("style", "form") != "form":
+            raise SpecError(child(param_pointer, "style"), "only style: form query parameters are supported")
+        if param.get("explode", True) is not True:
+            raise SpecError(
+                child(param_pointer, "explode"), "only explode: true query parameters are supported"
+            )
+        schema_pointer = child(param_pointer, "schema")
+        schema_type = parser.type(param["schema"], schema_pointer)
+        if isinstance(schema_type, ArrayOf):
+            item = schema_type.items
+        elif isinstance(schema_type, Scalar):
+            item = schema_type
+        else:
+            raise SpecError(schema_pointer, "a query parameter must be a scalar or an array of scalars")
+        if not isinstance(item, Scalar) or item.json_type == "null":
+            raise SpecError(schema_pointer, "a query parameter must be a scalar or an array of scalars")
+        py_name = parser.field_name(name, param, param_pointer)
+        if not _is_field_name(py_name):
+            raise SpecError(child(param_pointer, "name"), f"{py_name!r} is not usable as a Python name")
+        if py_name in taken:
+            raise SpecError(param_pointer, f"Python name {py_name!r} is already used by {taken[py_name]}")
+        taken[py_name] = f"query parameter {name!r}"
+        required = param.get("required", False)
+        if not isinstance(required, bool):
+            raise SpecError(child(param_pointer, "required"), "required must be true or false")
+        found.append(
+            QueryParam(
+                wire_name=name,
+                py_name=py_name,
+                type=schema_type,
+                required=required,
+                description=_text(param),
+            )
+        )
+    return tuple(found)
 
 
 def _body(
@@ -484,21 +668,26 @@ def _body(
 
 def _responses(
     document: Mapping[str, Any], operation: Mapping[str, Any], pointer: str, parser: _SchemaParser
-) -> tuple[SuccessResponse, ...]:
+) -> tuple[tuple[SuccessResponse, ...], tuple[TypeExpr, ...]]:
+    """The 2xx answers, and the JSON schemas of the others."""
     responses_pointer = child(pointer, "responses")
     found: list[SuccessResponse] = []
+    others: list[TypeExpr] = []
     for code, response in _mapping(operation.get("responses", {}), responses_pointer).items():
         response_pointer = child(responses_pointer, str(code))
+        text = str(code)
+        if text == "2XX":
+            raise SpecError(response_pointer, "the 2XX range is not supported; list each 2xx status")
+        if not _STATUS_CODE.match(text) and text != "default" and text not in _OTHER_RANGES:
+            raise SpecError(response_pointer, f"{code!r} is not a status code, a range or 'default'")
         if isinstance(response, Mapping) and "$ref" in response:
             response = _resolve(document, response["$ref"], child(response_pointer, "$ref"))
         response = _mapping(response, response_pointer)
-        if not re.fullmatch(r"2\d\d", str(code)):
-            continue
         content = _mapping(response.get("content", {}), child(response_pointer, "content"))
         kind: ResponseKind = "empty"
         expr: TypeExpr | None = None
         for media_type, media in content.items():
-            media_pointer = child(response_pointer, "content", media_type)
+            media_pointer = child(response_pointer, "content", str(media_type))
             if media_type == "application/json":
                 kind = "json"
                 expr = parser.type(
@@ -508,10 +697,13 @@ def _responses(
                 kind = "text" if kind == "empty" else kind
             else:
                 raise SpecError(media_pointer, f"unsupported response media type {media_type!r}")
-        found.append(SuccessResponse(status=int(code), kind=kind, type=expr))
+        if text.startswith("2"):
+            found.append(SuccessResponse(status=int(text), kind=kind, type=expr))
+        elif expr is not None:
+            others.append(expr)
     if not found:
         raise SpecError(responses_pointer, "an operation needs at least one 2xx response")
-    return tuple(found)
+    return tuple(found), tuple(others)
 
 
 def _limits(document: Mapping[str, Any]) -> list[Limit]:

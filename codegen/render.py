@@ -19,6 +19,8 @@ from .ir import (
     Model,
     ModelRef,
     Operation,
+    PathParam,
+    QueryParam,
     Scalar,
     SuccessResponse,
     TypeExpr,
@@ -40,6 +42,8 @@ from .pyexpr import (
 )
 
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+# Aliases of these annotations are the builtin object itself, so they cannot carry a kind of their own.
+_UNREGISTRABLE = frozenset({*_PY_TYPES.values(), "Any"})
 _KIND_CLASSES = {"string": "Str", "integer": "Int", "number": "Number", "boolean": "Bool"}
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -66,10 +70,16 @@ def render_package(api: Api) -> dict[str, str]:
 
 
 def _endpoints_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> str:
-    operations = [_operation_block(op, aliases) for op in api.operations]
-    uses_models = any("models." in block for block in operations)
+    taken = {model.name for model in api.models} | {alias.name for alias in api.aliases}
+    operations = [_operation_block(op, aliases, taken) for op in api.operations]
+    code = "\n".join(operations)
     return _ENV.get_template("endpoints.py.j2").render(
-        **header, operations=operations, uses_models=uses_models
+        **header,
+        operations=operations,
+        uses_models="models." in code,
+        uses_queries="_rt.query_pairs" in code,
+        typing_names=[name for name in ("ClassVar", "Final", "Literal") if re.search(rf"\b{name}\b", code)],
+        types_names=[name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)],
     )
 
 
@@ -77,6 +87,11 @@ def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) ->
     classes = [_class_block(model) for model in api.models]
     alias_blocks = [_alias_block(alias) for alias in api.aliases]
     shapes = ["\n".join(_shape_lines(model, aliases)) for model in api.models]
+    registrations = [
+        "\n".join(layout(Call("_rt.register_alias", (Raw(alias.name), kind(alias.type, aliases))), ""))
+        for alias in api.aliases
+        if annotation(alias.type) not in _UNREGISTRABLE
+    ]
     code = "\n".join([*classes, *alias_blocks])
     # Import only what the code uses, so that a small spec still passes the linters.
     typing_names = [
@@ -88,6 +103,7 @@ def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) ->
         classes=classes,
         aliases=alias_blocks,
         shapes=shapes,
+        registrations=registrations,
         typing_names=typing_names,
         types_names=types_names,
         uses_attrs=bool(classes),
@@ -168,7 +184,7 @@ def _class_block(model: Model) -> str:
     lines += ["", f"{INDENT}_shape: ClassVar[_rt.Shape]", ""]
     for field in model.fields:
         lines += comment_lines(field.description, INDENT)
-        lines.append(_field_line(model, field))
+        lines.append(_field_line(child(SCHEMAS_POINTER, model.name, "properties", field.wire_name), field))
     if model.extra is not None:
         lines += comment_lines("Keys beyond the schema's properties, written back after them.", INDENT)
         lines.append(f"{INDENT}extra: dict[str, {annotation(model.extra)}] = attrs.field(factory=dict)")
@@ -180,16 +196,17 @@ def _class_block(model: Model) -> str:
     return "\n".join(lines)
 
 
-def _field_line(model: Model, field: Field) -> str:
+def _field_line(pointer: str, field: Field | QueryParam) -> str:
     text = annotation(field.type)
     line = f"{INDENT}{field.py_name}: {text}"
+    secret = isinstance(field, Field) and field.secret
     if not field.required:
-        line += " | Unset = UNSET"
+        line += " | Unset"
+        line += " = attrs.field(default=UNSET, repr=False)" if secret else " = UNSET"
+    elif secret:
+        line += " = attrs.field(repr=False)"
     if len(line) > LINE_LENGTH:
-        raise SpecError(
-            child(SCHEMAS_POINTER, model.name, "properties", field.wire_name),
-            "the Python type is too long for one line; name part of it as a schema",
-        )
+        raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
     return line
 
 
@@ -213,30 +230,116 @@ def _shape_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
         for field in model.fields
     )
     extra = Raw("None") if model.extra is None else kind(model.extra, aliases)
-    shape = Call("_rt.Shape", (Raw(model.name), Tuple(fields)), (("extra", extra),))
+    options: tuple[tuple[str, Expr], ...] = (("extra", extra),)
+    if model.lenient:
+        options += (("lenient", Raw("True")),)
+    shape = Call("_rt.Shape", (Raw(model.name), Tuple(fields)), options)
     return layout(shape, "", head=f"{model.name}._shape = ")
 
 
-def _operation_block(operation: Operation, aliases: dict[str, Alias]) -> str:
+def _query_name(operation: Operation) -> str:
+    return "".join(part.capitalize() for part in operation.operation_id.split("_")) + "Query"
+
+
+def _query_lines(operation: Operation, aliases: dict[str, Alias], taken: set[str]) -> list[str]:
+    """The frozen query value of an operation with query parameters, and constants of its numeric bounds."""
+    name = _query_name(operation)
+    pointer = child("#/paths", operation.path, operation.method.lower(), "parameters")
+    if name in taken:
+        raise SpecError(pointer, f"the query class {name} would have the name of a schema")
+    lines = [
+        "@attrs.frozen(kw_only=True, slots=True)",
+        f"class {name}:",
+        *docstring_lines(
+            f"The query parameters of {operation.operation_id}, checked on construction.",
+            INDENT,
+        ),
+        "",
+        f"{INDENT}_shape: ClassVar[_rt.Shape]",
+        "",
+    ]
+    for param in operation.query_params:
+        lines += comment_lines(param.description, INDENT)
+        lines.append(_field_line(pointer, param))
+    lines += [
+        "",
+        f"{INDENT}def __attrs_post_init__(self) -> None:",
+        f"{INDENT * 2}_rt.check_instance(self, self._shape)",
+        "",
+        f"{INDENT}def to_pairs(self) -> list[tuple[str, str]]:",
+        *docstring_lines(
+            "(key, text) pairs in spec order: arrays repeat their key, booleans are true/false.", INDENT * 2
+        ),
+        f"{INDENT * 2}return _rt.query_pairs(self)",
+        "",
+        f"{INDENT}@classmethod",
+        f"{INDENT}def from_options(cls, options: Mapping[str, object]) -> {name}:",
+        *docstring_lines(
+            "From an official-style dict keyed by field names or wire keys; None values are left out.",
+            INDENT * 2,
+        ),
+        f"{INDENT * 2}return _rt.query_from_options(options, cls)",
+        "",
+        "",
+    ]
+    fields = tuple(
+        Call(
+            "_rt.Field",
+            (Raw(string(param.py_name)), Raw(string(param.wire_name)), kind(param.type, aliases)),
+            (("required", Raw("True")),) if param.required else (),
+        )
+        for param in operation.query_params
+    )
+    lines += layout(
+        Call("_rt.Shape", (Raw(name), Tuple(fields)), (("extra", Raw("None")),)), "", head=f"{name}._shape = "
+    )
+    for param in operation.query_params:
+        if isinstance(param.type, Scalar):
+            for bound, value in (("MINIMUM", param.type.minimum), ("MAXIMUM", param.type.maximum)):
+                if value is not None:
+                    constant = f"{operation.operation_id}_{param.py_name}_{bound}".upper()
+                    lines.append(f"{constant}: Final = {value!r}")
+    return [*lines, "", ""]
+
+
+def _operation_block(operation: Operation, aliases: dict[str, Alias], taken: set[str]) -> str:
     op_id = operation.operation_id
     lines: list[str] = []
     record = _record_model(operation.body)
     if record is not None:
         lines += comment_lines(f"The model of one record of the {op_id} body.", "")
         lines += [f"{op_id.upper()}_BODY = models.{record}", "", ""]
+    query_type = "Sequence[tuple[str, str]]"
+    if operation.query_params:
+        lines += _query_lines(operation, aliases, taken)
+        query_type = f"{_query_name(operation)} | {query_type}"
+    lines += _path_kind_lines(operation, aliases)
     lines += [
         f"def build_{op_id}(",
         f"{INDENT}*,",
         f"{INDENT}base_url: str,",
-        *(f"{INDENT}{name}: str," for name in operation.path_params),
+        *(f"{INDENT}{param.name}: str," for param in operation.path_params),
         f'{INDENT}content: bytes = b"",',
-        f"{INDENT}query: Sequence[tuple[str, str]] = (),",
+        f"{INDENT}query: {query_type} = (),",
         f"{INDENT}options: CallOptions = _DEFAULT_OPTIONS,",
         ") -> Request:",
     ]
     lines += docstring_lines(f"{operation.method} {operation.path}: {operation.summary}", INDENT)
-    url_args: tuple[Expr, ...] = (Raw("base_url"), Raw(string(operation.path.lstrip("/"))), Raw("query"))
-    url = Call("_url", url_args, tuple((name, Raw(name)) for name in operation.path_params))
+    pairs = "query"
+    if operation.query_params:
+        pairs = "pairs"
+        lines.append(
+            f"{INDENT}pairs = query.to_pairs() if isinstance(query, {_query_name(operation)}) else query"
+        )
+    url_args: tuple[Expr, ...] = (Raw("base_url"), Raw(string(operation.path.lstrip("/"))), Raw(pairs))
+    url = Call(
+        "_url",
+        url_args,
+        tuple(
+            (param.name, Raw(f"({param.name}, {_path_kind_name(operation, param)})"))
+            for param in operation.path_params
+        ),
+    )
     request = Call(
         "Request",
         kwargs=(
@@ -251,6 +354,18 @@ def _operation_block(operation: Operation, aliases: dict[str, Alias]) -> str:
     lines += ["", ""]
     lines += _parse_lines(operation, aliases)
     return "\n".join(lines)
+
+
+def _path_kind_name(operation: Operation, param: PathParam) -> str:
+    return f"_{operation.operation_id}_{param.name}".upper()
+
+
+def _path_kind_lines(operation: Operation, aliases: dict[str, Alias]) -> list[str]:
+    """Module constants holding the check of each path parameter (its schema's constraints)."""
+    lines: list[str] = []
+    for param in operation.path_params:
+        lines += layout(kind(param.type, aliases), "", head=f"{_path_kind_name(operation, param)} = ")
+    return [*lines, "", ""] if lines else []
 
 
 def _record_model(body: TypeExpr | None) -> str | None:

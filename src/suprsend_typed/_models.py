@@ -12,7 +12,8 @@ import json
 import math
 import re
 import reprlib
-from collections.abc import Sequence
+import typing
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -61,8 +62,8 @@ def _error(errors: Errors) -> ValidationError:
 class Kind:
     """The checker of one JSON value: its wire form (from a dict) or its Python form (a model field).
 
-    ``converts`` is False when the wire and Python forms are the same object, so lists of such values are
-    copied without a per-item call.
+    ``converts`` is False when the wire and Python forms are the same immutable scalar, so lists of such
+    values are copied without a per-item call; containers always convert, so a model never shares one.
     """
 
     __slots__ = ()
@@ -92,9 +93,53 @@ class Kind:
 
 
 class AnyValue(Kind):
-    """Any JSON value, kept as it is."""
+    """Any JSON value, kept as a deep copy: neither the caller nor a dump shares its containers."""
 
     __slots__ = ()
+    converts = True
+
+    def check_python(self, value: object, path: str, errors: Errors) -> None:
+        check_json(value, path, errors)
+
+    def build(self, value: Any) -> Any:
+        return copy_json(value)
+
+    def dump(self, value: Any) -> Any:
+        return copy_json(value)
+
+
+_ANY = AnyValue()
+
+
+def check_json(value: object, path: str, errors: Errors) -> None:
+    """Append a problem for each part of ``value`` that JSON cannot carry (walked without recursion)."""
+    pending: list[tuple[object, str]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                errors.append((where, "is not a finite number"))
+        elif item is None or isinstance(item, str | int):
+            continue
+        elif isinstance(item, list | tuple):
+            pending.extend((inner, f"{where}[{index}]") for index, inner in enumerate(item))
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str):
+                    pending.append((inner, key_path(where, key)))
+                else:
+                    errors.append((where, f"object keys must be strings, got {_type_name(key)}"))
+        else:
+            errors.append((where, f"is not a JSON value ({type(item).__name__})"))
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of a JSON value whose lists and dicts are all new (tuples become lists)."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [copy_json(item) for item in value]
+    return value
 
 
 class _Scalar(Kind):
@@ -180,9 +225,16 @@ class _Numeric(_Scalar):
 
 
 class Int(_Numeric):
+    """An integer; a whole-number float (``5.0``) is one too, as in JSON Schema, and is kept as given."""
+
     __slots__ = ()
     label = "integer"
     python_types = int
+
+    def accepts(self, value: object) -> bool:
+        if isinstance(value, float):
+            return value.is_integer()
+        return super().accepts(value)
 
 
 class Number(_Numeric):
@@ -206,14 +258,14 @@ class Null(_Scalar):
 class ListOf(Kind):
     """A JSON array (a list in Python; tuples are accepted and become lists)."""
 
-    __slots__ = ("items", "min_items", "max_items", "converts")
+    __slots__ = ("items", "min_items", "max_items")
     label = "array"
+    converts = True
 
     def __init__(self, items: Kind, *, min_items: int | None = None, max_items: int | None = None) -> None:
         self.items = items
         self.min_items = min_items
         self.max_items = max_items
-        self.converts = items.converts
 
     def accepts(self, value: object) -> bool:
         # The first item tells a list of strings from a list of objects.
@@ -241,22 +293,22 @@ class ListOf(Kind):
             check(item, f"{path}[{index}]", errors)
 
     def build(self, value: Any) -> Any:
-        return [self.items.build(item) for item in value] if self.converts else list(value)
+        return [self.items.build(item) for item in value] if self.items.converts else list(value)
 
     def dump(self, value: Any) -> Any:
-        return [self.items.dump(item) for item in value] if self.converts else list(value)
+        return [self.items.dump(item) for item in value] if self.items.converts else list(value)
 
 
 class MapOf(Kind):
     """A free-form JSON object; ``values`` checks each value when the schema says what they are."""
 
-    __slots__ = ("values", "min_properties", "converts")
+    __slots__ = ("values", "min_properties")
     label = "object"
+    converts = True
 
     def __init__(self, values: Kind | None = None, *, min_properties: int | None = None) -> None:
         self.values = values
         self.min_properties = min_properties
-        self.converts = values is not None and values.converts
 
     def accepts(self, value: object) -> bool:
         return isinstance(value, dict)
@@ -273,21 +325,24 @@ class MapOf(Kind):
             return
         if self.min_properties is not None and len(value) < self.min_properties:
             errors.append((path, f"has {len(value)} key(s), fewer than the minimum of {self.min_properties}"))
+        values = _ANY if self.values is None else self.values
         for key, item in value.items():
             if not isinstance(key, str):
                 errors.append((path, f"object keys must be strings, got {_type_name(key)}"))
-            elif self.values is not None:
-                check = self.values.check_python if python else self.values.check
+            elif python or self.values is not None:
+                check = values.check_python if python else values.check
                 check(item, key_path(path, key), errors)
 
     def build(self, value: Any) -> Any:
-        if self.values is not None and self.converts:
-            return {key: self.values.build(item) for key, item in value.items()}
+        values = _ANY if self.values is None else self.values
+        if values.converts:
+            return {key: values.build(item) for key, item in value.items()}
         return dict(value)
 
     def dump(self, value: Any) -> Any:
-        if self.values is not None and self.converts:
-            return {key: self.values.dump(item) for key, item in value.items()}
+        values = _ANY if self.values is None else self.values
+        if values.converts:
+            return {key: values.dump(item) for key, item in value.items()}
         return dict(value)
 
 
@@ -373,11 +428,11 @@ class OneOf(Kind):
             branch.check_python(value, path, errors)
 
     def build(self, value: Any) -> Any:
-        branch = self._pick(value, python=False) if self.converts else None
+        branch = self._pick(value, python=False)
         return value if branch is None else branch.build(value)
 
     def dump(self, value: Any) -> Any:
-        branch = self._pick(value, python=True) if self.converts else None
+        branch = self._pick(value, python=True)
         return value if branch is None else branch.dump(value)
 
 
@@ -392,15 +447,23 @@ class Field:
 
 
 class Shape:
-    """What a generated class holds: fields in schema order, and the kind of extra keys (None: refused)."""
+    """What a generated class holds: fields in schema order, and the kind of extra keys (None: refused).
 
-    __slots__ = ("cls", "fields", "extra", "_keys")
+    A ``lenient`` shape (a model only the hub sends) may keep, in ``extra`` under its own key, the value of
+    an unset field that did not match the field's type; any other extra key that names a field is refused.
+    """
 
-    def __init__(self, cls: type[Any], fields: Sequence[Field], *, extra: Kind | None) -> None:
+    __slots__ = ("cls", "fields", "extra", "lenient", "_keys", "_by_key")
+
+    def __init__(
+        self, cls: type[Any], fields: Sequence[Field], *, extra: Kind | None, lenient: bool = False
+    ) -> None:
         self.cls = cls
         self.fields = tuple(fields)
         self.extra = extra
+        self.lenient = lenient
         self._keys = {field.key: field.name for field in self.fields}
+        self._by_key = {field.key: field for field in self.fields}
 
     def check(self, value: object, path: str, errors: Errors) -> None:
         if not isinstance(value, dict):
@@ -431,6 +494,32 @@ class Shape:
                 arguments["extra"] = extra
         return self.cls(**arguments)
 
+    def build_tolerant(self, value: dict[str, Any]) -> Any:
+        """The model of a hub answer: a value that does not fit its field is kept in ``extra`` instead."""
+        arguments: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, item in value.items():
+            field = self._by_key.get(key)
+            if field is not None:
+                fits, built = tolerant(item, field.kind)
+                if fits:
+                    arguments[field.name] = built
+                    continue
+            extra[key] = item
+        missing = [field.key for field in self.fields if field.required and field.name not in arguments]
+        if missing:
+            raise ValidationError("is required", path=missing[0])
+        if extra:
+            errors: Errors = []
+            if self.extra is None or not self.lenient:
+                raise ValidationError(f"{self.cls.__name__} cannot keep {', '.join(extra)}", path="")
+            for key, item in extra.items():
+                self.extra.check(item, key_path("", key), errors)
+            if errors:
+                raise _error(errors)
+            arguments["extra"] = {key: self.extra.build(item) for key, item in extra.items()}
+        return self.cls(**arguments)
+
     def dump(self, model: Any) -> dict[str, Any]:
         wire: dict[str, Any] = {}
         for field in self.fields:
@@ -439,6 +528,9 @@ class Shape:
                 wire[field.key] = field.kind.dump(value)
         if self.extra is not None:
             for key, item in model.extra.items():
+                # ``extra`` is a dict, so it can change after construction: it must not overwrite a field.
+                if key in wire or (key in self._keys and not self.lenient):
+                    raise ValidationError(f"is a field of {self.cls.__name__}, set it there", path=key)
                 wire[key] = self.extra.dump(item)
         return wire
 
@@ -458,10 +550,51 @@ class Shape:
         for key, item in model.extra.items():
             if not isinstance(key, str):
                 errors.append(("extra", f"keys must be strings, got {type(key).__name__}"))
-            elif key in self._keys:
+            elif key in self._keys and (not self.lenient or getattr(model, self._keys[key]) is not UNSET):
                 errors.append((key_path("", key), f"is a field of {self.cls.__name__}, set it there"))
             else:
                 self.extra.check_python(item, key_path("", key), errors)
+
+
+def tolerant(value: object, kind: Kind) -> tuple[bool, Any]:
+    """Whether a hub value fits ``kind`` once drift inside nested models is moved to their ``extra``,
+    and its Python form when it does (a tolerant reader: nothing the hub sent is dropped)."""
+    errors: Errors = []
+    kind.check(value, "", errors)
+    if not errors:
+        return True, kind.build(value)
+    if isinstance(kind, Model) and isinstance(value, dict):
+        try:
+            return True, kind.cls._shape.build_tolerant(value)
+        except ValidationError:
+            return False, None
+    if isinstance(kind, ListOf) and isinstance(value, list):
+        items = [tolerant(item, kind.items) for item in value]
+        if all(fits for fits, _ in items) and not _size_errors(kind, value):
+            return True, [built for _, built in items]
+        return False, None
+    if isinstance(kind, OneOf):
+        for branch in kind.branches:
+            if branch.accepts(value):
+                fits, built = tolerant(value, branch)
+                if fits:
+                    return True, built
+    return False, None
+
+
+def _size_errors(kind: ListOf, value: list[Any]) -> bool:
+    too_few = kind.min_items is not None and len(value) < kind.min_items
+    return too_few or (kind.max_items is not None and len(value) > kind.max_items)
+
+
+def build_tolerant(data: object, kind: Kind) -> Any:
+    """The Python form of a hub answer read tolerantly; raises ValidationError only when it cannot be kept."""
+    fits, built = tolerant(data, kind)
+    if not fits:
+        errors: Errors = []
+        kind.check(data, "", errors)
+        raise _error(errors or [("", f"expected {kind.label}, got {_type_name(data)}")])
+    return built
 
 
 def check_instance(model: object, shape: Shape) -> None:
@@ -485,24 +618,54 @@ def _is_model_class(cls: Any) -> bool:
     return isinstance(cls, type) and isinstance(getattr(cls, "_shape", None), Shape)
 
 
-def _structure_model(data: object, cls: type[T]) -> T:
-    built: T = check_and_build(data, Model(cls))
-    return built
+# The kinds of the generated type aliases, by the identity of the alias object (two aliases may be equal
+# as types, ``str | list[str]``, and still check differently).
+_ALIAS_KINDS: dict[int, tuple[object, Kind]] = {}
+_SCALAR_KINDS: dict[object, Kind] = {str: Str(), int: Int(), float: Number(), bool: Bool(), Any: _ANY}
 
 
-def _unstructure_model(model: Any) -> dict[str, Any]:
-    return model._shape.dump(model)  # type: ignore[no-any-return]
+def register_alias(alias: object, kind: Kind) -> None:
+    """What a generated models module runs at import, so that ``structure(data, Alias)`` checks like a field."""
+    _ALIAS_KINDS[id(alias)] = (alias, kind)
 
 
-# Generated models get the hooks above; cattrs handles the containers around them (list[...], dict[...]).
+def _kind_of(cls: object) -> Kind | None:
+    """The kind checking values of type ``cls``: a model, an alias, or a list or dict of them."""
+    if _is_model_class(cls):
+        return Model(cls)  # type: ignore[arg-type]
+    registered = _ALIAS_KINDS.get(id(cls))
+    if registered is not None and registered[0] is cls:
+        return registered[1]
+    origin, arguments = typing.get_origin(cls), typing.get_args(cls)
+    if origin is list and len(arguments) == 1:
+        items = _kind_of(arguments[0])
+        return None if items is None else ListOf(items)
+    if origin is dict and len(arguments) == 2 and arguments[0] is str:
+        values = _kind_of(arguments[1])
+        return None if values is None else MapOf(values)
+    return _SCALAR_KINDS.get(cls)
+
+
+# cattrs unstructures the containers around generated models (list[...], dict[...]) with this hook.
 _converter = cattrs.Converter(detailed_validation=False)
-_converter.register_structure_hook_func(_is_model_class, _structure_model)
-_converter.register_unstructure_hook_func(_is_model_class, _unstructure_model)
+_converter.register_unstructure_hook_func(_is_model_class, lambda model: model._shape.dump(model))
 
 
-def structure(data: object, cls: type[T]) -> T:
-    """The model of class ``cls`` for a wire value (a dict from JSON); raises ValidationError with paths."""
-    return _converter.structure(data, cls)
+@typing.overload
+def structure(data: object, cls: type[T]) -> T: ...
+
+
+@typing.overload
+def structure(data: object, cls: object) -> Any: ...
+
+
+def structure(data: object, cls: object) -> Any:
+    """The Python form of a wire value (a dict from JSON) as ``cls``: a model, an alias, or a list or dict
+    of them; raises ValidationError with paths (``[1].provider``)."""
+    kind = _kind_of(cls)
+    if kind is None:
+        raise TypeError(f"{cls!r} is not a generated model or alias, or a list or dict of them")
+    return check_and_build(data, kind)
 
 
 def unstructure(model: object) -> Any:
@@ -518,3 +681,52 @@ def validate(data: object, cls: type[Any]) -> None:
     Model(cls).check(data, "", errors)
     if errors:
         raise _error(errors)
+
+
+def query_pairs(query: Any) -> list[tuple[str, str]]:
+    """A generated query value as ``(key, text)`` pairs in spec order, encoded as the official SDK does:
+    unset and None left out, arrays as one pair per item (None items dropped), booleans as true/false."""
+    pairs: list[tuple[str, str]] = []
+    for field in query._shape.fields:
+        value = getattr(query, field.name)
+        items = value if isinstance(value, list | tuple) else [value]
+        pairs += [(field.key, _query_text(item)) for item in items if item is not None and item is not UNSET]
+    return pairs
+
+
+def _query_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def query_from_options(options: Mapping[str, object], cls: type[T]) -> T:
+    """A generated query value from an official-style options dict, keyed by field names or wire keys.
+
+    As the official SDK: None values, None items and empty lists are left out, and a single value for an
+    array parameter is a list of one. Errors name the key as the caller gave it.
+    """
+    shape: Shape = cls._shape  # type: ignore[attr-defined]
+    by_name = {field.name: field for field in shape.fields} | {field.key: field for field in shape.fields}
+    arguments: dict[str, Any] = {}
+    errors: Errors = []
+    for key, value in options.items():
+        field = by_name.get(key) if isinstance(key, str) else None
+        if field is None:
+            allowed = ", ".join(field.name for field in shape.fields)
+            errors.append((key_path("", str(key)), f"is not a parameter; expected one of {allowed}"))
+            continue
+        if isinstance(field.kind, ListOf):
+            value = (
+                [item for item in value if item is not None] if isinstance(value, list | tuple) else [value]
+            )
+        if value is None or value == []:
+            continue
+        if field.name in arguments:
+            errors.append((key_path("", key), f"repeats {field.name}"))
+            continue
+        field.kind.check_python(value, key_path("", key), errors)
+        arguments[field.name] = value
+    if errors:
+        raise _error(errors)
+    return cls(**arguments)

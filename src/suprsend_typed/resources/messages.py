@@ -15,42 +15,22 @@ if TYPE_CHECKING:
 
 LIST_OPERATION = "list_messages"
 BULK_UPDATE_OPERATION = "bulk_update_messages"
-# Filters the hub reads as repeated ``key[]`` parameters; a single value is sent as a list of one.
-MULTI_VALUE_KEYS = frozenset({"recipient_id", "status", "category"})
-_QUERY_SCALARS = (str, int, float)
-
-
-def _query_text(value: object, path: str) -> str:
-    """One query value as the official SDK renders it: booleans as ``true``/``false``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, _QUERY_SCALARS):
-        return str(value)
-    raise ValidationError(
-        f"query values must be strings, numbers or booleans, got {type(value).__name__}", path=path
-    )
 
 
 def message_list_query(options: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Query pairs in the caller's order; ``None`` values and empty lists are left out, as officially."""
+    """Query pairs of an official options dict, checked by the spec's parameter types.
+
+    The generated ``ListMessagesQuery`` knows which filters repeat as ``key[]`` and drops None values;
+    the pairs keep the caller's key order, so the URL is the one the official SDK sends.
+    """
     if options is None:
         return []
     if not isinstance(options, Mapping):
         raise TypeError(f"messages.list expects a dict of filters, got {type(options).__name__}")
-    pairs: list[tuple[str, str]] = []
-    for key, value in options.items():
-        if not isinstance(key, str):
-            raise ValidationError(f"filter names must be strings, got {key!r}", path="options")
-        name = f"{key}[]" if key in MULTI_VALUE_KEYS else key
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)):
-            pairs.extend(
-                (name, _query_text(item, f"{key}[{i}]")) for i, item in enumerate(value) if item is not None
-            )
-        else:
-            pairs.append((name, _query_text(value, key)))
-    return pairs
+    pairs = endpoints.ListMessagesQuery.from_options(options).to_pairs()
+    wire_keys = {field.name: field.key for field in endpoints.ListMessagesQuery._shape.fields}
+    order = {wire_keys.get(key, key): rank for rank, key in enumerate(options)}
+    return sorted(pairs, key=lambda pair: order[pair[0]])
 
 
 def _checked_messages(messages: object) -> list[dict[str, Any]]:

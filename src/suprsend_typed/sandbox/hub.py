@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import attrs
 
 from .._errors import ValidationError
+from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._json import dumps
 from .auth import Credentials, authenticate
 from .profiles import apply_operations
@@ -20,7 +21,7 @@ from .validation import Validator, error_text, join_path
 IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
 """How long the hub remembers an ``$idempotency_key`` or ``$insert_id``."""
 DEFAULT_MESSAGE_PAGE: Final = 10
-MAX_MESSAGE_PAGE: Final = 1000
+MAX_MESSAGE_PAGE: Final = LIST_MESSAGES_LIMIT_MAXIMUM
 LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
 
 ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
