@@ -77,8 +77,8 @@ def object_problem(value: object) -> str | None:
 
 
 def provider_problem(provider: object, allowed: frozenset[str]) -> str | None:
-    """``None`` leaves the provider to the hub; anything else must be one of the known providers."""
-    if provider is None or (isinstance(provider, str) and provider in allowed):
+    """``None`` leaves the provider to the hub; anything else must be a known provider, in any case."""
+    if provider is None or (isinstance(provider, str) and provider.lower() in allowed):
         return None
     return f"invalid provider {provider!r}: expected one of {', '.join(sorted(allowed))}"
 

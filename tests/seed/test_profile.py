@@ -164,6 +164,23 @@ def test_strict_mode_raises_naming_the_value_and_records_nothing(
     assert ours.operations == () and ours.errors == ()
 
 
+@pytest.mark.parametrize(
+    ("method", "args", "operation"),
+    [
+        ("add_androidpush", ("t", "FCM"), {"$append": {"$androidpush": "t", "$id_provider": "FCM"}}),
+        ("add_iospush", ("t", "APNs"), {"$append": {"$iospush": "t", "$id_provider": "APNs"}}),
+        ("add_webpush", (WEBPUSH, "Vapid"), {"$append": {"$webpush": WEBPUSH, "$id_provider": "Vapid"}}),
+    ],
+)
+def test_provider_case_is_not_judged_and_the_value_is_sent_unchanged(
+    method: str, args: tuple[Any, ...], operation: dict[str, Any]
+) -> None:
+    ours = builder(strict=True)
+    getattr(ours, method)(*args)
+    assert ours.operations == (operation,)
+    assert ours.errors == () and ours.warnings == ()
+
+
 def test_removals_are_not_judged() -> None:
     ours = builder(strict=True)
     ours.remove_email("legacy-malformed")
