@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from suprsend_typed import _models as rt
 
 _MAX_LIST = 3
-_json_leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+# Integers up to 2**53 survive a round trip through float unchanged.
+_EXACT_FLOAT_INTEGERS = 2**53
+_json_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+)
 json_values = st.recursive(
     _json_leaves,
     lambda inner: (
@@ -17,8 +25,8 @@ json_values = st.recursive(
     ),
     max_leaves=6,
 )
-# Extra keys never start with "$", so they cannot land on a schema key of another model by chance.
-extra_keys = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+# Extra keys may start with "$" as the official schemas allow; each model filters out its own keys.
+extra_keys = st.from_regex(r"\$?[a-z][a-z0-9_]{0,6}", fullmatch=True)
 
 
 def wire_values(kind: rt.Kind) -> st.SearchStrategy[Any]:
@@ -32,7 +40,9 @@ def wire_values(kind: rt.Kind) -> st.SearchStrategy[Any]:
             return st.from_regex(kind.pattern).filter(lambda s: low <= len(s) <= high)
         return st.text(min_size=low, max_size=min(high, low + 10))
     if isinstance(kind, rt.Int):
-        return st.integers(min_value=kind.minimum, max_value=kind.maximum)  # type: ignore[arg-type]
+        whole = st.integers(min_value=kind.minimum, max_value=kind.maximum)  # type: ignore[arg-type]
+        # JSON Schema counts 5.0 as an integer; the value is kept as given.
+        return whole | whole.filter(lambda number: abs(number) < _EXACT_FLOAT_INTEGERS).map(float)
     if isinstance(kind, rt.Number):
         return st.floats(allow_nan=False, allow_infinity=False) | st.integers()
     if isinstance(kind, rt.Bool):

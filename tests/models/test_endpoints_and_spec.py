@@ -13,6 +13,9 @@ from suprsend_typed._generated import endpoints as e
 from suprsend_typed._generated import limits
 from suprsend_typed._generated import models as m
 from suprsend_typed._http import CallOptions, Response
+from suprsend_typed._models import unstructure
+from suprsend_typed._types import UNSET
+from suprsend_typed.sandbox.hub import MAX_MESSAGE_PAGE as SANDBOX_MAX_PAGE
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "suprsend.yaml"
 BASE = "https://hub.suprsend.com/"
@@ -114,6 +117,74 @@ def test_parsers_raise_the_status_error_and_never_crash_on_odd_bodies() -> None:
         e.parse_track_event(Response(status_code=202, content=b"OK"))
     with pytest.raises(APIError, match=r"unexpected body: records: is required"):
         e.parse_track_events_bulk(Response(status_code=207, content=b"{}"))
+    with pytest.raises(APIError, match=r"unexpected body: expected an object, got array"):
+        e.parse_track_event(Response(status_code=202, content=b"[1]"))
+
+
+def test_success_bodies_that_drift_from_the_spec_are_kept_not_refused() -> None:
+    accepted = e.parse_trigger_workflow(
+        Response(status_code=202, content=b'{"message_id": 123, "status": "success", "new": [1]}')
+    )
+    assert isinstance(accepted, m.TriggerAccepted)
+    assert accepted.message_id is UNSET and accepted.status == "success"
+    assert accepted.extra == {"message_id": 123, "new": [1]}
+    assert unstructure(accepted) == {"status": "success", "message_id": 123, "new": [1]}
+    records = e.parse_track_events_bulk(
+        Response(
+            status_code=207,
+            content=b'{"records": [{"status": "error", "error": "text"}, {"status_code": "202"}],'
+            b' "status": 1}',
+        )
+    )
+    assert records.records[0].error is UNSET and records.records[0].extra == {"error": "text"}
+    assert records.records[1].extra == {"status_code": "202"} and records.extra == {"status": 1}
+
+
+def test_list_messages_takes_a_typed_query_value() -> None:
+    query = e.ListMessagesQuery(limit=20, recipient_id=["u1", "u2"], is_campaign=False, status=["seen"])
+    assert query.to_pairs() == [
+        ("limit", "20"),
+        ("recipient_id[]", "u1"),
+        ("recipient_id[]", "u2"),
+        ("status[]", "seen"),
+        ("is_campaign", "false"),
+    ]
+    request = e.build_list_messages(base_url=BASE, query=query)
+    assert request.url == (
+        BASE + "v1/message/?limit=20&recipient_id%5B%5D=u1&recipient_id%5B%5D=u2&status%5B%5D=seen"
+        "&is_campaign=false"
+    )
+    assert e.LIST_MESSAGES_LIMIT_MAXIMUM == 1000 and e.LIST_MESSAGES_LIMIT_MINIMUM == 1
+    assert SANDBOX_MAX_PAGE == e.LIST_MESSAGES_LIMIT_MAXIMUM
+
+
+@pytest.mark.parametrize(
+    ("options", "path", "reason"),
+    [
+        ({"limit": 1001}, "limit", "1001 is more than the maximum of 1000"),
+        ({"limit": "20"}, "limit", "expected integer, got string"),
+        ({"is_campaign": "no"}, "is_campaign", "expected boolean, got string"),
+        ({"recipient_id": ["u", 3]}, "recipient_id[1]", "expected string, got integer"),
+        ({"sort": "asc"}, "sort", "is not a parameter; expected one of limit"),
+        ({"status": "seen", "status[]": ["read"]}, '["status[]"]', "repeats status"),
+    ],
+)
+def test_query_options_are_checked_with_the_callers_key(
+    options: dict[str, object], path: str, reason: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        e.ListMessagesQuery.from_options(options)
+    assert caught.value.path == path and reason in caught.value.reason
+
+
+def test_query_options_drop_none_and_wrap_single_values_as_the_official_sdk() -> None:
+    query = e.ListMessagesQuery.from_options(
+        {"limit": None, "status": "seen", "category[]": ["a", None], "recipient_id": [None], "after": "c"}
+    )
+    assert query == e.ListMessagesQuery(status=["seen"], category=["a"], after="c")
+    assert query.to_pairs() == [("after", "c"), ("status[]", "seen"), ("category[]", "a")]
+    with pytest.raises(ValidationError, match="limit: expected integer, got string"):
+        e.ListMessagesQuery(limit="5")  # type: ignore[arg-type]
 
 
 def test_body_model_constants() -> None:

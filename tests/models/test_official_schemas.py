@@ -22,6 +22,7 @@ from .kind_strategies import extra_keys, json_values
 
 SCHEMAS = Path("/work/shared/reference/official-request-schemas")
 _MAX_ITEMS = 3
+_EXACT_FLOAT_INTEGERS = 2**53
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -45,7 +46,8 @@ def from_schema(schema: dict[str, Any], root: dict[str, Any]) -> st.SearchStrate
         low = schema.get("minLength", 0)
         return st.text(min_size=low, max_size=min(schema.get("maxLength", low + 8), low + 8))
     if types == "integer":
-        return st.integers(min_value=schema.get("minimum"))
+        whole = st.integers(min_value=schema.get("minimum"), max_value=_EXACT_FLOAT_INTEGERS)
+        return whole | whole.map(float)  # Draft-07 counts 5.0 as an integer
     if types == "boolean":
         return st.booleans()
     if types == "null":
@@ -156,5 +158,49 @@ HAND_WRITTEN = [
 
 @pytest.mark.parametrize(("cls", "schema_file", "body"), HAND_WRITTEN, ids=["legacy", "trigger"])
 def test_hand_written_full_bodies_round_trip(cls: type[Any], schema_file: str, body: dict[str, Any]) -> None:
+    jsonschema.Draft7Validator(_load(schema_file)).validate(body)
+    assert unstructure(structure(body, cls)) == body
+
+
+_EVENT = {
+    "$insert_id": "0" * 36,
+    "$time": 1700000000000,
+    "event": "ordered",
+    "env": "e" * 20,
+    "distinct_id": "u1",
+    "properties": {},
+}
+_TRIGGER = {"workflow": "w", "recipients": ["u"], "data": {}}
+
+
+@pytest.mark.parametrize("attachments", ["notalist", None, ["x"], [{"url": 3}], {"url": "u"}, [[]]])
+@pytest.mark.parametrize(
+    ("schema_file", "cls", "body", "where"),
+    [
+        ("workflow.json", m.LegacyWorkflow, HAND_WRITTEN[0][2], "data"),
+        ("workflow_trigger.json", m.WorkflowTrigger, _TRIGGER, "data"),
+        ("event.json", m.EventPayload, _EVENT, "properties"),
+    ],
+    ids=["legacy", "trigger", "event"],
+)
+def test_any_attachments_the_official_schemas_accept_are_kept(
+    schema_file: str, cls: type[Any], body: dict[str, Any], where: str, attachments: Any
+) -> None:
+    body = {**body, where: {**body[where], "$attachments": attachments}}
+    jsonschema.Draft7Validator(_load(schema_file)).validate(body)
+    assert unstructure(structure(body, cls)) == body
+
+
+@pytest.mark.parametrize(
+    ("schema_file", "cls", "body"),
+    [
+        ("event.json", m.EventPayload, {**_EVENT, "$time": 1700000000000.0}),
+        ("workflow.json", m.LegacyWorkflow, {**HAND_WRITTEN[0][2], "delay": 5.0}),
+    ],
+    ids=["event-time", "legacy-delay"],
+)
+def test_whole_number_floats_the_official_schemas_accept_are_kept(
+    schema_file: str, cls: type[Any], body: dict[str, Any]
+) -> None:
     jsonschema.Draft7Validator(_load(schema_file)).validate(body)
     assert unstructure(structure(body, cls)) == body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -70,12 +71,6 @@ def _legacy(**user: Any) -> dict[str, Any]:
             {"workflow": "w", "recipients": ["u"], "data": {}, "delay": 1},
             "delay",
             "not an allowed",
-        ),
-        (
-            m.WorkflowTrigger,
-            {"workflow": "w", "recipients": ["u"], "data": {"$attachments": [{"url": 3}]}},
-            "data.$attachments[0].url",
-            "expected string or null, got integer",
         ),
         (
             m.EventPayload,
@@ -154,11 +149,110 @@ def test_structure_of_a_list_and_unstructure_of_a_list() -> None:
 
 
 def test_structure_does_not_share_the_callers_containers() -> None:
-    wire = {"workflow": "w", "recipients": ["u"], "data": {"k": "v"}, "metadata": {"a": 1}}
+    wire: dict[str, Any] = {
+        "workflow": "w",
+        "recipients": ["u", {"$email": ["a@b.c"], "plan": {"tier": ["gold"]}}],
+        "data": {"k": "v", "nested": {"list": [1]}},
+        "metadata": {"a": 1, "deep": [{"b": 2}]},
+    }
     trigger = structure(wire, m.WorkflowTrigger)
-    wire["recipients"].append("other")  # type: ignore[attr-defined]
-    wire["metadata"]["b"] = 2  # type: ignore[index]
-    assert trigger.recipients == ["u"] and trigger.metadata == {"a": 1}
+    wire["recipients"].append("other")
+    wire["recipients"][1]["$email"].append("x@y.z")  # one-of string-or-list
+    wire["recipients"][1]["plan"]["tier"].append("silver")  # free-form extra value
+    wire["data"]["nested"]["list"].append(2)
+    wire["metadata"]["deep"][0]["b"] = 3
+    user = trigger.recipients[1]
+    assert isinstance(user, m.UserSetting)
+    assert (
+        len(trigger.recipients) == 2
+        and user.email == ["a@b.c"]
+        and user.extra == {"plan": {"tier": ["gold"]}}
+    )
+    assert trigger.data.extra == {"k": "v", "nested": {"list": [1]}}
+    assert trigger.metadata == {"a": 1, "deep": [{"b": 2}]}
+    dumped = unstructure(trigger)
+    dumped["recipients"][1]["$email"].append("dump@x.y")
+    dumped["recipients"][1]["plan"]["tier"].append("dump")
+    dumped["metadata"]["deep"].append(0)
+    assert user.email == ["a@b.c"] and user.extra == {"plan": {"tier": ["gold"]}}
+    assert trigger.metadata == {"a": 1, "deep": [{"b": 2}]}
+
+
+def test_extra_keys_cannot_overwrite_a_field_even_when_changed_after_construction() -> None:
+    user = structure({"$email": "a@b.c"}, m.UserSetting)
+    user.extra["$email"] = "dup"
+    with pytest.raises(ValidationError) as caught:
+        unstructure(user)
+    assert caught.value.path == "$email" and "is a field of UserSetting" in caught.value.reason
+    unset_email = m.UserSetting()
+    unset_email.extra["$email"] = "sneaked past the check"
+    with pytest.raises(ValidationError, match=r"\$email: is a field of UserSetting"):
+        unstructure(unset_email)
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "reason"),
+    [
+        ({"when": UNSET}, "when", "is not a JSON value (_UnsetType)"),
+        ({"when": date(2026, 1, 1)}, "when", "is not a JSON value (date)"),
+        ({"deep": [{"x": float("nan")}]}, "deep[0].x", "is not a finite number"),
+        ({"deep": {1: "a"}}, "deep", "object keys must be strings, got integer"),
+    ],
+)
+def test_free_form_values_must_be_json_at_construction(extra: dict[str, Any], path: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        m.UserSetting(extra=extra)
+    assert (caught.value.path, caught.value.reason) == (path, reason)
+    with pytest.raises(ValidationError, match=r"metadata\.x: is not a JSON value \(object\)"):
+        m.WorkflowTrigger(workflow="w", recipients=["u"], data=m.WorkflowData(), metadata={"x": object()})
+
+
+def test_whole_number_floats_are_integers_and_are_kept_as_given() -> None:
+    event = {
+        "$insert_id": "i" * 36,
+        "$time": 1700000000000.0,
+        "event": "e1",
+        "env": "w",
+        "distinct_id": "d",
+        "properties": {},
+    }
+    model = structure(event, m.EventPayload)
+    assert model.time == 1700000000000.0 and isinstance(model.time, float)
+    assert unstructure(model) == event
+    legacy = structure({**_legacy(), "delay": 5.0}, m.LegacyWorkflow)
+    assert legacy.delay == 5.0
+    with pytest.raises(ValidationError, match="delay: expected string or integer, got number"):
+        structure({**_legacy(), "delay": 5.5}, m.LegacyWorkflow)
+
+
+def test_containers_of_models_and_aliases_are_checked_with_paths() -> None:
+    with pytest.raises(ValidationError) as caught:
+        structure([{"token": "t", "provider": "fcm"}, {"token": "t"}], list[m.AndroidpushSetting])
+    assert caught.value.path == "[1].provider"
+    with pytest.raises(ValidationError) as caught:
+        structure({"a": {"token": "t", "provider": "apns"}, "b": {}}, dict[str, m.IospushSetting])
+    assert caught.value.path == "b.token"
+    assert structure(["a@b.c"], m.ChannelValues) == ["a@b.c"]
+    with pytest.raises(ValidationError, match="expected string or array, got integer"):
+        structure(7, m.ChannelValues)
+    with pytest.raises(ValidationError, match="is shorter than 2 characters"):
+        structure("a", m.LegacyChannelValues)
+    with pytest.raises(ValidationError, match="'x' is not one of androidpush"):
+        structure("x", m.Channel)
+    with pytest.raises(ValidationError, match=r"\[0\]: expected string or array, got integer"):
+        structure([1], list[m.ChannelValues])
+
+
+def test_secrets_stay_out_of_reprs() -> None:
+    push = m.AndroidpushSetting(token="fcm-secret-token", provider="fcm")
+    slack = m.SlackSetting(
+        access_token="xoxb-secret",
+        incoming_webhook=m.SlackIncomingWebhook(url="https://hooks.slack.com/services/secret"),
+    )
+    teams = m.MsTeamsIncomingWebhook(url="https://example.webhook.office.com/secret")
+    for model in (push, slack, teams):
+        assert "secret" not in repr(model)
+    assert "provider='fcm'" in repr(push)
 
 
 def test_validate_refuses_a_class_that_is_not_generated() -> None:
