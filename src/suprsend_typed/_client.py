@@ -28,7 +28,7 @@ from ._middleware import Handler, Middleware, compose
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware
 from ._signing import BearerAuth, HmacAuth
-from ._transport import Transport
+from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
 from ._workflow import Workflow
 from .resources._shared import has_dedupe_key
@@ -54,9 +54,9 @@ class Suprsend:
 
     Arguments not passed come from ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``,
     ``SUPRSEND_API_KEY`` and ``SUPRSEND_BASE_URL``. Keyword-only options: ``transport`` (any object with
-    ``send(request, *, timeout)`` and ``close()``), ``timeout``, ``max_retries``, ``middleware`` (callables
-    ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile values),
-    ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
+    ``send(request, *, timeout)``, closed by its owner), ``timeout``, ``max_retries``, ``middleware``
+    (callables ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile
+    values), ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
     ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
     caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``).
     """
@@ -231,7 +231,7 @@ class Suprsend:
     def close(self) -> None:
         """Release pooled connections; a transport passed in by the caller is the caller's to close."""
         if self._owns_transport:
-            self._transport.close()
+            close_transport(self._transport)
 
     def __enter__(self) -> Suprsend:
         return self
@@ -368,9 +368,9 @@ def _check_options(
         if not callable(layer):
             raise SuprsendConfigError(f"middleware items must be callable, got {type(layer).__name__}")
     if transport is not None:
-        if not isinstance(transport, Transport):
+        if not has_send(transport):
             raise SuprsendConfigError(
-                f"transport must have send(request, *, timeout) and close(), got {type(transport).__name__}"
+                f"transport must have a callable send(request, *, timeout), got {type(transport).__name__}"
             )
         if pool_size != DEFAULT_POOL_SIZE:
             raise SuprsendConfigError(

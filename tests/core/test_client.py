@@ -33,6 +33,7 @@ from suprsend_typed._http import Request, Response, Timeout
 from suprsend_typed._logging import LOGGER_NAME
 from suprsend_typed._middleware import Handler
 from suprsend_typed._signing import request_signature
+from suprsend_typed._transport import close_transport
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
 
 from .fakes import FakeTransport, reply
@@ -122,6 +123,7 @@ def test_repr_never_shows_a_secret() -> None:
         {"middleware": lambda request, call_next: call_next(request)},
         {"middleware": [42]},
         {"transport": object()},
+        {"transport": type("SendIsNotCallable", (), {"send": "not a method"})()},
         {"pool_size": 3},
         {"strict": "yes"},
         {"app_info": {"name": "bad\nname"}},
@@ -152,6 +154,32 @@ def test_close_and_context_manager_close_only_an_owned_transport() -> None:
     assert not passed.closed
     with Suprsend("test-workspace-key", SECRET) as owning:
         assert owning.base_url == "https://hub.suprsend.com/"
+
+
+class SendOnlyTransport:
+    """The whole protocol is ``send``: no ``close()`` at all."""
+
+    def __init__(self) -> None:
+        self.sent: list[Request] = []
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        self.sent.append(request)
+        return reply(202, {"message_id": "m-1", "status": "success"})
+
+
+def test_a_send_only_transport_is_accepted() -> None:
+    transport = SendOnlyTransport()
+    with Suprsend("test-workspace-key", SECRET, transport=transport) as client:
+        result = client.track_event(Event("u1", "order_shipped"))
+    assert result["success"] is True
+    assert len(transport.sent) == 1
+
+
+def test_close_transport_calls_close_only_where_it_exists() -> None:
+    closable = FakeTransport()
+    close_transport(closable)
+    close_transport(SendOnlyTransport())
+    assert closable.closed
 
 
 def test_debug_turns_on_only_our_logger() -> None:

@@ -30,6 +30,22 @@ def count_requests(request: Request, call_next: Handler) -> Response:
     return response
 
 
+class SendOnlyTransport:
+    """A user transport: ``send`` is the whole protocol, ``close()`` is optional."""
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        return Response(status_code=202, content=request.content)
+
+
+def make_client_with_a_send_only_transport() -> Suprsend:
+    return Suprsend("workspace_key", "workspace_secret", transport=SendOnlyTransport())
+
+
+class SendWithoutTimeout:
+    def send(self, request: Request) -> Response:
+        return Response(status_code=202)
+
+
 def make_client() -> Suprsend:
     return Suprsend(
         "workspace_key",
@@ -81,4 +97,6 @@ def mistakes_are_type_errors(client: Suprsend) -> None:
         WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]})
     )
     Suprsend("k", "s", timeuot=1)  # type: ignore[call-arg]
+    Suprsend("k", "s", transport=SendWithoutTimeout())  # type: ignore[arg-type]
+    Suprsend("k", "s", transport=object())  # type: ignore[arg-type]
     print(wrong, suprsend_typed.__name__)
