@@ -7,11 +7,16 @@ from typing import Any
 
 from ._http import Response
 
+# The official SDK's exceptions report 500 unless a response gave another status; so do ours.
+DEFAULT_ERROR_STATUS = 500
+# The first server-error status: from here on every status is an InternalServerError.
+FIRST_SERVER_ERROR_STATUS = 500
+
 
 class SuprsendError(Exception):
     """Base of every error this SDK raises. ``str()`` is ``[code: N] message`` as in the official SDK."""
 
-    status_code: int = 500
+    status_code: int = DEFAULT_ERROR_STATUS
 
     def __init__(self, message: str = "", *, status_code: int | None = None) -> None:
         super().__init__(message)
@@ -54,7 +59,7 @@ class APIConnectionError(APIError):
     """No response: connection refused or dropped, TLS failure, DNS failure."""
 
     def __init__(self, message: str = "connection error") -> None:
-        super().__init__(message, status_code=500)
+        super().__init__(message, status_code=DEFAULT_ERROR_STATUS)
 
 
 class APITimeoutError(APIConnectionError):
@@ -134,7 +139,7 @@ def status_error(response: Response) -> APIStatusError:
     """The typed error for an error response."""
     cls = _BY_STATUS.get(response.status_code)
     if cls is None:
-        cls = InternalServerError if response.status_code >= 500 else APIStatusError
+        cls = InternalServerError if response.status_code >= FIRST_SERVER_ERROR_STATUS else APIStatusError
     return cls(error_message(response), response=response, body=response.json_or_none())
 
 
