@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,8 +14,9 @@ import yaml
 from codegen_loading import imported_package
 
 import codegen.output
-from codegen.__main__ import EXIT_SPEC_ERROR, EXIT_STALE, generate, main
+from codegen.__main__ import EXIT_INTERNAL_ERROR, EXIT_SPEC_ERROR, EXIT_STALE, generate, main
 from codegen.errors import SpecError
+from suprsend_typed._errors import ValidationError
 from suprsend_typed._models import structure, unstructure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,11 +112,14 @@ def test_a_failed_write_leaves_the_old_package_and_no_temp_folders(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]
 
 
-def _set(document: dict[str, Any], path: list[str], value: Any) -> None:
-    node = document
+def _set(document: dict[str, Any], path: list[Any], value: Any) -> None:
+    node: Any = document
     for key in path[:-1]:
         node = node[key]
-    node[path[-1]] = value
+    if isinstance(node, list) and path[-1] == len(node):
+        node.append(value)
+    else:
+        node[path[-1]] = value
 
 
 @pytest.mark.parametrize(
@@ -169,10 +174,102 @@ def _set(document: dict[str, Any], path: list[str], value: Any) -> None:
             "integer",
         ),
         (["openapi"], "3.0.3", "#/openapi", "OpenAPI 3.1"),
+        (
+            ["paths", "/v1/pet/", "post", "requestbody"],
+            {"content": {}},
+            "#/paths/~1v1~1pet~1/post/requestbody",
+            "unsupported operation key 'requestbody'",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "responses", "2XX"],
+            {"description": "Any success."},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/responses/2XX",
+            "2XX range is not supported",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "responses", "20x"],
+            {"description": "Typo."},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/responses/20x",
+            "not a status code",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/in",
+            "parameters in 'header' are not supported",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/in",
+            "parameters in 'cookie' are not supported",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "string"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/style",
+            "only style: form",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "ids", "in": "query", "explode": False, "schema": {"type": "array"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/explode",
+            "only explode: true",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "where", "in": "query", "schema": {"type": "object"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/schema",
+            "a scalar or an array of scalars",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 1],
+            {"name": "q", "in": "query", "content": {"application/json": {}}, "schema": {"type": "string"}},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/1/content",
+            "unsupported parameter key 'content'",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/", "delete", "parameters", 0, "schema"],
+            {"type": "integer"},
+            "#/paths/~1v1~1pet~1{pet_id}~1/delete/parameters/0/schema",
+            "a path parameter must be a string",
+        ),
+        (
+            ["paths", "/v1/pet/{pet_id}/{pet_id}/"],
+            {
+                "get": {
+                    "operationId": "get_twice",
+                    "parameters": [
+                        {"name": "pet_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"204": {"description": "No content."}},
+                }
+            },
+            "#/paths/~1v1~1pet~1{pet_id}~1{pet_id}~1/get",
+            "appears more than once in the path",
+        ),
+        (
+            ["components", "schemas", "Owner", "properties", 7],
+            {"type": "string"},
+            "#/components/schemas/Owner/properties/7",
+            "a property name must be a string, got 7",
+        ),
+        (
+            ["components", "schemas", "Owner", "properties", "kind"],
+            {"type": "string", "x-python-name": "str"},
+            "#/components/schemas/Owner/properties/kind/x-python-name",
+            "'str' is a name the generated code uses",
+        ),
+        (
+            ["components", "schemas", "Owner", "properties", "email", "x-secret"],
+            "yes",
+            "#/components/schemas/Owner/properties/email/x-secret",
+            "x-secret must be true or false",
+        ),
     ],
 )
 def test_broken_specs_name_the_json_pointer(
-    tmp_path: Path, path: list[str], value: Any, pointer: str, message: str
+    tmp_path: Path, path: list[Any], value: Any, pointer: str, message: str
 ) -> None:
     document = _fixture()
     if path[-1] == "e-mail":
@@ -211,3 +308,71 @@ def test_spec_folder_copy_generates_the_same_code_as_the_original(tmp_path: Path
     original, copied = generate(FIXTURE), generate(copy)
     for name in original:
         assert original[name].split("\n", 1)[1] == copied[name].split("\n", 1)[1]
+
+
+def test_property_names_that_shadow_builtins_or_imports_are_renamed(tmp_path: Path) -> None:
+    document = _fixture()
+    owner = document["components"]["schemas"]["Owner"]["properties"]
+    for name, schema in (("attrs", "string"), ("str", "string"), ("list", "array"), ("int", "integer")):
+        owner[name] = {"type": schema}
+    out = tmp_path / "pkg"
+    assert main(["--spec", str(_write_spec(tmp_path, document)), "--out", str(out)]) == 0
+    with imported_package(out) as package:
+        owner_class = package["models"].Owner
+        wire = {"attrs": "a", "str": "s", "list": [1], "int": 2, "email": "e"}
+        owner_model = structure(wire, owner_class)
+        assert (owner_model.attrs_, owner_model.str_, owner_model.list_, owner_model.int_) == (
+            "a",
+            "s",
+            [1],
+            2,
+        )
+        assert unstructure(owner_model) == {"email": "e", **{k: v for k, v in wire.items() if k != "email"}}
+
+
+def test_an_internal_failure_exits_3_with_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    def broken(_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("codegen.__main__.build_api", broken)
+    out = tmp_path / "pkg"
+    assert main(["--spec", str(FIXTURE), "--check", str(out)]) == EXIT_INTERNAL_ERROR
+    assert main(["--spec", str(FIXTURE), "--out", str(out)]) == EXIT_INTERNAL_ERROR
+    assert "internal error" in capsys.readouterr().err and not out.exists()
+
+
+def test_a_missing_spec_file_is_a_spec_error(tmp_path: Path, capsys: Any) -> None:
+    assert main(["--spec", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "pkg")]) == EXIT_SPEC_ERROR
+    assert "cannot read the spec" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec", [FIXTURE, ROOT / "spec" / "suprsend.yaml"], ids=["fixture", "suprsend"])
+def test_output_is_the_same_bytes_whatever_the_hash_seed(tmp_path: Path, spec: Path) -> None:
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"seed-{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "codegen", "--spec", str(spec), "--out", str(out)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.append({path.name: path.read_bytes() for path in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == len(["__init__", "endpoints", "limits", "models"])
+
+
+def test_path_parameter_constraints_and_typed_queries_work_in_the_generated_code() -> None:
+    with imported_package(ROOT / "tests" / "codegen_golden" / "fixture_pkg") as package:
+        endpoints = package["endpoints"]
+        base = "https://api.example/"
+        with pytest.raises(ValidationError) as caught:
+            endpoints.build_get_pet(base_url=base, pet_id="p" * 37)
+        assert caught.value.path == "pet_id" and "longer than 36" in caught.value.reason
+        query = endpoints.GetPetQuery(verbose=True, fields=["name", "toys"], page_size=5)
+        request = endpoints.build_get_pet(base_url=base, pet_id="p1", query=query)
+        assert request.url == base + "v1/pet/p1/?verbose=true&fields%5B%5D=name&fields%5B%5D=toys&page_size=5"
+        assert endpoints.GET_PET_PAGE_SIZE_MAXIMUM == 50
+        with pytest.raises(ValidationError, match=r"fields\[\]"):
+            endpoints.GetPetQuery(fields=["colour"])
