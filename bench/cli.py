@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from .figures import bulk, codegen, hubs, imports, latency, single, stream
 from .hub import HUB_KINDS, resolve_kind
-from .report import Figure, render, write_json
+from .report import Figure, git_state, render, write_json
 from .settings import FULL, QUICK, RESULTS_FILE, Sizes
 
 # In the order they are measured and printed.
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     hub_kind, why = resolve_kind(args.hub)
     mode = "quick" if args.quick else "full"
     print(f"bench: {mode} mode, hub = {hub_kind} ({why}); results -> {RESULTS_FILE}", flush=True)
-    started = time.perf_counter()
+    started, git_at_start = time.perf_counter(), git_state()
     figures = []
     for name in args.only or FIGURES:
         figure_started = time.perf_counter()
@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print()
     print(render(figures))
-    write_json(figures, RESULTS_FILE, mode=mode, hub=f"{hub_kind} ({why})", elapsed_s=elapsed)
+    write_json(
+        figures,
+        RESULTS_FILE,
+        mode=mode,
+        hub=f"{hub_kind} ({why})",
+        elapsed_s=elapsed,
+        git_at_start=git_at_start,
+    )
     print(f"\nbench: {elapsed:.0f} s in all; results written to {RESULTS_FILE}")
     return 0

@@ -97,18 +97,16 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     side = importlib.import_module(f"bench.sides.{args.side}")
     params = json.loads(args.params)
     workload = getattr(side, args.scenario)(args.url, **params)
-    profile = _cpu_profile() if args.profile else None
-    threads = ThreadProfiles() if args.profile else None
+    profile, threads = _cpu_profile(), ThreadProfiles()
     before = Sample.take(args.hub_pid)
-    if profile and threads:
+    if args.profile:
         threads.install()
         outcome = profile.runcall(workload)
     else:
         outcome = workload()
     after = Sample.take(args.hub_pid)
-    if profile and threads:
-        stats = threads.merged_with(profile)
-        stats.dump_stats(args.profile)
+    if args.profile:
+        threads.merged_with(profile).dump_stats(args.profile)
     wall = after.wall - before.wall
     cpu = after.cpu - before.cpu
     hub_cpu = after.hub_cpu - before.hub_cpu

@@ -6,12 +6,15 @@ import importlib.metadata
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import attrs
+
+from .settings import REPO_ROOT
 
 MET, MISSED, INFO, UNAVAILABLE = "met", "MISSED", "", "n/a"
 
@@ -72,7 +75,15 @@ def render(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def write_json(figures: list[Figure], path: Path, *, mode: str, hub: str, elapsed_s: float) -> None:
+def write_json(
+    figures: list[Figure],
+    path: Path,
+    *,
+    mode: str,
+    hub: str,
+    elapsed_s: float,
+    git_at_start: dict[str, object],
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -81,6 +92,7 @@ def write_json(figures: list[Figure], path: Path, *, mode: str, hub: str, elapse
         "elapsed_s": round(elapsed_s, 1),
         "python": sys.version.split()[0],
         "official_sdk": _installed_version("suprsend-py-sdk"),
+        "git": {"at_start": git_at_start, "at_end": git_state()},
         "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0))},
         "figures": {
             figure.key: {
@@ -101,3 +113,13 @@ def _installed_version(distribution: str) -> str | None:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+def git_state() -> dict[str, object]:
+    """The commit measured, and whether the SDK's sources differed from it (others edit while we run)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+        return done.stdout.strip()
+
+    return {"head": git("rev-parse", "HEAD"), "src_modified": bool(git("status", "--porcelain", "--", "src"))}

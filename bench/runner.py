@@ -18,7 +18,7 @@ _RUN_TIMEOUT_S = 900
 
 
 class ClientRunError(RuntimeError):
-    """A client process failed: the message carries the tail of its stderr."""
+    """A client process failed: the message carries the last line of its stderr."""
 
 
 def run_client(
