@@ -625,7 +625,7 @@ _SCALAR_KINDS: dict[object, Kind] = {str: Str(), int: Int(), float: Number(), bo
 
 
 def register_alias(alias: object, kind: Kind) -> None:
-    """What a generated models module runs at import, so that ``structure(data, Alias)`` checks like a field."""
+    """Run by a generated models module at import, so that ``structure(data, Alias)`` checks like a field."""
     _ALIAS_KINDS[id(alias)] = (alias, kind)
 
 
