@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from email.utils import formatdate
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +73,62 @@ def test_hmac_middleware_reproduces_vector_header(vector: dict[str, Any]) -> Non
     )
 
 
-def test_date_is_locale_free_rfc1123() -> None:
-    assert formatdate(VECTOR_DATE_EPOCH, usegmt=True) == VECTORS["date"]
+# A locale whose day and month names are not English ("Do, 01 Jan"), compiled on the fly when not installed.
+FOREIGN_LOCALE = "de_DE.UTF-8"
+FOREIGN_LOCALE_SOURCE = ("de_DE", "UTF-8")
+LOCALE_SOURCES = Path("/usr/share/i18n/locales")
+ENGLISH_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+SET_LOCALE = "import locale, sys; locale.setlocale(locale.LC_TIME, sys.argv[1])"
+# Run in a child process, so that setting LC_TIME cannot leak into other tests of this worker.
+DATE_UNDER_LOCALE = """
+import locale, sys, time
+from suprsend_typed._http import Request, Response
+from suprsend_typed._signing import HmacAuth
+locale.setlocale(locale.LC_TIME, sys.argv[1])
+print(time.strftime("%a", time.gmtime(int(sys.argv[2]))))
+seen = []
+def record(sent):
+    seen.append(sent)
+    return Response(status_code=202)
+auth = HmacAuth(workspace_key="WKEY", secret="WSECRET", clock=lambda: float(sys.argv[2]))
+auth(Request(method="POST", url="https://h/trigger/", content=b"{}"), record)
+print(seen[0].headers["Date"])
+"""
+
+
+def foreign_locale_environment(tmp_path: Path) -> dict[str, str] | None:
+    """An environment in which ``FOREIGN_LOCALE`` can be set: the system's, or one with a compiled copy."""
+    environment = dict(os.environ)
+    installed = subprocess.run([sys.executable, "-c", SET_LOCALE, FOREIGN_LOCALE], env=environment)
+    if installed.returncode == 0:
+        return environment
+    localedef = shutil.which("localedef")
+    if localedef is None or not (LOCALE_SOURCES / FOREIGN_LOCALE_SOURCE[0]).exists():
+        return None
+    source, charmap = FOREIGN_LOCALE_SOURCE
+    compiled = subprocess.run(
+        [localedef, "-i", source, "-f", charmap, str(tmp_path / FOREIGN_LOCALE)], capture_output=True
+    )
+    if compiled.returncode != 0:
+        return None
+    return {**environment, "LOCPATH": str(tmp_path)}
+
+
+def test_date_header_is_english_rfc1123_under_a_foreign_time_locale(tmp_path: Path) -> None:
+    environment = foreign_locale_environment(tmp_path)
+    if environment is None:
+        pytest.skip(f"no {FOREIGN_LOCALE} locale installed and none can be compiled")
+    ran = subprocess.run(
+        [sys.executable, "-c", DATE_UNDER_LOCALE, FOREIGN_LOCALE, str(VECTOR_DATE_EPOCH)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    local_day_name, date_header = ran.stdout.splitlines()
+    assert local_day_name not in ENGLISH_DAY_NAMES  # the locale is really in effect in the child
+    assert date_header == VECTORS["date"]
 
 
 def test_empty_body_on_post_and_get_body_are_not_hashed() -> None:
