@@ -100,7 +100,9 @@ print(seen[0].headers["Date"])
 def foreign_locale_environment(tmp_path: Path) -> dict[str, str] | None:
     """An environment in which ``FOREIGN_LOCALE`` can be set: the system's, or one with a compiled copy."""
     environment = dict(os.environ)
-    installed = subprocess.run([sys.executable, "-c", SET_LOCALE, FOREIGN_LOCALE], env=environment)
+    installed = subprocess.run(
+        [sys.executable, "-c", SET_LOCALE, FOREIGN_LOCALE], env=environment, capture_output=True
+    )
     if installed.returncode == 0:
         return environment
     localedef = shutil.which("localedef")
