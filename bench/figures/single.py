@@ -64,4 +64,7 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         figure.data.update(runs=runs.results, wall_ratio=wall_ratio, cpu_ratio=cpu_ratio)
         if figure.missed:
             figure.profiles.append(profile_client("single", figure.title, "ours", "single", hub, params))
+            figure.profiles.append(
+                profile_client("single-floor", figure.title, "floor", "single", hub, params, brief=True)
+            )
     return figure
