@@ -43,13 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print()
     print(render(figures))
-    write_json(
-        figures,
-        RESULTS_FILE,
-        mode=mode,
-        hub=f"{hub_kind} ({why})",
-        elapsed_s=elapsed,
-        git_at_start=git_at_start,
-    )
+    git = {"at_start": git_at_start, "at_end": git_state()}
+    if git["at_start"] != git["at_end"] or git_at_start["src_modified"]:
+        print(
+            "\nnote: the SDK's sources changed or had uncommitted edits during the run (see results.json git)"
+        )
+    write_json(figures, RESULTS_FILE, mode=mode, hub=f"{hub_kind} ({why})", elapsed_s=elapsed, git=git)
     print(f"\nbench: {elapsed:.0f} s in all; results written to {RESULTS_FILE}")
     return 0

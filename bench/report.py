@@ -82,7 +82,7 @@ def write_json(
     mode: str,
     hub: str,
     elapsed_s: float,
-    git_at_start: dict[str, object],
+    git: dict[str, object],
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
@@ -92,7 +92,7 @@ def write_json(
         "elapsed_s": round(elapsed_s, 1),
         "python": sys.version.split()[0],
         "official_sdk": _installed_version("suprsend-py-sdk"),
-        "git": {"at_start": git_at_start, "at_end": git_state()},
+        "git": git,
         "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0))},
         "figures": {
             figure.key: {
