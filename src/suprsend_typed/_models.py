@@ -134,12 +134,27 @@ def check_json(value: object, path: str, errors: Errors) -> None:
 
 
 def copy_json(value: Any) -> Any:
-    """A copy of a JSON value whose lists and dicts are all new (tuples become lists)."""
-    if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [copy_json(item) for item in value]
-    return value
+    """A copy of a JSON value whose lists and dicts are all new (tuples become lists).
+
+    Walked without recursion, so absurd nesting is left for the size and depth checks to refuse.
+    """
+    if not isinstance(value, dict | list | tuple):
+        return value
+    root: Any = {} if isinstance(value, dict) else []
+    pending: list[tuple[Any, Any]] = [(value, root)]
+    while pending:
+        source, target = pending.pop()
+        entries = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in entries:
+            copied = item
+            if isinstance(item, dict | list | tuple):
+                copied = {} if isinstance(item, dict) else []
+                pending.append((item, copied))
+            if isinstance(target, dict):
+                target[key] = copied
+            else:
+                target.append(copied)
+    return root
 
 
 class _Scalar(Kind):
