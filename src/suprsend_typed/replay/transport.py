@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .._http import Request, Response, Timeout
-from .._transport import Transport
+from .._transport import Transport, close_transport
 from .cassette import Interaction, RecordedRequest, RecordedResponse, load_cassette, save_cassette
 from .errors import UnmatchedRequestError
 from .matching import DEFAULT_MATCH_ON, VOLATILE_BODY_KEYS, VOLATILE_HEADERS, Matcher, Matching
@@ -91,7 +91,7 @@ class ReplayTransport:
 
     def close(self) -> None:
         if self._inner is not None:
-            self._inner.close()
+            close_transport(self._inner)
 
     def _inner_transport(self) -> Transport:
         if self._inner is None:
