@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from .. import _json
 from .._errors import InputValueError, ValidationError, status_error
 from .._generated import endpoints
 from .._generated.models import UserEditBody
-from .._headers import JSON_CONTENT_TYPE
-from .._http import CallOptions, Headers, Request
-from .._models import structure
+from .._models import validate
 from .._profile import UserEdit
 from .._results import SeedResult
 from ._shared import has_dedupe_key, json_or_raise
@@ -60,14 +57,20 @@ class UsersResource:
         """
         profile = _checked_profile(user, "edit")
         payload = profile.get_payload()
-        structure(payload, UserEditBody)
+        validate(payload, UserEditBody)
         content = _json.encode(_json.dumps(payload))
         client = self._client
         options = client._call_options(EDIT_OPERATION, retryable=False)
         distinct_id = _checked_id(profile.distinct_id, "distinct_id")
         if profile.tenant_id:
             tenant_id = _checked_id(profile.tenant_id, "tenant_id")
-            request = _tenant_edit_request(client.base_url, distinct_id, tenant_id, content, options)
+            request = endpoints.build_edit_user_for_tenant(
+                base_url=client.base_url,
+                distinct_id=distinct_id,
+                tenant_id=tenant_id,
+                content=content,
+                options=options,
+            )
         else:
             request = endpoints.build_edit_user(
                 base_url=client.base_url, distinct_id=distinct_id, content=content, options=options
@@ -98,21 +101,6 @@ class UsersResource:
         from .._bulk.bulk import BulkUsersFactory
 
         return BulkUsersFactory(self._client).new_instance()
-
-
-def _tenant_edit_request(
-    base_url: str, distinct_id: str, tenant_id: str, content: bytes, options: CallOptions
-) -> Request:
-    """``PATCH v1/user/{distinct_id}/tenant/{tenant_id}/``: not in the spec yet, so built here."""
-    user_path = quote(distinct_id, safe="")
-    tenant_path = quote(tenant_id, safe="")
-    return Request(
-        method="PATCH",
-        url=f"{base_url}v1/user/{user_path}/tenant/{tenant_path}/",
-        headers=Headers({"Content-Type": JSON_CONTENT_TYPE}),
-        content=content,
-        options=options,
-    )
 
 
 class UserFactory:
