@@ -214,7 +214,9 @@ class BulkFactory(Generic[ItemT]):
         Up to ``concurrency`` chunks are in flight at once, so memory stays near ``concurrency`` x chunk
         size. Only failed records are kept; an object of the wrong kind is reported as a failed record
         (raising would lose the accounting of what was already sent). ``on_progress(done, failed)`` runs
-        on the calling thread after each chunk.
+        on the calling thread after each chunk. If iterating ``records`` raises, the items read before are
+        still sent, and then ``BulkSourceError`` is raised: its ``response`` counts exactly those items
+        and its ``__cause__`` is the source's exception.
         """
         check_concurrency(concurrency)
         tally = BulkTally()

@@ -3,6 +3,8 @@
 Records are pulled lazily, packed by the chunker and handed to worker threads; at most ``concurrency``
 chunks are in flight, so memory stays near ``concurrency`` x chunk size whatever the number of records.
 Outcomes are folded into the tally on the calling thread only, which is also where ``on_progress`` runs.
+When the record source raises, reading stops but nothing read is lost: the records already pulled are sent
+and counted, the chunks in flight are awaited, and then ``BulkSourceError`` carries the partial response.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .._http import Request, Response
 from .chunker import Chunk, chunks
 from .outcome import Body, exception_outcome
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+from .source import GuardedSource
 
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done, failed)``: records accounted for so far, and how many of them failed."""
@@ -64,10 +67,34 @@ def send_all(
     """Send every convertible record and count every one; failed conversions are counted as given.
 
     ``send_chunk`` must not raise (``ChunkRoute`` does not). ``tally`` may arrive holding warnings found
-    while converting.
+    while converting. If iterating ``conversions`` raises, the records pulled before are still sent, and
+    then ``BulkSourceError`` is raised with their ``BulkResponse`` (the source's exception as its cause).
     """
     check_concurrency(concurrency)
     progress = _Progress(tally or BulkTally(), on_progress)
+    source = GuardedSource(conversions)
+    response = _send_packed(
+        source,
+        send_chunk=send_chunk,
+        max_records=max_records,
+        max_bytes=max_bytes,
+        concurrency=concurrency,
+        progress=progress,
+    )
+    source.raise_if_failed(response)
+    return response
+
+
+def _send_packed(
+    conversions: Iterable[WireRecord | FailedRecord],
+    *,
+    send_chunk: Callable[[Sequence[WireRecord]], ChunkOutcome],
+    max_records: int,
+    max_bytes: int,
+    concurrency: int,
+    progress: _Progress,
+) -> BulkResponse:
+    """Pack, send and fold until ``conversions`` ends, then wait for the chunks still in flight."""
     packed = chunks(
         _sendable(conversions, progress.tally),
         max_records=max_records,
