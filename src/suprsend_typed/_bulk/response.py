@@ -16,7 +16,11 @@ BulkStatus = Literal["success", "partial", "fail"]
 
 
 class FailedRecord(TypedDict):
-    """One record that was not accepted: what was sent (``None`` if unknown), why, and the status code."""
+    """One record that was not accepted: what was sent (``None`` if unknown), why, and the status code.
+
+    A record refused before sending (invalid, too big, wrong kind) has ``code`` 400 and a one-line
+    ``error`` naming the field; the official SDK reports ``code`` 500 with a full traceback as ``error``.
+    """
 
     record: dict[str, object] | None
     error: str
@@ -41,7 +45,11 @@ class ChunkOutcome:
 
 @attrs.frozen(kw_only=True, slots=True)
 class BulkResponse:
-    """Totals of a bulk call; ``failed_records`` and ``warnings`` are lists as in the official SDK."""
+    """Totals of a bulk call; ``failed_records`` and ``warnings`` are lists as in the official SDK.
+
+    Unlike the official SDK, records refused before sending appear in ``failed_records`` with ``code`` 400
+    and a short message (not 500 and a traceback); see ``FailedRecord``.
+    """
 
     status: BulkStatus
     total: int
