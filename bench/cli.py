@@ -9,7 +9,7 @@ from collections.abc import Callable
 from .figures import bulk, codegen, hubs, imports, latency, single, stream
 from .hub import HUB_KINDS, resolve_kind
 from .report import Figure, git_state, render, write_json
-from .settings import FULL, QUICK, RESULTS_FILE, Sizes
+from .settings import FULL, PARTIAL_RESULTS_FILE, QUICK, QUICK_RESULTS_FILE, RESULTS_FILE, Sizes
 
 # In the order they are measured and printed.
 FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     hub_kind, why = resolve_kind(args.hub)
     mode = "quick" if args.quick else "full"
-    print(f"bench: {mode} mode, hub = {hub_kind} ({why}); results -> {RESULTS_FILE}", flush=True)
+    results_file = QUICK_RESULTS_FILE if args.quick else PARTIAL_RESULTS_FILE if args.only else RESULTS_FILE
+    print(f"bench: {mode} mode, hub = {hub_kind} ({why}); results -> {results_file}", flush=True)
     started, git_at_start = time.perf_counter(), git_state()
     figures = []
     for name in args.only or FIGURES:
@@ -48,6 +49,6 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "\nnote: the SDK's sources changed or had uncommitted edits during the run (see results.json git)"
         )
-    write_json(figures, RESULTS_FILE, mode=mode, hub=f"{hub_kind} ({why})", elapsed_s=elapsed, git=git)
-    print(f"\nbench: {elapsed:.0f} s in all; results written to {RESULTS_FILE}")
+    write_json(figures, results_file, mode=mode, hub=f"{hub_kind} ({why})", elapsed_s=elapsed, git=git)
+    print(f"\nbench: {elapsed:.0f} s in all; results written to {results_file}")
     return 0

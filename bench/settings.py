@@ -13,7 +13,9 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO_ROOT / "bench-results"
-RESULTS_FILE = RESULTS_DIR / "results.json"
+RESULTS_FILE = RESULTS_DIR / "results.json"  # a full run of every figure; other runs never overwrite it
+QUICK_RESULTS_FILE = RESULTS_DIR / "results-quick.json"
+PARTIAL_RESULTS_FILE = RESULTS_DIR / "results-partial.json"  # a full-size run of some figures (--only)
 SPEC_FILE = REPO_ROOT / "spec" / "suprsend.yaml"
 
 EVENTS_PER_FLOOR_CHUNK = 100  # what the SDK's chunker gives for small events (MAX_EVENTS_PER_BULK)
