@@ -24,12 +24,17 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     so CI never touches the network; ``once``, ``new_episodes`` and ``all`` record)::
 
         def test_trigger(suprsend_replay):
-            client = Suprsend("ws-key", "ws-secret", transport=suprsend_replay)
+            client = suprsend_replay.client("ws-key", "ws-secret")  # any Suprsend option may follow
+            result = client.workflows.trigger(WorkflowTriggerRequest({"workflow": "welcome", ...}))
             ...
 
-    Matching ignores volatile values (``$insert_id``, ``$time``, ``Date``, ``Authorization``, user agents).
-    For byte-exact bodies pass a fixed ``id_factory``; a fixed ``clock`` only when replaying, since a live
-    hub refuses a stale ``Date``.
+    The fixture's value is the transport itself, so ``Suprsend(..., transport=suprsend_replay,
+    id_factory=suprsend_replay.id_factory)`` is the same client. Take the ids from the cassette either way:
+    ``id_factory`` gives the automatic ``$idempotency_key`` and ``$insert_id`` values the same in the run
+    that records and the runs that replay (its seed is stored in the cassette); a client with its own random
+    ids makes each workflow trigger differ from its recording. Matching ignores volatile values
+    (``$insert_id``, ``$time``, ``Date``, ``Authorization``, user agents). Pass a fixed ``clock`` only when
+    replaying, since a live hub refuses a stale ``Date``.
 
     Record with ``pytest --suprsend-record-mode=once``. Secrets are scrubbed before anything is written:
     ``Authorization`` values always, and every string listed by the ``suprsend_replay_config`` fixture's

@@ -102,3 +102,30 @@ def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(
     assert unmatched.returncode == 1
     assert "no recorded interaction" in unmatched.stdout
     assert "path differs: recorded /_sandbox/counts, got /_sandbox/requests" in unmatched.stdout
+
+
+INLINE_CLIENT_TEST = """
+from suprsend_typed._event import Event
+from suprsend_typed._workflow import WorkflowTriggerRequest
+from suprsend_typed.sandbox import Sandbox
+
+
+def test_trigger(suprsend_replay, request):
+    with Sandbox() as hub:
+        credentials = hub.credentials
+        client = suprsend_replay.client(credentials.workspace_key, credentials.workspace_secret, hub.url)
+        trigger = client.workflows.trigger(WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]}))
+        event = client.track_event(Event("u1", "signed_up", {}))
+        client.close()
+        replaying = request.config.getoption("--suprsend-record-mode") == "none"
+        assert len(hub.requests()) == (0 if replaying else 2)
+    assert (trigger["status_code"], event["status_code"]) == (202, 202)
+"""
+
+
+def test_fixture_client_helper_records_then_replays_a_default_clients_trigger(tmp_path: Path) -> None:
+    (tmp_path / "test_inline.py").write_text(textwrap.dedent(INLINE_CLIENT_TEST))
+    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    replayed = run_pytest(tmp_path)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr

@@ -1,14 +1,17 @@
 """Record and replay HTTP exchanges with the SuprSend hub, as a transport (see ``ReplayTransport``)."""
 
 from .cassette import (
+    CassetteContents,
     Interaction,
     RecordedBody,
     RecordedRequest,
     RecordedResponse,
     load_cassette,
+    read_cassette,
     save_cassette,
 )
 from .errors import CassetteError, UnmatchedRequestError
+from .ids import CassetteIds
 from .matching import DEFAULT_MATCH_ON, VOLATILE_BODY_KEYS, VOLATILE_HEADERS, Matcher
 from .modes import RECORD_MODES, RecordMode
 from .scrub import REDACTED, Scrubber
@@ -21,7 +24,9 @@ __all__ = [
     "VOLATILE_BODY_KEYS",
     "VOLATILE_HEADERS",
     "BeforeRecord",
+    "CassetteContents",
     "CassetteError",
+    "CassetteIds",
     "Interaction",
     "Matcher",
     "RecordMode",
@@ -32,5 +37,6 @@ __all__ = [
     "Scrubber",
     "UnmatchedRequestError",
     "load_cassette",
+    "read_cassette",
     "save_cassette",
 ]

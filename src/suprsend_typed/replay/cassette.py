@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import tempfile
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -103,21 +104,41 @@ class Interaction:
     response: RecordedResponse
 
 
-def load_cassette(path: Path) -> list[Interaction]:
-    """The interactions of the cassette at ``path``; a malformed file raises ``CassetteError``."""
+@attrs.frozen(kw_only=True, slots=True)
+class CassetteContents:
+    """A cassette file: its interactions, and the seed of its replayable ids (``None`` in older files)."""
+
+    interactions: tuple[Interaction, ...]
+    id_seed: str | None = None
+
+
+def read_cassette(path: Path) -> CassetteContents:
+    """The cassette at ``path``; a malformed file raises ``CassetteError``."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("version") != CASSETTE_VERSION:
             raise CassetteError(f"{path}: unsupported cassette version {document.get('version')!r}")
-        return [_interaction_from_json(item) for item in document["interactions"]]
+        seed = document.get("id_seed")
+        if seed is not None:
+            seed = str(uuid.UUID(seed))
+        interactions = tuple(_interaction_from_json(item) for item in document["interactions"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CassetteError(f"{path}: not a valid cassette ({type(exc).__name__}: {exc})") from None
+    return CassetteContents(interactions=interactions, id_seed=seed)
 
 
-def save_cassette(path: Path, interactions: list[Interaction]) -> None:
+def load_cassette(path: Path) -> list[Interaction]:
+    """The interactions of the cassette at ``path``; a malformed file raises ``CassetteError``."""
+    return list(read_cassette(path).interactions)
+
+
+def save_cassette(path: Path, interactions: list[Interaction], *, id_seed: str | None = None) -> None:
     """Write the cassette atomically (temporary file, then rename), creating its folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"version": CASSETTE_VERSION, "interactions": [_interaction_to_json(i) for i in interactions]}
+    document: dict[str, Any] = {"version": CASSETTE_VERSION}
+    if id_seed is not None:
+        document["id_seed"] = id_seed
+    document["interactions"] = [_interaction_to_json(i) for i in interactions]
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

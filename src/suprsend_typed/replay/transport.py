@@ -5,14 +5,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._http import Request, Response, Timeout
 from .._transport import Transport, close_transport
-from .cassette import Interaction, RecordedRequest, RecordedResponse, load_cassette, save_cassette
+from .cassette import Interaction, RecordedRequest, RecordedResponse, read_cassette, save_cassette
 from .errors import UnmatchedRequestError
+from .ids import CassetteIds, new_seed
 from .matching import DEFAULT_MATCH_ON, VOLATILE_BODY_KEYS, VOLATILE_HEADERS, Matcher, Matching
 from .modes import RECORD_MODES, RecordMode
 from .scrub import DEFAULT_FILTER_HEADERS, Scrubber
+
+if TYPE_CHECKING:
+    from .._client import Suprsend
+
+FRESH_ID_KEY = "$idempotency_key"
+FRESH_ID_HINT = (
+    "a client makes a fresh $idempotency_key per trigger unless it takes its ids from the cassette: "
+    "pass id_factory=<transport>.id_factory, or build it with <transport>.client(...)"
+)
 
 BeforeRecord = Callable[[Interaction], "Interaction | None"]
 """Called with each (already scrubbed) interaction before it is stored; return None to drop it."""
@@ -27,6 +38,10 @@ class ReplayTransport:
     written (see ``Scrubber``); list the workspace secret and API keys in ``secrets``. The cassette is saved
     after every recorded interaction. ``inner`` (a ``Urllib3Transport`` by default, created on first use) is
     owned by this transport and closed with it.
+
+    Give the client ``id_factory=transport.id_factory`` (or build it with ``transport.client(...)``): its
+    automatic ``$idempotency_key``s and ``$insert_id``s are then the same when recording and replaying, so
+    a default client's workflow triggers replay.
     """
 
     def __init__(
@@ -54,7 +69,11 @@ class ReplayTransport:
         self._allow_playback_repeats = allow_playback_repeats
         self._lock = threading.Lock()
         existed = self.path.exists()
-        self._interactions: list[Interaction] = load_cassette(self.path) if existed and mode != "all" else []
+        contents = read_cassette(self.path) if existed and mode != "all" else None
+        self._interactions: list[Interaction] = list(contents.interactions) if contents else []
+        self._id_seed = (contents.id_seed if contents else None) or new_seed()
+        self.id_factory = CassetteIds(self._id_seed)
+        """Stable uuid-shaped ids for ``Suprsend(..., id_factory=...)``: the same in recording and replay."""
         self._played = [False] * len(self._interactions)
         self._recording = mode in ("new_episodes", "all") or (mode == "once" and not existed)
         self._replaying = mode != "all"
@@ -70,6 +89,21 @@ class ReplayTransport:
     def play_count(self) -> int:
         with self._lock:
             return sum(self._played)
+
+    def client(
+        self, workspace_key: str, workspace_secret: str, base_url: str | None = None, **options: Any
+    ) -> Suprsend:
+        """A ``Suprsend`` client (HMAC) that sends through this transport and takes its ids from it."""
+        from .._client import Suprsend
+
+        return Suprsend(
+            workspace_key,
+            workspace_secret,
+            base_url,
+            transport=self,
+            id_factory=self.id_factory,
+            **options,
+        )
 
     def send(self, request: Request, *, timeout: Timeout) -> Response:
         live = RecordedRequest.from_request(request)
@@ -112,13 +146,13 @@ class ReplayTransport:
             self._interactions.append(kept)
             # Recorded in this run means already played: a second equal request must not replay it.
             self._played.append(True)
-            save_cassette(self.path, self._interactions)
+            save_cassette(self.path, self._interactions, id_seed=self._id_seed)
 
     def _learn(self, request: RecordedRequest) -> None:
         """Learn the request's credentials; one seen only now may sit in interactions stored already."""
         if self._scrubber.learn(request) and self._recording and self._interactions:
             self._interactions = [self._scrubber.interaction(i) for i in self._interactions]
-            save_cassette(self.path, self._interactions)
+            save_cassette(self.path, self._interactions, id_seed=self._id_seed)
 
     def _find(self, request: RecordedRequest) -> int | None:
         repeat: int | None = None
@@ -150,5 +184,7 @@ class ReplayTransport:
         detail = "; ".join(differences) if differences else "it matches but was already played"
         if played and differences:
             detail += " (and it was already played)"
+        if any(FRESH_ID_KEY in difference for difference in differences):
+            detail += f" ({FRESH_ID_HINT})"
         message = f"{head}; closest is interaction #{closest} {recorded.method} {recorded.url}: {detail}"
         return UnmatchedRequestError(message, method=request.method, url=request.url)
