@@ -64,14 +64,15 @@ def summarise(stats: pstats.Stats, title: str, saved: Path) -> str:
 def profile_client(
     name: str, title: str, side: str, scenario: str, hub: Hub, params: dict[str, Any], *, brief: bool = False
 ) -> str:
-    """Runs ``side`` once more under cProfile (all its threads) and returns the summary.
+    """Runs ``side`` once more under cProfile (all its threads), saves ``bench-results/<name>.prof``, and
+    returns the summary.
 
     ``brief`` keeps only the own-time-by-module line (for a reference side, to set ours against it).
     At most ``PROFILE_MAX_RECORDS`` records: profiling slows a run several times, and the shares of time
     are the same on a tenth of a million events.
     """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    saved = RESULTS_DIR / f"profile-{name}.prof"
+    saved = RESULTS_DIR / f"{name}.prof"
     if "count" in params:
         params = {**params, "count": min(params["count"], PROFILE_MAX_RECORDS)}
         title = f"{title}, profiled on {params['count']:,}"

@@ -40,6 +40,7 @@ class Sizes:
     latency_runs: int
     import_runs: int
     codegen_runs: int
+    profile_prefix: str  # profiles of a smoke run never overwrite those of a full run
 
 
 FULL = Sizes(
@@ -57,6 +58,7 @@ FULL = Sizes(
     latency_runs=3,
     import_runs=5,
     codegen_runs=3,
+    profile_prefix="profile-",
 )
 
 QUICK = Sizes(
@@ -74,4 +76,5 @@ QUICK = Sizes(
     latency_runs=1,
     import_runs=3,
     codegen_runs=1,
+    profile_prefix="quick-profile-",
 )

@@ -53,6 +53,8 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         mark_contention(figure, ours, official)
         figure.data.update(runs=runs.results, throughput_ratio=ratio)
         if figure.missed:
-            summary = profile_client("bulk_events", figure.title, "ours", "bulk_events", hub, params)
+            summary = profile_client(
+                sizes.profile_prefix + "bulk_events", figure.title, "ours", "bulk_events", hub, params
+            )
             figure.profiles.append(summary)
     return figure

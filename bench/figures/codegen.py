@@ -67,7 +67,7 @@ def measure(sizes: Sizes) -> Figure:
             figure.notes.append(f"other processes used {figure.data['foreign_cores']:.2f} cores meanwhile")
         if figure.missed:
             RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-            saved = RESULTS_DIR / "profile-codegen.prof"
+            saved = RESULTS_DIR / f"{sizes.profile_prefix}codegen.prof"
             _generate(Path(scratch) / "profiled", profile=saved)
             figure.profiles.append(summarise(pstats.Stats(str(saved)), figure.title, saved))
     return figure

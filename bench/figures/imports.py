@@ -94,7 +94,7 @@ def measure(sizes: Sizes) -> Figure:
         figure.notes.append(f"other processes used {figure.data['foreign_cores']:.2f} cores meanwhile")
     if figure.missed:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        saved = RESULTS_DIR / "profile-import.txt"
+        saved = RESULTS_DIR / f"{sizes.profile_prefix}import.txt"
         saved.write_text(reports["suprsend_typed"][-1])
         heading = f"profile [Import time] (saved bench-results/{saved.name}); slowest modules by self time:"
         figure.profiles.append("\n".join([heading, *_slowest(reports["suprsend_typed"][-1])]))

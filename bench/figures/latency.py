@@ -49,6 +49,13 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         figure.data.update(runs=runs.results, throughput_ratio=ratio)
         if figure.missed:
             figure.profiles.append(
-                profile_client("latency_bulk", figure.title, "ours", "latency_workflows", hub, params)
+                profile_client(
+                    sizes.profile_prefix + "latency_bulk",
+                    figure.title,
+                    "ours",
+                    "latency_workflows",
+                    hub,
+                    params,
+                )
             )
     return figure

@@ -63,8 +63,18 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         mark_contention(figure, ours, official, floor)
         figure.data.update(runs=runs.results, wall_ratio=wall_ratio, cpu_ratio=cpu_ratio)
         if figure.missed:
-            figure.profiles.append(profile_client("single", figure.title, "ours", "single", hub, params))
             figure.profiles.append(
-                profile_client("single-floor", figure.title, "floor", "single", hub, params, brief=True)
+                profile_client(sizes.profile_prefix + "single", figure.title, "ours", "single", hub, params)
+            )
+            figure.profiles.append(
+                profile_client(
+                    sizes.profile_prefix + "single-floor",
+                    figure.title,
+                    "floor",
+                    "single",
+                    hub,
+                    params,
+                    brief=True,
+                )
             )
     return figure

@@ -64,6 +64,8 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         mark_contention(figure, ours, floor)
         figure.data.update(runs=runs.results, throughput_ratio=ratio, peak_rss_mb=peak_rss)
         if figure.missed:
-            summary = profile_client("streaming", figure.title, "ours", "stream_events", hub, params)
+            summary = profile_client(
+                sizes.profile_prefix + "streaming", figure.title, "ours", "stream_events", hub, params
+            )
             figure.profiles.append(summary)
     return figure
