@@ -28,6 +28,8 @@ RESERVED_EVENT_NAMES = frozenset(
 )
 _RESERVED_SIGIL = "$"
 _RESERVED_PREFIX = "ss_"
+# The property the SDK writes its own version into, as the official SDK does; a caller's value would be lost.
+SDK_VERSION_PROPERTY = "$ss_sdk_version"
 
 
 def _checked_distinct_id(distinct_id: object) -> str:
@@ -125,8 +127,11 @@ class Event:
         distinct_id = _checked_distinct_id(self.distinct_id)
         event_name = _checked_event_name(self.event_name)
         properties = self._user_properties()
-        # The SDK version goes last, so it wins over a user property of the same name.
-        properties["$ss_sdk_version"] = ctx.user_agent
+        if SDK_VERSION_PROPERTY in properties:
+            raise InputValueError(
+                f"properties.{SDK_VERSION_PROPERTY} is reserved for the SDK version; use another key"
+            )
+        properties[SDK_VERSION_PROPERTY] = ctx.user_agent
         body: dict[str, object] = {
             "$insert_id": ctx.new_id(),
             "$time": ctx.now_ms(),

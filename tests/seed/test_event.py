@@ -14,9 +14,7 @@ from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
 
 
 def test_wire_body_has_the_official_keys_in_order() -> None:
-    event = Event(
-        " user-1 ", " order_placed ", {"amount": 10, "$ss_sdk_version": "mine"}, "idem", "acme", "brand"
-    )
+    event = Event(" user-1 ", " order_placed ", {"amount": 10}, "idem", "acme", "brand")
     record = event._to_wire(fixed_context())
     assert record.text == (
         '{"$insert_id": "00000000-0000-4000-8000-000000000001", '
@@ -25,6 +23,13 @@ def test_wire_body_has_the_official_keys_in_order() -> None:
         '"$idempotency_key": "idem", "tenant_id": "acme", "brand_id": "brand"}'
     )
     assert record.apparent_size == len(record.text.encode())
+
+
+def test_a_caller_value_for_the_sdk_version_property_is_refused_not_overwritten() -> None:
+    properties = {"amount": 10, "$ss_sdk_version": "mine"}
+    with pytest.raises(InputValueError, match=r"properties\.\$ss_sdk_version is reserved"):
+        Event("user-1", "order_placed", properties)._to_wire(fixed_context())
+    assert properties == {"amount": 10, "$ss_sdk_version": "mine"}
 
 
 def test_optional_keys_only_when_truthy_and_properties_default_to_empty() -> None:
