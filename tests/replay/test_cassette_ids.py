@@ -12,7 +12,13 @@ from suprsend_typed._client import Suprsend
 from suprsend_typed._event import Event
 from suprsend_typed._urllib3_transport import Urllib3Transport
 from suprsend_typed._workflow import WorkflowTriggerRequest
-from suprsend_typed.replay import CassetteIds, ReplayTransport, UnmatchedRequestError, save_cassette
+from suprsend_typed.replay import (
+    CassetteIds,
+    RecordMode,
+    ReplayTransport,
+    UnmatchedRequestError,
+    save_cassette,
+)
 from suprsend_typed.sandbox import Sandbox
 
 from .conftest import network_blocked
@@ -32,7 +38,9 @@ def exercise(client: Suprsend) -> list[dict[str, Any]]:
     return [dict(trigger), dict(event)]
 
 
-def record(cassette: Path, hub: Sandbox, mode: str = "once") -> tuple[list[dict[str, Any]], ReplayTransport]:
+def record(
+    cassette: Path, hub: Sandbox, mode: RecordMode = "once"
+) -> tuple[list[dict[str, Any]], ReplayTransport]:
     recorder = ReplayTransport(
         cassette, mode=mode, inner=Urllib3Transport(), secrets=[hub.credentials.workspace_secret]
     )

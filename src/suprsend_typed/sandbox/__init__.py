@@ -1,8 +1,9 @@
 """A local SuprSend-compatible hub for offline tests and demos: ``python -m suprsend_typed.sandbox``.
 
-It verifies HMAC signatures (and Bearer keys), validates bodies with the generated models, dedupes by
-``$idempotency_key`` and ``$insert_id``, answers in the hub's shapes, keeps what it received in SQLite and
-injects faults on demand. See ``Sandbox``.
+It verifies HMAC signatures (and Bearer keys), enforces the hub's records-per-request and size limits
+(``limits``: 400 or 413), validates bodies with the generated models, dedupes by ``$idempotency_key`` and
+``$insert_id``, answers in the hub's shapes, keeps what it received in SQLite and injects faults on demand.
+See ``Sandbox``.
 """
 
 from .auth import MAX_DATE_SKEW_SECONDS, Credentials

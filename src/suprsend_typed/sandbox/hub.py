@@ -1,4 +1,5 @@
-"""The hub's behaviour, independent of sockets: authenticate, route, validate, dedupe, store, answer."""
+"""The hub's behaviour, independent of sockets: authenticate, route, check limits, validate, dedupe, store,
+answer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ from .._errors import ValidationError
 from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._json import dumps
 from .auth import Credentials, authenticate
+from .limits import (
+    EVENT_LIMITS,
+    IDENTITY_EVENT_LIMITS,
+    WORKFLOW_LIMITS,
+    RequestLimits,
+    check_limits,
+)
 from .profiles import apply_operations
 from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestRow, Store
 from .validation import Validator, error_text, join_path
@@ -41,6 +49,7 @@ class _RecordRoute:
     kind: str
     family: str  # records of one family share idempotency keys
     arrays: ArrayRule
+    limits: RequestLimits
     single: Callable[[str], Any]  # message id -> body of a 202 for a single object
     single_status: int = 202
 
@@ -59,18 +68,28 @@ def _legacy_answer(_: str) -> Any:
 
 _RECORD_ROUTES: Final = {
     "/trigger/": _RecordRoute(
-        kind="workflow_trigger", family="workflow", arrays="per_record", single=_trigger_answer
+        kind="workflow_trigger",
+        family="workflow",
+        arrays="per_record",
+        limits=WORKFLOW_LIMITS,
+        single=_trigger_answer,
     ),
-    "/v2/event/": _RecordRoute(kind="event", family="event", arrays="object_only", single=_trigger_answer),
+    "/v2/event/": _RecordRoute(
+        kind="event", family="event", arrays="object_only", limits=EVENT_LIMITS, single=_trigger_answer
+    ),
     "/v2/bulk/event/": _RecordRoute(
-        kind="event", family="event", arrays="array_only", single=_trigger_answer
+        kind="event", family="event", arrays="array_only", limits=EVENT_LIMITS, single=_trigger_answer
     ),
     "/event/": _RecordRoute(
-        kind="identity_event", family="identity", arrays="whole", single=_identity_answer
+        kind="identity_event",
+        family="identity",
+        arrays="whole",
+        limits=IDENTITY_EVENT_LIMITS,
+        single=_identity_answer,
     ),
 }
 _LEGACY_ROUTE: Final = _RecordRoute(
-    kind="legacy_workflow", family="workflow", arrays="whole", single=_legacy_answer
+    kind="legacy_workflow", family="workflow", arrays="whole", limits=WORKFLOW_LIMITS, single=_legacy_answer
 )
 
 
@@ -174,6 +193,9 @@ class Hub:
         items = body if is_array else [body]
         if not items:
             return self._invalid(request, "", "array must not be empty")
+        breach = check_limits(route.limits, items, is_array=is_array)
+        if breach is not None:
+            return self._refuse(request, breach.status, breach.message, breach.error_type)
         rows = [self._record_row(route, position, item) for position, item in enumerate(items)]
         rejected = [row for row in rows if row.status == "rejected"]
         if rejected and (not is_array or route.arrays == "whole"):
