@@ -22,8 +22,16 @@ from ._errors import APIConnectionError, SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
 from ._headers import HeadersMiddleware, UserAgents
-from ._http import CallOptions, Request, Response, Timeout
-from ._logging import LoggingMiddleware, configure_logging, logger, register_secret
+from ._http import (
+    BEARER_PREFIX,
+    HMAC_SEPARATOR,
+    CallOptions,
+    Request,
+    Response,
+    Timeout,
+    registered_credentials,
+)
+from ._logging import LoggingMiddleware, configure_logging, logger
 from ._middleware import Handler, Middleware, compose
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware
@@ -86,6 +94,7 @@ class Suprsend:
         self._setup(
             workspace=credentials.workspace_key,
             secret=credentials.workspace_secret,
+            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
             auth=HmacAuth(
                 workspace_key=credentials.workspace_key,
                 secret=credentials.workspace_secret,
@@ -134,6 +143,7 @@ class Suprsend:
         client._setup(
             workspace=credentials.workspace_uid,
             secret=credentials.api_key,
+            authorization_prefix=BEARER_PREFIX,
             auth=BearerAuth(api_key=credentials.api_key),
             base_url=base_url,
             debug=debug,
@@ -157,6 +167,7 @@ class Suprsend:
         *,
         workspace: str,
         secret: str,
+        authorization_prefix: str,
         auth: Middleware,
         base_url: str | None,
         debug: bool,
@@ -173,7 +184,9 @@ class Suprsend:
         pool_size: int,
         sleep: Callable[[float], None],
     ) -> None:
-        register_secret(secret)  # masked in every record of our logger from now on
+        # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
+        registered_credentials.add_secret(secret)
+        registered_credentials.add_authorization_prefix(authorization_prefix)
         _check_options(
             timeout,
             middleware,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._http import Response
+from ._http import Response, mask_credentials, mask_json
 
 # The official SDK's exceptions report 500 unless a response gave another status; so do ours.
 DEFAULT_ERROR_STATUS = 500
@@ -70,7 +70,11 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(APIError):
-    """The hub answered with an error status. ``message`` comes from the body (see ``error_message``)."""
+    """The hub answered with an error status. ``message`` comes from the body (see ``error_message``).
+
+    ``body`` is the parsed answer with registered credentials masked; ``response`` is the answer as received
+    (its repr is masked too).
+    """
 
     def __init__(self, message: str, *, response: Response, body: Any = None) -> None:
         super().__init__(message, status_code=response.status_code)
@@ -122,7 +126,14 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 def error_message(response: Response) -> str:
-    """The server's message: ``error.message``, else ``message``, else ``detail``, else the raw text."""
+    """The server's message: ``error.message``, else ``message``, else ``detail``, else the raw text.
+
+    Registered credentials are masked, since a server may echo the ``Authorization`` header it was sent.
+    """
+    return mask_credentials(_server_message(response))
+
+
+def _server_message(response: Response) -> str:
     body = response.json_or_none()
     if isinstance(body, dict):
         err = body.get("error")
@@ -140,7 +151,7 @@ def status_error(response: Response) -> APIStatusError:
     cls = _BY_STATUS.get(response.status_code)
     if cls is None:
         cls = InternalServerError if response.status_code >= FIRST_SERVER_ERROR_STATUS else APIStatusError
-    return cls(error_message(response), response=response, body=response.json_or_none())
+    return cls(error_message(response), response=response, body=mask_json(response.json_or_none()))
 
 
 # Official SDK names, so that code written against it keeps catching the same things.

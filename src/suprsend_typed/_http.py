@@ -1,13 +1,138 @@
-"""Immutable request and response values: the only things that cross the transport boundary."""
+"""Immutable request and response values: the only things that cross the transport boundary.
+
+Their reprs never show a credential, so this module also holds the masking rule the whole SDK shares:
+which header values are credentials (``redact_header``) and the process-wide registry of secrets and
+``Authorization`` prefixes (``mask_credentials``) that logs, results and error messages pass through. It
+lives here, below ``_errors`` and ``_logging``, so both can use it without importing each other.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
+
+REDACTED = "***"
+# Registered secrets shorter than this are not masked in free text: they would blank out ordinary words and
+# paths everywhere, process-wide. Real workspace secrets and API keys are far longer; Authorization values
+# are masked by their form whatever their length.
+MIN_MASKED_SECRET_CHARS = 8
+# Headers whose whole value is a credential; Authorization keeps its non-secret prefix (see redact_header).
+_SECRET_HEADERS = frozenset({"proxy-authorization", "cookie", "set-cookie"})
+_AUTHORIZATION = "authorization"
+BEARER_PREFIX = "Bearer "
+HMAC_SEPARATOR = ":"
+# What follows an Authorization prefix: an RFC 7235 token68, which covers API keys and base64 signatures.
+_CREDENTIAL_TOKEN = r"[A-Za-z0-9\-._~+/]+=*"
+# A prefix only counts at the start of a word, so a short workspace key inside a longer word stays shown.
+_WORD_START = r"(?<![A-Za-z0-9_\-])"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each non-empty secret replaced by ``***``.
+
+    Occurrences are found in the original text and overlapping ones are merged into one mask, so two
+    secrets sharing characters cannot leave part of either visible.
+    """
+    spans: list[tuple[int, int]] = []
+    for secret in {s for s in secrets if s}:
+        start = text.find(secret)
+        while start >= 0:
+            spans.append((start, start + len(secret)))
+            start = text.find(secret, start + 1)
+    if not spans:
+        return text
+    spans.sort()
+    pieces: list[str] = []
+    kept_from = 0
+    mask_start, mask_end = spans[0]
+    for start, end in spans[1:]:
+        if start <= mask_end:
+            mask_end = max(mask_end, end)
+            continue
+        pieces += [text[kept_from:mask_start], REDACTED]
+        kept_from, mask_start, mask_end = mask_end, start, end
+    pieces += [text[kept_from:mask_start], REDACTED, text[mask_end:]]
+    return "".join(pieces)
+
+
+def redact_header(name: str, value: str) -> str:
+    """A header value safe to show: ``Bearer ***``, ``<workspace key>:***``, or ``***`` for credentials."""
+    lowered = name.lower()
+    if lowered == _AUTHORIZATION:
+        if value.startswith(BEARER_PREFIX):
+            return BEARER_PREFIX + REDACTED
+        workspace_key, separator, _signature = value.partition(HMAC_SEPARATOR)
+        return workspace_key + separator + REDACTED if separator else REDACTED
+    if lowered in _SECRET_HEADERS:
+        return REDACTED
+    return value
+
+
+class CredentialRegistry:
+    """The secrets and ``Authorization`` prefixes of the clients made in this process.
+
+    ``mask`` hides them in any text the SDK shows or logs, text a server echoed back included. Entries are
+    only ever added (under a lock); readers take the current immutable snapshot without locking.
+    """
+
+    __slots__ = ("_lock", "_secrets", "_prefixes", "_authorization")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._secrets: frozenset[str] = frozenset()
+        self._prefixes: frozenset[str] = frozenset()
+        self._authorization: re.Pattern[str] | None = None
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return self._secrets
+
+    def add_secret(self, secret: str) -> None:
+        """Mask ``secret`` wherever it appears; one shorter than ``MIN_MASKED_SECRET_CHARS`` is ignored."""
+        if len(secret) >= MIN_MASKED_SECRET_CHARS:
+            with self._lock:
+                self._secrets = self._secrets | {secret}
+
+    def add_authorization_prefix(self, prefix: str) -> None:
+        """Mask the credential after ``prefix`` (``Bearer ``, ``<workspace key>:``) and keep the prefix."""
+        if not prefix:
+            return
+        with self._lock:
+            self._prefixes = self._prefixes | {prefix}
+            longest_first = sorted(self._prefixes, key=len, reverse=True)
+            alternatives = "|".join(re.escape(known) for known in longest_first)
+            self._authorization = re.compile(f"{_WORD_START}({alternatives}){_CREDENTIAL_TOKEN}")
+
+    def mask(self, text: str) -> str:
+        """``text`` with registered secrets shown as ``***`` and Authorization values as ``<prefix>***``."""
+        pattern = self._authorization
+        unsigned = pattern.sub(lambda found: found.group(1) + REDACTED, text) if pattern else text
+        return redact(unsigned, self._secrets)
+
+
+registered_credentials = CredentialRegistry()
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with every credential registered in this process masked (see ``CredentialRegistry``)."""
+    return registered_credentials.mask(text)
+
+
+def mask_json(value: Any) -> Any:
+    """A copy of a parsed JSON value with credentials masked in every string, keys included."""
+    if isinstance(value, str):
+        return mask_credentials(value)
+    if isinstance(value, dict):
+        return {mask_json(key): mask_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_json(item) for item in value]
+    return value
 
 
 class Headers(Mapping[str, str]):
@@ -50,7 +175,9 @@ class Headers(Mapping[str, str]):
         return hash(frozenset((k.lower(), v) for k, v in self._items))
 
     def __repr__(self) -> str:
-        return f"Headers({dict(self._items)!r})"
+        """Credential headers as the logs show them, so a printed request never carries its key."""
+        shown = {name: redact_header(name, value) for name, value in self._items}
+        return mask_credentials(f"Headers({shown!r})")
 
     def items_list(self) -> list[tuple[str, str]]:
         return list(self._items)
@@ -85,7 +212,7 @@ class CallOptions:
     operation: str = ""
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Request:
     """One HTTP request as it will be sent: absolute URL (query included), headers and body bytes."""
 
@@ -104,14 +231,26 @@ class Request:
     def with_headers(self, extra: Mapping[str, str]) -> Request:
         return attrs.evolve(self, headers=self.headers.merged(extra))
 
+    def __repr__(self) -> str:
+        return mask_credentials(
+            f"Request(method={self.method!r}, url={self.url!r}, headers={self.headers!r}, "
+            f"content={self.content!r}, options={self.options!r})"
+        )
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Response:
     """One HTTP response: status, headers and the whole body."""
 
     status_code: int
     headers: Headers = attrs.field(factory=Headers)
     content: bytes = b""
+
+    def __repr__(self) -> str:
+        """Masked like ``Request``: a server may echo the credential it was sent."""
+        return mask_credentials(
+            f"Response(status_code={self.status_code!r}, headers={self.headers!r}, content={self.content!r})"
+        )
 
     @property
     def text(self) -> str:

@@ -5,8 +5,9 @@ SDK has no process-wide side effects. Output is opt-in: ``SUPRSEND_LOG=debug`` (
 environment, or ``Suprsend(..., debug=True)``, attaches one stderr handler to our logger.
 
 Every module logs through ``logger`` itself (not a child logger) because a filter on a logger only sees
-records logged on that logger: the ``SecretFilter`` installed on it masks every registered secret (workspace
-secret, API key) in each record before any handler, including an application's own, can format it.
+records logged on that logger: the ``SecretFilter`` installed on it masks every registered credential
+(workspace secret, API key, Authorization value) in each record before any handler, including an
+application's own, can format it.
 """
 
 from __future__ import annotations
@@ -16,20 +17,21 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from ._errors import APIConnectionError, SuprsendConfigError
-from ._http import Headers, Request, Response
+
+# The masking rule lives in _http (request reprs use it too); REDACTED, redact and redact_header are
+# re-exported here for log-facing code.
+from ._http import REDACTED as REDACTED
+from ._http import Headers, Request, Response, registered_credentials
+from ._http import redact as redact
+from ._http import redact_header as redact_header
 from ._middleware import Handler
 
 LOGGER_NAME = "suprsend_typed"
 LOG_ENV_VAR = "SUPRSEND_LOG"
-REDACTED = "***"
 DEBUG_BODY_PREVIEW_CHARS = 2000  # longer bodies are cut in debug output so logs stay readable
-# Registered values shorter than this are not masked in free text: they would blank out ordinary words and
-# paths in every record, process-wide. Real workspace secrets and API keys are far longer; Authorization
-# headers are redacted by name whatever their length.
-MIN_MASKED_SECRET_CHARS = 8
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _LEVELS_BY_NAME: Mapping[str, int | None] = {
@@ -40,54 +42,7 @@ _LEVELS_BY_NAME: Mapping[str, int | None] = {
     "off": None,
     "": None,
 }
-# Headers whose whole value is a credential; Authorization keeps its non-secret prefix (see redact_header).
-_SECRET_HEADERS = frozenset({"proxy-authorization", "cookie", "set-cookie"})
-_AUTHORIZATION = "authorization"
-_BEARER_PREFIX = "Bearer "
-_HMAC_SEPARATOR = ":"
-
 logger = logging.getLogger(LOGGER_NAME)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of each non-empty secret replaced by ``***``.
-
-    Occurrences are found in the original text and overlapping ones are merged into one mask, so two
-    secrets sharing characters cannot leave part of either visible.
-    """
-    spans: list[tuple[int, int]] = []
-    for secret in {s for s in secrets if s}:
-        start = text.find(secret)
-        while start >= 0:
-            spans.append((start, start + len(secret)))
-            start = text.find(secret, start + 1)
-    if not spans:
-        return text
-    spans.sort()
-    pieces: list[str] = []
-    kept_from = 0
-    mask_start, mask_end = spans[0]
-    for start, end in spans[1:]:
-        if start <= mask_end:
-            mask_end = max(mask_end, end)
-            continue
-        pieces += [text[kept_from:mask_start], REDACTED]
-        kept_from, mask_start, mask_end = mask_end, start, end
-    pieces += [text[kept_from:mask_start], REDACTED, text[mask_end:]]
-    return "".join(pieces)
-
-
-def redact_header(name: str, value: str) -> str:
-    """A header value safe to log: ``Bearer ***``, ``<workspace key>:***``, or ``***`` for credentials."""
-    lowered = name.lower()
-    if lowered == _AUTHORIZATION:
-        if value.startswith(_BEARER_PREFIX):
-            return _BEARER_PREFIX + REDACTED
-        workspace_key, separator, _signature = value.partition(_HMAC_SEPARATOR)
-        return workspace_key + separator + REDACTED if separator else REDACTED
-    if lowered in _SECRET_HEADERS:
-        return REDACTED
-    return value
 
 
 def redact_headers(headers: Headers) -> dict[str, str]:
@@ -95,33 +50,25 @@ def redact_headers(headers: Headers) -> dict[str, str]:
 
 
 class SecretFilter(logging.Filter):
-    """Masks registered secrets in a record's message, exception text and stack before handlers see it."""
+    """Masks registered credentials in a record's message, exception text and stack before handlers see it.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-        self._secrets: frozenset[str] = frozenset()
-
-    def add(self, secret: str) -> None:
-        if len(secret) >= MIN_MASKED_SECRET_CHARS:
-            with self._lock:
-                self._secrets = self._secrets | {secret}
+    What counts as a credential is ``_http.registered_credentials``, the registry that results and error
+    messages are masked with too.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        secrets = self._secrets
-        if not secrets:
-            return True
+        mask = registered_credentials.mask
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # a broken %-format: mask the template and the args as text
             message = f"{record.msg} {record.args}"
-        record.msg, record.args = redact(message, secrets), None
+        record.msg, record.args = mask(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, secrets)
+            record.exc_text = mask(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info, secrets)
+            record.stack_info = mask(record.stack_info)
         return True
 
 
@@ -144,11 +91,11 @@ _install_defaults()
 
 
 def register_secret(secret: str) -> None:
-    """Mask ``secret`` in every record of our logger from now on; clients register their credentials.
+    """Mask ``secret`` in every record of our logger (and everything else the SDK shows) from now on.
 
-    Values shorter than ``MIN_MASKED_SECRET_CHARS`` are ignored (see there).
+    Values shorter than ``_http.MIN_MASKED_SECRET_CHARS`` are ignored (see there).
     """
-    _secret_filter.add(secret)
+    registered_credentials.add_secret(secret)
 
 
 def level_from_env(environ: Mapping[str, str]) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from ._errors import APIConnectionError, error_message
-from ._http import Response
+from ._http import Response, mask_credentials, mask_json
 from ._types import UNSET, Unset
 
 STATUS_SUCCESS = "success"
@@ -33,6 +33,9 @@ def _own_copy(value: Any) -> Any:
 @attrs.frozen(kw_only=True, slots=True, eq=False, repr=False)
 class SeedResult(Mapping[str, Any]):
     """Outcome of one seed call. ``raw_response`` is ``UNSET`` (and not a key) for pattern-T1 calls.
+
+    Built by the ``from_*`` constructors, which mask registered credentials (a server may echo the
+    ``Authorization`` header) in ``message`` and in every string of ``raw_response``.
 
     The parsed body is held privately and handed out as a fresh deep copy, so changing what a reader got
     never changes the result.
@@ -59,7 +62,7 @@ class SeedResult(Mapping[str, Any]):
             success=response.is_success,
             status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
             status_code=response.status_code,
-            message=response.text,
+            message=mask_credentials(response.text),
         )
 
     @classmethod
@@ -71,7 +74,7 @@ class SeedResult(Mapping[str, Any]):
         body = response.json_or_none()
         if response.is_success:
             message_id = body.get("message_id") if isinstance(body, dict) else None
-            message = message_id if isinstance(message_id, str) else response.text
+            message = mask_credentials(message_id if isinstance(message_id, str) else response.text)
         else:
             message = error_message(response)
         return cls(
@@ -79,7 +82,7 @@ class SeedResult(Mapping[str, Any]):
             status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
             status_code=response.status_code,
             message=message,
-            raw_response=body,
+            raw_response=mask_json(body),
         )
 
     @classmethod
@@ -92,7 +95,7 @@ class SeedResult(Mapping[str, Any]):
             success=False,
             status=STATUS_FAIL,
             status_code=TRANSPORT_FAILURE_STATUS_CODE,
-            message=error.message,
+            message=mask_credentials(error.message),
             raw_response=None if with_raw_response else UNSET,
         )
 

@@ -10,14 +10,16 @@ import json
 import logging
 import re
 import traceback
+from http import HTTPStatus
 
 import pytest
 
 from suprsend_typed._client import Suprsend
-from suprsend_typed._errors import SuprsendError
+from suprsend_typed._errors import AuthenticationError, SuprsendError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.models import WorkflowTrigger
-from suprsend_typed._logging import LOGGER_NAME
+from suprsend_typed._http import Headers, Request, Response, Timeout
+from suprsend_typed._logging import LOGGER_NAME, REDACTED
 from suprsend_typed._models import structure
 from suprsend_typed._signing import sign
 from suprsend_typed.sandbox import Fault, Sandbox
@@ -126,3 +128,94 @@ def test_client_and_auth_reprs_hide_credentials() -> None:
 def test_the_signature_pattern_would_catch_a_leaked_header() -> None:
     signature = sign(WORKSPACE_SECRET, "POST\n\napplication/json\nThu, 01 Jan 2026 00:00:00 GMT\n/trigger/")
     assert UNREDACTED_SIGNATURE.search(f"'Authorization': '{WORKSPACE_KEY}:{signature}'")
+
+
+# --- what a custom transport receives, and what a server echoes back ------------------------------------
+
+SESSION_COOKIE = "session=abc123def456"
+
+
+class EchoingHub:
+    """A transport whose hub rejects every request with 401, quoting the Authorization header it got."""
+
+    def __init__(self) -> None:
+        self.sent: list[Request] = []
+        self.answers: list[Response] = []
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        self.sent.append(request)
+        echoed = f"Authorization: {request.headers['Authorization']}"
+        body = {"error": {"message": f"invalid credentials, got {echoed}"}, "detail": echoed}
+        answer = Response(
+            status_code=HTTPStatus.UNAUTHORIZED,
+            headers=Headers({"Content-Type": "application/json", "Set-Cookie": SESSION_COOKIE}),
+            content=json.dumps(body).encode(),
+        )
+        self.answers.append(answer)
+        return answer
+
+
+def echoing_client(auth: str, hub: EchoingHub) -> Suprsend:
+    if auth == "hmac":
+        return Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, transport=hub, max_retries=0)
+    return Suprsend.with_workspace_api_key(WORKSPACE_KEY, API_KEY, transport=hub, max_retries=0)
+
+
+def assert_really_sent(auth: str, request: Request) -> None:
+    """The credential the scans look for really was on the wire, so a scan that passes means masking."""
+    sent = request.headers["Authorization"]
+    assert UNREDACTED_SIGNATURE.fullmatch(sent) if auth == "hmac" else sent == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize("auth", ["hmac", "bearer"])
+def test_reprs_of_requests_and_responses_hide_credential_headers(auth: str) -> None:
+    hub = EchoingHub()
+    with echoing_client(auth, hub) as client:
+        client.track_event(Event("user-1", "order_placed"))
+    [request], [answer] = hub.sent, hub.answers
+    assert_really_sent(auth, request)
+    assert_no_secret([repr(request), str(request), repr(request.headers), repr(answer), str(answer)])
+    shown = f"{WORKSPACE_KEY}:***" if auth == "hmac" else "Bearer ***"
+    assert f"'Authorization': '{shown}'" in repr(request)
+    assert f"'Set-Cookie': '{REDACTED}'" in repr(answer)
+    assert SESSION_COOKIE not in repr(answer.headers)
+
+
+@pytest.mark.parametrize("auth", ["hmac", "bearer"])
+def test_an_echoed_authorization_header_is_masked_in_results_errors_and_failed_records(auth: str) -> None:
+    hub = EchoingHub()
+    texts: list[str] = []
+    with echoing_client(auth, hub) as client:
+        t2 = client.track_event(Event("user-1", "order_placed"))
+        t1 = client.trigger_workflow(
+            {
+                "name": "welcome",
+                "template": "tpl",
+                "notification_category": "system",
+                "users": [{"distinct_id": "u"}],
+            }
+        )
+        for result in (t1, t2):
+            assert result["success"] is False and result["status_code"] == HTTPStatus.UNAUTHORIZED
+            texts += [str(result), repr(result), json.dumps(dict(result))]
+        trigger = structure({"workflow": "welcome", "recipients": ["u1"], "data": {}}, WorkflowTrigger)
+        with pytest.raises(AuthenticationError) as raised:
+            client.workflows.trigger(trigger)
+        texts += [*exception_texts(raised.value), repr(raised.value.body), repr(raised.value.response)]
+        bulk = send_events(client, 2, concurrency=1)
+        assert bulk.failure == bulk.total
+        texts += [str(bulk), repr(bulk), json.dumps(bulk.failed_records)]
+    for request in hub.sent:
+        assert_really_sent(auth, request)
+    assert_no_secret(texts)
+    shown = f"Authorization: {WORKSPACE_KEY}:***" if auth == "hmac" else "Authorization: Bearer ***"
+    assert shown in str(t2["message"]) and shown in str(t1["message"]) and shown in raised.value.message
+
+
+def test_a_short_api_key_echoed_by_the_hub_is_masked_by_its_authorization_form() -> None:
+    short_key = "k3y"  # below the length registered secrets are masked at in free text
+    hub = EchoingHub()
+    client = Suprsend.with_workspace_api_key(WORKSPACE_KEY, short_key, transport=hub, max_retries=0)
+    result = client.track_event(Event("user-1", "order_placed"))
+    assert hub.sent[0].headers["Authorization"] == f"Bearer {short_key}"
+    assert result["message"] == f"invalid credentials, got Authorization: Bearer {REDACTED}"
