@@ -7,6 +7,7 @@ is signed afresh and logged as actually sent.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 import uuid
@@ -34,7 +35,7 @@ from ._http import (
 from ._logging import LoggingMiddleware, configure_logging, logger
 from ._middleware import Handler, Middleware, compose
 from ._results import SeedResult
-from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware
+from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, _check_max_retries
 from ._signing import BearerAuth, HmacAuth
 from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
@@ -227,11 +228,35 @@ class Suprsend:
         ]
         self._handler: Handler = compose(chain, self._transport_send)
         configure_logging(debug=bool(debug))
+        self._attach_resources()
+
+    def _attach_resources(self) -> None:
+        """The resource namespaces, bound to this client (and so to its default call options)."""
         self.workflows = WorkflowsResource(self)
         self.events = EventsResource(self)
         self.users = UsersResource(self)
         self.user = UserFactory(self)
         self.messages = MessagesResource(self)
+
+    def with_options(self, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Suprsend:
+        """A copy of this client whose calls default to ``timeout`` and ``max_retries``.
+
+        The copy is cheap: it shares this client's transport, connection pool, middleware chain, context and
+        credentials, registers nothing anew, and its ``close()`` leaves the shared transport open (the
+        client it came from owns it). Bulk factories, ``.stream`` and profile builders taken from the copy
+        use its defaults too. Options left ``None`` keep this client's values.
+        """
+        checked_timeout = _checked_timeout(timeout) if timeout is not None else self._timeout
+        if max_retries is None:
+            checked_retries = self._max_retries
+        else:
+            checked_retries = _check_max_retries(max_retries, source="max_retries")
+        derived = copy.copy(self)
+        derived._timeout = checked_timeout
+        derived._max_retries = checked_retries
+        derived._owns_transport = False
+        derived._attach_resources()
+        return derived
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -278,9 +303,14 @@ class Suprsend:
         timeout: Timeout | None = None,
         max_retries: int | None = None,
     ) -> CallOptions:
+        """The options of one call: per-call values (checked here, before anything is sent) or defaults."""
         return CallOptions(
-            timeout=timeout if timeout is not None else self._timeout,
-            max_retries=max_retries if max_retries is not None else self._max_retries,
+            timeout=_checked_timeout(timeout) if timeout is not None else self._timeout,
+            max_retries=(
+                _check_max_retries(max_retries, source="max_retries")
+                if max_retries is not None
+                else self._max_retries
+            ),
             retryable=retryable,
             operation=operation,
         )
@@ -307,8 +337,17 @@ class Suprsend:
 
     # ------------------------------------------------------------------ seed surface
 
-    def trigger_workflow(self, workflow: Workflow | dict[str, Any]) -> SeedResult:
-        """Legacy trigger (``POST {workspace}/trigger/``); a dict is taken as a ``Workflow`` body."""
+    def trigger_workflow(
+        self,
+        workflow: Workflow | dict[str, Any],
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult:
+        """Legacy trigger (``POST {workspace}/trigger/``); a dict is taken as a ``Workflow`` body.
+
+        ``timeout`` and ``max_retries`` override the client's defaults for this call only.
+        """
         if isinstance(workflow, dict):
             workflow = Workflow(workflow)
         if not isinstance(workflow, Workflow):
@@ -318,15 +357,22 @@ class Suprsend:
             base_url=self.base_url,
             workspace=self._context.workspace,
             content=_json.encode(record.text),
-            options=self._call_options("trigger_legacy_workflow", retryable=has_dedupe_key(record.body)),
+            options=self._call_options(
+                "trigger_legacy_workflow",
+                retryable=has_dedupe_key(record.body),
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
         return self._seed_call(request, with_raw_response=False)
 
-    def track_event(self, event: Event) -> SeedResult:
-        """Track one event (``POST v2/event/``)."""
+    def track_event(
+        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> SeedResult:
+        """Track one event (``POST v2/event/``); ``timeout``/``max_retries`` override this call's defaults."""
         if not isinstance(event, Event):
             raise TypeError(f"track_event expects an Event, got {type(event).__name__}")
-        return self.events.track(event)
+        return self.events.track(event, timeout=timeout, max_retries=max_retries)
 
     def track(
         self,
@@ -367,12 +413,17 @@ class Suprsend:
         return BulkUsersFactory(self)
 
 
+def _checked_timeout(timeout: object) -> Timeout:
+    if not isinstance(timeout, Timeout):
+        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
+    return timeout
+
+
 def _check_options(
     timeout: object, middleware: object, transport: object, pool_size: object, flags: Mapping[str, object]
 ) -> None:
     """Refuse option values of the wrong kind at construction, not at the first request."""
-    if not isinstance(timeout, Timeout):
-        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
+    _checked_timeout(timeout)
     if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Sequence):
         raise SuprsendConfigError(
             "middleware must be a sequence of callables (request, call_next) -> response"

@@ -11,7 +11,7 @@ from .._event import Event
 from .._generated import endpoints
 from .._generated.limits import MAX_BODY_APPARENT_BYTES
 from .._generated.models import EventAccepted, EventPayload
-from .._http import Request
+from .._http import Request, Timeout
 from .._models import unstructure
 from .._results import SeedResult
 from ._shared import has_dedupe_key
@@ -43,25 +43,36 @@ class EventsResource:
         self._client = client
 
     @overload
-    def track(self, event: Event) -> SeedResult: ...
+    def track(
+        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> SeedResult: ...
 
     @overload
-    def track(self, event: EventPayload) -> EventAccepted: ...
+    def track(
+        self, event: EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> EventAccepted: ...
 
-    def track(self, event: Event | EventPayload) -> SeedResult | EventAccepted:
-        """Track one event: failures are ``success=False`` results for ``Event``, typed errors for models."""
+    def track(
+        self, event: Event | EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> SeedResult | EventAccepted:
+        """Track one event: failures are ``success=False`` results for ``Event``, typed errors for models.
+
+        ``timeout`` and ``max_retries`` override the client's defaults for this call.
+        """
         if isinstance(event, Event):
-            request = self._request(event._to_wire(self._client._context))
+            request = self._request(event._to_wire(self._client._context), timeout, max_retries)
             return self._client._seed_call(request, with_raw_response=True)
         if isinstance(event, EventPayload):
-            response = self._client._send(self._request(_model_record(event)))
+            response = self._client._send(self._request(_model_record(event), timeout, max_retries))
             return endpoints.parse_track_event(response)
         raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
 
-    def _request(self, record: WireRecord) -> Request:
+    def _request(self, record: WireRecord, timeout: Timeout | None, max_retries: int | None) -> Request:
         client = self._client
         return endpoints.build_track_event(
             base_url=client.base_url,
             content=_json.encode(record.text),
-            options=client._call_options(OPERATION, retryable=has_dedupe_key(record.body)),
+            options=client._call_options(
+                OPERATION, retryable=has_dedupe_key(record.body), timeout=timeout, max_retries=max_retries
+            ),
         )

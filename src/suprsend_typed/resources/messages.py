@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _json
 from .._errors import ValidationError
 from .._generated import endpoints
+from .._http import Timeout
 from ._shared import json_or_raise
 
 if TYPE_CHECKING:
@@ -55,24 +56,47 @@ class MessagesResource:
     def __init__(self, client: Suprsend) -> None:
         self._client = client
 
-    def list(self, options: Mapping[str, object] | None = None) -> Any:
-        """One page of messages; ``recipient_id``, ``status`` and ``category`` take a value or a list."""
+    def list(
+        self,
+        options: Mapping[str, object] | None = None,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        """One page of messages; ``recipient_id``, ``status`` and ``category`` take a value or a list.
+
+        ``timeout`` and ``max_retries`` override the client's defaults for this call.
+        """
         client = self._client
         request = endpoints.build_list_messages(
             base_url=client.base_url,
             query=message_list_query(options),
-            options=client._call_options(LIST_OPERATION, retryable=True),  # a read: safe to repeat
+            # A read: safe to repeat.
+            options=client._call_options(
+                LIST_OPERATION, retryable=True, timeout=timeout, max_retries=max_retries
+            ),
         )
         return json_or_raise(client._send(request))
 
-    def bulk_update(self, messages: Sequence[Mapping[str, object]]) -> Any:
-        """Apply ``action`` to each ``message_id``; per-message outcomes are in ``records``."""
+    def bulk_update(
+        self,
+        messages: Sequence[Mapping[str, object]],
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        """Apply ``action`` to each ``message_id``; per-message outcomes are in ``records``.
+
+        ``timeout`` and ``max_retries`` override the client's defaults for this call.
+        """
         client = self._client
         content = _json.encode(_json.dumps({"messages": _checked_messages(messages)}))
         request = endpoints.build_bulk_update_messages(
             base_url=client.base_url,
             content=content,
             # Setting a status twice leaves the same status, so a retry cannot do harm.
-            options=client._call_options(BULK_UPDATE_OPERATION, retryable=True),
+            options=client._call_options(
+                BULK_UPDATE_OPERATION, retryable=True, timeout=timeout, max_retries=max_retries
+            ),
         )
         return json_or_raise(client._send(request))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import _json
-from .._errors import InputValueError, ValidationError, status_error
+from .._errors import InputValueError, SuprsendConfigError, ValidationError, status_error
 from .._generated import endpoints
 from .._generated.models import UserEditBody
+from .._http import Timeout
 from .._models import validate
 from .._profile import UserEdit
 from .._results import SeedResult
@@ -49,18 +50,26 @@ class UsersResource:
         checked_tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
         return UserEdit(self._client, _checked_id(distinct_id, "distinct_id"), checked_tenant)
 
-    def edit(self, user: UserEdit) -> Any:
+    def edit(self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Any:
         """``PATCH v1/user/{distinct_id}/`` with the builder's operations; returns the updated profile JSON.
 
-        Not retried: operations such as ``increment`` would apply twice. Raises ``APIStatusError`` subclasses
-        on an error status and ``APIConnectionError`` when no answer arrives.
+        Never retried: operations such as ``increment`` would apply twice, so a per-call ``max_retries``
+        other than 0 is refused. Raises ``APIStatusError`` subclasses on an error status and
+        ``APIConnectionError`` when no answer arrives.
         """
         profile = _checked_profile(user, "edit")
         payload = profile.get_payload()
         validate(payload, UserEditBody)
         content = _json.encode(_json.dumps(payload))
         client = self._client
-        options = client._call_options(EDIT_OPERATION, retryable=False)
+        options = client._call_options(
+            EDIT_OPERATION, retryable=False, timeout=timeout, max_retries=max_retries
+        )
+        if options.max_retries and max_retries is not None:
+            raise SuprsendConfigError(
+                f"users.edit is never retried (operations such as increment would apply twice); "
+                f"max_retries must be 0, got {max_retries!r}"
+            )
         distinct_id = _checked_id(profile.distinct_id, "distinct_id")
         if profile.tenant_id:
             tenant_id = _checked_id(profile.tenant_id, "tenant_id")
@@ -77,11 +86,13 @@ class UsersResource:
             )
         return json_or_raise(client._send(request))
 
-    def async_edit(self, user: UserEdit) -> SeedResult:
+    def async_edit(
+        self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> SeedResult:
         """``POST event/`` with the builder's operations as one identity event.
 
         Raises ``APIStatusError`` subclasses on an error status (as the official SDK does) and returns the
-        T1 success result otherwise.
+        T1 success result otherwise. ``timeout`` and ``max_retries`` override the client's for this call.
         """
         profile = _checked_profile(user, "async_edit")
         client = self._client
@@ -89,7 +100,12 @@ class UsersResource:
         request = endpoints.build_send_identity_events(
             base_url=client.base_url,
             content=_json.encode(record.text),
-            options=client._call_options(ASYNC_EDIT_OPERATION, retryable=has_dedupe_key(record.body)),
+            options=client._call_options(
+                ASYNC_EDIT_OPERATION,
+                retryable=has_dedupe_key(record.body),
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
         )
         response = client._send(request)
         if not response.is_success:

@@ -8,7 +8,7 @@ from .. import _json
 from .._errors import APIError
 from .._generated import endpoints
 from .._generated.models import TriggerAccepted, WorkflowTrigger
-from .._http import Request
+from .._http import Request, Timeout
 from .._results import SeedResult
 from .._workflow import WorkflowTriggerRequest
 from ._shared import has_dedupe_key
@@ -29,21 +29,39 @@ class WorkflowsResource:
         self._client = client
 
     @overload
-    def trigger(self, workflow: WorkflowTriggerRequest) -> SeedResult: ...
+    def trigger(
+        self,
+        workflow: WorkflowTriggerRequest,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult: ...
 
     @overload
-    def trigger(self, workflow: WorkflowTrigger) -> TriggerAccepted: ...
+    def trigger(
+        self, workflow: WorkflowTrigger, *, timeout: Timeout | None = None, max_retries: int | None = None
+    ) -> TriggerAccepted: ...
 
-    def trigger(self, workflow: WorkflowTriggerRequest | WorkflowTrigger) -> SeedResult | TriggerAccepted:
-        """Trigger one workflow.
+    def trigger(
+        self,
+        workflow: WorkflowTriggerRequest | WorkflowTrigger,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | TriggerAccepted:
+        """Trigger one workflow; ``timeout`` and ``max_retries`` override the client's for this call.
 
         With a ``WorkflowTriggerRequest`` HTTP and transport failures come back as ``success=False``
         results, as in the official SDK; with a ``WorkflowTrigger`` model they raise typed errors.
         """
         if isinstance(workflow, WorkflowTriggerRequest):
-            return self._client._seed_call(self._request(workflow), with_raw_response=True)
+            request = self._request(workflow, timeout=timeout, max_retries=max_retries)
+            return self._client._seed_call(request, with_raw_response=True)
         if isinstance(workflow, WorkflowTrigger):
-            response = self._client._send(self._request(WorkflowTriggerRequest(workflow)))
+            request = self._request(
+                WorkflowTriggerRequest(workflow), timeout=timeout, max_retries=max_retries
+            )
+            response = self._client._send(request)
             answer = endpoints.parse_trigger_workflow(response)
             if not isinstance(answer, TriggerAccepted):
                 raise APIError(
@@ -54,13 +72,17 @@ class WorkflowsResource:
         expected = "a WorkflowTriggerRequest or WorkflowTrigger"
         raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
 
-    def _request(self, workflow: WorkflowTriggerRequest) -> Request:
+    def _request(
+        self, workflow: WorkflowTriggerRequest, *, timeout: Timeout | None, max_retries: int | None
+    ) -> Request:
         client = self._client
         record = workflow._to_wire(client._context)
         return endpoints.build_trigger_workflow(
             base_url=client.base_url,
             content=_json.encode(record.text),
-            options=client._call_options(OPERATION, retryable=has_dedupe_key(record.body)),
+            options=client._call_options(
+                OPERATION, retryable=has_dedupe_key(record.body), timeout=timeout, max_retries=max_retries
+            ),
         )
 
     def bulk_trigger_instance(self) -> BulkInstance[WorkflowTriggerRequest]:
