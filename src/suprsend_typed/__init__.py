@@ -7,6 +7,7 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.response import BulkResponse, FailedRecord
+from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
 from ._errors import (
     APIConnectionError,
@@ -65,6 +66,7 @@ __all__ = [
     "BulkAlreadySentError",
     "BulkInstance",
     "BulkResponse",
+    "BulkSourceError",
     "BulkUsersEdit",
     "CallOptions",
     "ConflictError",
