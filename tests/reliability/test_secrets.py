@@ -18,7 +18,7 @@ from suprsend_typed._client import Suprsend
 from suprsend_typed._errors import AuthenticationError, SuprsendError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.models import WorkflowTrigger
-from suprsend_typed._http import Headers, Request, Response, Timeout
+from suprsend_typed._http import BEARER_PREFIX, CredentialRegistry, Headers, Request, Response, Timeout
 from suprsend_typed._logging import LOGGER_NAME, REDACTED
 from suprsend_typed._models import structure
 from suprsend_typed._signing import sign
@@ -219,3 +219,12 @@ def test_a_short_api_key_echoed_by_the_hub_is_masked_by_its_authorization_form()
     result = client.track_event(Event("user-1", "order_placed"))
     assert hub.sent[0].headers["Authorization"] == f"Bearer {short_key}"
     assert result["message"] == f"invalid credentials, got Authorization: Bearer {REDACTED}"
+
+
+def test_the_registry_masks_authorization_values_at_word_starts_and_keeps_their_prefix() -> None:
+    registry = CredentialRegistry()
+    registry.add_authorization_prefix("wk:")
+    registry.add_authorization_prefix(BEARER_PREFIX)
+    registry.add_secret("short")  # below MIN_MASKED_SECRET_CHARS: ordinary words stay readable
+    text = 'got "wk:c2lnbmF0dXJl+/==" and Bearer abc.DEF-123~x, not awk:kept; a short word'
+    assert registry.mask(text) == 'got "wk:***" and Bearer ***, not awk:kept; a short word'
