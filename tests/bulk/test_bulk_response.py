@@ -19,7 +19,7 @@ from suprsend_typed._bulk.outcome import (
 )
 from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord
 from suprsend_typed._errors import APIConnectionError, APITimeoutError, InputValueError, ValidationError
-from suprsend_typed._http import Headers, Response
+from suprsend_typed._http import REDACTED, Headers, Response, registered_credentials
 
 BODIES: list[dict[str, object]] = [{"$insert_id": f"id-{n}", "event": "e"} for n in range(3)]
 
@@ -220,3 +220,25 @@ def test_short_reason_drops_code_prefix_and_keeps_the_path() -> None:
 
 def test_failed_chunk_of_no_records_is_empty() -> None:
     assert failed_chunk([], error="x", code=500) == ChunkOutcome(total=0, success=0, failed_records=())
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {
+            "records": [
+                {"status": "success"},
+                {"status": "error", "error": {"message": "bad auth: SECRET-ECHO-1234"}},
+            ]
+        },
+        {"records": [{"status": "success"}, "SECRET-ECHO-1234"]},
+        {"no_records": "SECRET-ECHO-1234"},
+    ],
+)
+def test_failed_record_reasons_never_repeat_a_registered_credential(answer: dict[str, Any]) -> None:
+    registered_credentials.add_secret("SECRET-ECHO-1234")
+    outcome = per_record_outcome(BODIES[:2], _json_response(207, answer))
+    assert outcome.failed_records
+    for failed in outcome.failed_records:
+        assert "SECRET-ECHO-1234" not in failed["error"]
+        assert REDACTED in failed["error"]

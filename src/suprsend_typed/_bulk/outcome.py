@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from http import HTTPStatus
 
 from .._errors import SuprsendError, error_message
-from .._http import Response
+from .._http import Response, mask_credentials
 from .response import ChunkOutcome, FailedRecord
 
 Body = dict[str, object]
@@ -58,7 +58,10 @@ def per_record_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutco
     payload = response.json_or_none()
     results = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(results, list):
-        reason = f"the response has no per-record results (HTTP {response.status_code}): {response.text}"
+        reason = (
+            f"the response has no per-record results (HTTP {response.status_code}): "
+            f"{mask_credentials(response.text)}"
+        )
         return failed_chunk(bodies, error=reason, code=UNKNOWN_FAILURE_CODE)
     success = 0
     failed: list[FailedRecord] = []
@@ -85,14 +88,14 @@ def per_record_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutco
 def _result_failure(result: object) -> tuple[str, int] | None:
     """``None`` for a successful per-record result, else its error message and status code."""
     if not isinstance(result, dict):
-        return f"malformed per-record result: {result!r}", UNKNOWN_FAILURE_CODE
+        return mask_credentials(f"malformed per-record result: {result!r}"), UNKNOWN_FAILURE_CODE
     status = result.get("status")
     if status == SUCCESS_STATUS:
         return None
     code = result.get("status_code")
     if not isinstance(code, int) or isinstance(code, bool):
         code = UNKNOWN_FAILURE_CODE
-    return _result_message(result, status), code
+    return mask_credentials(_result_message(result, status)), code
 
 
 def _result_message(result: dict[str, object], status: object) -> str:
