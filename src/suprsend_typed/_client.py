@@ -35,7 +35,7 @@ from ._http import (
 from ._logging import LoggingMiddleware, configure_logging, logger
 from ._middleware import Handler, Middleware, compose
 from ._results import SeedResult
-from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, _check_max_retries
+from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
 from ._signing import BearerAuth, HmacAuth
 from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
@@ -250,7 +250,7 @@ class Suprsend:
         if max_retries is None:
             checked_retries = self._max_retries
         else:
-            checked_retries = _check_max_retries(max_retries, source="max_retries")
+            checked_retries = check_max_retries(max_retries, source="max_retries")
         derived = copy.copy(self)
         derived._timeout = checked_timeout
         derived._max_retries = checked_retries
@@ -307,7 +307,7 @@ class Suprsend:
         return CallOptions(
             timeout=_checked_timeout(timeout) if timeout is not None else self._timeout,
             max_retries=(
-                _check_max_retries(max_retries, source="max_retries")
+                check_max_retries(max_retries, source="max_retries")
                 if max_retries is not None
                 else self._max_retries
             ),

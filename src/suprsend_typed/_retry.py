@@ -116,7 +116,7 @@ def _parse_float(raw: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _check_max_retries(value: int, *, source: str) -> int:
+def check_max_retries(value: int, *, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SuprsendConfigError(f"{source} must be an integer >= 0, got {value!r}")
     return value
@@ -139,7 +139,7 @@ class RetryMiddleware:
         random: Callable[[], float] = _random.random,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._max_retries = _check_max_retries(max_retries, source="max_retries")
+        self._max_retries = check_max_retries(max_retries, source="max_retries")
         self._sleep = sleep
         self._random = random
         self._clock = clock
@@ -186,4 +186,4 @@ class RetryMiddleware:
             return 0
         if options.max_retries is None:
             return self._max_retries
-        return _check_max_retries(options.max_retries, source="CallOptions.max_retries")
+        return check_max_retries(options.max_retries, source="CallOptions.max_retries")
