@@ -188,6 +188,7 @@ class Headers(Mapping[str, str]):
         return Headers([*self._items, *more])
 
     def without(self, *names: str) -> Headers:
+        """A copy without the named headers: for middleware that must drop one (case-insensitive)."""
         drop = {n.lower() for n in names}
         return Headers([(k, v) for k, v in self._items if k.lower() not in drop])
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Final, Literal, TypeVar
-
-T = TypeVar("T")
+from typing import Final, Literal
 
 
 class _UnsetType(enum.Enum):
