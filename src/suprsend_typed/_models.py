@@ -4,6 +4,10 @@ The generated classes (``_generated/models.py``) describe themselves with a ``Sh
 name, JSON key and *kind* (the checker of its values). Everything here is driven by those shapes, so the
 rules live in one place and the spec decides the data. Checking collects every problem with its JSON path
 (``users[0].$androidpush[1].provider``) before raising one ``ValidationError``.
+
+Most values are valid, so every kind also has ``valid(value)``: the same rules as ``check`` with no paths
+or messages built. A wire value is judged by ``valid`` first and walked by ``check`` only when it fails,
+so errors keep their exact wording and paths while the common case allocates nothing.
 """
 
 from __future__ import annotations
@@ -79,6 +83,10 @@ class Kind:
 
     def check(self, value: object, path: str, errors: Errors) -> None:
         """Append ``(path, reason)`` for each problem of a wire value."""
+
+    def valid(self, value: object) -> bool:
+        """Whether ``check`` would find no problem in the wire value; never builds a path or a message."""
+        return True
 
     def check_python(self, value: object, path: str, errors: Errors) -> None:
         self.check(value, path, errors)
@@ -181,6 +189,15 @@ class _Scalar(Kind):
     def check_value(self, value: Any, path: str, errors: Errors) -> None:
         """Constraints beyond the type and the enum."""
 
+    def valid(self, value: object) -> bool:
+        if not self.accepts(value) or (self.enum is not None and value not in self.enum):
+            return False
+        return self.value_valid(value)
+
+    def value_valid(self, value: Any) -> bool:
+        """Whether ``check_value`` would find no problem."""
+        return True
+
 
 def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
     return types if isinstance(types, tuple) else (types,)
@@ -215,6 +232,21 @@ class Str(_Scalar):
         if self.pattern is not None and not self.pattern.search(value):
             errors.append((path, f"does not match the pattern {self.pattern.pattern}"))
 
+    def valid(self, value: object) -> bool:
+        # The common case first: a plain string is accepted without the general isinstance chain.
+        if type(value) is not str and not isinstance(value, str):
+            return False
+        if self.enum is not None and value not in self.enum:
+            return False
+        return self.value_valid(value)
+
+    def value_valid(self, value: str) -> bool:
+        if self.min_length is not None and len(value) < self.min_length:
+            return False
+        if self.max_length is not None and len(value) > self.max_length:
+            return False
+        return self.pattern is None or self.pattern.search(value) is not None
+
 
 class _Numeric(_Scalar):
     __slots__ = ("minimum", "maximum")
@@ -238,6 +270,13 @@ class _Numeric(_Scalar):
         elif self.maximum is not None and value > self.maximum:
             errors.append((path, f"{value} is more than the maximum of {self.maximum}"))
 
+    def value_valid(self, value: int | float) -> bool:
+        if not math.isfinite(value):
+            return False
+        if self.minimum is not None and value < self.minimum:
+            return False
+        return self.maximum is None or value <= self.maximum
+
 
 class Int(_Numeric):
     """An integer; a whole-number float (``5.0``) is one too, as in JSON Schema, and is kept as given."""
@@ -250,6 +289,14 @@ class Int(_Numeric):
         if isinstance(value, float):
             return value.is_integer()
         return super().accepts(value)
+
+    def valid(self, value: Any) -> bool:
+        # The common case first: a plain int skips the float and bool tests of ``accepts``.
+        if type(value) is not int and not self.accepts(value):
+            return False
+        if self.enum is not None and value not in self.enum:
+            return False
+        return self.value_valid(value)
 
 
 class Number(_Numeric):
@@ -307,6 +354,19 @@ class ListOf(Kind):
         for index, item in enumerate(value):
             check(item, f"{path}[{index}]", errors)
 
+    def valid(self, value: object) -> bool:
+        if not isinstance(value, list | tuple):
+            return False
+        if self.min_items is not None and len(value) < self.min_items:
+            return False
+        if self.max_items is not None and len(value) > self.max_items:
+            return False
+        items_valid = self.items.valid
+        for item in value:
+            if not items_valid(item):
+                return False
+        return True
+
     def build(self, value: Any) -> Any:
         return [self.items.build(item) for item in value] if self.items.converts else list(value)
 
@@ -348,6 +408,19 @@ class MapOf(Kind):
                 check = values.check_python if python else values.check
                 check(item, key_path(path, key), errors)
 
+    def valid(self, value: object) -> bool:
+        if not isinstance(value, dict):
+            return False
+        if self.min_properties is not None and len(value) < self.min_properties:
+            return False
+        values_valid = None if self.values is None else self.values.valid
+        for key, item in value.items():
+            if type(key) is not str and not isinstance(key, str):
+                return False
+            if values_valid is not None and not values_valid(item):
+                return False
+        return True
+
     def build(self, value: Any) -> Any:
         values = _ANY if self.values is None else self.values
         if values.converts:
@@ -383,6 +456,9 @@ class Model(Kind):
 
     def check(self, value: object, path: str, errors: Errors) -> None:
         self.cls._shape.check(value, path, errors)
+
+    def valid(self, value: object) -> bool:
+        return bool(self.cls._shape.valid(value))
 
     def check_python(self, value: object, path: str, errors: Errors) -> None:
         # An instance was checked when it was made; anything else is the wrong type.
@@ -426,6 +502,14 @@ class OneOf(Kind):
                 return branch
         return candidates[0]
 
+    def valid(self, value: object) -> bool:
+        # ``check`` picks the one branch that accepts the value's JSON type, or on a tie the first one
+        # without problems: so the value is valid exactly when some accepting branch finds none.
+        for branch in self.branches:
+            if branch.accepts(value) and branch.valid(value):
+                return True
+        return False
+
     def check(self, value: object, path: str, errors: Errors) -> None:
         branch = self._pick(value, python=False)
         if branch is None:
@@ -468,7 +552,7 @@ class Shape:
     an unset field that did not match the field's type; any other extra key that names a field is refused.
     """
 
-    __slots__ = ("cls", "fields", "extra", "lenient", "_keys", "_by_key")
+    __slots__ = ("cls", "fields", "extra", "lenient", "_keys", "_by_key", "_required_keys", "_valid_by_key")
 
     def __init__(
         self, cls: type[Any], fields: Sequence[Field], *, extra: Kind | None, lenient: bool = False
@@ -479,6 +563,28 @@ class Shape:
         self.lenient = lenient
         self._keys = {field.key: field.name for field in self.fields}
         self._by_key = {field.key: field for field in self.fields}
+        self._required_keys = tuple(field.key for field in self.fields if field.required)
+        self._valid_by_key = {field.key: field.kind.valid for field in self.fields}
+
+    def valid(self, value: object) -> bool:
+        """Whether ``check`` would find no problem: one pass over the value's keys, nothing allocated."""
+        if not isinstance(value, dict):
+            return False
+        for key in self._required_keys:
+            if key not in value:
+                return False
+        valid_by_key = self._valid_by_key
+        extra = self.extra
+        for key, item in value.items():
+            field_valid = valid_by_key.get(key)
+            if field_valid is not None:
+                if not field_valid(item):
+                    return False
+            elif extra is None or (type(key) is not str and not isinstance(key, str)):
+                return False
+            elif not extra.valid(item):
+                return False
+        return True
 
     def check(self, value: object, path: str, errors: Errors) -> None:
         if not isinstance(value, dict):
@@ -574,9 +680,7 @@ class Shape:
 def tolerant(value: object, kind: Kind) -> tuple[bool, Any]:
     """Whether a hub value fits ``kind`` once drift inside nested models is moved to their ``extra``,
     and its Python form when it does (a tolerant reader: nothing the hub sent is dropped)."""
-    errors: Errors = []
-    kind.check(value, "", errors)
-    if not errors:
+    if kind.valid(value):
         return True, kind.build(value)
     if isinstance(kind, Model) and isinstance(value, dict):
         try:
@@ -622,10 +726,11 @@ def check_instance(model: object, shape: Shape) -> None:
 
 def check_and_build(data: object, kind: Kind) -> Any:
     """Check a wire value against ``kind`` (all problems at once), then build its Python form."""
-    errors: Errors = []
-    kind.check(data, "", errors)
-    if errors:
-        raise _error(errors)
+    if not kind.valid(data):
+        errors: Errors = []
+        kind.check(data, "", errors)
+        if errors:
+            raise _error(errors)
     return kind.build(data)
 
 
@@ -690,10 +795,13 @@ def unstructure(model: object) -> Any:
 
 def validate(data: object, cls: type[Any]) -> None:
     """Check a wire value against model ``cls`` without building the model; raises ValidationError."""
-    if not _is_model_class(cls):
+    shape = getattr(cls, "_shape", None)
+    if not isinstance(shape, Shape) or not isinstance(cls, type):
         raise TypeError(f"{cls!r} is not a generated model")
+    if shape.valid(data):
+        return
     errors: Errors = []
-    Model(cls).check(data, "", errors)
+    shape.check(data, "", errors)
     if errors:
         raise _error(errors)
 
