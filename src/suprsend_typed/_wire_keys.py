@@ -3,6 +3,8 @@
 Our bodies are validated before they are dumped, and validation wants string keys; so the keys ``json.dumps``
 would convert (int, float, bool, None) are converted first, with its exact spelling, at every depth. Nothing
 the caller passed is changed: containers whose keys change are rebuilt, the others are shared as they are.
+Almost every body has only string keys, so one read-only pass looks for another key first, and the rebuild
+runs only when it finds one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ _KEY_TEXT = {True: "true", False: "false", None: "null"}
 # How json.dumps (allow_nan left on, as the official SDK calls it) spells non-finite float keys.
 _NON_FINITE_KEY_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
 _NAN_KEY_TEXT = "NaN"
+# Values that hold no keys: the read-only pass steps over them without an isinstance chain.
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
+_CONTAINER_TYPES = (dict, list, tuple)
 
 
 class _KeyProblem(Exception):
@@ -74,6 +79,37 @@ def _with_text_keys(value: Any) -> Any:
     return value
 
 
+def _only_text_keys(value: Any) -> bool:
+    """Whether every key in ``value`` is a ``str`` at every depth (False also for container subclasses,
+    which the rebuild handles, so this pass never has to decide anything subtle)."""
+    cls = type(value)
+    if cls is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            item_cls = type(item)
+            if item_cls in _LEAF_TYPES:
+                continue
+            if item_cls is dict or item_cls is list or item_cls is tuple:
+                if not _only_text_keys(item):
+                    return False
+            elif isinstance(item, _CONTAINER_TYPES):
+                return False
+        return True
+    if cls is list or cls is tuple:
+        for item in value:
+            item_cls = type(item)
+            if item_cls in _LEAF_TYPES:
+                continue
+            if item_cls is dict or item_cls is list or item_cls is tuple:
+                if not _only_text_keys(item):
+                    return False
+            elif isinstance(item, _CONTAINER_TYPES):
+                return False
+        return True
+    return not isinstance(value, _CONTAINER_TYPES)
+
+
 def _path(trail: list[str | int]) -> str:
     """``data.orders[0].1`` from the keys and indexes met on the way in."""
     path = ""
@@ -92,6 +128,8 @@ def with_text_keys(body: dict[str, Any]) -> dict[str, Any]:
     ``ValidationError`` naming the path, before anything is sent.
     """
     try:
+        if _only_text_keys(body):
+            return body
         converted: dict[str, Any] = _with_text_keys(body)
     except _KeyProblem as problem:
         raise ValidationError(problem.reason, path=_path(problem.trail)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 from pathlib import Path
@@ -266,6 +267,9 @@ def test_the_automatic_key_is_sent_but_not_counted_against_the_limit(
         ({1: "x"}, {"1": "x"}),
         ({"n": [{2.5: True, None: 1, False: 0}]}, {"n": [{"2.5": True, "null": 1, "false": 0}]}),
         ({"deep": {"er": {-3: {}}}}, {"deep": {"er": {"-3": {}}}}),
+        # Inside containers the first read-only pass steps over: a dict subclass and a tuple.
+        ({"sub": collections.OrderedDict({4: "x"})}, {"sub": {"4": "x"}}),
+        ({"t": ("a", {5: 1})}, {"t": ["a", {"5": 1}]}),
     ],
 )
 def test_keys_are_sent_as_json_writes_them_without_changing_the_callers_dict(
