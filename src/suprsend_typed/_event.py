@@ -116,12 +116,15 @@ class Event:
         return properties
 
     def _optional_keys(self) -> dict[str, str]:
-        optional = {
-            "$idempotency_key": self.idempotency_key,
-            "tenant_id": self.tenant_id,
-            "brand_id": self.brand_id,
-        }
-        return {key: value for key, value in optional.items() if value}
+        """The optional keys that were given, in the official order (written out: this runs per event)."""
+        optional: dict[str, str] = {}
+        if self.idempotency_key:
+            optional["$idempotency_key"] = self.idempotency_key
+        if self.tenant_id:
+            optional["tenant_id"] = self.tenant_id
+        if self.brand_id:
+            optional["brand_id"] = self.brand_id
+        return optional
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
         distinct_id = _checked_distinct_id(self.distinct_id)
@@ -144,7 +147,7 @@ class Event:
         body = with_text_keys(body)
         validate(body, EventPayload)
         text = _json.dumps(body)
-        size = len(_json.encode(text))
+        size = _json.encoded_size(text)
         if size > MAX_BODY_APPARENT_BYTES:
             raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
         return WireRecord(body=body, text=text, apparent_size=size)

@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 import json
+import json.encoder
+from collections.abc import Callable
 from typing import Any
 
 from ._errors import ValidationError
 
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+# The C encoder factory JSONEncoder.encode itself uses (None on interpreters without the C accelerator).
+_make_c_encoder: Callable[..., Callable[[Any, int], tuple[str, ...]]] | None = getattr(
+    json.encoder, "c_make_encoder", None
+)
+# Everything the C encoder takes after its markers dict, exactly as JSONEncoder.iterencode passes it.
+_C_ENCODER_SETTINGS = (
+    _encoder.default,
+    json.encoder.encode_basestring,
+    _encoder.indent,
+    _encoder.key_separator,
+    _encoder.item_separator,
+    _encoder.sort_keys,
+    _encoder.skipkeys,
+    _encoder.allow_nan,
+)
+
+
+def _encode(obj: Any) -> str:
+    """``_encoder.encode(obj)`` without the Python closures ``JSONEncoder.iterencode`` rebuilds per call.
+
+    A fresh markers dict per call keeps the circular-reference check, and keeps threads apart.
+    """
+    if _make_c_encoder is None or isinstance(obj, str):
+        return _encoder.encode(obj)
+    return "".join(_make_c_encoder({}, *_C_ENCODER_SETTINGS)(obj, 0))
 
 
 def dumps(obj: Any) -> str:
     """``json.dumps(obj, ensure_ascii=False)`` with default separators; NaN and infinities are refused."""
     try:
-        return _encoder.encode(obj)
+        return _encode(obj)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"value is not JSON-serialisable: {exc}") from None
     except RecursionError:
@@ -26,6 +53,14 @@ def encode(text: str) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValidationError(f"text is not valid Unicode (lone surrogate at {exc.start})") from None
+
+
+def encoded_size(text: str) -> int:
+    """``len(encode(text))``, and the same refusal of lone surrogates, without encoding ASCII text
+    (``str.isascii`` is answered from the string's header, so the common case costs no copy)."""
+    if text.isascii():
+        return len(text)
+    return len(encode(text))
 
 
 def join_array(parts: list[str]) -> str:

@@ -189,7 +189,7 @@ class UserEdit:
         body = with_text_keys(body)
         validate(body, IdentityEvent)
         text = _json.dumps(body)
-        size = len(_json.encode(text))
+        size = _json.encoded_size(text)
         if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
             raise InputValueError(
                 _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)

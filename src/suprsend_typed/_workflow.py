@@ -110,7 +110,7 @@ class _WorkflowBody:
             raise InputValueError("data must be a dictionary")
         validate(body, self._model)
         text = _json.dumps(body)
-        size = len(_json.encode(text)) + WORKFLOW_RUNTIME_BYTES
+        size = _json.encoded_size(text) + WORKFLOW_RUNTIME_BYTES
         if auto_key is not None:
             # Measured as the official SDK measures the body it sends, which has no automatic key: the
             # runtime bytes above are the allowance for exactly such keys.
