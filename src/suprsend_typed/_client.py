@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import os
 import time
-import uuid
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -54,8 +53,21 @@ AppInfo = Mapping[str, object]
 """``{"name": ..., "version": ...}``: names the calling application in the user-agent headers."""
 
 
+_UUID_BITS = 128
+_UUID_RANDOM_BYTES = _UUID_BITS // 8
+# RFC 4122 version 4: the version nibble (bits 76-79) is 4 and the variant bits (62-63) are 10, as
+# uuid.UUID(bytes=..., version=4) sets them; the other 122 bits stay random.
+_UUID_FIXED_BITS = (0xF000 << 64) | (0xC000 << 48)
+_UUID4_BITS = (4 << 76) | (0x8000 << 48)
+_UUID_KEEP_RANDOM = ((1 << _UUID_BITS) - 1) & ~_UUID_FIXED_BITS
+
+
 def _new_uuid4() -> str:
-    return str(uuid.uuid4())
+    """``str(uuid.uuid4())`` without building a UUID object (half the cost): one per event or workflow."""
+    number = int.from_bytes(os.urandom(_UUID_RANDOM_BYTES), "big") & _UUID_KEEP_RANDOM | _UUID4_BITS
+    digits = f"{number:032x}"
+    # The canonical text form: groups of 8-4-4-4-12 hex digits.
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 class Suprsend:

@@ -1,0 +1,43 @@
+"""The ids a default client writes ($insert_id, automatic $idempotency_key) are RFC 4122 version 4 uuids."""
+
+from __future__ import annotations
+
+import uuid
+
+from suprsend_typed import Event, Suprsend, WorkflowTriggerRequest
+from suprsend_typed._context import WireContext
+
+_SAMPLES = 2000
+
+
+def _default_context() -> WireContext:
+    return Suprsend("WKEY-default-ids-00001", "secret", base_url="http://127.0.0.1:9/")._context
+
+
+def test_insert_ids_are_canonical_version_4_uuids_and_all_different() -> None:
+    context = _default_context()
+    ids = [Event("u", "placed")._to_wire(context).body["$insert_id"] for _ in range(_SAMPLES)]
+    for text in ids:
+        assert isinstance(text, str)
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+        assert str(parsed) == text
+    assert len(set(ids)) == _SAMPLES
+
+
+def test_every_random_bit_varies_and_the_fixed_bits_never_do() -> None:
+    context = _default_context()
+    numbers = [uuid.UUID(context.new_id()).int for _ in range(_SAMPLES)]
+    ever_set = ever_clear = 0
+    for number in numbers:
+        ever_set |= number
+        ever_clear |= ~number
+    all_bits = (1 << 128) - 1
+    version_and_variant_bits = (0xF000 << 64) | (0xC000 << 48)
+    assert ever_set & ever_clear & all_bits == all_bits & ~version_and_variant_bits
+
+
+def test_automatic_idempotency_keys_are_version_4_uuids() -> None:
+    record = WorkflowTriggerRequest({"workflow": "w", "recipients": ["u"]})._to_wire(_default_context())
+    key = record.body["$idempotency_key"]
+    assert isinstance(key, str) and uuid.UUID(key).version == 4
