@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -54,20 +55,53 @@ AppInfo = Mapping[str, object]
 
 
 _UUID_BITS = 128
-_UUID_RANDOM_BYTES = _UUID_BITS // 8
+_UUID_BYTES = _UUID_BITS // 8
 # RFC 4122 version 4: the version nibble (bits 76-79) is 4 and the variant bits (62-63) are 10, as
 # uuid.UUID(bytes=..., version=4) sets them; the other 122 bits stay random.
 _UUID_FIXED_BITS = (0xF000 << 64) | (0xC000 << 48)
 _UUID4_BITS = (4 << 76) | (0x8000 << 48)
 _UUID_KEEP_RANDOM = ((1 << _UUID_BITS) - 1) & ~_UUID_FIXED_BITS
+# Ids drawn from one os.urandom call (4 KiB of random bytes).
+_IDS_PER_BATCH = 256
 
 
-def _new_uuid4() -> str:
-    """``str(uuid.uuid4())`` without building a UUID object (half the cost): one per event or workflow."""
-    number = int.from_bytes(os.urandom(_UUID_RANDOM_BYTES), "big") & _UUID_KEEP_RANDOM | _UUID4_BITS
-    digits = f"{number:032x}"
-    # The canonical text form: groups of 8-4-4-4-12 hex digits.
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+class _RandomUuid4s:
+    """``str(uuid.uuid4())`` for each call, from random bytes read a batch at a time.
+
+    ``os.urandom`` releases the GIL, so one call per record handed the GIL to the bulk sender threads once
+    per record, which cost more than the id itself; a batch gives the same bytes with one call. Thread-safe;
+    a forked child drops the batch it inherited, so parent and child never give out the same ids.
+    """
+
+    __slots__ = ("_lock", "_batch", "_offset")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._batch = b""
+        self._offset = 0
+
+    def __call__(self) -> str:
+        with self._lock:
+            offset = self._offset
+            if offset >= len(self._batch):
+                self._batch = os.urandom(_UUID_BYTES * _IDS_PER_BATCH)
+                offset = 0
+            self._offset = offset + _UUID_BYTES
+            random_bytes = self._batch[offset : offset + _UUID_BYTES]
+        number = int.from_bytes(random_bytes, "big") & _UUID_KEEP_RANDOM | _UUID4_BITS
+        digits = f"{number:032x}"
+        # The canonical text form: groups of 8-4-4-4-12 hex digits.
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+    def forget_batch(self) -> None:
+        """Run in a forked child: a new lock (the parent's may have been held) and no inherited bytes."""
+        self._lock = threading.Lock()
+        self._batch = b""
+        self._offset = 0
+
+
+_new_uuid4 = _RandomUuid4s()
+os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
 
 
 class Suprsend:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from suprsend_typed import Event, Suprsend, WorkflowTriggerRequest
@@ -41,3 +42,19 @@ def test_automatic_idempotency_keys_are_version_4_uuids() -> None:
     record = WorkflowTriggerRequest({"workflow": "w", "recipients": ["u"]})._to_wire(_default_context())
     key = record.body["$idempotency_key"]
     assert isinstance(key, str) and uuid.UUID(key).version == 4
+
+
+def test_a_forked_child_never_repeats_the_ids_its_parent_gives_next() -> None:
+    new_id = _default_context().new_id
+    new_id()  # the parent now holds a batch of random bytes the child inherits
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.write(writer, new_id().encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    with os.fdopen(reader) as pipe:
+        child_id = pipe.read()
+    assert uuid.UUID(child_id).version == 4
+    assert child_id != new_id()
