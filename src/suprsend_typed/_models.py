@@ -12,16 +12,19 @@ so errors keep their exact wording and paths while the common case allocates not
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import reprlib
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
+
+if TYPE_CHECKING:
+    import cattrs
 
 from ._errors import ValidationError
 from ._types import UNSET
@@ -766,9 +769,18 @@ def _kind_of(cls: object) -> Kind | None:
     return _SCALAR_KINDS.get(cls)
 
 
-# cattrs unstructures the containers around generated models (list[...], dict[...]) with this hook.
-_converter = cattrs.Converter(detailed_validation=False)
-_converter.register_unstructure_hook_func(_is_model_class, lambda model: model._shape.dump(model))
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """cattrs, which unstructures the containers around generated models (list[...], dict[...]) with a hook.
+
+    Made on the first ``unstructure``: importing cattrs costs more than the rest of this module, and
+    sending seed items never needs it.
+    """
+    import cattrs
+
+    converter = cattrs.Converter(detailed_validation=False)
+    converter.register_unstructure_hook_func(_is_model_class, lambda model: model._shape.dump(model))
+    return converter
 
 
 @typing.overload
@@ -790,7 +802,7 @@ def structure(data: object, cls: object) -> Any:
 
 def unstructure(model: object) -> Any:
     """The exact wire form of a model (or a list of them): no UNSET keys, schema order, then extra keys."""
-    return _converter.unstructure(model)
+    return _converter().unstructure(model)
 
 
 def validate(data: object, cls: type[Any]) -> None:

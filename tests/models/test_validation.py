@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from typing import Any
 
@@ -258,3 +260,16 @@ def test_secrets_stay_out_of_reprs() -> None:
 def test_validate_refuses_a_class_that_is_not_generated() -> None:
     with pytest.raises(TypeError):
         validate({}, dict)
+
+
+def test_cattrs_is_imported_only_when_something_is_unstructured() -> None:
+    # Importing cattrs costs more than the rest of _models; sending seed items never needs it.
+    script = (
+        "import sys, suprsend_typed; from suprsend_typed._generated import models; "
+        "from suprsend_typed._models import unstructure; "
+        "before = 'cattrs' in sys.modules; "
+        "unstructure([models.MessageUpdate(message_id='m', action='seen')]); "
+        "print(before, 'cattrs' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
