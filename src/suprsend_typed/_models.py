@@ -241,9 +241,6 @@ class Str(_Scalar):
             return False
         if self.enum is not None and value not in self.enum:
             return False
-        return self.value_valid(value)
-
-    def value_valid(self, value: str) -> bool:
         if self.min_length is not None and len(value) < self.min_length:
             return False
         if self.max_length is not None and len(value) > self.max_length:
@@ -461,7 +458,8 @@ class Model(Kind):
         self.cls._shape.check(value, path, errors)
 
     def valid(self, value: object) -> bool:
-        return bool(self.cls._shape.valid(value))
+        shape: Shape = self.cls._shape
+        return shape.valid(value)
 
     def check_python(self, value: object, path: str, errors: Errors) -> None:
         # An instance was checked when it was made; anything else is the wrong type.
@@ -555,7 +553,17 @@ class Shape:
     an unset field that did not match the field's type; any other extra key that names a field is refused.
     """
 
-    __slots__ = ("cls", "fields", "extra", "lenient", "_keys", "_by_key", "_required_keys", "_valid_by_key")
+    __slots__ = (
+        "cls",
+        "fields",
+        "extra",
+        "lenient",
+        "_keys",
+        "_by_key",
+        "_required_keys",
+        "_valid_by_key",
+        "_extra_valid",
+    )
 
     def __init__(
         self, cls: type[Any], fields: Sequence[Field], *, extra: Kind | None, lenient: bool = False
@@ -568,6 +576,9 @@ class Shape:
         self._by_key = {field.key: field for field in self.fields}
         self._required_keys = tuple(field.key for field in self.fields if field.required)
         self._valid_by_key = {field.key: field.kind.valid for field in self.fields}
+        # None when any extra value is valid on the wire (free-form JSON: json.dumps judges it), so the
+        # common extra keys cost no call.
+        self._extra_valid = None if extra is None or type(extra).valid is Kind.valid else extra.valid
 
     def valid(self, value: object) -> bool:
         """Whether ``check`` would find no problem: one pass over the value's keys, nothing allocated."""
@@ -577,15 +588,16 @@ class Shape:
             if key not in value:
                 return False
         valid_by_key = self._valid_by_key
-        extra = self.extra
+        refuses_extra = self.extra is None
+        extra_valid = self._extra_valid
         for key, item in value.items():
             field_valid = valid_by_key.get(key)
             if field_valid is not None:
                 if not field_valid(item):
                     return False
-            elif extra is None or (type(key) is not str and not isinstance(key, str)):
+            elif refuses_extra or (type(key) is not str and not isinstance(key, str)):
                 return False
-            elif not extra.valid(item):
+            elif extra_valid is not None and not extra_valid(item):
                 return False
         return True
 
