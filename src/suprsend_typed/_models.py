@@ -88,7 +88,10 @@ class Kind:
         """Append ``(path, reason)`` for each problem of a wire value."""
 
     def valid(self, value: object) -> bool:
-        """Whether ``check`` would find no problem in the wire value; never builds a path or a message."""
+        """Whether ``check`` would find no problem in the wire value; never builds a path or a message.
+
+        A valid value is always of an accepted type (``valid`` implies ``accepts``), which ``OneOf`` uses.
+        """
         return True
 
     def check_python(self, value: object, path: str, errors: Errors) -> None:
@@ -505,9 +508,10 @@ class OneOf(Kind):
 
     def valid(self, value: object) -> bool:
         # ``check`` picks the one branch that accepts the value's JSON type, or on a tie the first one
-        # without problems: so the value is valid exactly when some accepting branch finds none.
+        # without problems: so the value is valid exactly when some accepting branch finds none, and
+        # since ``valid`` implies ``accepts``, when some branch finds none.
         for branch in self.branches:
-            if branch.accepts(value) and branch.valid(value):
+            if branch.valid(value):
                 return True
         return False
 

@@ -14,9 +14,9 @@ from ._generated.models import LegacyWorkflow, WorkflowTrigger
 from ._models import unstructure, validate
 from ._wire_keys import with_text_keys
 
-# json's default item separator: what one more entry adds to a non-empty object, besides the entry itself.
+# json's default separators: between an object's entries, and between a key and its value.
 _ITEM_SEPARATOR = ", "
-_EMPTY_OBJECT = "{}"
+_KEY_SEPARATOR = ": "
 
 
 def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
@@ -34,8 +34,7 @@ def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
 
 def _entry_size(key: str, value: str) -> int:
     """The bytes one string entry adds to the wire text of an object that has other entries too."""
-    alone = _json.apparent_size(_json.dumps({key: value}))
-    return alone - len(_EMPTY_OBJECT) + len(_ITEM_SEPARATOR)
+    return _json.apparent_size(_json.dumps(key) + _KEY_SEPARATOR + _json.dumps(value) + _ITEM_SEPARATOR)
 
 
 class _WorkflowBody:
