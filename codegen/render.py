@@ -178,8 +178,13 @@ def _number(value: int | float | None) -> Raw | None:
     return None if value is None else Raw(repr(value))
 
 
+# attrs compiles a __repr__ per class at import; every generated class shares _rt.model_repr instead.
+_CLASS_DECORATOR = "@attrs.frozen(kw_only=True, slots=True, repr=False)"
+_SHARED_REPR = f"{INDENT}__repr__ = _rt.model_repr"
+
+
 def _class_block(model: Model) -> str:
-    lines = ["@attrs.frozen(kw_only=True, slots=True)", f"class {model.name}:"]
+    lines = [_CLASS_DECORATOR, f"class {model.name}:"]
     lines += docstring_lines(model.description or f"The {model.name} object.", INDENT)
     lines += ["", f"{INDENT}_shape: ClassVar[_rt.Shape]", ""]
     for field in model.fields:
@@ -192,6 +197,8 @@ def _class_block(model: Model) -> str:
         "",
         f"{INDENT}def __attrs_post_init__(self) -> None:",
         f"{INDENT}{INDENT}_rt.check_instance(self, self._shape)",
+        "",
+        _SHARED_REPR,
     ]
     return "\n".join(lines)
 
@@ -248,7 +255,7 @@ def _query_lines(operation: Operation, aliases: dict[str, Alias], taken: set[str
     if name in taken:
         raise SpecError(pointer, f"the query class {name} would have the name of a schema")
     lines = [
-        "@attrs.frozen(kw_only=True, slots=True)",
+        _CLASS_DECORATOR,
         f"class {name}:",
         *docstring_lines(
             f"The query parameters of {operation.operation_id}, checked on construction.",
@@ -265,6 +272,8 @@ def _query_lines(operation: Operation, aliases: dict[str, Alias], taken: set[str
         "",
         f"{INDENT}def __attrs_post_init__(self) -> None:",
         f"{INDENT * 2}_rt.check_instance(self, self._shape)",
+        "",
+        _SHARED_REPR,
         "",
         f"{INDENT}def to_pairs(self) -> list[tuple[str, str]]:",
         *docstring_lines(

@@ -17,6 +17,7 @@ import json
 import math
 import re
 import reprlib
+import threading
 import typing
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -733,6 +734,32 @@ def build_tolerant(data: object, kind: Kind) -> Any:
         kind.check(data, "", errors)
         raise _error(errors or [("", f"expected {kind.label}, got {_type_name(data)}")])
     return built
+
+
+# Ids of the models whose repr is being built on this thread, so a model met inside itself shows as "...".
+_repr_context = threading.local()
+
+
+def model_repr(model: Any) -> str:
+    """attrs' repr of a generated model, ``Name(field=value, ...)`` without secret fields.
+
+    One function for every generated class (``repr=False`` in their decorator): attrs would compile a
+    ``__repr__`` per class at import, a large part of the import time of ``_generated.models``.
+    """
+    seen: set[int] | None = getattr(_repr_context, "seen", None)
+    if seen is None:
+        seen = _repr_context.seen = set()
+    elif id(model) in seen:
+        return "..."
+    seen.add(id(model))
+    try:
+        cls = type(model)
+        shown = ", ".join(
+            f"{field.name}={getattr(model, field.name)!r}" for field in attrs.fields(cls) if field.repr
+        )
+        return f"{cls.__qualname__.rsplit('>.', 1)[-1]}({shown})"
+    finally:
+        seen.remove(id(model))
 
 
 def check_instance(model: object, shape: Shape) -> None:

@@ -328,7 +328,7 @@ def parse_edit_user_for_tenant(response: Response) -> models.UserProfile:
     return result_200
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class ListMessagesQuery:
     """The query parameters of list_messages, checked on construction."""
 
@@ -355,6 +355,8 @@ class ListMessagesQuery:
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
+
+    __repr__ = _rt.model_repr
 
     def to_pairs(self) -> list[tuple[str, str]]:
         """(key, text) pairs in spec order: arrays repeat their key, booleans are true/false."""

@@ -18,7 +18,7 @@ from .. import _models as _rt
 from .._types import UNSET, Unset
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class LegacyWorkflow:
     """Body of POST /{workspace}/trigger/ (a template/category workflow run for users)."""
 
@@ -46,8 +46,10 @@ class LegacyWorkflow:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class WorkflowTrigger:
     """Body of POST /trigger/ (a workflow run by slug)."""
 
@@ -67,8 +69,10 @@ class WorkflowTrigger:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class WorkflowData:
     """Template variables of a workflow; file attachments go under $attachments."""
 
@@ -83,8 +87,10 @@ class WorkflowData:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Attachment:
     """A file attachment, either inline base64 data or a public URL."""
 
@@ -103,8 +109,10 @@ class Attachment:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class UserSetting:
     """An inline recipient or actor of POST /trigger/; keys beyond these become profile properties."""
 
@@ -135,8 +143,10 @@ class UserSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class LegacyUserSetting:
     """A user of the legacy workflow body. As UserSetting, but channel strings need 2 characters and push
     channels also take plain token strings.
@@ -169,8 +179,10 @@ class LegacyUserSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class AndroidpushSetting:
     """An Android push token."""
 
@@ -185,8 +197,10 @@ class AndroidpushSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class IospushSetting:
     """An iOS push token."""
 
@@ -201,8 +215,10 @@ class IospushSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class SlackSetting:
     """A Slack destination (bot token with channel, user or email; or an incoming webhook)."""
 
@@ -218,8 +234,10 @@ class SlackSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class SlackIncomingWebhook:
     """A Slack incoming webhook."""
 
@@ -232,8 +250,10 @@ class SlackIncomingWebhook:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class MsTeamsSetting:
     """An MS Teams destination (conversation or user through the bot service; or an incoming webhook)."""
 
@@ -248,8 +268,10 @@ class MsTeamsSetting:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class MsTeamsIncomingWebhook:
     """An MS Teams incoming webhook."""
 
@@ -262,8 +284,10 @@ class MsTeamsIncomingWebhook:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Delivery:
     """Delivery settings of a legacy workflow."""
 
@@ -280,8 +304,10 @@ class Delivery:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class EventPayload:
     """Body of POST /v2/event/ (and one item of POST /v2/bulk/event/)."""
 
@@ -306,8 +332,10 @@ class EventPayload:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class EventProperties:
     """Event properties; file attachments go under $attachments."""
 
@@ -322,8 +350,10 @@ class EventProperties:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class IdentityEvent:
     """Body of POST /event/ (an asynchronous profile edit, identity schema 2)."""
 
@@ -343,8 +373,10 @@ class IdentityEvent:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class UserOperation:
     """One profile operation; each key holds the values it applies to."""
 
@@ -362,8 +394,10 @@ class UserOperation:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class UserEditBody:
     """Body of PATCH /v1/user/{distinct_id}/."""
 
@@ -374,8 +408,10 @@ class UserEditBody:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class MessageUpdate:
     """One message and the action to apply."""
 
@@ -387,8 +423,10 @@ class MessageUpdate:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class BulkMessagesUpdate:
     """Body of PATCH /v1/bulk/message/."""
 
@@ -399,8 +437,10 @@ class BulkMessagesUpdate:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class TriggerAccepted:
     """Answer to one accepted trigger."""
 
@@ -414,8 +454,10 @@ class TriggerAccepted:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class EventAccepted:
     """Answer to one accepted event."""
 
@@ -430,8 +472,10 @@ class EventAccepted:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class AcceptedMessage:
     """An acceptance with a short message (such as "OK")."""
 
@@ -445,8 +489,10 @@ class AcceptedMessage:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class ErrorDetail:
     """What went wrong with one request or record."""
 
@@ -460,8 +506,10 @@ class ErrorDetail:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class BulkRecordResult:
     """The outcome of one record of a bulk call, in request order."""
 
@@ -478,8 +526,10 @@ class BulkRecordResult:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class BulkRecordsResponse:
     """Per-record outcomes of a bulk call."""
 
@@ -493,8 +543,10 @@ class BulkRecordsResponse:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class ErrorResponse:
     """An error body; its shape varies by endpoint, so every field is optional."""
 
@@ -511,8 +563,10 @@ class ErrorResponse:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class CursorMeta:
     """Cursor pagination facts of a list page."""
 
@@ -530,8 +584,10 @@ class CursorMeta:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Message:
     """One message (a notification sent, or tried, on one channel)."""
 
@@ -556,8 +612,10 @@ class Message:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class MessageList:
     """One page of messages."""
 
@@ -571,8 +629,10 @@ class MessageList:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class MessageUpdateResult:
     """The outcome of one message of a bulk update."""
 
@@ -587,8 +647,10 @@ class MessageUpdateResult:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class BulkMessagesUpdateResponse:
     """Per-message outcomes of a bulk update."""
 
@@ -600,6 +662,8 @@ class BulkMessagesUpdateResponse:
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
+
+    __repr__ = _rt.model_repr
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.

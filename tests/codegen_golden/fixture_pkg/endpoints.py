@@ -66,7 +66,7 @@ def _decode(response: Response, kind: _rt.Kind) -> Any:
         raise APIError(message, status_code=response.status_code) from exc
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class GetPetQuery:
     """The query parameters of get_pet, checked on construction."""
 
@@ -78,6 +78,8 @@ class GetPetQuery:
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
+
+    __repr__ = _rt.model_repr
 
     def to_pairs(self) -> list[tuple[str, str]]:
         """(key, text) pairs in spec order: arrays repeat their key, booleans are true/false."""

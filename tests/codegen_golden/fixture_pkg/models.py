@@ -18,7 +18,7 @@ from .. import _models as _rt
 from .._types import UNSET, Unset
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Pet:
     """A pet."""
 
@@ -40,8 +40,10 @@ class Pet:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Owner:
     """Who looks after a pet."""
 
@@ -53,8 +55,10 @@ class Owner:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
+    __repr__ = _rt.model_repr
 
-@attrs.frozen(kw_only=True, slots=True)
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
 class Outcome:
     """What happened to one pet."""
 
@@ -66,6 +70,8 @@ class Outcome:
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
+
+    __repr__ = _rt.model_repr
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.
