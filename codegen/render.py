@@ -178,9 +178,13 @@ def _number(value: int | float | None) -> Raw | None:
     return None if value is None else Raw(repr(value))
 
 
-# attrs compiles a __repr__ per class at import; every generated class shares _rt.model_repr instead.
-_CLASS_DECORATOR = "@attrs.frozen(kw_only=True, slots=True, repr=False)"
-_SHARED_REPR = f"{INDENT}__repr__ = _rt.model_repr"
+# attrs compiles __repr__, __eq__ and __hash__ per class at import; every generated class shares these.
+_CLASS_DECORATOR = "@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)"
+_SHARED_METHODS = [
+    f"{INDENT}__repr__ = _rt.model_repr",
+    f"{INDENT}__eq__ = _rt.model_eq",
+    f"{INDENT}__hash__ = _rt.model_hash",
+]
 
 
 def _class_block(model: Model) -> str:
@@ -198,7 +202,7 @@ def _class_block(model: Model) -> str:
         f"{INDENT}def __attrs_post_init__(self) -> None:",
         f"{INDENT}{INDENT}_rt.check_instance(self, self._shape)",
         "",
-        _SHARED_REPR,
+        *_SHARED_METHODS,
     ]
     return "\n".join(lines)
 
@@ -273,7 +277,7 @@ def _query_lines(operation: Operation, aliases: dict[str, Alias], taken: set[str
         f"{INDENT}def __attrs_post_init__(self) -> None:",
         f"{INDENT * 2}_rt.check_instance(self, self._shape)",
         "",
-        _SHARED_REPR,
+        *_SHARED_METHODS,
         "",
         f"{INDENT}def to_pairs(self) -> list[tuple[str, str]]:",
         *docstring_lines(

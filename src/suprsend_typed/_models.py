@@ -740,12 +740,12 @@ def build_tolerant(data: object, kind: Kind) -> Any:
 _repr_context = threading.local()
 
 
-def model_repr(model: Any) -> str:
-    """attrs' repr of a generated model, ``Name(field=value, ...)`` without secret fields.
+# The generated classes share the three methods below (``repr=False, eq=False`` in their decorator), which
+# behave as the ones attrs would compile for each class at import, a large part of that module's import time.
 
-    One function for every generated class (``repr=False`` in their decorator): attrs would compile a
-    ``__repr__`` per class at import, a large part of the import time of ``_generated.models``.
-    """
+
+def model_repr(model: Any) -> str:
+    """attrs' repr of a generated model, ``Name(field=value, ...)`` without secret fields."""
     seen: set[int] | None = getattr(_repr_context, "seen", None)
     if seen is None:
         seen = _repr_context.seen = set()
@@ -760,6 +760,25 @@ def model_repr(model: Any) -> str:
         return f"{cls.__qualname__.rsplit('>.', 1)[-1]}({shown})"
     finally:
         seen.remove(id(model))
+
+
+def model_eq(model: Any, other: object) -> Any:
+    """attrs' equality: True for an instance of the same class whose fields are equal, in order, and
+    NotImplemented for another class (typed Any: mypy reads NotImplemented so outside a method)."""
+    if other.__class__ is not model.__class__:
+        return NotImplemented
+    cls: type[Any] = type(model)
+    for field in attrs.fields(cls):
+        if not getattr(model, field.name) == getattr(other, field.name):
+            return False
+    return True
+
+
+def model_hash(model: Any) -> int:
+    """The hash of the class and the field values: equal models hash alike, and a model holding a dict or a
+    list is unhashable, as with attrs."""
+    cls: type[Any] = type(model)
+    return hash((cls, *(getattr(model, field.name) for field in attrs.fields(cls))))
 
 
 def check_instance(model: object, shape: Shape) -> None:

@@ -328,7 +328,7 @@ def parse_edit_user_for_tenant(response: Response) -> models.UserProfile:
     return result_200
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class ListMessagesQuery:
     """The query parameters of list_messages, checked on construction."""
 
@@ -357,6 +357,8 @@ class ListMessagesQuery:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
     def to_pairs(self) -> list[tuple[str, str]]:
         """(key, text) pairs in spec order: arrays repeat their key, booleans are true/false."""

@@ -18,7 +18,7 @@ from .. import _models as _rt
 from .._types import UNSET, Unset
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class LegacyWorkflow:
     """Body of POST /{workspace}/trigger/ (a template/category workflow run for users)."""
 
@@ -47,9 +47,11 @@ class LegacyWorkflow:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class WorkflowTrigger:
     """Body of POST /trigger/ (a workflow run by slug)."""
 
@@ -70,9 +72,11 @@ class WorkflowTrigger:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class WorkflowData:
     """Template variables of a workflow; file attachments go under $attachments."""
 
@@ -88,9 +92,11 @@ class WorkflowData:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Attachment:
     """A file attachment, either inline base64 data or a public URL."""
 
@@ -110,9 +116,11 @@ class Attachment:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class UserSetting:
     """An inline recipient or actor of POST /trigger/; keys beyond these become profile properties."""
 
@@ -144,9 +152,11 @@ class UserSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class LegacyUserSetting:
     """A user of the legacy workflow body. As UserSetting, but channel strings need 2 characters and push
     channels also take plain token strings.
@@ -180,9 +190,11 @@ class LegacyUserSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class AndroidpushSetting:
     """An Android push token."""
 
@@ -198,9 +210,11 @@ class AndroidpushSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class IospushSetting:
     """An iOS push token."""
 
@@ -216,9 +230,11 @@ class IospushSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class SlackSetting:
     """A Slack destination (bot token with channel, user or email; or an incoming webhook)."""
 
@@ -235,9 +251,11 @@ class SlackSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class SlackIncomingWebhook:
     """A Slack incoming webhook."""
 
@@ -251,9 +269,11 @@ class SlackIncomingWebhook:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class MsTeamsSetting:
     """An MS Teams destination (conversation or user through the bot service; or an incoming webhook)."""
 
@@ -269,9 +289,11 @@ class MsTeamsSetting:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class MsTeamsIncomingWebhook:
     """An MS Teams incoming webhook."""
 
@@ -285,9 +307,11 @@ class MsTeamsIncomingWebhook:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Delivery:
     """Delivery settings of a legacy workflow."""
 
@@ -305,9 +329,11 @@ class Delivery:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class EventPayload:
     """Body of POST /v2/event/ (and one item of POST /v2/bulk/event/)."""
 
@@ -333,9 +359,11 @@ class EventPayload:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class EventProperties:
     """Event properties; file attachments go under $attachments."""
 
@@ -351,9 +379,11 @@ class EventProperties:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class IdentityEvent:
     """Body of POST /event/ (an asynchronous profile edit, identity schema 2)."""
 
@@ -374,9 +404,11 @@ class IdentityEvent:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class UserOperation:
     """One profile operation; each key holds the values it applies to."""
 
@@ -395,9 +427,11 @@ class UserOperation:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class UserEditBody:
     """Body of PATCH /v1/user/{distinct_id}/."""
 
@@ -409,9 +443,11 @@ class UserEditBody:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class MessageUpdate:
     """One message and the action to apply."""
 
@@ -424,9 +460,11 @@ class MessageUpdate:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class BulkMessagesUpdate:
     """Body of PATCH /v1/bulk/message/."""
 
@@ -438,9 +476,11 @@ class BulkMessagesUpdate:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class TriggerAccepted:
     """Answer to one accepted trigger."""
 
@@ -455,9 +495,11 @@ class TriggerAccepted:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class EventAccepted:
     """Answer to one accepted event."""
 
@@ -473,9 +515,11 @@ class EventAccepted:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class AcceptedMessage:
     """An acceptance with a short message (such as "OK")."""
 
@@ -490,9 +534,11 @@ class AcceptedMessage:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class ErrorDetail:
     """What went wrong with one request or record."""
 
@@ -507,9 +553,11 @@ class ErrorDetail:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class BulkRecordResult:
     """The outcome of one record of a bulk call, in request order."""
 
@@ -527,9 +575,11 @@ class BulkRecordResult:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class BulkRecordsResponse:
     """Per-record outcomes of a bulk call."""
 
@@ -544,9 +594,11 @@ class BulkRecordsResponse:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class ErrorResponse:
     """An error body; its shape varies by endpoint, so every field is optional."""
 
@@ -564,9 +616,11 @@ class ErrorResponse:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class CursorMeta:
     """Cursor pagination facts of a list page."""
 
@@ -585,9 +639,11 @@ class CursorMeta:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Message:
     """One message (a notification sent, or tried, on one channel)."""
 
@@ -613,9 +669,11 @@ class Message:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class MessageList:
     """One page of messages."""
 
@@ -630,9 +688,11 @@ class MessageList:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class MessageUpdateResult:
     """The outcome of one message of a bulk update."""
 
@@ -648,9 +708,11 @@ class MessageUpdateResult:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class BulkMessagesUpdateResponse:
     """Per-message outcomes of a bulk update."""
 
@@ -664,6 +726,8 @@ class BulkMessagesUpdateResponse:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.

@@ -66,7 +66,7 @@ def _decode(response: Response, kind: _rt.Kind) -> Any:
         raise APIError(message, status_code=response.status_code) from exc
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class GetPetQuery:
     """The query parameters of get_pet, checked on construction."""
 
@@ -80,6 +80,8 @@ class GetPetQuery:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
     def to_pairs(self) -> list[tuple[str, str]]:
         """(key, text) pairs in spec order: arrays repeat their key, booleans are true/false."""

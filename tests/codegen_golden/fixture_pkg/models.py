@@ -18,7 +18,7 @@ from .. import _models as _rt
 from .._types import UNSET, Unset
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Pet:
     """A pet."""
 
@@ -41,9 +41,11 @@ class Pet:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Owner:
     """Who looks after a pet."""
 
@@ -56,9 +58,11 @@ class Owner:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class Outcome:
     """What happened to one pet."""
 
@@ -72,6 +76,8 @@ class Outcome:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
+    __eq__ = _rt.model_eq
+    __hash__ = _rt.model_hash
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.
