@@ -54,13 +54,13 @@ AppInfo = Mapping[str, object]
 """``{"name": ..., "version": ...}``: names the calling application in the user-agent headers."""
 
 
-_UUID_BITS = 128
-_UUID_BYTES = _UUID_BITS // 8
-# RFC 4122 version 4: the version nibble (bits 76-79) is 4 and the variant bits (62-63) are 10, as
-# uuid.UUID(bytes=..., version=4) sets them; the other 122 bits stay random.
-_UUID_FIXED_BITS = (0xF000 << 64) | (0xC000 << 48)
-_UUID4_BITS = (4 << 76) | (0x8000 << 48)
-_UUID_KEEP_RANDOM = ((1 << _UUID_BITS) - 1) & ~_UUID_FIXED_BITS
+_UUID_HEX_DIGITS = 32
+_UUID_BYTES = _UUID_HEX_DIGITS // 2
+# RFC 4122 version 4, as uuid.UUID(bytes=..., version=4) writes it: the 13th hex digit is the version, 4;
+# the 17th holds the variant bits 10 above two random bits, so it is one of 8, 9, a, b. The other 122 bits
+# stay random.
+_UUID4_VERSION_DIGIT = "4"
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 0b11] for digit in "0123456789abcdef"}
 # Ids drawn from one os.urandom call (4 KiB of random bytes).
 _IDS_PER_BATCH = 256
 
@@ -69,34 +69,36 @@ class _RandomUuid4s:
     """``str(uuid.uuid4())`` for each call, from random bytes read a batch at a time.
 
     ``os.urandom`` releases the GIL, so one call per record handed the GIL to the bulk sender threads once
-    per record, which cost more than the id itself; a batch gives the same bytes with one call. Thread-safe;
-    a forked child drops the batch it inherited, so parent and child never give out the same ids.
+    per record, which cost more than the id itself; a batch gives the same bytes with one call, turned into
+    hex text once. Thread-safe; a forked child drops the batch it inherited, so parent and child never give
+    out the same ids.
     """
 
-    __slots__ = ("_lock", "_batch", "_offset")
+    __slots__ = ("_lock", "_batch_hex", "_offset")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._batch = b""
+        self._batch_hex = ""
         self._offset = 0
 
     def __call__(self) -> str:
         with self._lock:
             offset = self._offset
-            if offset >= len(self._batch):
-                self._batch = os.urandom(_UUID_BYTES * _IDS_PER_BATCH)
+            if offset >= len(self._batch_hex):
+                self._batch_hex = os.urandom(_UUID_BYTES * _IDS_PER_BATCH).hex()
                 offset = 0
-            self._offset = offset + _UUID_BYTES
-            random_bytes = self._batch[offset : offset + _UUID_BYTES]
-        number = int.from_bytes(random_bytes, "big") & _UUID_KEEP_RANDOM | _UUID4_BITS
-        digits = f"{number:032x}"
-        # The canonical text form: groups of 8-4-4-4-12 hex digits.
-        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+            self._offset = offset + _UUID_HEX_DIGITS
+            digits = self._batch_hex[offset : offset + _UUID_HEX_DIGITS]
+        # The canonical text form: groups of 8-4-4-4-12 hex digits, version and variant digits set.
+        return (
+            f"{digits[:8]}-{digits[8:12]}-{_UUID4_VERSION_DIGIT}{digits[13:16]}-"
+            f"{_VARIANT_DIGIT[digits[16]]}{digits[17:20]}-{digits[20:]}"
+        )
 
     def forget_batch(self) -> None:
         """Run in a forked child: a new lock (the parent's may have been held) and no inherited bytes."""
         self._lock = threading.Lock()
-        self._batch = b""
+        self._batch_hex = ""
         self._offset = 0
 
 

@@ -736,12 +736,11 @@ def build_tolerant(data: object, kind: Kind) -> Any:
     return built
 
 
-# Ids of the models whose repr is being built on this thread, so a model met inside itself shows as "...".
-_repr_context = threading.local()
-
-
 # The generated classes share the three methods below (``repr=False, eq=False`` in their decorator), which
 # behave as the ones attrs would compile for each class at import, a large part of that module's import time.
+
+# Ids of the models whose repr is being built on this thread, so a model met inside itself shows as "...".
+_repr_context = threading.local()
 
 
 def model_repr(model: Any) -> str:
@@ -764,7 +763,7 @@ def model_repr(model: Any) -> str:
 
 def model_eq(model: Any, other: object) -> Any:
     """attrs' equality: True for an instance of the same class whose fields are equal, in order, and
-    NotImplemented for another class (typed Any: mypy reads NotImplemented so outside a method)."""
+    NotImplemented for another class (typed Any: outside a method named __eq__, mypy types it so)."""
     if other.__class__ is not model.__class__:
         return NotImplemented
     cls: type[Any] = type(model)
