@@ -86,7 +86,9 @@ class Event:
         self.idempotency_key = idempotency_key
         self.tenant_id = tenant_id
         self.brand_id = brand_id
-        self._attachments: list[dict[str, object]] = []
+        # A tuple, so an item without attachments (nearly all) holds no list of its own: bulk keeps
+        # many items alive, and every container they hold is work for the garbage collector.
+        self._attachments: tuple[dict[str, object], ...] = ()
 
     def add_attachment(
         self, file_path: str | os.PathLike[str], file_name: str | None = None, ignore_if_error: bool = False
@@ -96,7 +98,7 @@ class Event:
             raise InputValueError("properties must be a dictionary (attachments go into it)")
         attachment = attachment_for(file_path, file_name, ignore_if_error)
         if attachment is not None:
-            self._attachments.append(attachment)
+            self._attachments = (*self._attachments, attachment)
 
     def _user_properties(self) -> dict[str, Any]:
         """A copy of the caller's properties with the attachments added."""

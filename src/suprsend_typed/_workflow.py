@@ -48,7 +48,9 @@ class _WorkflowBody:
         self.body = _body_dict(body, self._model, type(self).__name__)
         self.idempotency_key = idempotency_key
         self.tenant_id = tenant_id
-        self._attachments: list[dict[str, object]] = []
+        # A tuple, so an item without attachments (nearly all) holds no list of its own: bulk keeps
+        # many items alive, and every container they hold is work for the garbage collector.
+        self._attachments: tuple[dict[str, object], ...] = ()
 
     def _added_values(self) -> dict[str, str | None]:
         """Keys the constructor arguments add, in the order the official SDK writes them."""
@@ -63,7 +65,7 @@ class _WorkflowBody:
             raise InputValueError("data must be a dictionary (attachments go into data.$attachments)")
         attachment = attachment_for(file_path, file_name, ignore_if_error)
         if attachment is not None:
-            self._attachments.append(attachment)
+            self._attachments = (*self._attachments, attachment)
 
     def _merged_body(self, auto_idempotency_key: str | None = None) -> dict[str, Any]:
         """The body with attachments and the given keys added; the caller's dicts are copied, not changed."""
