@@ -141,18 +141,7 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_items", "_index")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
-        pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
-        index: dict[str, int] = {}
-        kept: list[tuple[str, str]] = []
-        for name, value in pairs:
-            key = name.lower()
-            if key in index:
-                kept[index[key]] = (name, value)
-            else:
-                index[key] = len(kept)
-                kept.append((name, value))
-        self._items: tuple[tuple[str, str], ...] = tuple(kept)
-        self._index = index
+        self._items, self._index = _add_headers([], {}, items)
 
     def __getitem__(self, name: str) -> str:
         return self._items[self._index[name.lower()]][1]
@@ -183,14 +172,35 @@ class Headers(Mapping[str, str]):
         return list(self._items)
 
     def merged(self, extra: Mapping[str, str] | Iterable[tuple[str, str]]) -> Headers:
-        """A copy with ``extra`` added; a name already present is replaced in place."""
-        more = list(extra.items()) if isinstance(extra, Mapping) else list(extra)
-        return Headers([*self._items, *more])
+        """A copy with ``extra`` added; a name already present is replaced in place.
+
+        Each middleware adds a header or two per attempt, so only the new names are indexed, not all again.
+        """
+        merged = Headers.__new__(Headers)
+        merged._items, merged._index = _add_headers(list(self._items), dict(self._index), extra)
+        return merged
 
     def without(self, *names: str) -> Headers:
         """A copy without the named headers: for middleware that must drop one (case-insensitive)."""
         drop = {n.lower() for n in names}
         return Headers([(k, v) for k, v in self._items if k.lower() not in drop])
+
+
+def _add_headers(
+    kept: list[tuple[str, str]],
+    index: dict[str, int],
+    items: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[tuple[str, str], ...], dict[str, int]]:
+    """``kept`` and its lower-cased ``index`` with ``items`` added; a repeated name replaces in place."""
+    for name, value in items.items() if isinstance(items, Mapping) else items:
+        key = name.lower()
+        position = index.get(key)
+        if position is None:
+            index[key] = len(kept)
+            kept.append((name, value))
+        else:
+            kept[position] = (name, value)
+    return tuple(kept), index
 
 
 @attrs.frozen(kw_only=True, slots=True)

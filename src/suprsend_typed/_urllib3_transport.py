@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import ssl
 from urllib.parse import urlsplit
@@ -19,6 +20,12 @@ _SOCKET_OPTIONS = [
     (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),  # notice dead idle connections kept in the pool
 ]
 DEFAULT_POOL_SIZE = 10
+
+
+@functools.lru_cache(maxsize=64)
+def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
+    """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe."""
+    return urllib3.Timeout(connect=timeout.connect, read=timeout.read)
 
 
 def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
@@ -85,7 +92,7 @@ class Urllib3Transport:
                 headers=dict(request.headers.items_list()),
                 retries=False,
                 redirect=False,
-                timeout=urllib3.Timeout(connect=timeout.connect, read=timeout.read),
+                timeout=_urllib3_timeout(timeout),
                 preload_content=True,
             )
         except NewConnectionError as exc:
