@@ -41,6 +41,13 @@ MESSAGE_FILTER_COLUMNS: Final = (
     "idempotency_key",
     "tenant_id",
 )
+# Columns a stored message is written with, and read back with (plus its sequence number first).
+_MESSAGE_WRITTEN_COLUMNS: Final = (*MESSAGE_FILTER_COLUMNS, "created_at")
+_MESSAGE_READ_COLUMNS: Final = ("seq", *_MESSAGE_WRITTEN_COLUMNS)
+_INSERT_MESSAGE: Final = (
+    f"INSERT INTO messages ({', '.join(_MESSAGE_WRITTEN_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_MESSAGE_WRITTEN_COLUMNS))})"
+)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -279,11 +286,7 @@ class Store:
             for m in messages
         ]
         with self._lock:
-            self._db.executemany(
-                "INSERT INTO messages (message_id, recipient_id, workflow, status, idempotency_key, "
-                "tenant_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            self._db.executemany(_INSERT_MESSAGE, rows)
 
     def messages(self, filters: dict[str, list[str]], *, after: int, limit: int) -> list[dict[str, Any]]:
         """Messages with ``seq > after`` whose columns are in the given value lists, oldest first."""
@@ -292,22 +295,13 @@ class Store:
         for column, values in filters.items():
             conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-        names = (
-            "seq",
-            "message_id",
-            "recipient_id",
-            "workflow",
-            "status",
-            "idempotency_key",
-            "tenant_id",
-            "created_at",
-        )
         query = (
-            f"SELECT {', '.join(names)} FROM messages WHERE {' AND '.join(conditions)} ORDER BY seq LIMIT ?"
+            f"SELECT {', '.join(_MESSAGE_READ_COLUMNS)} FROM messages "
+            f"WHERE {' AND '.join(conditions)} ORDER BY seq LIMIT ?"
         )
         with self._lock:
             rows = self._db.execute(query, [*params, limit]).fetchall()
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return [dict(zip(_MESSAGE_READ_COLUMNS, row, strict=True)) for row in rows]
 
     def set_message_status(self, message_id: str, status: str) -> bool:
         with self._lock:
