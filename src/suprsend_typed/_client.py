@@ -40,7 +40,6 @@ from ._signing import BearerAuth, HmacAuth
 from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
 from ._workflow import Workflow
-from .resources._shared import has_dedupe_key
 from .resources.events import EventsResource
 from .resources.messages import MessagesResource
 from .resources.users import UserFactory, UsersResource
@@ -379,7 +378,7 @@ class Suprsend:
         request = endpoints.build_send_identity_events(
             base_url=self.base_url,
             content=_json.encode(record.text),
-            options=self._call_options("send_identity_events", retryable=has_dedupe_key(record.body)),
+            options=self._call_options("send_identity_events", retryable=record.dedupe),
         )
         return self._seed_call(request, with_raw_response=False)
 
@@ -407,7 +406,7 @@ class Suprsend:
             content=_json.encode(record.text),
             options=self._call_options(
                 "trigger_legacy_workflow",
-                retryable=has_dedupe_key(record.body),
+                retryable=record.dedupe,
                 timeout=timeout,
                 max_retries=max_retries,
             ),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+import json
+from collections.abc import Callable, Mapping
+from typing import NamedTuple, Protocol
 
 import attrs
+
+# Body keys that let the hub drop a duplicate, which is what makes a retry safe.
+DEDUPE_KEYS = ("$idempotency_key", "$insert_id")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -23,13 +27,31 @@ class WireContext:
         return int(self.clock() * 1000)
 
 
-@attrs.frozen(kw_only=True, slots=True)
-class WireRecord:
-    """One record as it goes on the wire: the JSON-able body, its exact wire text, and its apparent size."""
+def has_dedupe_key(body: Mapping[str, object]) -> bool:
+    """Whether the hub can de-duplicate this body, so that sending it twice delivers once."""
+    for key in DEDUPE_KEYS:  # a plain loop: this runs once per record
+        if body.get(key):
+            return True
+    return False
 
-    body: dict[str, object]
+
+class WireRecord(NamedTuple):
+    """One record as it goes on the wire: its exact text, its apparent size, and whether a retry is safe.
+
+    Only a string, an int and a bool, not the body dict: a bulk holds one record per pending item, and
+    dicts held that long are work for the garbage collector on every collection. The body is read back
+    from the text when it is needed, which is only to report a failed record.
+    """
+
     text: str
     apparent_size: int
+    dedupe: bool  # the body carries a dedupe key (see has_dedupe_key)
+
+    @property
+    def body(self) -> dict[str, object]:
+        """The body as sent, parsed from ``text`` (a new dict on every read)."""
+        body: dict[str, object] = json.loads(self.text)
+        return body
 
 
 class WireItem(Protocol):

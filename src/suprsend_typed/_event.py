@@ -152,7 +152,7 @@ class Event:
         size = _json.encoded_size(text)
         if size > MAX_BODY_APPARENT_BYTES:
             raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
-        return WireRecord(body=body, text=text, apparent_size=size)
+        return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:
         """The official ``as_json()`` shape, for ``failed_records``."""

@@ -194,7 +194,7 @@ class UserEdit:
             raise InputValueError(
                 _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
             )
-        return WireRecord(body=body, text=text, apparent_size=size)
+        return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:
         """The official ``as_json()`` shape, with the recorded problems as ``warnings`` lines."""

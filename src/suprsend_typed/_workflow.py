@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from . import _json
 from ._attachments import attachment_for
-from ._context import WireContext, WireRecord
+from ._context import WireContext, WireRecord, has_dedupe_key
 from ._errors import InputValueError
 from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
 from ._generated.models import LegacyWorkflow, WorkflowTrigger
@@ -118,7 +118,7 @@ class _WorkflowBody:
             size -= _entry_size("$idempotency_key", auto_key)
         if size > MAX_BODY_APPARENT_BYTES:
             raise InputValueError(_json.too_big_message("workflow body", size, MAX_BODY_APPARENT_BYTES))
-        return WireRecord(body=body, text=text, apparent_size=size)
+        return WireRecord(text, size, has_dedupe_key(body))
 
     def _record(self) -> dict[str, object]:
         """The official ``as_json()`` shape: the body with the given keys, for ``failed_records``."""

@@ -18,10 +18,13 @@ from suprsend_typed._bulk.outcome import (
     whole_chunk_outcome,
 )
 from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord
+from suprsend_typed._context import WireRecord
 from suprsend_typed._errors import APIConnectionError, APITimeoutError, InputValueError, ValidationError
 from suprsend_typed._http import REDACTED, Headers, Response, registered_credentials
 
 BODIES: list[dict[str, object]] = [{"$insert_id": f"id-{n}", "event": "e"} for n in range(3)]
+# The records sent: failed records report their bodies, read back from the wire text.
+RECORDS = [WireRecord(json.dumps(body), len(json.dumps(body)), dedupe=True) for body in BODIES]
 
 
 def _json_response(status: int, payload: Any) -> Response:
@@ -98,13 +101,13 @@ def test_chunk_outcome_that_does_not_add_up_is_refused() -> None:
 
 
 def test_whole_chunk_success_reads_no_body() -> None:
-    outcome = whole_chunk_outcome(BODIES, Response(status_code=202, content=b"Accepted - OK"))
+    outcome = whole_chunk_outcome(RECORDS, Response(status_code=202, content=b"Accepted - OK"))
 
     assert (outcome.total, outcome.success, outcome.failed_records) == (3, 3, ())
 
 
 def test_whole_chunk_failure_marks_every_record_with_status_and_message() -> None:
-    outcome = whole_chunk_outcome(BODIES, _json_response(400, {"status": "fail", "message": "BAD REQUEST"}))
+    outcome = whole_chunk_outcome(RECORDS, _json_response(400, {"status": "fail", "message": "BAD REQUEST"}))
 
     assert outcome.success == 0
     assert list(outcome.failed_records) == [
@@ -122,7 +125,7 @@ def test_per_record_results_map_by_index() -> None:
         ],
     }
 
-    outcome = per_record_outcome(BODIES, _json_response(207, payload))
+    outcome = per_record_outcome(RECORDS, _json_response(207, payload))
 
     assert outcome.success == 2
     assert list(outcome.failed_records) == [
@@ -131,7 +134,7 @@ def test_per_record_results_map_by_index() -> None:
 
 
 def test_html_error_page_fails_the_chunk_without_key_error() -> None:
-    outcome = per_record_outcome(BODIES, _html_response(500))
+    outcome = per_record_outcome(RECORDS, _html_response(500))
 
     assert list(outcome.failed_records) == [
         FailedRecord(record=b, error="<h1>oops</h1>", code=500) for b in BODIES
@@ -148,7 +151,7 @@ def test_html_error_page_fails_the_chunk_without_key_error() -> None:
     ],
 )
 def test_success_status_without_per_record_results_fails_each_record(response: Response) -> None:
-    outcome = per_record_outcome(BODIES, response)
+    outcome = per_record_outcome(RECORDS, response)
 
     assert outcome.success == 0 and outcome.total == 3
     assert all(f["code"] == 500 and "no per-record results" in f["error"] for f in outcome.failed_records)
@@ -156,7 +159,7 @@ def test_success_status_without_per_record_results_fails_each_record(response: R
 
 
 def test_missing_results_are_failures_of_the_unanswered_records() -> None:
-    outcome = per_record_outcome(BODIES, _json_response(207, {"records": [{"status": "success"}]}))
+    outcome = per_record_outcome(RECORDS, _json_response(207, {"records": [{"status": "success"}]}))
 
     assert outcome.success == 1
     assert [f["record"] for f in outcome.failed_records] == BODIES[1:]
@@ -166,7 +169,7 @@ def test_missing_results_are_failures_of_the_unanswered_records() -> None:
 def test_extra_results_are_ignored_with_a_warning_and_invent_no_record() -> None:
     results = [{"status": "success"}] * 3 + [{"status": "error", "error": {"message": "ghost"}}] * 2
 
-    outcome = per_record_outcome(BODIES, _json_response(207, {"records": results}))
+    outcome = per_record_outcome(RECORDS, _json_response(207, {"records": results}))
 
     assert (outcome.total, outcome.success, outcome.failed_records) == (3, 3, ())
     assert outcome.warnings == (
@@ -181,7 +184,7 @@ def test_odd_per_record_results_are_failures_with_a_reason() -> None:
         {"status": "queued", "message": "not yet"},
     ]
 
-    outcome = per_record_outcome(BODIES, _json_response(207, {"records": results}))
+    outcome = per_record_outcome(RECORDS, _json_response(207, {"records": results}))
 
     assert [(f["error"], f["code"]) for f in outcome.failed_records] == [
         ("malformed per-record result: 'garbage'", 500),
@@ -191,7 +194,7 @@ def test_odd_per_record_results_are_failures_with_a_reason() -> None:
 
 
 def test_result_without_any_message_names_its_status() -> None:
-    outcome = per_record_outcome(BODIES[:1], _json_response(207, {"records": [{"status": "error"}]}))
+    outcome = per_record_outcome(RECORDS[:1], _json_response(207, {"records": [{"status": "error"}]}))
 
     assert outcome.failed_records[0]["error"] == "record not accepted (status: 'error')"
 
@@ -206,7 +209,7 @@ def test_result_without_any_message_names_its_status() -> None:
     ],
 )
 def test_exception_fails_every_record_with_a_short_reason(exc: Exception, error: str, code: int) -> None:
-    outcome = exception_outcome(BODIES, exc)
+    outcome = exception_outcome(RECORDS, exc)
 
     assert list(outcome.failed_records) == [FailedRecord(record=b, error=error, code=code) for b in BODIES]
 
@@ -237,7 +240,7 @@ def test_failed_chunk_of_no_records_is_empty() -> None:
 )
 def test_failed_record_reasons_never_repeat_a_registered_credential(answer: dict[str, Any]) -> None:
     registered_credentials.add_secret("SECRET-ECHO-1234")
-    outcome = per_record_outcome(BODIES[:2], _json_response(207, answer))
+    outcome = per_record_outcome(RECORDS[:2], _json_response(207, answer))
     assert outcome.failed_records
     for failed in outcome.failed_records:
         assert "SECRET-ECHO-1234" not in failed["error"]

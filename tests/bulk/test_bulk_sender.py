@@ -27,7 +27,7 @@ def _record(n: int, *, padding: int = 0, dedupe: bool = True) -> WireRecord:
     if dedupe:
         body["$insert_id"] = f"id-{n}"
     text = _json.dumps(body)
-    return WireRecord(body=body, text=text, apparent_size=_json.apparent_size(text))
+    return WireRecord(text, _json.apparent_size(text), dedupe=dedupe)
 
 
 def _invalid(n: int) -> FailedRecord:
@@ -92,7 +92,7 @@ def test_transport_failure_fails_the_chunk_records_and_does_not_raise() -> None:
 def test_unencodable_text_fails_its_chunk_as_a_client_error() -> None:
     body: dict[str, object] = {"n": 0, "bad": "\ud800"}
     text = _json.dumps(body)
-    record = WireRecord(body=body, text=text, apparent_size=_json.apparent_size(text))
+    record = WireRecord(text, _json.apparent_size(text), dedupe=True)
 
     outcome = ChunkRoute(build_request=_build, send=_accept_all, read=whole_chunk_outcome)([record])
 

@@ -27,7 +27,7 @@ from .._generated.limits import (
 from .._http import CallOptions, Request, Response, Timeout
 from .._profile import UserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
-from .outcome import Body, per_record_outcome, short_reason, whole_chunk_outcome
+from .outcome import per_record_outcome, short_reason, whole_chunk_outcome
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .sender import ChunkRoute, ProgressCallback, check_concurrency, send_all
 
@@ -73,7 +73,7 @@ class BulkKind(Generic[ItemT]):
     max_bytes: int
     operation: str
     build_request: Callable[[BulkClient, bytes, CallOptions], Request]
-    read: Callable[[Sequence[Body], Response], ChunkOutcome]
+    read: Callable[[Sequence[WireRecord], Response], ChunkOutcome]
 
 
 def _legacy_workflows_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:

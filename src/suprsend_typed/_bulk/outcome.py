@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from http import HTTPStatus
 
+from .._context import WireRecord
 from .._errors import SuprsendError, error_message
 from .._http import Response, mask_credentials
 from .response import ChunkOutcome, FailedRecord
-
-Body = dict[str, object]
 
 # The code of a failure the server gave no status for, as the official SDK reports unknown failures.
 UNKNOWN_FAILURE_CODE = int(HTTPStatus.INTERNAL_SERVER_ERROR)
@@ -29,32 +28,32 @@ def short_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def failed_chunk(bodies: Sequence[Body], *, error: str, code: int) -> ChunkOutcome:
+def failed_chunk(records: Sequence[WireRecord], *, error: str, code: int) -> ChunkOutcome:
     """Every record of the chunk failed for the same reason."""
     return ChunkOutcome(
-        total=len(bodies),
+        total=len(records),
         success=0,
-        failed_records=tuple(FailedRecord(record=body, error=error, code=code) for body in bodies),
+        failed_records=tuple(FailedRecord(record=record.body, error=error, code=code) for record in records),
     )
 
 
-def exception_outcome(bodies: Sequence[Body], exc: BaseException) -> ChunkOutcome:
+def exception_outcome(records: Sequence[WireRecord], exc: BaseException) -> ChunkOutcome:
     """The chunk got no usable answer (connection failure, timeout, or an error before sending)."""
     code = exc.status_code if isinstance(exc, SuprsendError) else UNKNOWN_FAILURE_CODE
-    return failed_chunk(bodies, error=short_reason(exc), code=code)
+    return failed_chunk(records, error=short_reason(exc), code=code)
 
 
-def whole_chunk_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutcome:
+def whole_chunk_outcome(records: Sequence[WireRecord], response: Response) -> ChunkOutcome:
     """Legacy workflows and identity events: any 2xx accepts the whole chunk; the body is not read."""
     if response.is_success:
-        return ChunkOutcome(total=len(bodies), success=len(bodies), failed_records=())
-    return failed_chunk(bodies, error=error_message(response), code=response.status_code)
+        return ChunkOutcome(total=len(records), success=len(records), failed_records=())
+    return failed_chunk(records, error=error_message(response), code=response.status_code)
 
 
-def per_record_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutcome:
+def per_record_outcome(records: Sequence[WireRecord], response: Response) -> ChunkOutcome:
     """``trigger/`` and events: map ``records[i]`` of the answer to the i-th record sent."""
     if not response.is_success:
-        return failed_chunk(bodies, error=error_message(response), code=response.status_code)
+        return failed_chunk(records, error=error_message(response), code=response.status_code)
     payload = response.json_or_none()
     results = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(results, list):
@@ -62,10 +61,10 @@ def per_record_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutco
             f"the response has no per-record results (HTTP {response.status_code}): "
             f"{mask_credentials(response.text)}"
         )
-        return failed_chunk(bodies, error=reason, code=UNKNOWN_FAILURE_CODE)
+        return failed_chunk(records, error=reason, code=UNKNOWN_FAILURE_CODE)
     success = 0
     failed: list[FailedRecord] = []
-    for body, result in zip(bodies, results, strict=False):
+    for record, result in zip(records, results, strict=False):
         # The common answer first, without a call: a dict whose status is "success".
         if type(result) is dict and result.get("status") == SUCCESS_STATUS:
             success += 1
@@ -75,18 +74,21 @@ def per_record_outcome(bodies: Sequence[Body], response: Response) -> ChunkOutco
             success += 1
         else:
             error, code = failure
-            failed.append(FailedRecord(record=body, error=error, code=code))
-    missing = f"the response has no result for this record ({len(results)} results for {len(bodies)} records)"
+            failed.append(FailedRecord(record=record.body, error=error, code=code))
+    missing = (
+        f"the response has no result for this record ({len(results)} results for {len(records)} records)"
+    )
     failed.extend(
-        FailedRecord(record=body, error=missing, code=UNKNOWN_FAILURE_CODE) for body in bodies[len(results) :]
+        FailedRecord(record=record.body, error=missing, code=UNKNOWN_FAILURE_CODE)
+        for record in records[len(results) :]
     )
     warnings: tuple[str, ...] = ()
-    if len(results) > len(bodies):
+    if len(results) > len(records):
         warnings = (
-            f"the response has {len(results)} per-record results for {len(bodies)} records sent; "
-            f"the {len(results) - len(bodies)} extra results were ignored",
+            f"the response has {len(results)} per-record results for {len(records)} records sent; "
+            f"the {len(results) - len(records)} extra results were ignored",
         )
-    return ChunkOutcome(total=len(bodies), success=success, failed_records=tuple(failed), warnings=warnings)
+    return ChunkOutcome(total=len(records), success=success, failed_records=tuple(failed), warnings=warnings)
 
 
 def _result_failure(result: object) -> tuple[str, int] | None:

@@ -20,7 +20,7 @@ from .. import _json
 from .._context import WireRecord
 from .._http import Request, Response
 from .chunker import Chunk, chunks
-from .outcome import Body, exception_outcome
+from .outcome import exception_outcome
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .source import GuardedSource
 
@@ -29,10 +29,9 @@ ProgressCallback = Callable[[int, int], None]
 
 # A record refused on this side of the wire is a client error, whatever the server would have said.
 CLIENT_ERROR_CODE = int(HTTPStatus.BAD_REQUEST)
-# A retried chunk can only be de-duplicated by the server when every record carries one of these keys.
-DEDUPE_KEYS = ("$idempotency_key", "$insert_id")
-# A record's size for the chunker, read without a Python-level call per record.
+# A record's size for the chunker, and whether it carries a dedupe key, read without a Python-level call.
 _APPARENT_SIZE: Callable[[WireRecord], int] = operator.attrgetter("apparent_size")
+_DEDUPE: Callable[[WireRecord], bool] = operator.attrgetter("dedupe")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -43,18 +42,18 @@ class ChunkRoute:
     build_request: Callable[[bytes, bool], Request]
     # The client's middleware chain and transport; raises only for a failure to get an answer.
     send: Callable[[Request], Response]
-    read: Callable[[Sequence[Body], Response], ChunkOutcome]
+    read: Callable[[Sequence[WireRecord], Response], ChunkOutcome]
 
     def __call__(self, records: Sequence[WireRecord]) -> ChunkOutcome:
         """Never raises: whatever stops this chunk fails its records, and the other chunks go on."""
-        bodies = [record.body for record in records]
         try:
             content = _json.encode(_json.join_array([record.text for record in records]))
-            request = self.build_request(content, all(map(_has_dedupe_key, bodies)))
+            # A retried chunk is de-duplicated by the hub only when every record carries a dedupe key.
+            request = self.build_request(content, all(map(_DEDUPE, records)))
             response = self.send(request)
         except Exception as exc:  # reported per record: a bulk call does not raise for one chunk
-            return exception_outcome(bodies, exc)
-        return self.read(bodies, response)
+            return exception_outcome(records, exc)
+        return self.read(records, response)
 
 
 def send_all(
@@ -177,11 +176,3 @@ def _sendable(conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally
             yield conversion
         else:
             tally.add_failed(conversion)
-
-
-def _has_dedupe_key(body: Body) -> bool:
-    # A plain loop: this runs once per record, and a generator per call cost more than the lookups.
-    for key in DEDUPE_KEYS:
-        if body.get(key):
-            return True
-    return False

@@ -1,20 +1,11 @@
-"""Small rules the resources share: when a retry is safe, and how a Pattern-A answer is read."""
+"""How a Pattern-A answer is read, shared by the resources."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from .._errors import APIError, status_error
 from .._http import Response
-
-# Body keys that let the hub drop a duplicate, which is what makes a retry safe.
-DEDUPE_KEYS = ("$idempotency_key", "$insert_id")
-
-
-def has_dedupe_key(body: Mapping[str, object]) -> bool:
-    """Whether the hub can de-duplicate this body, so that sending it twice delivers once."""
-    return any(body.get(key) for key in DEDUPE_KEYS)
 
 
 def json_or_raise(response: Response) -> Any:

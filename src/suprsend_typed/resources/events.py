@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, overload
 
 from .. import _json
-from .._context import WireRecord
+from .._context import WireRecord, has_dedupe_key
 from .._errors import InputValueError
 from .._event import Event
 from .._generated import endpoints
@@ -14,7 +14,6 @@ from .._generated.models import EventAccepted, EventPayload
 from .._http import Request, Timeout
 from .._models import unstructure
 from .._results import SeedResult
-from ._shared import has_dedupe_key
 
 if TYPE_CHECKING:
     from .._client import Suprsend
@@ -31,7 +30,7 @@ def _model_record(event: EventPayload) -> WireRecord:
         raise InputValueError(
             f"Event size too big - {size} Bytes, must not cross {MAX_BODY_APPARENT_BYTES} Bytes"
         )
-    return WireRecord(body=body, text=text, apparent_size=size)
+    return WireRecord(text, size, has_dedupe_key(body))
 
 
 class EventsResource:
@@ -73,6 +72,6 @@ class EventsResource:
             base_url=client.base_url,
             content=_json.encode(record.text),
             options=client._call_options(
-                OPERATION, retryable=has_dedupe_key(record.body), timeout=timeout, max_retries=max_retries
+                OPERATION, retryable=record.dedupe, timeout=timeout, max_retries=max_retries
             ),
         )

@@ -12,7 +12,7 @@ from .._http import Timeout
 from .._models import validate
 from .._profile import UserEdit
 from .._results import SeedResult
-from ._shared import has_dedupe_key, json_or_raise
+from ._shared import json_or_raise
 
 if TYPE_CHECKING:
     from .._bulk.bulk import BulkInstance
@@ -102,7 +102,7 @@ class UsersResource:
             content=_json.encode(record.text),
             options=client._call_options(
                 ASYNC_EDIT_OPERATION,
-                retryable=has_dedupe_key(record.body),
+                retryable=record.dedupe,
                 timeout=timeout,
                 max_retries=max_retries,
             ),

@@ -11,7 +11,6 @@ from .._generated.models import TriggerAccepted, WorkflowTrigger
 from .._http import Request, Timeout
 from .._results import SeedResult
 from .._workflow import WorkflowTriggerRequest
-from ._shared import has_dedupe_key
 
 if TYPE_CHECKING:
     from .._bulk.bulk import BulkInstance
@@ -81,7 +80,7 @@ class WorkflowsResource:
             base_url=client.base_url,
             content=_json.encode(record.text),
             options=client._call_options(
-                OPERATION, retryable=has_dedupe_key(record.body), timeout=timeout, max_retries=max_retries
+                OPERATION, retryable=record.dedupe, timeout=timeout, max_retries=max_retries
             ),
         )
 
