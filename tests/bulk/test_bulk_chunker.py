@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from suprsend_typed._bulk.chunker import Chunk, Rejected, chunks
@@ -70,6 +70,88 @@ def test_every_record_lands_once_in_order_within_limits(
             assert item.apparent_size == item.record[1] > max_bytes
     chunk_count = sum(isinstance(item, Chunk) for item in output)
     assert chunk_count == _reference_chunk_count([r[1] for r in records], max_records, max_bytes)
+
+
+def _reference_chunks(
+    records: Iterable[tuple[int, int]],
+    *,
+    max_records: int,
+    max_bytes: int,
+    size_of: Callable[[tuple[int, int]], int],
+) -> Iterator[Chunk[tuple[int, int]] | Rejected[tuple[int, int]]]:
+    """The greedy rule one record at a time, as the chunker did before it took whole windows."""
+    pending: list[tuple[int, int]] = []
+    running = 0
+    for record in records:
+        size = size_of(record)
+        if size > max_bytes:
+            yield Rejected(record=record, apparent_size=size, max_bytes=max_bytes)
+            continue
+        if running + size > max_bytes:
+            yield Chunk(records=tuple(pending), apparent_size=running)
+            pending, running = [], 0
+        pending.append(record)
+        running += size
+        if len(pending) >= max_records or running >= max_bytes:
+            yield Chunk(records=tuple(pending), apparent_size=running)
+            pending, running = [], 0
+    if pending:
+        yield Chunk(records=tuple(pending), apparent_size=running)
+
+
+@st.composite
+def _edge_workloads(draw: st.DrawFn) -> tuple[list[tuple[int, int]], int, int]:
+    """Sizes that hit the edges of the window fast path: zero, exactly max_bytes, over it, and windows whose
+    sizes add up to exactly max_bytes (a unit that divides it). Negative sizes are no byte count, but the
+    fast path must not depend on their absence either."""
+    max_records = draw(st.integers(min_value=1, max_value=12))
+    unit = draw(st.integers(min_value=0, max_value=40))
+    max_bytes = draw(
+        st.integers(min_value=1, max_value=300) | st.integers(1, 12).map(lambda n: max(1, unit * n))
+    )
+    size = st.sampled_from([0, unit, max_bytes, max_bytes + 1]) | st.integers(
+        min_value=-3, max_value=2 * max_bytes
+    )
+    sizes = draw(st.lists(size, max_size=150))
+    return list(enumerate(sizes)), max_records, max_bytes
+
+
+@settings(max_examples=500, deadline=None)
+@given(_edge_workloads() | _workloads())
+# The running size reaches max_bytes exactly with one record still to come: the chunk closes there.
+@example(([(0, 50), (1, 50), (2, 0)], 3, 100))
+@example(([(0, 25), (1, 25), (2, 25), (3, 25), (4, 25)], 5, 100))
+@example(([(0, 0), (1, 0), (2, 0)], 3, 1))
+@example(([(0, 10), (1, 120), (2, 10)], 3, 100))
+def test_same_output_as_the_record_by_record_rule(workload: tuple[list[tuple[int, int]], int, int]) -> None:
+    records, max_records, max_bytes = workload
+    limits = {"max_records": max_records, "max_bytes": max_bytes}
+
+    assert list(chunks(records, **limits, size_of=_size)) == list(
+        _reference_chunks(records, **limits, size_of=_size)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_edge_workloads() | _workloads())
+def test_never_reads_more_than_max_records_ahead(workload: tuple[list[tuple[int, int]], int, int]) -> None:
+    """Streaming holds bounded memory only if the chunker keeps at most one chunk's worth unyielded."""
+    records, max_records, max_bytes = workload
+    yielded = 0
+    pulled = 0
+
+    def counted() -> Iterator[tuple[int, int]]:
+        nonlocal pulled
+        for record in records:
+            pulled += 1
+            assert pulled - yielded <= max_records
+            yield record
+
+    for item in chunks(counted(), max_records=max_records, max_bytes=max_bytes, size_of=_size):
+        yielded += len(item.records) if isinstance(item, Chunk) else 1
+        assert pulled - yielded <= max_records
+
+    assert pulled == yielded == len(records)
 
 
 def test_rejection_does_not_stop_the_others_and_says_why() -> None:

@@ -3,13 +3,20 @@
 The packing rule is the official SDK's, so a bulk is split into the same requests: a chunk refuses a record
 when it already holds ``max_records`` records, or its running size is ``>= max_bytes``, or the running size
 plus the record's size would exceed ``max_bytes``; the record then starts the next chunk. The loop is
-iterative (the official SDK recurses once per chunk) and pulls one record at a time, so any iterable,
-however long, is consumed without being materialised.
+iterative (the official SDK recurses once per chunk) and never holds more than ``max_records`` records it
+has not yielded, so any iterable, however long, is consumed without being materialised.
+
+Records are pulled a window at a time: just enough to fill the open chunk up to ``max_records``. When the
+window's sizes are all non-negative and the chunk would stay strictly under ``max_bytes`` with all of them,
+the greedy rule could only append each one, so the window is taken whole without a Python-level step per
+record (the common case: small records, full chunks). Otherwise its records go through the greedy rule one
+by one. Either way the output is what the record-by-record rule gives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Generic, TypeVar
 
 import attrs
@@ -53,22 +60,40 @@ def chunks(
     """
     if max_records < 1 or max_bytes < 1:
         raise ValueError(f"chunk limits must be positive: max_records={max_records}, max_bytes={max_bytes}")
-    pending: list[R] = []
+    iterator = iter(records)
+    pending: list[R] = []  # the open chunk: fewer than max_records records, running_size < max_bytes
     running_size = 0
-    for record in records:
-        size = size_of(record)
-        if size > max_bytes:
-            yield Rejected(record=record, apparent_size=size, max_bytes=max_bytes)
-            continue
-        if running_size + size > max_bytes:
-            yield Chunk(records=tuple(pending), apparent_size=running_size)
-            pending = []
-            running_size = 0
-        pending.append(record)
-        running_size += size
-        if len(pending) >= max_records or running_size >= max_bytes:
-            yield Chunk(records=tuple(pending), apparent_size=running_size)
-            pending = []
-            running_size = 0
+    while True:
+        wanted = max_records - len(pending)
+        window = list(islice(iterator, wanted))
+        if not window:
+            break
+        sizes = list(map(size_of, window))
+        window_size = sum(sizes)
+        if running_size + window_size < max_bytes and min(sizes) >= 0:
+            # No record here can be rejected, overflow the chunk or reach max_bytes: each would be appended.
+            pending += window
+            running_size += window_size
+            if len(pending) >= max_records:
+                yield Chunk(records=tuple(pending), apparent_size=running_size)
+                pending = []
+                running_size = 0
+        else:
+            for record, size in zip(window, sizes, strict=True):
+                if size > max_bytes:
+                    yield Rejected(record=record, apparent_size=size, max_bytes=max_bytes)
+                    continue
+                if running_size + size > max_bytes:
+                    yield Chunk(records=tuple(pending), apparent_size=running_size)
+                    pending = []
+                    running_size = 0
+                pending.append(record)
+                running_size += size
+                if len(pending) >= max_records or running_size >= max_bytes:
+                    yield Chunk(records=tuple(pending), apparent_size=running_size)
+                    pending = []
+                    running_size = 0
+        if len(window) < wanted:  # the records have run out
+            break
     if pending:
         yield Chunk(records=tuple(pending), apparent_size=running_size)
