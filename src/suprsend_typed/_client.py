@@ -12,7 +12,7 @@ import os
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -65,40 +65,46 @@ _IDS_PER_BATCH = 256
 
 
 class _RandomUuid4s:
-    """``str(uuid.uuid4())`` for each call, from random bytes read a batch at a time.
+    """``str(uuid.uuid4())`` for each call, from random bytes read and formatted a batch at a time.
 
     ``os.urandom`` releases the GIL, so one call per record handed the GIL to the bulk sender threads once
-    per record, which cost more than the id itself; a batch gives the same bytes with one call, turned into
-    hex text once. Thread-safe; a forked child drops the batch it inherited, so parent and child never give
-    out the same ids.
+    per record, which cost more than the id itself; a batch gives the same bytes with one call. The ids of a
+    batch are formatted together and handed out by a list iterator, whose ``next`` is one C call and so
+    atomic under the GIL: threads never share an id, and the lock is taken once per batch only. A forked
+    child drops the batch it inherited, so parent and child never give out the same ids.
     """
 
-    __slots__ = ("_lock", "_batch_hex", "_offset")
+    __slots__ = ("_lock", "_ids")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._batch_hex = ""
-        self._offset = 0
+        self._ids: Iterator[str] = iter(())
 
     def __call__(self) -> str:
+        try:
+            return next(self._ids)
+        except StopIteration:
+            return self._next_batch()
+
+    def _next_batch(self) -> str:
         with self._lock:
-            offset = self._offset
-            if offset >= len(self._batch_hex):
-                self._batch_hex = os.urandom(_UUID_BYTES * _IDS_PER_BATCH).hex()
-                offset = 0
-            self._offset = offset + _UUID_HEX_DIGITS
-            digits = self._batch_hex[offset : offset + _UUID_HEX_DIGITS]
-        # The canonical text form: groups of 8-4-4-4-12 hex digits, version and variant digits set.
-        return (
-            f"{digits[:8]}-{digits[8:12]}-{_UUID4_VERSION_DIGIT}{digits[13:16]}-"
-            f"{_VARIANT_DIGIT[digits[16]]}{digits[17:20]}-{digits[20:]}"
-        )
+            digits = os.urandom(_UUID_BYTES * _IDS_PER_BATCH).hex()
+            # The canonical text form: groups of 8-4-4-4-12 hex digits, version and variant digits set.
+            ids = [
+                f"{digits[at : at + 8]}-{digits[at + 8 : at + 12]}-{_UUID4_VERSION_DIGIT}"
+                f"{digits[at + 13 : at + 16]}-{_VARIANT_DIGIT[digits[at + 16]]}{digits[at + 17 : at + 20]}-"
+                f"{digits[at + 20 : at + _UUID_HEX_DIGITS]}"
+                for at in range(0, len(digits), _UUID_HEX_DIGITS)
+            ]
+            # Threads that ran out together each install a batch of their own: a few ids go unused, none
+            # is given twice.
+            self._ids = iter(ids)
+            return next(self._ids)
 
     def forget_batch(self) -> None:
-        """Run in a forked child: a new lock (the parent's may have been held) and no inherited bytes."""
+        """Run in a forked child: a new lock (the parent's may have been held) and no inherited ids."""
         self._lock = threading.Lock()
-        self._batch_hex = ""
-        self._offset = 0
+        self._ids = iter(())
 
 
 _new_uuid4 = _RandomUuid4s()

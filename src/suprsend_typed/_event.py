@@ -118,7 +118,7 @@ class Event:
         return properties
 
     def _optional_keys(self) -> dict[str, str]:
-        """The optional keys that were given, in the official order (written out: this runs per event)."""
+        """The optional keys that were given, in the official order."""
         optional: dict[str, str] = {}
         if self.idempotency_key:
             optional["$idempotency_key"] = self.idempotency_key
@@ -137,16 +137,17 @@ class Event:
                 f"properties.{SDK_VERSION_PROPERTY} is reserved for the SDK version; use another key"
             )
         properties[SDK_VERSION_PROPERTY] = ctx.user_agent
+        # Only the caller's properties can hold keys json.dumps would convert: the other keys are ours.
         body: dict[str, object] = {
             "$insert_id": ctx.new_id(),
             "$time": ctx.now_ms(),
             "event": event_name,
             "env": ctx.workspace,
             "distinct_id": distinct_id,
-            "properties": properties,
-            **self._optional_keys(),
+            "properties": with_text_keys(properties, at="properties"),
         }
-        body = with_text_keys(body)
+        if self.idempotency_key or self.tenant_id or self.brand_id:
+            body.update(self._optional_keys())
         validate(body, EventPayload)
         text = _json.dumps(body)
         size = _json.encoded_size(text)

@@ -9,6 +9,8 @@ from typing import Any
 
 from ._errors import ValidationError
 
+TOO_DEEP = "value is nested too deeply (or contains itself) to serialise as JSON"
+
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 # The C encoder factory JSONEncoder.encode itself uses (None on interpreters without the C accelerator).
 _make_c_encoder: Callable[..., Callable[[Any, int], tuple[str, ...]]] | None = getattr(
@@ -27,14 +29,19 @@ _C_ENCODER_SETTINGS = (
 )
 
 
-def _encode(obj: Any) -> str:
-    """``_encoder.encode(obj)`` without the Python closures ``JSONEncoder.iterencode`` rebuilds per call.
+# One C encoder for every call, built without a markers dict: it then keeps no state between calls (so
+# threads can share it), and a value that contains itself ends in RecursionError, reported like any value
+# nested too deeply. Building an encoder per call cost more than the encoding of a small event.
+_c_encode: Callable[[Any, int], tuple[str, ...]] | None = (
+    None if _make_c_encoder is None else _make_c_encoder(None, *_C_ENCODER_SETTINGS)
+)
 
-    A fresh markers dict per call keeps the circular-reference check, and keeps threads apart.
-    """
-    if _make_c_encoder is None or isinstance(obj, str):
+
+def _encode(obj: Any) -> str:
+    """``_encoder.encode(obj)`` without the Python closures ``JSONEncoder.iterencode`` rebuilds per call."""
+    if _c_encode is None or isinstance(obj, str):
         return _encoder.encode(obj)
-    return "".join(_make_c_encoder({}, *_C_ENCODER_SETTINGS)(obj, 0))
+    return "".join(_c_encode(obj, 0))
 
 
 def dumps(obj: Any) -> str:
@@ -44,7 +51,7 @@ def dumps(obj: Any) -> str:
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"value is not JSON-serialisable: {exc}") from None
     except RecursionError:
-        raise ValidationError("value is nested too deeply to serialise as JSON") from None
+        raise ValidationError(TOO_DEEP) from None
 
 
 def encode(text: str) -> bytes:

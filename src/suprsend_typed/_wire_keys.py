@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from ._errors import ValidationError
+from ._json import TOO_DEEP
 
 _KEY_TEXT = {True: "true", False: "false", None: "null"}
 # How json.dumps (allow_nan left on, as the official SDK calls it) spells non-finite float keys.
@@ -121,18 +122,21 @@ def _path(trail: list[str | int]) -> str:
     return path
 
 
-def with_text_keys(body: dict[str, Any]) -> dict[str, Any]:
+def with_text_keys(body: dict[str, Any], *, at: str = "") -> dict[str, Any]:
     """``body`` with every object key as ``json.dumps`` would write it; the same object when none changes.
 
     Keys ``json.dumps`` refuses (tuples, objects) and two keys that would be written alike raise a
-    ``ValidationError`` naming the path, before anything is sent.
+    ``ValidationError`` naming the path, before anything is sent; ``at`` is the key ``body`` sits under in
+    the request body, if any, so that the path names the whole way.
     """
     try:
         if _only_text_keys(body):
             return body
         converted: dict[str, Any] = _with_text_keys(body)
     except _KeyProblem as problem:
+        if at:
+            problem.trail.append(at)
         raise ValidationError(problem.reason, path=_path(problem.trail)) from None
     except RecursionError:
-        raise ValidationError("value is nested too deeply to serialise as JSON") from None
+        raise ValidationError(TOO_DEEP) from None
     return converted
