@@ -29,7 +29,7 @@ from .._profile import UserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import per_record_outcome, short_reason, whole_chunk_outcome
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
-from .sender import ChunkRoute, ProgressCallback, check_concurrency, send_all
+from .sender import ChunkRoute, ProgressCallback, check_concurrency, send_all, send_records
 
 ItemT = TypeVar("ItemT", bound=WireItem)
 
@@ -151,11 +151,11 @@ class BulkInstance(Generic[ItemT]):
         for item in items:
             if not isinstance(item, expected):
                 raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
-        context = self._client._context
+        context, warnings, records = self._client._context, self._warnings, self._records
         for item in items:
-            conversion = _convert(item, context, self._warnings)
+            conversion = _convert(item, context, warnings)
             if isinstance(conversion, WireRecord):
-                self._records.append(conversion)
+                records.append(conversion)
             else:
                 self._invalid.append(conversion)
 
@@ -168,11 +168,13 @@ class BulkInstance(Generic[ItemT]):
         self._check_unsent()
         check_concurrency(concurrency)
         self._sent = True
-        conversions: list[WireRecord | FailedRecord] = [*self._invalid, *self._records]
+        records = self._records
         tally = BulkTally(warnings=self._warnings)
+        for failed in self._invalid:
+            tally.add_failed(failed)
         self._records, self._invalid, self._warnings = [], [], []
-        return send_all(
-            conversions,
+        return send_records(
+            records,
             send_chunk=_route(self._client, self._kind),
             max_records=self._kind.max_records,
             max_bytes=self._kind.max_bytes,

@@ -76,7 +76,7 @@ def send_all(
     progress = _Progress(tally or BulkTally(), on_progress)
     source = GuardedSource(conversions)
     response = _send_packed(
-        source,
+        _sendable(source, progress.tally),
         send_chunk=send_chunk,
         max_records=max_records,
         max_bytes=max_bytes,
@@ -87,8 +87,31 @@ def send_all(
     return response
 
 
+def send_records(
+    records: Sequence[WireRecord],
+    *,
+    send_chunk: Callable[[Sequence[WireRecord]], ChunkOutcome],
+    max_records: int,
+    max_bytes: int,
+    concurrency: int = 1,
+    on_progress: ProgressCallback | None = None,
+    tally: BulkTally,
+) -> BulkResponse:
+    """``send_all`` for records already converted, such as a bulk instance's, with the failed conversions
+    already in ``tally``: a list cannot raise and holds nothing to set aside, so no per-record filter runs."""
+    check_concurrency(concurrency)
+    return _send_packed(
+        records,
+        send_chunk=send_chunk,
+        max_records=max_records,
+        max_bytes=max_bytes,
+        concurrency=concurrency,
+        progress=_Progress(tally, on_progress),
+    )
+
+
 def _send_packed(
-    conversions: Iterable[WireRecord | FailedRecord],
+    records: Iterable[WireRecord],
     *,
     send_chunk: Callable[[Sequence[WireRecord]], ChunkOutcome],
     max_records: int,
@@ -96,13 +119,8 @@ def _send_packed(
     concurrency: int,
     progress: _Progress,
 ) -> BulkResponse:
-    """Pack, send and fold until ``conversions`` ends, then wait for the chunks still in flight."""
-    packed = chunks(
-        _sendable(conversions, progress.tally),
-        max_records=max_records,
-        max_bytes=max_bytes,
-        size_of=_APPARENT_SIZE,
-    )
+    """Pack, send and fold until ``records`` ends, then wait for the chunks still in flight."""
+    packed = chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE)
     if concurrency == 1:
         for item in packed:
             if isinstance(item, Chunk):
