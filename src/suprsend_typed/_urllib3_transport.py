@@ -1,4 +1,9 @@
-"""The default transport: one urllib3 connection pool per client, no urllib3 retries or redirects."""
+"""The default transport: one urllib3 connection pool per client, no urllib3 retries or redirects.
+
+Requests go straight to the connection pool of their origin, kept per transport, rather than through
+``PoolManager.urlopen``, which parses the URL and rebuilds a pool key on every request. The pools still come
+from the manager, so they have its settings; the request target is the one the manager would send.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import ssl
 from urllib.parse import urlsplit
 
 import urllib3
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
+from urllib3.util import parse_url
 
 from ._errors import APIConnectionError, APITimeoutError
 from ._http import Headers, Request, Response, Timeout
@@ -20,12 +27,25 @@ _SOCKET_OPTIONS = [
     (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),  # notice dead idle connections kept in the pool
 ]
 DEFAULT_POOL_SIZE = 10
+# Distinct URLs whose parse is kept: about one per endpoint, but query strings can make them unbounded.
+_PARSED_URLS = 256
+# Origins whose pool a transport remembers before it forgets them all (the manager still holds the pools).
+_ORIGINS = 32
+
+_Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
 
 
 @functools.lru_cache(maxsize=64)
 def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
     """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe."""
     return urllib3.Timeout(connect=timeout.connect, read=timeout.read)
+
+
+@functools.lru_cache(maxsize=_PARSED_URLS)
+def _route(url: str) -> tuple[_Origin, str]:
+    """The origin of ``url`` and the request target urllib3 sends for it (path and query, normalised)."""
+    parts = parse_url(url)
+    return (parts.scheme, parts.host, parts.port), parts.request_uri
 
 
 def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
@@ -77,6 +97,8 @@ class Urllib3Transport:
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
         )
+        # The manager's pool for each origin seen; plain dict reads and writes, so safe between threads.
+        self._origin_pools: dict[_Origin, HTTPConnectionPool] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -85,13 +107,20 @@ class Urllib3Transport:
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
         try:
-            raw = self._pool.urlopen(
+            origin, target = _route(request.url)
+            opener: HTTPConnectionPool | urllib3.PoolManager
+            if origin[0] is None:  # no scheme: the manager's way, with its warning that urllib3 3 refuses it
+                opener, target = self._pool, request.url
+            else:
+                opener = self._pool_for(origin)
+            raw = opener.urlopen(
                 method,
-                request.url,
+                target,
                 body=body,
                 headers=dict(request.headers.items_list()),
                 retries=False,
                 redirect=False,
+                assert_same_host=False,
                 timeout=_urllib3_timeout(timeout),
                 preload_content=True,
             )
@@ -109,5 +138,17 @@ class Urllib3Transport:
         headers = Headers([(name, raw.headers[name]) for name in raw.headers])
         return Response(status_code=raw.status, headers=headers, content=raw.data)
 
+    def _pool_for(self, origin: _Origin) -> HTTPConnectionPool:
+        """The manager's pool for ``origin``: asked of the manager the first time, and again once closed."""
+        pool = self._origin_pools.get(origin)
+        if pool is None or pool.pool is None:  # new origin, or its pool closed since (never reopened)
+            scheme, host, port = origin
+            pool = self._pool.connection_from_host(host, port=port, scheme=scheme)
+            if len(self._origin_pools) >= _ORIGINS:
+                self._origin_pools.clear()
+            self._origin_pools[origin] = pool
+        return pool
+
     def close(self) -> None:
+        self._origin_pools.clear()
         self._pool.clear()

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import urllib3
+from urllib3.util import parse_url
 
 from suprsend_typed._errors import APIConnectionError, APITimeoutError
 from suprsend_typed._http import Headers, Request, Timeout
 from suprsend_typed._transport import Transport
-from suprsend_typed._urllib3_transport import Urllib3Transport
+from suprsend_typed._urllib3_transport import Urllib3Transport, _route
 
 from .loopback import LoopbackServer, Reply
 
@@ -88,15 +90,19 @@ def test_never_answering_server_times_out(transport: Urllib3Transport) -> None:
     assert "SECRET" not in message
 
 
-def test_refused_connection_is_a_connection_error_not_a_timeout(transport: Urllib3Transport) -> None:
+@pytest.mark.parametrize("target", ["SECRET-PATH/", "v1/message/?token=SECRET-QUERY"])
+def test_refused_connection_is_a_connection_error_not_a_timeout(
+    transport: Urllib3Transport, target: str
+) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    request = Request(method="POST", url=f"http://127.0.0.1:{port}/SECRET-PATH/", headers=SECRET_HEADERS)
+    request = Request(method="POST", url=f"http://127.0.0.1:{port}/{target}", headers=SECRET_HEADERS)
     with pytest.raises(APIConnectionError) as info:
         transport.send(request, timeout=SHORT)
     assert not isinstance(info.value, APITimeoutError)
     assert "refused" in str(info.value).lower()
+    assert f"POST 127.0.0.1:{port}: could not connect: " in str(info.value)
     assert "SECRET" not in str(info.value)
 
 
@@ -119,6 +125,127 @@ def test_concurrent_sends_from_threads(server: LoopbackServer) -> None:
     transport.close()
     assert failures == []
     assert sorted(got.path for got in server.received) == sorted(f"/v2/event/?n={i}" for i in range(16))
+
+
+@pytest.fixture
+def other_servers() -> Iterator[list[LoopbackServer]]:
+    running = [LoopbackServer(), LoopbackServer()]
+    yield running
+    for one in running:
+        one.close()
+
+
+def test_one_transport_serves_several_origins(
+    server: LoopbackServer, other_servers: list[LoopbackServer], transport: Urllib3Transport
+) -> None:
+    servers = [server, *other_servers]
+    for round_ in range(3):
+        for index, each in enumerate(servers):
+            url = f"{each.base_url}v2/event/?origin={index}&round={round_}"
+            transport.send(Request(method="POST", url=url, content=b"{}"), timeout=SHORT)
+    for index, each in enumerate(servers):
+        assert [got.path for got in each.received] == [
+            f"/v2/event/?origin={index}&round={r}" for r in range(3)
+        ]
+        assert len({got.client_port for got in each.received}) == 1  # each origin keeps its connection
+
+
+TARGETS = [
+    "v1/message/?limit=1&after=abc%3D%3D",
+    "v1/user/a%2Fb/preferences/?tenant_id=t%201&x=&flag",
+    "v1/user/\u00e9 \u4e2d/?q=\u00e4 b&r=%zz",  # unencoded: urllib3 percent-encodes it
+    "v1/./user/../tenant/t1/",  # dot segments: urllib3 removes them
+    "?only=query",
+    "v2/event/#fragment-never-sent",
+]
+
+
+@pytest.mark.parametrize("suffix", TARGETS)
+def test_request_target_is_what_urllib3_sends(
+    server: LoopbackServer, transport: Urllib3Transport, suffix: str
+) -> None:
+    url = server.base_url + suffix
+    transport.send(Request(method="GET", url=url), timeout=SHORT)
+    with urllib3.PoolManager(retries=False) as manager:
+        manager.urlopen("GET", url, redirect=False)
+    ours, urllib3s = server.received
+    assert ours.path == urllib3s.path == parse_url(url).request_uri
+
+
+def test_encoded_path_and_query_reach_the_server_unchanged(
+    server: LoopbackServer, transport: Urllib3Transport
+) -> None:
+    target = "/v1/user/a%2Fb%20c/?cursor=eyJpZCI6MX0%3D&limit=20&tags=a%2Cb&empty="
+    transport.send(Request(method="GET", url=server.base_url + target[1:]), timeout=SHORT)
+    assert server.received[0].path == target
+
+
+def test_url_parses_are_kept_within_bounds(server: LoopbackServer, transport: Urllib3Transport) -> None:
+    """Query strings make URLs unbounded: the parse cache stays bounded, and URLs it forgot still go out."""
+    first = f"{server.base_url}v1/message/?after=first"
+    transport.send(Request(method="GET", url=first), timeout=SHORT)
+    for n in range(1000):  # push ``first`` out of the cache
+        _route(f"{server.base_url}v1/message/?after={n}")
+    transport.send(Request(method="GET", url=first), timeout=SHORT)
+    transport.send(Request(method="GET", url=f"{server.base_url}v1/message/?after=999"), timeout=SHORT)
+
+    cache = _route.cache_info()
+    assert cache.maxsize is not None
+    assert cache.currsize <= cache.maxsize < 1000
+    assert [got.path for got in server.received] == ["/v1/message/?after=first"] * 2 + [
+        "/v1/message/?after=999"
+    ]
+    assert len({got.client_port for got in server.received}) == 1
+
+
+def test_a_pool_closed_under_the_transport_is_replaced(
+    server: LoopbackServer, transport: Urllib3Transport
+) -> None:
+    request = Request(method="POST", url=server.base_url + "event/", content=b"{}")
+    transport.send(request, timeout=SHORT)
+    (pool,) = transport._origin_pools.values()
+    transport._pool.clear()  # some urllib3 versions close the pools their manager evicts: do both here
+    pool.close()
+    assert transport.send(request, timeout=SHORT).is_success
+    transport.close()
+    assert transport.send(request, timeout=SHORT).is_success  # close() drops connections, not the ability
+    assert len(server.received) == 3
+
+
+def test_url_without_scheme_goes_the_managers_way(
+    server: LoopbackServer, transport: Urllib3Transport
+) -> None:
+    url = f"127.0.0.1:{server.port}/v1/message/?limit=1"
+    with pytest.warns(FutureWarning, match="without a scheme"):
+        assert transport.send(Request(method="GET", url=url), timeout=SHORT).is_success
+    assert server.received[0].path == "/v1/message/?limit=1"
+
+
+def test_concurrent_sends_to_several_origins(
+    server: LoopbackServer, other_servers: list[LoopbackServer]
+) -> None:
+    servers = [server, *other_servers]
+    transport = Urllib3Transport(pool_size=2)
+    failures: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            url = f"{servers[index % 3].base_url}v2/event/?n={index}"
+            assert transport.send(Request(method="POST", url=url, content=b"{}"), timeout=GENEROUS).is_success
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    transport.close()
+    assert failures == []
+    for offset, each in enumerate(servers):
+        assert sorted(got.path for got in each.received) == sorted(
+            f"/v2/event/?n={i}" for i in range(offset, 24, 3)
+        )
 
 
 def test_socket_options_include_tcp_nodelay(transport: Urllib3Transport) -> None:
