@@ -123,6 +123,7 @@ def _edge_workloads(draw: st.DrawFn) -> tuple[list[tuple[int, int]], int, int]:
 @example(([(0, 25), (1, 25), (2, 25), (3, 25), (4, 25)], 5, 100))
 @example(([(0, 0), (1, 0), (2, 0)], 3, 1))
 @example(([(0, 10), (1, 120), (2, 10)], 3, 100))
+@example(([(0, 0), (1, 0), (2, 0), (3, 0), (4, 1), (5, -2), (6, 2)], 2, 1))  # a negative running size
 def test_same_output_as_the_record_by_record_rule(workload: tuple[list[tuple[int, int]], int, int]) -> None:
     records, max_records, max_bytes = workload
     limits = {"max_records": max_records, "max_bytes": max_bytes}

@@ -70,8 +70,9 @@ def chunks(
             break
         sizes = list(map(size_of, window))
         window_size = sum(sizes)
-        if running_size + window_size < max_bytes and min(sizes) >= 0:
+        if running_size + window_size < max_bytes and min(sizes) >= 0 and running_size >= 0:
             # No record here can be rejected, overflow the chunk or reach max_bytes: each would be appended.
+            # (Sizes are byte counts; the sign checks keep that true for any size_of, as the tests try.)
             pending += window
             running_size += window_size
             if len(pending) >= max_records:
