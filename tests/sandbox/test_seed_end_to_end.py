@@ -86,7 +86,8 @@ def test_bulk_workflows_and_events_arrive_record_for_record(client: Suprsend, hu
     assert client.track_event(Event(USER, "product_purchased", {"amount": 10}))["success"]
     assert_all_verified(hub)
     triggers = hub.records("workflow_trigger", "accepted")
-    assert [r["body"]["data"]["i"] for r in triggers] == list(range(250))
+    # Chunks of workflow runs go side by side by default, so they may reach the hub in any order.
+    assert sorted(r["body"]["data"]["i"] for r in triggers) == list(range(250))
     assert len(hub.records("event", "accepted")) == 151
     assert len({r["insert_id"] for r in hub.records("event")}) == 151
 

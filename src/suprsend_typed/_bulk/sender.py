@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from http import HTTPStatus
 
 import attrs
@@ -23,6 +22,7 @@ from .chunker import Chunk, chunks
 from .outcome import exception_outcome
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .source import GuardedSource
+from .workers import ChunkSenders, send_alongside
 
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done, failed)``: records accounted for so far, and how many of them failed."""
@@ -98,16 +98,30 @@ def send_records(
     tally: BulkTally,
 ) -> BulkResponse:
     """``send_all`` for records already converted, such as a bulk instance's, with the failed conversions
-    already in ``tally``: a list cannot raise and holds nothing to set aside, so no per-record filter runs."""
+    already in ``tally``: a list cannot raise and holds nothing to set aside, so no per-record filter runs.
+
+    With ``concurrency`` above 1 every chunk is packed first (the records are in memory already; chunks
+    only refer to them) and records too big to send are reported before any chunk's outcome.
+    """
     check_concurrency(concurrency)
-    return _send_packed(
-        records,
-        send_chunk=send_chunk,
-        max_records=max_records,
-        max_bytes=max_bytes,
-        concurrency=concurrency,
-        progress=_Progress(tally, on_progress),
-    )
+    progress = _Progress(tally, on_progress)
+    if concurrency == 1:
+        return _send_packed(
+            records,
+            send_chunk=send_chunk,
+            max_records=max_records,
+            max_bytes=max_bytes,
+            concurrency=1,
+            progress=progress,
+        )
+    to_send: list[tuple[WireRecord, ...]] = []
+    for item in chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE):
+        if isinstance(item, Chunk):
+            to_send.append(item.records)
+        else:
+            progress.reject(item.record, item.reason)
+    send_alongside(to_send, send_chunk, concurrency, progress.fold)
+    return progress.finish()
 
 
 def _send_packed(
@@ -128,17 +142,20 @@ def _send_packed(
             else:
                 progress.reject(item.record, item.reason)
         return progress.finish()
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="suprsend-bulk") as pool:
-        in_flight: list[Future[ChunkOutcome]] = []
+    with ChunkSenders(send_chunk, concurrency) as senders:
         for item in packed:
             if not isinstance(item, Chunk):
                 progress.reject(item.record, item.reason)
                 continue
-            if len(in_flight) >= concurrency:
-                in_flight = _fold_finished(in_flight, progress)
-            in_flight.append(pool.submit(send_chunk, item.records))
-        for future in in_flight:
-            progress.fold(future.result())
+            if senders.unfolded >= concurrency:
+                for outcome in senders.answered(wait=True):
+                    progress.fold(outcome)
+            senders.submit(item.records)
+            for outcome in senders.answered(wait=False):
+                progress.fold(outcome)
+        while senders.unfolded:
+            for outcome in senders.answered(wait=True):
+                progress.fold(outcome)
     return progress.finish()
 
 
@@ -146,18 +163,6 @@ def check_concurrency(concurrency: int) -> None:
     """Refuse a concurrency below 1 before anything is sent."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-
-
-def _fold_finished(in_flight: list[Future[ChunkOutcome]], progress: _Progress) -> list[Future[ChunkOutcome]]:
-    """Wait until at least one chunk is answered, fold every answered one, and return those still out."""
-    wait(in_flight, return_when=FIRST_COMPLETED)
-    still_out: list[Future[ChunkOutcome]] = []
-    for future in in_flight:
-        if future.done():
-            progress.fold(future.result())
-        else:
-            still_out.append(future)
-    return still_out
 
 
 @attrs.define(slots=True)
