@@ -254,6 +254,11 @@ class Str(_Scalar):
         return self.pattern is None or self.pattern.search(value) is not None
 
 
+def _finite(value: int | float) -> bool:
+    """Whether a number is finite; an int always is (``math.isfinite`` overflows on ints past 2**1024)."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
 class _Numeric(_Scalar):
     __slots__ = ("minimum", "maximum")
 
@@ -269,7 +274,7 @@ class _Numeric(_Scalar):
         self.maximum = maximum
 
     def check_value(self, value: int | float, path: str, errors: Errors) -> None:
-        if not math.isfinite(value):
+        if not _finite(value):
             errors.append((path, "is not a finite number"))
         elif self.minimum is not None and value < self.minimum:
             errors.append((path, f"{value} is less than the minimum of {self.minimum}"))
@@ -277,7 +282,7 @@ class _Numeric(_Scalar):
             errors.append((path, f"{value} is more than the maximum of {self.maximum}"))
 
     def value_valid(self, value: int | float) -> bool:
-        if not math.isfinite(value):
+        if not _finite(value):
             return False
         if self.minimum is not None and value < self.minimum:
             return False
@@ -760,7 +765,7 @@ class _ValidWriter:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {"isfinite": math.isfinite}
+        self.namespace: dict[str, Any] = {"finite": _finite}
         self._names = 0
 
     def shape_checks(self, shape: Shape, var: str, indent: str, inlining: frozenset[int]) -> None:
@@ -893,7 +898,7 @@ class _ValidWriter:
             if kind.pattern is not None:
                 parts.append(f"{self.bind(kind.pattern.search, 'search')}({var}) is not None")
         if isinstance(kind, _Numeric):
-            parts.append(f"isfinite({var})")
+            parts.append(f"(type({var}) is int or finite({var}))")
             if kind.minimum is not None:
                 parts.append(f"not {var} < {self.literal(kind.minimum)}")
             if kind.maximum is not None:

@@ -273,3 +273,21 @@ def test_cattrs_is_imported_only_when_something_is_unstructured() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("time", [10**400, -(10**400)])
+def test_integers_too_big_for_a_float_are_judged_not_crashed_on(time: int) -> None:
+    body = {
+        "$insert_id": "0" * 36,
+        "$time": time,
+        "event": "order_placed",
+        "env": "workspace",
+        "distinct_id": "user-1",
+        "properties": {},
+    }
+    if time > 0:
+        validate(body, m.EventPayload)  # no maximum: any integer above the minimum is valid
+    else:
+        with pytest.raises(ValidationError) as caught:
+            validate(body, m.EventPayload)
+        assert caught.value.path == "$time"
