@@ -338,16 +338,6 @@ def test_send_alongside_reraises_on_the_calling_thread_what_escaped_send_chunk(r
     assert _live_bulk_threads() - before == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "bug: send_alongside keeps an exception that escaped send_chunk on the calling thread (such as "
-        "KeyboardInterrupt from Ctrl-C during the HTTP call) until its chunk's turn to be folded, and "
-        "meanwhile the calling thread takes and sends further chunks; the stop flag is set only once it "
-        "is raised"
-    ),
-)
 def test_send_alongside_interrupt_on_the_calling_thread_sends_no_further_chunk() -> None:
     """A helper holds chunk 0 (the chunk list hands chunk 0 to a helper first); the calling thread's send
     of chunk 1 is interrupted. Ctrl-C must stop the bulk: no thread should start another chunk."""

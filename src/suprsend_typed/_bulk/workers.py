@@ -74,7 +74,10 @@ class ChunkSenders:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        """Let every thread finish the chunk it holds, then end it (chunks never sent are dropped)."""
+        """Let every thread finish the chunk it holds, then end it. Chunks not yet taken are dropped: after
+        a normal end there are none, and after an exception (Ctrl-C included) nothing more should be sent."""
+        while not self._work.empty():
+            self._work.get()
         for _ in self._threads:
             self._work.put(None)
         for thread in self._threads:
@@ -130,7 +133,8 @@ def send_alongside(
         helper.start()
     try:
         for index, records in pending:
-            order.add((index, _send(send_chunk, records)))
+            # Not through _send: what escapes here (Ctrl-C during the call) stops the helpers at once.
+            order.add((index, send_chunk(records)))
             while not done.empty():
                 order.add(done.get())
             for outcome in order.ready():
