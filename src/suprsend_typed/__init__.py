@@ -6,6 +6,7 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 """
 
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
+from ._bulk.progress import BulkProgressError
 from ._bulk.response import BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
@@ -66,6 +67,7 @@ __all__ = [
     "BulkAlreadySentError",
     "BulkInstance",
     "BulkResponse",
+    "BulkProgressError",
     "BulkSourceError",
     "BulkUsersEdit",
     "CallOptions",

@@ -89,9 +89,10 @@ class _Folds:
         self.indexes: list[int] = []
         self.threads: set[int] = set()
 
-    def __call__(self, outcome: ChunkOutcome) -> None:
+    def __call__(self, outcome: ChunkOutcome) -> bool:
         self.threads.add(threading.get_ident())
         self.indexes.append(_folded_index(outcome))
+        return True  # go on sending
 
 
 class _LaterChunksFirst:
@@ -180,8 +181,9 @@ def test_send_alongside_with_no_chunks_calls_neither_send_nor_fold() -> None:
         calls.append("send")
         return _outcome(0)
 
-    def fold(outcome: ChunkOutcome) -> None:
+    def fold(outcome: ChunkOutcome) -> bool:
         calls.append("fold")
+        return True
 
     send_alongside([], send, 4, fold)
 
@@ -274,7 +276,7 @@ def test_send_alongside_fold_raising_stops_new_chunks_and_ends_every_helper_befo
 
     folds: list[int] = []
 
-    def fold(outcome: ChunkOutcome) -> None:
+    def fold(outcome: ChunkOutcome) -> bool:
         folds.append(_folded_index(outcome))
         failure_seen.set()
         raise Boom(_folded_index(outcome))

@@ -28,8 +28,9 @@ from .._http import CallOptions, Request, Response, Timeout
 from .._profile import UserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import per_record_outcome, short_reason, whole_chunk_outcome
+from .progress import ProgressCallback
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
-from .sender import ChunkRoute, ProgressCallback, check_concurrency, send_all, send_records
+from .sender import ChunkRoute, check_concurrency, send_all, send_records
 
 ItemT = TypeVar("ItemT", bound=WireItem)
 

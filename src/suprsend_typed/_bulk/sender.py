@@ -5,13 +5,13 @@ chunks are in flight, so memory stays near ``concurrency`` x chunk size whatever
 Outcomes are folded into the tally on the calling thread only, which is also where ``on_progress`` runs.
 When the record source raises, reading stops but nothing read is lost: the records already pulled are sent
 and counted, the chunks in flight are awaited, and then ``BulkSourceError`` carries the partial response.
+When ``on_progress`` raises, no new chunk is taken and ``BulkProgressError`` follows the same way.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from http import HTTPStatus
 
 import attrs
 
@@ -20,15 +20,11 @@ from .._context import WireRecord
 from .._http import Request, Response
 from .chunker import Chunk, chunks
 from .outcome import exception_outcome
+from .progress import Progress, ProgressCallback
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .source import GuardedSource
 from .workers import ChunkSenders, send_alongside
 
-ProgressCallback = Callable[[int, int], None]
-"""``on_progress(done, failed)``: records accounted for so far, and how many of them failed."""
-
-# A record refused on this side of the wire is a client error, whatever the server would have said.
-CLIENT_ERROR_CODE = int(HTTPStatus.BAD_REQUEST)
 # A record's size for the chunker, and whether it carries a dedupe key, read without a Python-level call.
 _APPARENT_SIZE: Callable[[WireRecord], int] = operator.attrgetter("apparent_size")
 _DEDUPE: Callable[[WireRecord], bool] = operator.attrgetter("dedupe")
@@ -71,9 +67,11 @@ def send_all(
     ``send_chunk`` must not raise (``ChunkRoute`` does not). ``tally`` may arrive holding warnings found
     while converting. If iterating ``conversions`` raises, the records pulled before are still sent, and
     then ``BulkSourceError`` is raised with their ``BulkResponse`` (the source's exception as its cause).
+    If ``on_progress`` raises, nothing more is read; what was read is sent, and ``BulkProgressError`` is
+    raised the same way.
     """
     check_concurrency(concurrency)
-    progress = _Progress(tally or BulkTally(), on_progress)
+    progress = Progress(tally or BulkTally(), on_progress)
     source = GuardedSource(conversions)
     response = _send_packed(
         _sendable(source, progress.tally),
@@ -84,6 +82,7 @@ def send_all(
         progress=progress,
     )
     source.raise_if_failed(response)
+    progress.raise_if_failed(response)
     return response
 
 
@@ -100,28 +99,33 @@ def send_records(
     """``send_all`` for records already converted, such as a bulk instance's, with the failed conversions
     already in ``tally``: a list cannot raise and holds nothing to set aside, so no per-record filter runs.
 
-    With ``concurrency`` above 1 every chunk is packed first (the records are in memory already; chunks
-    only refer to them) and records too big to send are reported before any chunk's outcome.
+    Every chunk is packed first (the records are in memory already; chunks only refer to them). With
+    ``concurrency`` above 1, records too big to send are reported before any chunk's outcome. If
+    ``on_progress`` raises, the records never sent are counted as failed and ``BulkProgressError`` raised.
     """
     check_concurrency(concurrency)
-    progress = _Progress(tally, on_progress)
+    progress = Progress(tally, on_progress)
+    packed = chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE)
     if concurrency == 1:
-        return _send_packed(
-            records,
-            send_chunk=send_chunk,
-            max_records=max_records,
-            max_bytes=max_bytes,
-            concurrency=1,
-            progress=progress,
-        )
-    to_send: list[tuple[WireRecord, ...]] = []
-    for item in chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE):
-        if isinstance(item, Chunk):
-            to_send.append(item.records)
-        else:
-            progress.reject(item.record, item.reason)
-    send_alongside(to_send, send_chunk, concurrency, progress.fold)
-    return progress.finish()
+        for item in packed:
+            if not isinstance(item, Chunk):
+                progress.reject(item.record, item.reason)
+            elif progress.stopped:
+                progress.not_sent(item.records)
+            else:
+                progress.fold(send_chunk(item.records))
+    else:
+        to_send: list[tuple[WireRecord, ...]] = []
+        for item in packed:
+            if isinstance(item, Chunk):
+                to_send.append(item.records)
+            else:
+                progress.reject(item.record, item.reason)
+        for unsent in send_alongside(to_send, send_chunk, concurrency, progress.fold):
+            progress.not_sent(unsent)
+    response = progress.finish()
+    progress.raise_if_failed(response)
+    return response
 
 
 def _send_packed(
@@ -131,16 +135,17 @@ def _send_packed(
     max_records: int,
     max_bytes: int,
     concurrency: int,
-    progress: _Progress,
+    progress: Progress,
 ) -> BulkResponse:
-    """Pack, send and fold until ``records`` ends, then wait for the chunks still in flight."""
+    """Pack, send and fold until ``records`` ends or the progress callback fails, then wait for the chunks
+    still in flight; nothing more is read once the callback has failed."""
     packed = chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE)
     if concurrency == 1:
         for item in packed:
-            if isinstance(item, Chunk):
-                progress.fold(send_chunk(item.records))
-            else:
+            if not isinstance(item, Chunk):
                 progress.reject(item.record, item.reason)
+            elif not progress.fold(send_chunk(item.records)):
+                break
         return progress.finish()
     with ChunkSenders(send_chunk, concurrency) as senders:
         for item in packed:
@@ -150,9 +155,14 @@ def _send_packed(
             if senders.unfolded >= concurrency:
                 for outcome in senders.answered(wait=True):
                     progress.fold(outcome)
+            if progress.stopped:
+                progress.not_sent(item.records)  # read from the source already: counted, not sent
+                break
             senders.submit(item.records)
             for outcome in senders.answered(wait=False):
                 progress.fold(outcome)
+            if progress.stopped:
+                break
         while senders.unfolded:
             for outcome in senders.answered(wait=True):
                 progress.fold(outcome)
@@ -163,33 +173,6 @@ def check_concurrency(concurrency: int) -> None:
     """Refuse a concurrency below 1 before anything is sent."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-
-
-@attrs.define(slots=True)
-class _Progress:
-    """The tally plus the progress callback, touched only from the thread that runs ``send_all``."""
-
-    tally: BulkTally
-    on_progress: ProgressCallback | None
-    reported: int = -1
-
-    def fold(self, outcome: ChunkOutcome) -> None:
-        self.tally.add_chunk(outcome)
-        self._report()
-
-    def reject(self, record: WireRecord, reason: str) -> None:
-        self.tally.add_failed(FailedRecord(record=record.body, error=reason, code=CLIENT_ERROR_CODE))
-
-    def finish(self) -> BulkResponse:
-        """A last report when records were accounted for after the last chunk (or there was no chunk)."""
-        if self.reported != self.tally.total and self.tally.total:
-            self._report()
-        return self.tally.response()
-
-    def _report(self) -> None:
-        self.reported = self.tally.total
-        if self.on_progress is not None:
-            self.on_progress(self.tally.total, self.tally.failure)
 
 
 def _sendable(conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally) -> Iterator[WireRecord]:

@@ -22,7 +22,7 @@ from .._context import WireRecord
 from .response import ChunkOutcome
 
 SendChunk = Callable[[Sequence[WireRecord]], ChunkOutcome]
-Fold = Callable[[ChunkOutcome], None]
+Fold = Callable[[ChunkOutcome], bool]  # counts an outcome; False once no further chunk should be sent
 # A chunk's position and its outcome, or what escaped ``send_chunk`` (re-raised on the calling thread).
 Answer = tuple[int, ChunkOutcome | BaseException]
 
@@ -109,11 +109,13 @@ class ChunkSenders:
 
 def send_alongside(
     chunks: Sequence[Sequence[WireRecord]], send_chunk: SendChunk, count: int, fold: Fold
-) -> None:
+) -> list[Sequence[WireRecord]]:
     """Send ``chunks`` over ``count`` threads, the calling thread being one; ``fold`` runs on it only.
 
-    ``next`` on a list iterator is one C call, atomic under the GIL, so no chunk is taken twice. If
-    ``fold`` raises, the helpers take no new chunk, finish the ones they hold, and the exception propagates.
+    ``next`` on a list iterator is one C call, atomic under the GIL, so no chunk is taken twice. Once
+    ``fold`` returns False, no thread takes a new chunk; the chunks already taken are sent and folded, and
+    the chunks never taken are returned. If ``fold`` or the calling thread's own send raises (Ctrl-C), the
+    helpers stop the same way and the exception propagates.
     """
     pending = iter(enumerate(chunks))
     done: SimpleQueue[Answer] = SimpleQueue()
@@ -125,6 +127,13 @@ def send_alongside(
             index, records = work
             done.put((index, _send(send_chunk, records)))
 
+    def fold_ready() -> None:
+        while not done.empty():
+            order.add(done.get())
+        for outcome in order.ready():
+            if not fold(outcome):
+                stop.set()
+
     helpers = [
         threading.Thread(target=help_send, name=f"suprsend-bulk-{number}", daemon=True)
         for number in range(1, count)
@@ -132,21 +141,17 @@ def send_alongside(
     for helper in helpers:
         helper.start()
     try:
-        for index, records in pending:
+        while not stop.is_set() and (work := next(pending, None)) is not None:
+            index, records = work
             # Not through _send: what escapes here (Ctrl-C during the call) stops the helpers at once.
             order.add((index, send_chunk(records)))
-            while not done.empty():
-                order.add(done.get())
-            for outcome in order.ready():
-                fold(outcome)
+            fold_ready()
     finally:
         stop.set()
         for helper in helpers:
             helper.join()
-    while not done.empty():
-        order.add(done.get())
-    for outcome in order.ready():
-        fold(outcome)
+    fold_ready()
+    return [records for _, records in pending]
 
 
 def _send(send_chunk: SendChunk, records: Sequence[WireRecord]) -> ChunkOutcome | BaseException:

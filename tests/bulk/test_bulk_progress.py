@@ -1,0 +1,151 @@
+"""A failing ``on_progress`` stops sending without losing the accounting of a single record."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from suprsend_typed import BulkProgressError
+from suprsend_typed._bulk.bulk import BulkEventsFactory
+from suprsend_typed._event import Event
+from suprsend_typed._http import Request, Response
+from tests.bulk.test_bulk_instances import RecordingClient, accept_each
+
+EVENTS_PER_CHUNK = 100
+
+
+class CallbackBug(Exception):
+    pass
+
+
+def _events(count: int) -> list[Event]:
+    return [Event(f"user-{n}", "order_placed", {"n": n}) for n in range(count)]
+
+
+def _failing_on_call(number: int) -> tuple[list[tuple[int, int]], object]:
+    calls: list[tuple[int, int]] = []
+
+    def on_progress(done: int, failed: int) -> None:
+        calls.append((done, failed))
+        if len(calls) == number:
+            raise CallbackBug(f"call {number}")
+
+    return calls, on_progress
+
+
+def _sent_numbers(client: RecordingClient) -> list[int]:
+    return [body["properties"]["n"] for bodies in client.sent_bodies() for body in bodies]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_bulk_instance_counts_every_record_and_says_which_were_not_sent(concurrency: int) -> None:
+    client = RecordingClient()
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(1_000))
+    calls, on_progress = _failing_on_call(2)
+
+    with pytest.raises(BulkProgressError) as raised:
+        bulk.trigger(concurrency=concurrency, on_progress=on_progress)  # type: ignore[arg-type]
+
+    response = raised.value.response
+    assert isinstance(raised.value.__cause__, CallbackBug)
+    assert response.total == 1_000 == response.success + response.failure
+    sent = _sent_numbers(client)
+    assert response.success == len(sent)  # every record sent was accepted and counted
+    not_sent = [f for f in response.failed_records if f["error"].startswith("not sent: on_progress raised")]
+    assert len(not_sent) == response.failure == 1_000 - len(sent)
+    assert {f["record"]["properties"]["n"] for f in not_sent} | set(sent) == set(range(1_000))  # type: ignore[index]
+    assert all(f["code"] == 400 for f in not_sent)
+    if concurrency == 1:  # with helpers, chunks they took before the failure was seen are sent too
+        assert len(client.sent) == 2
+    assert len(calls) == 2  # never called again after it raised
+
+
+def test_sequential_instance_stops_right_after_the_chunk_whose_report_failed() -> None:
+    client = RecordingClient()
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(1_000))
+    _, on_progress = _failing_on_call(3)
+
+    with pytest.raises(BulkProgressError) as raised:
+        bulk.trigger(concurrency=1, on_progress=on_progress)  # type: ignore[arg-type]
+
+    assert _sent_numbers(client) == list(range(3 * EVENTS_PER_CHUNK))
+    assert raised.value.response.success == 3 * EVENTS_PER_CHUNK
+    assert "CallbackBug: call 3" in str(raised.value)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_a_stream_reads_no_further_and_accounts_for_everything_it_read(concurrency: int) -> None:
+    client = RecordingClient()
+    pulled = 0
+
+    def source() -> Iterator[Event]:
+        nonlocal pulled
+        for event in _events(5_000):
+            pulled += 1
+            yield event
+
+    _, on_progress = _failing_on_call(1)
+    with pytest.raises(BulkProgressError) as raised:
+        BulkEventsFactory(client).stream(  # type: ignore[arg-type]
+            source(),
+            concurrency=concurrency,
+            on_progress=on_progress,  # type: ignore[arg-type]
+        )
+
+    response = raised.value.response
+    assert response.total == pulled == response.success + response.failure
+    assert pulled <= (concurrency + 2) * EVENTS_PER_CHUNK  # the source was not read to its end
+    assert response.success == len(_sent_numbers(client))
+
+
+def test_a_failure_in_the_last_report_still_returns_the_whole_response_in_the_error() -> None:
+    client = RecordingClient()
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(50))
+    _, on_progress = _failing_on_call(1)
+
+    with pytest.raises(BulkProgressError) as raised:
+        bulk.trigger(on_progress=on_progress)  # type: ignore[arg-type]
+
+    assert (raised.value.response.total, raised.value.response.success) == (50, 50)
+
+
+def test_keyboard_interrupt_in_the_callback_is_not_swallowed() -> None:
+    client = RecordingClient()
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(300))
+
+    def on_progress(done: int, failed: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        bulk.trigger(concurrency=1, on_progress=on_progress)
+    assert len(client.sent) == 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("suprsend-bulk")]
+
+
+def test_a_callback_that_never_fails_sees_every_chunk_in_order() -> None:
+    lock = threading.Lock()
+    seen: list[int] = []
+
+    def answer(request: Request) -> Response:
+        return accept_each(request)
+
+    client = RecordingClient(answer)
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(1_000))
+
+    def on_progress(done: int, failed: int) -> None:
+        with lock:
+            seen.append(done)
+
+    response = bulk.trigger(on_progress=on_progress)
+
+    assert response.success == 1_000
+    assert seen == list(range(EVENTS_PER_CHUNK, 1_001, EVENTS_PER_CHUNK))
+    assert json.loads(client.sent[0].content)[0]["properties"]["n"] in range(1_000)
