@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from suprsend_typed import BulkProgressError
-from suprsend_typed._bulk.bulk import BulkEventsFactory
+from suprsend_typed._bulk.bulk import BulkEventsFactory, BulkInstance
+from suprsend_typed._bulk.progress import ProgressCallback
 from suprsend_typed._event import Event
 from suprsend_typed._http import Request, Response
 from tests.bulk.test_bulk_instances import RecordingClient, accept_each
@@ -25,7 +26,7 @@ def _events(count: int) -> list[Event]:
     return [Event(f"user-{n}", "order_placed", {"n": n}) for n in range(count)]
 
 
-def _failing_on_call(number: int) -> tuple[list[tuple[int, int]], object]:
+def _failing_on_call(number: int) -> tuple[list[tuple[int, int]], ProgressCallback]:
     calls: list[tuple[int, int]] = []
 
     def on_progress(done: int, failed: int) -> None:
@@ -36,19 +37,25 @@ def _failing_on_call(number: int) -> tuple[list[tuple[int, int]], object]:
     return calls, on_progress
 
 
+def _instance(count: int) -> tuple[RecordingClient, BulkInstance[Event]]:
+    """A bulk instance holding ``count`` events, over a client that accepts every record."""
+    client = RecordingClient()
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(count))
+    return client, bulk
+
+
 def _sent_numbers(client: RecordingClient) -> list[int]:
     return [body["properties"]["n"] for bodies in client.sent_bodies() for body in bodies]  # type: ignore[index]
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_a_bulk_instance_counts_every_record_and_says_which_were_not_sent(concurrency: int) -> None:
-    client = RecordingClient()
-    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
-    bulk.append(*_events(1_000))
+    client, bulk = _instance(1_000)
     calls, on_progress = _failing_on_call(2)
 
     with pytest.raises(BulkProgressError) as raised:
-        bulk.trigger(concurrency=concurrency, on_progress=on_progress)  # type: ignore[arg-type]
+        bulk.trigger(concurrency=concurrency, on_progress=on_progress)
 
     response = raised.value.response
     assert isinstance(raised.value.__cause__, CallbackBug)
@@ -65,13 +72,11 @@ def test_a_bulk_instance_counts_every_record_and_says_which_were_not_sent(concur
 
 
 def test_sequential_instance_stops_right_after_the_chunk_whose_report_failed() -> None:
-    client = RecordingClient()
-    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
-    bulk.append(*_events(1_000))
+    client, bulk = _instance(1_000)
     _, on_progress = _failing_on_call(3)
 
     with pytest.raises(BulkProgressError) as raised:
-        bulk.trigger(concurrency=1, on_progress=on_progress)  # type: ignore[arg-type]
+        bulk.trigger(concurrency=1, on_progress=on_progress)
 
     assert _sent_numbers(client) == list(range(3 * EVENTS_PER_CHUNK))
     assert raised.value.response.success == 3 * EVENTS_PER_CHUNK
@@ -94,7 +99,7 @@ def test_a_stream_reads_no_further_and_accounts_for_everything_it_read(concurren
         BulkEventsFactory(client).stream(  # type: ignore[arg-type]
             source(),
             concurrency=concurrency,
-            on_progress=on_progress,  # type: ignore[arg-type]
+            on_progress=on_progress,
         )
 
     response = raised.value.response
@@ -104,21 +109,17 @@ def test_a_stream_reads_no_further_and_accounts_for_everything_it_read(concurren
 
 
 def test_a_failure_in_the_last_report_still_returns_the_whole_response_in_the_error() -> None:
-    client = RecordingClient()
-    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
-    bulk.append(*_events(50))
+    _, bulk = _instance(50)
     _, on_progress = _failing_on_call(1)
 
     with pytest.raises(BulkProgressError) as raised:
-        bulk.trigger(on_progress=on_progress)  # type: ignore[arg-type]
+        bulk.trigger(on_progress=on_progress)
 
     assert (raised.value.response.total, raised.value.response.success) == (50, 50)
 
 
 def test_keyboard_interrupt_in_the_callback_is_not_swallowed() -> None:
-    client = RecordingClient()
-    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
-    bulk.append(*_events(300))
+    client, bulk = _instance(300)
 
     def on_progress(done: int, failed: int) -> None:
         raise KeyboardInterrupt

@@ -106,22 +106,27 @@ def test_refused_connection_is_a_connection_error_not_a_timeout(
     assert "SECRET" not in str(info.value)
 
 
-def test_concurrent_sends_from_threads(server: LoopbackServer) -> None:
-    transport = Urllib3Transport(pool_size=4)
+def _post_from_threads(transport: Urllib3Transport, urls: list[str]) -> list[BaseException]:
+    """POST to each URL from a thread of its own; what went wrong (a failed send or a non-2xx answer)."""
     failures: list[BaseException] = []
 
-    def work(index: int) -> None:
+    def work(url: str) -> None:
         try:
-            url = f"{server.base_url}v2/event/?n={index}"
             assert transport.send(Request(method="POST", url=url, content=b"{}"), timeout=GENEROUS).is_success
-        except BaseException as exc:  # collected and asserted below
+        except BaseException as exc:  # collected and asserted by the caller
             failures.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    threads = [threading.Thread(target=work, args=(url,)) for url in urls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return failures
+
+
+def test_concurrent_sends_from_threads(server: LoopbackServer) -> None:
+    transport = Urllib3Transport(pool_size=4)
+    failures = _post_from_threads(transport, [f"{server.base_url}v2/event/?n={i}" for i in range(16)])
     transport.close()
     assert failures == []
     assert sorted(got.path for got in server.received) == sorted(f"/v2/event/?n={i}" for i in range(16))
@@ -226,20 +231,7 @@ def test_concurrent_sends_to_several_origins(
 ) -> None:
     servers = [server, *other_servers]
     transport = Urllib3Transport(pool_size=2)
-    failures: list[BaseException] = []
-
-    def work(index: int) -> None:
-        try:
-            url = f"{servers[index % 3].base_url}v2/event/?n={index}"
-            assert transport.send(Request(method="POST", url=url, content=b"{}"), timeout=GENEROUS).is_success
-        except BaseException as exc:  # collected and asserted below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures = _post_from_threads(transport, [f"{servers[i % 3].base_url}v2/event/?n={i}" for i in range(24)])
     transport.close()
     assert failures == []
     for offset, each in enumerate(servers):
