@@ -155,6 +155,24 @@ def test_never_reads_more_than_max_records_ahead(workload: tuple[list[tuple[int,
     assert pulled == yielded == len(records)
 
 
+@pytest.mark.parametrize("size", [250, 100_000, 300_000, 819_200])
+def test_records_of_one_size_are_read_about_one_chunk_ahead_whatever_their_size(size: int) -> None:
+    """Large records are not read max_records at a time: a stream of them holds about one chunk's bytes."""
+    per_chunk = min(100, 819_200 // size)
+    pulled = 0
+
+    def counted() -> Iterator[int]:
+        nonlocal pulled
+        for _ in range(1_000):
+            pulled += 1
+            yield size
+
+    for item in chunks(counted(), max_records=100, max_bytes=819_200, size_of=_identity_size):
+        assert isinstance(item, Chunk) and len(item.records) == per_chunk
+        assert pulled <= per_chunk + 1  # the chunk just yielded, and at most the record that closed it
+        break
+
+
 def test_rejection_does_not_stop_the_others_and_says_why() -> None:
     output = list(chunks([5, 50, 5], max_records=10, max_bytes=20, size_of=_identity_size))
 

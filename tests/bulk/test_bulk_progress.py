@@ -150,3 +150,29 @@ def test_a_callback_that_never_fails_sees_every_chunk_in_order() -> None:
     assert response.success == 1_000
     assert seen == list(range(EVENTS_PER_CHUNK, 1_001, EVENTS_PER_CHUNK))
     assert json.loads(client.sent[0].content)[0]["properties"]["n"] in range(1_000)
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_records_read_into_a_half_packed_chunk_are_counted_when_a_stream_stops(concurrency: int) -> None:
+    # About 300 KB each: chunks close by size after 2 records, while the chunker reads windows of records
+    # ahead; those read but not packed yet must be counted too.
+    client = RecordingClient()
+    pulled = 0
+
+    def source() -> Iterator[Event]:
+        nonlocal pulled
+        for n in range(60):
+            pulled += 1
+            yield Event(f"user-{n}", "order_placed", {"n": n, "blob": "x" * 300_000})
+
+    _, on_progress = _failing_on_call(1)
+    with pytest.raises(BulkProgressError) as raised:
+        BulkEventsFactory(client).stream(  # type: ignore[arg-type]
+            source(), concurrency=concurrency, on_progress=on_progress
+        )
+
+    response = raised.value.response
+    assert pulled < 60
+    assert response.total == pulled == response.success + response.failure
+    assert response.success == len(_sent_numbers(client))
+    assert all(f["error"].startswith("not sent: on_progress raised") for f in response.failed_records)

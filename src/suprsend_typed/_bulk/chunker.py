@@ -6,7 +6,12 @@ plus the record's size would exceed ``max_bytes``; the record then starts the ne
 iterative (the official SDK recurses once per chunk) and never holds more than ``max_records`` records it
 has not yielded, so any iterable, however long, is consumed without being materialised.
 
-Records are pulled a window at a time: just enough to fill the open chunk up to ``max_records``. When the
+Records are pulled a window at a time: as many as the open chunk can still take, by count
+(``max_records``) and by bytes, judged from the average size of the records seen so far (one record
+before any is seen), so that a stream of large records is read about one chunk ahead, not ``max_records``
+records ahead. (A sudden run of records far larger than the average can still be read up to
+``max_records`` records ahead: a window is sized before its records are.)
+When the
 window's sizes are all non-negative and the chunk would stay strictly under ``max_bytes`` with all of them,
 the greedy rule could only append each one, so the window is taken whole without a Python-level step per
 record (the common case: small records, full chunks). Otherwise its records go through the greedy rule one
@@ -63,13 +68,21 @@ def chunks(
     iterator = iter(records)
     pending: list[R] = []  # the open chunk: fewer than max_records records, running_size < max_bytes
     running_size = 0
+    seen_count = seen_bytes = 0  # for the average record size that bounds each window by bytes
     while True:
         wanted = max_records - len(pending)
+        if seen_count:
+            average = max(seen_bytes // seen_count, 1)
+            wanted = min(wanted, max((max_bytes - running_size) // average, 1))
+        else:
+            wanted = 1
         window = list(islice(iterator, wanted))
         if not window:
             break
         sizes = list(map(size_of, window))
         window_size = sum(sizes)
+        seen_count += len(window)
+        seen_bytes += window_size
         if running_size + window_size < max_bytes and min(sizes) >= 0 and running_size >= 0:
             # No record here can be rejected, overflow the chunk or reach max_bytes: each would be appended.
             # (Sizes are byte counts; the sign checks keep that true for any size_of, as the tests try.)

@@ -44,6 +44,8 @@ class Progress:
 
     tally: BulkTally
     on_progress: ProgressCallback | None
+    # Called once if the callback fails, so that a lazy source is read no further.
+    stop_reading: Callable[[], None] | None = None
     reported: int = -1
     callback_error: Exception | None = None
 
@@ -88,3 +90,5 @@ class Progress:
             self.on_progress(self.tally.total, self.tally.failure)
         except Exception as exc:  # raised as BulkProgressError once what is in hand is sent and counted
             self.callback_error = exc
+            if self.stop_reading is not None:
+                self.stop_reading()

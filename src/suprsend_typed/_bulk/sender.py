@@ -71,8 +71,8 @@ def send_all(
     raised the same way.
     """
     check_concurrency(concurrency)
-    progress = Progress(tally or BulkTally(), on_progress)
     source = GuardedSource(conversions)
+    progress = Progress(tally or BulkTally(), on_progress, stop_reading=source.stop)
     response = _send_packed(
         _sendable(source, progress.tally),
         send_chunk=send_chunk,
@@ -99,31 +99,31 @@ def send_records(
     """``send_all`` for records already converted, such as a bulk instance's, with the failed conversions
     already in ``tally``: a list cannot raise and holds nothing to set aside, so no per-record filter runs.
 
-    Every chunk is packed first (the records are in memory already; chunks only refer to them). With
-    ``concurrency`` above 1, records too big to send are reported before any chunk's outcome. If
+    With ``concurrency`` above 1 every chunk is packed first (the records are in memory already; chunks
+    only refer to them), so records too big to send are reported before any chunk's outcome. If
     ``on_progress`` raises, the records never sent are counted as failed and ``BulkProgressError`` raised.
     """
     check_concurrency(concurrency)
     progress = Progress(tally, on_progress)
-    packed = chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE)
     if concurrency == 1:
-        for item in packed:
-            if not isinstance(item, Chunk):
-                progress.reject(item.record, item.reason)
-            elif progress.stopped:
-                progress.not_sent(item.records)
-            else:
-                progress.fold(send_chunk(item.records))
+        response = _send_packed(
+            records,
+            send_chunk=send_chunk,
+            max_records=max_records,
+            max_bytes=max_bytes,
+            concurrency=1,
+            progress=progress,
+        )
     else:
         to_send: list[tuple[WireRecord, ...]] = []
-        for item in packed:
+        for item in chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE):
             if isinstance(item, Chunk):
                 to_send.append(item.records)
             else:
                 progress.reject(item.record, item.reason)
         for unsent in send_alongside(to_send, send_chunk, concurrency, progress.fold):
             progress.not_sent(unsent)
-    response = progress.finish()
+        response = progress.finish()
     progress.raise_if_failed(response)
     return response
 
@@ -137,15 +137,20 @@ def _send_packed(
     concurrency: int,
     progress: Progress,
 ) -> BulkResponse:
-    """Pack, send and fold until ``records`` ends or the progress callback fails, then wait for the chunks
-    still in flight; nothing more is read once the callback has failed."""
+    """Pack, send and fold until ``records`` ends, then wait for the chunks still in flight.
+
+    Once the progress callback has failed, the chunks that still come out of the chunker (a lazy source
+    stops at once, so only the records it has read already) are counted as not sent.
+    """
     packed = chunks(records, max_records=max_records, max_bytes=max_bytes, size_of=_APPARENT_SIZE)
     if concurrency == 1:
         for item in packed:
             if not isinstance(item, Chunk):
                 progress.reject(item.record, item.reason)
-            elif not progress.fold(send_chunk(item.records)):
-                break
+            elif progress.stopped:
+                progress.not_sent(item.records)
+            else:
+                progress.fold(send_chunk(item.records))
         return progress.finish()
     with ChunkSenders(send_chunk, concurrency) as senders:
         for item in packed:
@@ -156,13 +161,11 @@ def _send_packed(
                 for outcome in senders.answered(wait=True):
                     progress.fold(outcome)
             if progress.stopped:
-                progress.not_sent(item.records)  # read from the source already: counted, not sent
-                break
+                progress.not_sent(item.records)
+                continue
             senders.submit(item.records)
             for outcome in senders.answered(wait=False):
                 progress.fold(outcome)
-            if progress.stopped:
-                break
         while senders.unfolded:
             for outcome in senders.answered(wait=True):
                 progress.fold(outcome)

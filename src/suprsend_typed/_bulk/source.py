@@ -32,19 +32,30 @@ class BulkSourceError(SuprsendError):
 
 
 class GuardedSource(Generic[T]):
-    """Yields the source's items and ends quietly when the source raises; ``error`` keeps the exception."""
+    """Yields the source's items and ends quietly when the source raises (``error`` keeps the exception)
+    or once ``stop()`` was called, without reading another item."""
 
-    __slots__ = ("_source", "error")
+    __slots__ = ("_source", "error", "_stopped")
 
     def __init__(self, source: Iterable[T]) -> None:
         self._source = source
         self.error: Exception | None = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        self._stopped = True
 
     def __iter__(self) -> Iterator[T]:
-        try:
-            yield from self._source
-        except Exception as exc:  # re-raised as BulkSourceError once the records read are sent
-            self.error = exc
+        items = iter(self._source)
+        while not self._stopped:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except Exception as exc:  # re-raised as BulkSourceError once the records read are sent
+                self.error = exc
+                return
+            yield item
 
     def raise_if_failed(self, response: BulkResponse) -> None:
         """Raise ``BulkSourceError`` with ``response`` when the source failed."""
