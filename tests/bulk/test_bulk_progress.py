@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 
@@ -12,8 +11,7 @@ from suprsend_typed import BulkProgressError
 from suprsend_typed._bulk.bulk import BulkEventsFactory, BulkInstance
 from suprsend_typed._bulk.progress import ProgressCallback
 from suprsend_typed._event import Event
-from suprsend_typed._http import Request, Response
-from tests.bulk.test_bulk_instances import RecordingClient, accept_each
+from tests.bulk.test_bulk_instances import RecordingClient
 
 EVENTS_PER_CHUNK = 100
 
@@ -130,26 +128,18 @@ def test_keyboard_interrupt_in_the_callback_is_not_swallowed() -> None:
     assert not [t for t in threading.enumerate() if t.name.startswith("suprsend-bulk")]
 
 
-def test_a_callback_that_never_fails_sees_every_chunk_in_order() -> None:
-    lock = threading.Lock()
-    seen: list[int] = []
-
-    def answer(request: Request) -> Response:
-        return accept_each(request)
-
-    client = RecordingClient(answer)
-    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
-    bulk.append(*_events(1_000))
+def test_a_callback_that_never_fails_is_called_on_the_calling_thread_after_each_chunk_in_order() -> None:
+    client, bulk = _instance(1_000)
+    calls: list[tuple[int, int]] = []
 
     def on_progress(done: int, failed: int) -> None:
-        with lock:
-            seen.append(done)
+        calls.append((done, threading.get_ident()))
 
     response = bulk.trigger(on_progress=on_progress)
 
-    assert response.success == 1_000
-    assert seen == list(range(EVENTS_PER_CHUNK, 1_001, EVENTS_PER_CHUNK))
-    assert json.loads(client.sent[0].content)[0]["properties"]["n"] in range(1_000)
+    assert response.success == 1_000 == len(_sent_numbers(client))
+    assert [done for done, _ in calls] == list(range(EVENTS_PER_CHUNK, 1_001, EVENTS_PER_CHUNK))
+    assert {thread for _, thread in calls} == {threading.get_ident()}
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
