@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 generate: $(STAMP)
-	$(PY) -m codegen --spec $(SPEC) --out $(GENERATED)
+	$(PY) -m codegen --spec $(SPEC) --out $(GENERATED) --docs docs/api.md
 
 check-generated: $(STAMP)
-	$(PY) -m codegen --spec $(SPEC) --check $(GENERATED)
+	$(PY) -m codegen --spec $(SPEC) --check $(GENERATED) --docs docs/api.md
 
 lint: $(STAMP)
 	$(PY) -m ruff check src codegen tests examples

@@ -17,6 +17,7 @@ from .loader import load_spec
 from .output import stale_diff, write_package
 from .parse import build_api
 from .render import render_package
+from .render_surface import api_reference
 
 EXIT_STALE = 1
 EXIT_SPEC_ERROR = 2
@@ -28,15 +29,23 @@ def generate(spec: Path) -> dict[str, str]:
     return render_package(build_api(load_spec(spec)))
 
 
+def reference(spec: Path) -> str:
+    """The text of the API reference page (docs/api.md) of ``spec``; raises SpecError."""
+    api = build_api(load_spec(spec))
+    return api_reference(api, {model.name: model for model in api.models}) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.split("\n")[0])
     parser.add_argument("--spec", type=Path, required=True, help="the OpenAPI 3.1 spec (YAML)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, help="write the generated package here (replacing it)")
     target.add_argument("--check", type=Path, help="fail with a diff if this package is not up to date")
+    parser.add_argument("--docs", type=Path, help="also write (or check) the API reference page here")
     args = parser.parse_args(argv)
     try:
         files = generate(args.spec)
+        docs = reference(args.spec) if args.docs is not None else None
     except SpecError as exc:
         print(f"codegen: error in {args.spec}: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERROR
@@ -49,8 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL_ERROR
     if args.out is not None:
         write_package(files, args.out)
+        if docs is not None:
+            args.docs.write_text(docs, encoding="utf-8")
         return 0
     diff = stale_diff(files, args.check)
+    if docs is not None and (not args.docs.exists() or args.docs.read_text(encoding="utf-8") != docs):
+        diff += f"stale: {args.docs}\n"
     if diff:
         sys.stdout.write(diff)
         print(f"codegen: {args.check} is stale; run `make generate` and commit the result", file=sys.stderr)

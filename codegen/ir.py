@@ -111,6 +111,8 @@ class PathParam:
 
     name: str
     type: Scalar
+    # ``x-suprsend-from-client: workspace``: filled from the client (its workspace), not a method argument.
+    from_client: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -122,6 +124,40 @@ class QueryParam:
     type: Scalar | ArrayOf
     required: bool
     description: str
+    # ``x-suprsend-clamp: true``: an invalid value falls back to the default, as the official SDK does.
+    clamp: bool = False
+    default: str | int | float | bool | None = None
+
+
+RetryPolicy = Literal["safe", "dedupe-key", "never"]
+PageStyle = Literal["cursor", "offset"]
+ResultKind = Literal["model", "status"]
+
+
+@attrs.frozen(kw_only=True)
+class Pagination:
+    """``x-suprsend-pagination``: how the pages of a list operation follow each other."""
+
+    style: PageStyle
+    # Key of the items array and of the page metadata object in the response body.
+    items: str
+    meta: str
+
+
+@attrs.frozen(kw_only=True)
+class Surface:
+    """Where an operation appears on the client (``tags`` and the ``x-suprsend-*`` operation extensions)."""
+
+    namespace: str
+    method_name: str
+    retry: RetryPolicy
+    pagination: Pagination | None = None
+    result: ResultKind = "model"
+    # The official SDK's positional arguments: path parameters, "payload", body fields, "options",
+    # query parameter names.
+    positional: tuple[str, ...] = ()
+    # A body field whose empty list makes the official SDK answer {"success": True} without a request.
+    empty_shortcut: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -136,6 +172,9 @@ class Operation:
     responses: tuple[SuccessResponse, ...]
     # Schemas of the other answers (errors, ``default``): they mark the models the hub sends.
     other_answers: tuple[TypeExpr, ...] = ()
+    description: str = ""
+    # None for an operation without a tag: it gets endpoint builders but no client method.
+    surface: Surface | None = None
 
 
 @attrs.frozen(kw_only=True)

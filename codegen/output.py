@@ -35,6 +35,7 @@ def write_package(files: dict[str, str], out: Path) -> None:
 
 def _write_files(files: dict[str, str], folder: Path) -> None:
     for name, text in sorted(files.items()):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(text.encode("utf-8"))
 
 

@@ -32,6 +32,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
+from .surface import surface
 
 SCHEMAS_POINTER = "#/components/schemas"
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -86,7 +87,21 @@ _RESERVED_TYPE_NAMES = frozenset(
 )
 # Names a class body's annotations and defaults refer to: a field with one of them would hide it there.
 _RESERVED_FIELD_NAMES = frozenset(
-    {"str", "int", "float", "bool", "list", "dict", "attrs", "models", "to_pairs", "from_options"}
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "attrs",
+        "models",
+        "to_pairs",
+        "from_options",
+        "get",
+        "keys",
+        "to_dict",
+    }
 )
 _RESERVED_ARGUMENTS = frozenset({"base_url", "content", "query", "options", "pairs"})
 _EXTRA_FIELD = "extra"
@@ -139,7 +154,7 @@ def build_api(loaded: LoadedSpec) -> Api:
             models.append(parser.model(name, schema, pointer))
         else:
             aliases.append(Alias(name=name, description=_text(schema), type=parser.type(schema, pointer)))
-    operations = _operations(document, parser)
+    operations = _operations(document, parser, {model.name: model for model in models})
     lenient = _hub_only_models(models, aliases, operations)
     return Api(
         spec_name=loaded.display_name,
@@ -490,7 +505,9 @@ def _alias_names(expr: TypeExpr | None) -> list[str]:
     return []
 
 
-def _operations(document: Mapping[str, Any], parser: _SchemaParser) -> list[Operation]:
+def _operations(
+    document: Mapping[str, Any], parser: _SchemaParser, models: Mapping[str, Model]
+) -> list[Operation]:
     operations: list[Operation] = []
     seen: dict[str, str] = {}
     for path, item in _mapping(document.get("paths", {}), "#/paths").items():
@@ -523,17 +540,34 @@ def _operations(document: Mapping[str, Any], parser: _SchemaParser) -> list[Oper
             # An operation's parameter replaces a path item's one of the same name and location.
             params = {**shared, **_parameters(document, operation, pointer)}
             responses, other_answers = _responses(document, operation, pointer, parser)
+            path_params = _path_params(path, params, pointer, parser)
+            query_params = _query_params(params, parser)
+            body = _body(document, operation, pointer, parser)
+            body_fields = (
+                tuple(field.wire_name for field in models[body.name].fields)
+                if isinstance(body, ModelRef)
+                else None
+            )
             operations.append(
                 Operation(
                     operation_id=operation_id,
                     method=method.upper(),
                     path=path,
                     summary=_text(operation),
-                    path_params=_path_params(path, params, pointer, parser),
-                    query_params=_query_params(params, parser),
-                    body=_body(document, operation, pointer, parser),
+                    description=" ".join(str(operation.get("description", "")).split()),
+                    path_params=path_params,
+                    query_params=query_params,
+                    body=body,
                     responses=responses,
                     other_answers=other_answers,
+                    surface=surface(
+                        operation,
+                        pointer,
+                        operation_id=operation_id,
+                        path_params=tuple(param.name for param in path_params if not param.from_client),
+                        query_params=tuple(param.wire_name for param in query_params),
+                        body_fields=body_fields,
+                    ),
                 )
             )
     return operations
@@ -588,7 +622,10 @@ def _path_params(
         schema_type = parser.type(param["schema"], child(param_pointer, "schema"))
         if not isinstance(schema_type, Scalar) or schema_type.json_type != "string":
             raise SpecError(child(param_pointer, "schema"), "a path parameter must be a string")
-        declared[name] = PathParam(name=name, type=schema_type)
+        from_client = param.get("x-suprsend-from-client")
+        if from_client not in (None, "workspace"):
+            raise SpecError(child(param_pointer, "x-suprsend-from-client"), "only 'workspace' is supported")
+        declared[name] = PathParam(name=name, type=schema_type, from_client=from_client is not None)
     in_path = re.findall(r"\{([^{}]*)\}", path)
     for name in in_path:
         if name not in declared:
@@ -634,6 +671,12 @@ def _query_params(
         required = param.get("required", False)
         if not isinstance(required, bool):
             raise SpecError(child(param_pointer, "required"), "required must be true or false")
+        clamp = param.get("x-suprsend-clamp", False)
+        if not isinstance(clamp, bool):
+            raise SpecError(child(param_pointer, "x-suprsend-clamp"), "expected true or false")
+        default = param["schema"].get("default") if isinstance(param["schema"], Mapping) else None
+        if clamp and default is None:
+            raise SpecError(child(param_pointer, "x-suprsend-clamp"), "a clamped parameter needs a default")
         found.append(
             QueryParam(
                 wire_name=name,
@@ -641,6 +684,8 @@ def _query_params(
                 type=schema_type,
                 required=required,
                 description=_text(param),
+                clamp=clamp,
+                default=default,
             )
         )
     return tuple(found)

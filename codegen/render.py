@@ -65,6 +65,9 @@ def render_package(api: Api) -> dict[str, str]:
         "models.py": _models_file(api, aliases, header),
         "endpoints.py": _endpoints_file(api, aliases, header),
     }
+    from .render_surface import render_surface
+
+    files |= render_surface(api, {model.name: model for model in api.models}, aliases)
     # Whatever the optional template parts left out, each file ends with exactly one newline.
     return {name: text.rstrip("\n") + "\n" for name, text in files.items()}
 
@@ -187,6 +190,17 @@ _SHARED_METHODS = [
 ]
 
 
+# Models also read like the official SDK's answer dicts, with wire keys (see _model_mapping.py).
+_MAPPING_METHODS = [
+    f"{INDENT}__getitem__ = _map.model_getitem",
+    f"{INDENT}__iter__ = _map.model_iter",
+    f"{INDENT}__contains__ = _map.model_contains",
+    f"{INDENT}get = _map.model_get",
+    f"{INDENT}keys = _map.model_keys",
+    f"{INDENT}to_dict = _map.model_to_dict",
+]
+
+
 def _class_block(model: Model) -> str:
     lines = [_CLASS_DECORATOR, f"class {model.name}:"]
     lines += docstring_lines(model.description or f"The {model.name} object.", INDENT)
@@ -203,7 +217,11 @@ def _class_block(model: Model) -> str:
         f"{INDENT}{INDENT}_rt.check_instance(self, self._shape)",
         "",
         *_SHARED_METHODS,
+        *_MAPPING_METHODS,
     ]
+    if model.lenient:
+        # What only the hub sends prints as the official SDK's answer dict does.
+        lines[lines.index(_SHARED_METHODS[0])] = f"{INDENT}__repr__ = _map.model_dict_repr"
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ is signed afresh and logged as actually sent.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import threading
 import time
@@ -16,17 +17,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import _json
+import attrs
+
+from ._base_client import RequestCore, checked_timeout
 from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
-from ._context import WireContext, WireItem
-from ._errors import APIConnectionError, SuprsendConfigError
+from ._context import WireContext
+from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
+from ._generated.namespaces import NAMESPACES, Namespaces
+from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware, UserAgents
 from ._http import (
     BEARER_PREFIX,
     HMAC_SEPARATOR,
-    CallOptions,
     Request,
     Response,
     Timeout,
@@ -36,17 +40,18 @@ from ._logging import LoggingMiddleware, configure_logging, logger
 from ._middleware import Handler, Middleware, compose
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
+from ._seed_calls import seed_call
 from ._signing import BearerAuth, HmacAuth
 from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
 from ._workflow import Workflow
-from .resources.events import EventsResource
-from .resources.messages import MessagesResource
-from .resources.users import UserFactory, UsersResource
-from .resources.workflows import WorkflowsResource
 
 if TYPE_CHECKING:
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
+    from .resources.events import EventsResource
+    from .resources.messages import MessagesResource
+    from .resources.users import UserFactory, UsersResource
+    from .resources.workflows import WorkflowsResource
 
 DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
 AppInfo = Mapping[str, object]
@@ -111,7 +116,7 @@ _new_uuid4 = _RandomUuid4s()
 os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
 
 
-class Suprsend:
+class Suprsend(Namespaces):
     """A SuprSend client. ``Suprsend(key, secret)`` signs with HMAC; ``with_workspace_api_key`` uses Bearer.
 
     Arguments not passed come from ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``,
@@ -279,17 +284,48 @@ class Suprsend:
             auth,
             LoggingMiddleware(),
         ]
-        self._handler: Handler = compose(chain, self._transport_send)
+        handler: Handler = compose(chain, self._transport_send)
+        self._core = RequestCore(
+            base_url=self.base_url,
+            context=self._context,
+            handler=handler,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
         configure_logging(debug=bool(debug))
-        self._attach_resources()
 
-    def _attach_resources(self) -> None:
-        """The resource namespaces, bound to this client (and so to its default call options)."""
-        self.workflows = WorkflowsResource(self)
-        self.events = EventsResource(self)
-        self.users = UsersResource(self)
-        self.user = UserFactory(self)
-        self.messages = MessagesResource(self)
+    # The namespaces whose official form takes a builder (Event, WorkflowTriggerRequest, UserEdit) are the
+    # hand-written subclasses of the generated resources; the others come from the generated mixin.
+    @functools.cached_property
+    def workflows(self) -> WorkflowsResource:
+        from .resources.workflows import WorkflowsResource
+
+        return WorkflowsResource(self._core)
+
+    @functools.cached_property
+    def events(self) -> EventsResource:
+        from .resources.events import EventsResource
+
+        return EventsResource(self._core)
+
+    @functools.cached_property
+    def users(self) -> UsersResource:
+        from .resources.users import UsersResource
+
+        return UsersResource(self._core)
+
+    @functools.cached_property
+    def messages(self) -> MessagesResource:
+        from .resources.messages import MessagesResource
+
+        return MessagesResource(self._core)
+
+    @functools.cached_property
+    def user(self) -> UserFactory:
+        """The older profile factory: ``client.user.get_instance(distinct_id)``."""
+        from .resources.users import UserFactory
+
+        return UserFactory(self._core)
 
     def with_options(self, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Suprsend:
         """A copy of this client whose calls default to ``timeout`` and ``max_retries``.
@@ -299,16 +335,19 @@ class Suprsend:
         client it came from owns it). Bulk factories, ``.stream`` and profile builders taken from the copy
         use its defaults too. Options left ``None`` keep this client's values.
         """
-        checked_timeout = _checked_timeout(timeout) if timeout is not None else self._timeout
+        new_timeout = checked_timeout(timeout) if timeout is not None else self._timeout
         if max_retries is None:
             checked_retries = self._max_retries
         else:
             checked_retries = check_max_retries(max_retries, source="max_retries")
         derived = copy.copy(self)
-        derived._timeout = checked_timeout
+        derived._timeout = new_timeout
         derived._max_retries = checked_retries
         derived._owns_transport = False
-        derived._attach_resources()
+        derived._core = attrs.evolve(self._core, timeout=new_timeout, max_retries=checked_retries)
+        # Namespaces created on this client are bound to its core; the copy makes its own on first use.
+        for name in (*NAMESPACES, "user"):
+            derived.__dict__.pop(name, None)
         return derived
 
     # ------------------------------------------------------------------ lifecycle
@@ -344,50 +383,6 @@ class Suprsend:
     def _transport_send(self, request: Request) -> Response:
         return self._transport.send(request, timeout=request.options.timeout or self._timeout)
 
-    def _send(self, request: Request) -> Response:
-        """Run the middleware chain and the transport; raises only connection errors (after retries)."""
-        return self._handler(request)
-
-    def _call_options(
-        self,
-        operation: str,
-        *,
-        retryable: bool,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> CallOptions:
-        """The options of one call: per-call values (checked here, before anything is sent) or defaults."""
-        return CallOptions(
-            timeout=_checked_timeout(timeout) if timeout is not None else self._timeout,
-            max_retries=(
-                check_max_retries(max_retries, source="max_retries")
-                if max_retries is not None
-                else self._max_retries
-            ),
-            retryable=retryable,
-            operation=operation,
-        )
-
-    def _seed_call(self, request: Request, *, with_raw_response: bool) -> SeedResult:
-        """Send a seed-surface request: HTTP and transport failures become ``success=False`` results."""
-        try:
-            response = self._send(request)
-        except APIConnectionError as exc:
-            return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
-        if with_raw_response:
-            return SeedResult.from_json_response(response)
-        return SeedResult.from_text_response(response)
-
-    def _save_profile(self, profile: WireItem) -> SeedResult:
-        """``profile.save()``: one identity event to ``POST event/``, reported as the official T1 result."""
-        record = profile._to_wire(self._context)
-        request = endpoints.build_send_identity_events(
-            base_url=self.base_url,
-            content=_json.encode(record.text),
-            options=self._call_options("send_identity_events", retryable=record.dedupe),
-        )
-        return self._seed_call(request, with_raw_response=False)
-
     # ------------------------------------------------------------------ seed surface
 
     def trigger_workflow(
@@ -405,19 +400,16 @@ class Suprsend:
             workflow = Workflow(workflow)
         if not isinstance(workflow, Workflow):
             raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
-        record = workflow._to_wire(self._context)
-        request = endpoints.build_trigger_legacy_workflow(
-            base_url=self.base_url,
-            workspace=self._context.workspace,
-            content=_json.encode(record.text),
-            options=self._call_options(
-                "trigger_legacy_workflow",
-                retryable=record.dedupe,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return seed_call(
+            self._core,
+            TRIGGER_LEGACY_WORKFLOW,
+            endpoints.build_trigger_legacy_workflow,
+            workflow._to_wire(self._core.context),
+            with_raw_response=False,
+            path={"workspace": self._core.context.workspace},
+            timeout=timeout,
+            max_retries=max_retries,
         )
-        return self._seed_call(request, with_raw_response=False)
 
     def track_event(
         self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
@@ -451,32 +443,26 @@ class Suprsend:
     def bulk_workflows(self) -> BulkWorkflowsFactory:
         from ._bulk.bulk import BulkWorkflowsFactory
 
-        return BulkWorkflowsFactory(self)
+        return BulkWorkflowsFactory(self._core)
 
     @property
     def bulk_events(self) -> BulkEventsFactory:
         from ._bulk.bulk import BulkEventsFactory
 
-        return BulkEventsFactory(self)
+        return BulkEventsFactory(self._core)
 
     @property
     def bulk_users(self) -> BulkUsersFactory:
         from ._bulk.bulk import BulkUsersFactory
 
-        return BulkUsersFactory(self)
-
-
-def _checked_timeout(timeout: object) -> Timeout:
-    if not isinstance(timeout, Timeout):
-        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
-    return timeout
+        return BulkUsersFactory(self._core)
 
 
 def _check_options(
     timeout: object, middleware: object, transport: object, pool_size: object, flags: Mapping[str, object]
 ) -> None:
     """Refuse option values of the wrong kind at construction, not at the first request."""
-    _checked_timeout(timeout)
+    checked_timeout(timeout)
     if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Sequence):
         raise SuprsendConfigError(
             "middleware must be a sequence of callables (request, call_next) -> response"

@@ -990,6 +990,9 @@ def model_eq(model: Any, other: object) -> Any:
     """attrs' equality: True for an instance of the same class whose fields are equal, in order, and
     NotImplemented for another class (typed Any: outside a method named __eq__, mypy types it so)."""
     if other.__class__ is not model.__class__:
+        if isinstance(other, Mapping):
+            # Read as the official SDK's answer dict: equal when the wire JSON is.
+            return unstructure(model) == dict(other)
         return NotImplemented
     cls: type[Any] = type(model)
     for field in attrs.fields(cls):

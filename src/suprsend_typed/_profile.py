@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from . import _json
 from . import _profile_checks as checks
+from ._base_client import RequestCore
 from ._context import WireContext, WireRecord
 from ._errors import InputValueError, ValidationError
 from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from ._generated.models import IdentityEvent
 from ._logging import logger
 from ._models import validate
+from ._seed_calls import save_profile
 from ._wire_keys import with_text_keys
 
 if TYPE_CHECKING:
@@ -68,15 +70,6 @@ _PROVIDERS: dict[str, frozenset[str]] = {
     IOSPUSH: checks.IOSPUSH_PROVIDERS,
     WEBPUSH: checks.WEBPUSH_PROVIDERS,
 }
-
-
-class _ProfileClient(Protocol):
-    """What the builder needs from the client that created it."""
-
-    @property
-    def _context(self) -> WireContext: ...
-
-    def _save_profile(self, profile: UserEdit) -> SeedResult: ...
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -135,10 +128,10 @@ class _PendingOperation:
 class UserEdit:
     """Collects profile operations for one user; ``save()`` sends them as one identity event."""
 
-    __slots__ = ("_client", "distinct_id", "tenant_id", "_operations", "_errors", "_warnings")
+    __slots__ = ("_core", "distinct_id", "tenant_id", "_operations", "_errors", "_warnings")
 
-    def __init__(self, client: _ProfileClient, distinct_id: str, tenant_id: str | None = None) -> None:
-        self._client = client
+    def __init__(self, core: RequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
+        self._core = core
         self.distinct_id = distinct_id
         self.tenant_id = tenant_id
         self._operations: list[dict[str, Any]] = []
@@ -168,7 +161,7 @@ class UserEdit:
 
     def save(self) -> SeedResult:
         """Send the operations as one identity event (``POST event/``)."""
-        return self._client._save_profile(self)
+        return save_profile(self._core, self)
 
     def get_payload(self) -> dict[str, list[dict[str, Any]]]:
         """The ``{"operations": [...]}`` body of ``PATCH v1/user/{distinct_id}/``, keys as on the wire."""
@@ -216,7 +209,7 @@ class UserEdit:
 
     def _finish(self, pending: _PendingOperation) -> None:
         """Raise (strict) or record and log the problems, then keep the operation if it has content."""
-        if pending.problems and self._client._context.strict:
+        if pending.problems and self._core.context.strict:
             first = pending.problems[0]
             raise ValidationError(
                 f"[{pending.caller}] {first.reason}",
@@ -304,7 +297,7 @@ class UserEdit:
 
     def _check_strict_channel(self, caller: str, key: str, value: object) -> None:
         """In strict mode, refuse a bad replacement before the unset is recorded (nothing half-done)."""
-        if self._client._context.strict and (reason := _VALUE_CHECKS[key](value)):
+        if self._core.context.strict and (reason := _VALUE_CHECKS[key](value)):
             raise ValidationError(f"[{caller}] {reason}", path=key)
 
     # ------------------------------------------------------------------ generic operations

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from support.contexts import WORKSPACE_KEY, FakeProfileClient, fixed_context
+from support.contexts import WORKSPACE_KEY
+from support.cores import BASE_URL, recording_core
 
 from suprsend_typed._bulk.bulk import (
     BulkAlreadySentError,
@@ -16,51 +16,12 @@ from suprsend_typed._bulk.bulk import (
     BulkWorkflowsFactory,
     BulkWorkflowTriggerFactory,
 )
-from suprsend_typed._context import WireContext
 from suprsend_typed._errors import APIConnectionError
 from suprsend_typed._event import Event
 from suprsend_typed._generated import limits
-from suprsend_typed._http import CallOptions, Request, Response, Timeout
+from suprsend_typed._http import Request, Response
 from suprsend_typed._profile import UserEdit
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
-
-BASE_URL = "http://127.0.0.1:9/"
-Answer = Callable[[Request], Response]
-
-
-def accept_each(request: Request) -> Response:
-    """A ``trigger/`` or ``v2/bulk/event/`` answer accepting every record."""
-    results = [{"status": "success", "status_code": 202} for _ in json.loads(request.content)]
-    return Response(status_code=207, content=json.dumps({"records": results}).encode())
-
-
-class RecordingClient:
-    """Implements the client internals bulk sending uses; answers with ``answer`` and keeps the requests."""
-
-    def __init__(self, answer: Answer = accept_each, context: WireContext | None = None) -> None:
-        self._context = context or fixed_context()
-        self.base_url = BASE_URL
-        self.answer = answer
-        self.sent: list[Request] = []
-        self._lock = threading.Lock()
-
-    def _send(self, request: Request) -> Response:
-        with self._lock:
-            self.sent.append(request)
-        return self.answer(request)
-
-    def _call_options(
-        self,
-        operation: str,
-        *,
-        retryable: bool,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> CallOptions:
-        return CallOptions(operation=operation, retryable=retryable, timeout=timeout, max_retries=max_retries)
-
-    def sent_bodies(self) -> list[list[dict[str, object]]]:
-        return [json.loads(request.content) for request in self.sent]
 
 
 def _event(n: int, **properties: object) -> Event:
@@ -68,11 +29,11 @@ def _event(n: int, **properties: object) -> Event:
 
 
 def _profile(distinct_id: str) -> UserEdit:
-    return UserEdit(FakeProfileClient(fixed_context()), distinct_id)
+    return UserEdit(recording_core(), distinct_id)
 
 
 def test_events_are_chunked_by_count_and_invalid_ones_reported_first() -> None:
-    client = RecordingClient()
+    client = recording_core()
     bulk = BulkEventsFactory(client).new_instance()
     bulk.append(*(_event(n) for n in range(250)))
     bad = Event(distinct_id="user-x", event_name="$reserved")
@@ -90,7 +51,7 @@ def test_events_are_chunked_by_count_and_invalid_ones_reported_first() -> None:
 
 
 def test_chunk_body_is_each_record_text_joined_and_retryable() -> None:
-    client = RecordingClient()
+    client = recording_core()
     bulk = BulkEventsFactory(client).new_instance()
     bulk.append(_event(1), _event(2, name="Zoë"))
 
@@ -100,11 +61,11 @@ def test_chunk_body_is_each_record_text_joined_and_retryable() -> None:
     bodies = json.loads(request.content)
     assert request.content == json.dumps(bodies, ensure_ascii=False).encode()
     assert all(body["$insert_id"] for body in bodies)
-    assert request.options == CallOptions(operation="track_events_bulk", retryable=True)
+    assert (request.options.operation, request.options.retryable) == ("track_events_bulk", True)
 
 
 def test_items_are_frozen_at_append_time() -> None:
-    client = RecordingClient()
+    client = recording_core()
     properties: dict[str, object] = {"step": "before"}
     event = Event("user-1", "order_placed", properties)
     bulk = BulkEventsFactory(client).new_instance()
@@ -120,7 +81,7 @@ def test_items_are_frozen_at_append_time() -> None:
 
 
 def test_wrong_kind_raises_type_error_naming_the_kind_and_appends_nothing() -> None:
-    bulk = BulkEventsFactory(RecordingClient()).new_instance()
+    bulk = BulkEventsFactory(recording_core()).new_instance()
 
     with pytest.raises(TypeError, match="can only append Event items, got dict"):
         bulk.append(_event(1), {"event": "x"})  # type: ignore[arg-type]
@@ -129,7 +90,7 @@ def test_wrong_kind_raises_type_error_naming_the_kind_and_appends_nothing() -> N
 
 
 def test_a_bulk_is_single_use() -> None:
-    client = RecordingClient()
+    client = recording_core()
     bulk = BulkEventsFactory(client).new_instance()
     bulk.append(_event(1), _event(2))
     first = bulk.trigger()
@@ -144,7 +105,7 @@ def test_a_bulk_is_single_use() -> None:
 
 
 def test_empty_bulk_sends_nothing_and_succeeds() -> None:
-    client = RecordingClient()
+    client = recording_core()
 
     response = BulkEventsFactory(client).new_instance().trigger()
 
@@ -164,7 +125,7 @@ def _legacy_workflow(n: int) -> Workflow:
 
 
 def test_legacy_workflows_go_to_the_workspace_path_and_a_2xx_accepts_the_chunk() -> None:
-    client = RecordingClient(lambda request: Response(status_code=202, content=b"Accepted - OK"))
+    client = recording_core(lambda request: Response(status_code=202, content=b"Accepted - OK"))
     bulk = BulkWorkflowsFactory(client).new_instance()
     bulk.append(*(_legacy_workflow(n) for n in range(3)))
 
@@ -176,7 +137,7 @@ def test_legacy_workflows_go_to_the_workspace_path_and_a_2xx_accepts_the_chunk()
 
 
 def test_legacy_workflow_chunk_error_marks_each_record_with_status_and_message() -> None:
-    client = RecordingClient(lambda request: Response(status_code=500, content=b"<html>boom</html>"))
+    client = recording_core(lambda request: Response(status_code=500, content=b"<html>boom</html>"))
     bulk = BulkWorkflowsFactory(client).new_instance()
     bulk.append(_legacy_workflow(1), _legacy_workflow(2))
 
@@ -195,7 +156,7 @@ def test_workflow_trigger_requests_map_per_record_results() -> None:
         ]
         return Response(status_code=207, content=json.dumps({"records": records}).encode())
 
-    client = RecordingClient(answer)
+    client = recording_core(answer)
     bulk = BulkWorkflowTriggerFactory(client).new_instance()
     bulk.append(*(WorkflowTriggerRequest({"workflow": f"wf-{n}", "recipients": ["u1"]}) for n in range(2)))
 
@@ -210,7 +171,7 @@ def test_workflow_trigger_requests_map_per_record_results() -> None:
 
 
 def test_profiles_report_their_problems_as_warnings_and_go_to_the_identity_endpoint() -> None:
-    client = RecordingClient(lambda request: Response(status_code=202, content=b'{"message": "OK"}'))
+    client = recording_core(lambda request: Response(status_code=202, content=b'{"message": "OK"}'))
     good = _profile("u1")
     good.add_email("u1@example.com")
     odd = _profile("u2")
@@ -229,7 +190,7 @@ def test_profiles_report_their_problems_as_warnings_and_go_to_the_identity_endpo
 
 
 def test_identity_events_are_chunked_by_their_own_count_limit() -> None:
-    client = RecordingClient(lambda request: Response(status_code=202))
+    client = recording_core(lambda request: Response(status_code=202))
     bulk = BulkUsersFactory(client).new_instance()
     bulk.append(*(_profile(f"u{n}") for n in range(limits.MAX_IDENTITY_EVENTS_PER_BULK + 1)))
 
@@ -243,7 +204,7 @@ def test_transport_failure_never_raises_out_of_a_bulk() -> None:
     def answer(request: Request) -> Response:
         raise APIConnectionError("connection refused")
 
-    bulk = BulkEventsFactory(RecordingClient(answer)).new_instance()
+    bulk = BulkEventsFactory(recording_core(answer)).new_instance()
     bulk.append(_event(1), _event(2))
 
     response = bulk.trigger()
@@ -253,7 +214,7 @@ def test_transport_failure_never_raises_out_of_a_bulk() -> None:
 
 
 def test_concurrency_below_one_is_refused_before_anything_is_sent() -> None:
-    client = RecordingClient()
+    client = recording_core()
     bulk = BulkEventsFactory(client).new_instance()
     bulk.append(_event(1))
 
@@ -286,7 +247,7 @@ def test_stream_accounts_for_every_record_and_reports_progress() -> None:
                 yield Event(distinct_id="", event_name="order_placed")
 
     progress: list[tuple[int, int]] = []
-    client = RecordingClient(answer)
+    client = recording_core(answer)
 
     response = BulkEventsFactory(client).stream(
         items(),  # type: ignore[arg-type]

@@ -6,12 +6,12 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from support.cores import RecordingCore, recording_core
 
 from suprsend_typed import BulkProgressError
 from suprsend_typed._bulk.bulk import BulkEventsFactory, BulkInstance
 from suprsend_typed._bulk.progress import ProgressCallback
 from suprsend_typed._event import Event
-from tests.bulk.test_bulk_instances import RecordingClient
 
 EVENTS_PER_CHUNK = 100
 
@@ -35,15 +35,15 @@ def _failing_on_call(number: int) -> tuple[list[tuple[int, int]], ProgressCallba
     return calls, on_progress
 
 
-def _instance(count: int) -> tuple[RecordingClient, BulkInstance[Event]]:
+def _instance(count: int) -> tuple[RecordingCore, BulkInstance[Event]]:
     """A bulk instance holding ``count`` events, over a client that accepts every record."""
-    client = RecordingClient()
+    client = recording_core()
     bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
     bulk.append(*_events(count))
     return client, bulk
 
 
-def _sent_numbers(client: RecordingClient) -> list[int]:
+def _sent_numbers(client: RecordingCore) -> list[int]:
     return [body["properties"]["n"] for bodies in client.sent_bodies() for body in bodies]  # type: ignore[index]
 
 
@@ -83,7 +83,7 @@ def test_sequential_instance_stops_right_after_the_chunk_whose_report_failed() -
 
 @pytest.mark.parametrize("concurrency", [1, 3])
 def test_a_stream_reads_no_further_and_accounts_for_everything_it_read(concurrency: int) -> None:
-    client = RecordingClient()
+    client = recording_core()
     pulled = 0
 
     def source() -> Iterator[Event]:
@@ -146,7 +146,7 @@ def test_a_callback_that_never_fails_is_called_on_the_calling_thread_after_each_
 def test_records_read_into_a_half_packed_chunk_are_counted_when_a_stream_stops(concurrency: int) -> None:
     # About 300 KB each: chunks close by size after 2 records, while the chunker reads windows of records
     # ahead; those read but not packed yet must be counted too.
-    client = RecordingClient()
+    client = recording_core()
     pulled = 0
 
     def source() -> Iterator[Event]:

@@ -320,8 +320,8 @@ def test_input_errors_raise_before_anything_is_sent() -> None:
         client.trigger_workflow(42)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         client.track_event({"event": "x"})  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        client.workflows.trigger({"workflow": "w"})  # type: ignore[call-overload]
+    with pytest.raises(ValidationError, match="recipients"):
+        client.workflows.trigger({"workflow": "w"})
     with pytest.raises(InputValueError):
         client.track_event(Event("u1", "$reserved_name"))
     with pytest.raises(ValidationError):

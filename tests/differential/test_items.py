@@ -15,7 +15,8 @@ import suprsend
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import strategies as s
-from support.contexts import USER_AGENT, WORKSPACE_KEY, WORKSPACE_SECRET, FakeProfileClient, fixed_context
+from support.contexts import USER_AGENT, WORKSPACE_KEY, WORKSPACE_SECRET, fixed_context
+from support.cores import recording_core
 from suprsend.exception import InputValueError as OfficialInputValueError
 from suprsend.exception import SuprsendValidationError as OfficialValidationError
 
@@ -150,7 +151,7 @@ def apply_calls(target: Any, calls: list[tuple[str, tuple[Any, ...]]]) -> None:
 def test_profile_operations_match_official(calls: list[tuple[str, tuple[Any, ...]]], tenant: Any) -> None:
     official = suprsend.UserEdit(OFFICIAL, "user-1", tenant)
     apply_calls(official, calls)
-    ours = UserEdit(FakeProfileClient(fixed_context()), "user-1", tenant)  # type: ignore[arg-type]
+    ours = UserEdit(recording_core(), "user-1", tenant)
     apply_calls(ours, calls)
     assert list(ours.operations) == official.operations
     # Ours gives the keys as the wire has them ({1: x} as {"1": x}), which is what the official JSON says.

@@ -53,7 +53,11 @@ def _hashes_as_attrs_does(model: Any) -> bool:
 def test_reprs_are_what_attrs_would_write(cls: type[Any], data: st.DataObject) -> None:
     wire = data.draw(wire_objects(cls))
     model = structure(wire, cls)
-    assert repr(model) == _attrs_repr(model)
+    if cls._shape.lenient:
+        # What only the hub sends prints as the official SDK's answer dict.
+        assert repr(model) == repr(model.to_dict())
+    else:
+        assert repr(model) == _attrs_repr(model)
     assert _hashes_as_attrs_does(model)
 
 

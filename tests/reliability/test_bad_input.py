@@ -214,7 +214,6 @@ def test_typed_model_fields_of_the_wrong_type_are_refused(
     [
         lambda c: c.track_event({"distinct_id": "u", "event": "e"}),
         lambda c: c.trigger_workflow(["not", "a", "workflow"]),
-        lambda c: c.workflows.trigger({"workflow": "w", "recipients": ["u"]}),
         lambda c: c.events.track("order_placed"),
     ],
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 import pytest
-from support.contexts import FIXED_EPOCH_SECONDS, USER_AGENT, WORKSPACE_KEY, FakeProfileClient, fixed_context
+from support.contexts import FIXED_EPOCH_SECONDS, USER_AGENT, WORKSPACE_KEY, fixed_context
+from support.cores import recording_core
 from suprsend import UserEdit as OfficialUserEdit
 
 from suprsend_typed._errors import InputValueError, ValidationError
@@ -79,7 +81,7 @@ HELPER_TABLE: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
 
 
 def builder(*, strict: bool = False, tenant_id: str | None = None) -> UserEdit:
-    return UserEdit(FakeProfileClient(fixed_context(strict=strict)), "user-1", tenant_id)  # type: ignore[arg-type]
+    return UserEdit(recording_core(context=fixed_context(strict=strict)), "user-1", tenant_id)
 
 
 @pytest.mark.parametrize(("method", "args", "operation"), HELPER_TABLE)
@@ -234,8 +236,8 @@ def test_oversized_identity_event_is_refused() -> None:
 
 
 def test_payload_record_and_save() -> None:
-    client = FakeProfileClient(fixed_context())
-    ours = UserEdit(client, "user-1", "acme")  # type: ignore[arg-type]
+    core = recording_core()
+    ours = UserEdit(core, "user-1", "acme")
     ours.set("a", 1)
     ours.set("", 2)
     ours.set(7)  # type: ignore[arg-type]
@@ -246,8 +248,11 @@ def test_payload_record_and_save() -> None:
     warnings = record["warnings"]
     assert isinstance(warnings, list) and len(warnings) == 2
     assert all(line.startswith("[distinct_id: user-1]") for line in warnings)
-    assert ours.save() == {"success": True}
-    assert client.saved == [ours]
+    assert ours.save()["success"] is True
+    (request,) = core.sent
+    assert request.url == core.base_url + "event/"
+    assert request.options.operation == "send_identity_events"
+    assert json.loads(request.content)["$user_operations"] == [{"$set": {"a": 1}}]
 
 
 def test_non_string_keys_inside_values_are_sent_as_json_writes_them() -> None:

@@ -23,15 +23,3 @@ def fixed_context(*, auto_idempotency_key: bool = True, strict: bool = False) ->
         auto_idempotency_key=auto_idempotency_key,
         strict=strict,
     )
-
-
-class FakeProfileClient:
-    """Stands in for the client a profile builder is created by: its context, and what ``save()`` hands it."""
-
-    def __init__(self, context: WireContext) -> None:
-        self._context = context
-        self.saved: list[object] = []
-
-    def _save_profile(self, profile: object) -> object:
-        self.saved.append(profile)
-        return {"success": True}

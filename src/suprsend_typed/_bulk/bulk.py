@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from http import HTTPStatus
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
+from .._base_client import BuildRequest, RequestCore
 from .._context import WireContext, WireItem, WireRecord
 from .._errors import SuprsendError, ValidationError
 from .._event import Event
-from .._generated import endpoints
+from .._generated import endpoints, operations
 from .._generated.limits import (
     MAX_CHUNK_APPARENT_BYTES,
     MAX_EVENTS_PER_BULK,
     MAX_IDENTITY_EVENTS_PER_BULK,
     MAX_WORKFLOWS_PER_BULK,
 )
-from .._http import CallOptions, Request, Response, Timeout
+from .._http import Request, Response
+from .._operation import OperationInfo
 from .._profile import UserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import per_record_outcome, short_reason, whole_chunk_outcome
@@ -44,27 +46,6 @@ INDEPENDENT_RECORDS_CONCURRENCY = 4
 ORDERED_RECORDS_CONCURRENCY = 1
 
 
-class BulkClient(Protocol):
-    """What bulk sending needs from ``Suprsend`` (see "Client internals" in ARCHITECTURE.md)."""
-
-    @property
-    def _context(self) -> WireContext: ...
-
-    @property
-    def base_url(self) -> str: ...
-
-    def _send(self, request: Request) -> Response: ...
-
-    def _call_options(
-        self,
-        operation: str,
-        *,
-        retryable: bool,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> CallOptions: ...
-
-
 class BulkAlreadySentError(SuprsendError, RuntimeError):
     """A bulk instance was used after ``trigger()``; the official SDK would send every record again."""
 
@@ -78,36 +59,29 @@ class BulkKind(Generic[ItemT]):
     item_type: type[ItemT]
     max_records: int
     max_bytes: int
-    operation: str
-    build_request: Callable[[BulkClient, bytes, CallOptions], Request]
+    operation: OperationInfo
+    build_request: BuildRequest
+    # The path parameters the client fills in (the workspace of the legacy trigger path).
+    path: Callable[[RequestCore], dict[str, str]]
     read: Callable[[Sequence[WireRecord], Response], ChunkOutcome]
     trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
 
 
-def _legacy_workflows_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
-    return endpoints.build_trigger_legacy_workflow(
-        base_url=client.base_url, workspace=client._context.workspace, content=content, options=options
-    )
+def _workspace_path(core: RequestCore) -> dict[str, str]:
+    return {"workspace": core.context.workspace}
 
 
-def _workflow_triggers_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
-    return endpoints.build_trigger_workflow(base_url=client.base_url, content=content, options=options)
-
-
-def _events_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
-    return endpoints.build_track_events_bulk(base_url=client.base_url, content=content, options=options)
-
-
-def _identity_events_request(client: BulkClient, content: bytes, options: CallOptions) -> Request:
-    return endpoints.build_send_identity_events(base_url=client.base_url, content=content, options=options)
+def _no_path(core: RequestCore) -> dict[str, str]:
+    return {}
 
 
 LEGACY_WORKFLOWS = BulkKind(
     item_type=Workflow,
     max_records=MAX_WORKFLOWS_PER_BULK,
     max_bytes=MAX_CHUNK_APPARENT_BYTES,
-    operation="trigger_legacy_workflow",
-    build_request=_legacy_workflows_request,
+    operation=operations.TRIGGER_LEGACY_WORKFLOW,
+    build_request=endpoints.build_trigger_legacy_workflow,
+    path=_workspace_path,
     read=whole_chunk_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
@@ -115,8 +89,9 @@ WORKFLOW_TRIGGERS = BulkKind(
     item_type=WorkflowTriggerRequest,
     max_records=MAX_WORKFLOWS_PER_BULK,
     max_bytes=MAX_CHUNK_APPARENT_BYTES,
-    operation="trigger_workflow",
-    build_request=_workflow_triggers_request,
+    operation=operations.TRIGGER_WORKFLOW,
+    build_request=endpoints.build_trigger_workflow,
+    path=_no_path,
     read=per_record_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
@@ -124,8 +99,9 @@ EVENTS = BulkKind(
     item_type=Event,
     max_records=MAX_EVENTS_PER_BULK,
     max_bytes=MAX_CHUNK_APPARENT_BYTES,
-    operation="track_events_bulk",
-    build_request=_events_request,
+    operation=operations.TRACK_EVENTS_BULK,
+    build_request=endpoints.build_track_events_bulk,
+    path=_no_path,
     read=per_record_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
@@ -133,8 +109,9 @@ USERS = BulkKind(
     item_type=UserEdit,
     max_records=MAX_IDENTITY_EVENTS_PER_BULK,
     max_bytes=MAX_CHUNK_APPARENT_BYTES,
-    operation="send_identity_events",
-    build_request=_identity_events_request,
+    operation=operations.SEND_IDENTITY_EVENTS,
+    build_request=endpoints.build_send_identity_events,
+    path=_no_path,
     read=whole_chunk_outcome,
     trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
 )
@@ -148,7 +125,7 @@ class BulkInstance(Generic[ItemT]):
 
     __slots__ = ("_client", "_kind", "_records", "_invalid", "_warnings", "_sent")
 
-    def __init__(self, client: BulkClient, kind: BulkKind[ItemT]) -> None:
+    def __init__(self, client: RequestCore, kind: BulkKind[ItemT]) -> None:
         self._client = client
         self._kind = kind
         self._records: list[WireRecord] = []
@@ -163,7 +140,7 @@ class BulkInstance(Generic[ItemT]):
         for item in items:
             if not isinstance(item, expected):
                 raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
-        context, warnings, records = self._client._context, self._warnings, self._records
+        context, warnings, records = self._client.context, self._warnings, self._records
         for item in items:
             conversion = _convert(item, context, warnings)
             if isinstance(conversion, WireRecord):
@@ -214,7 +191,7 @@ class BulkFactory(Generic[ItemT]):
 
     __slots__ = ("_client", "_kind")
 
-    def __init__(self, client: BulkClient, kind: BulkKind[ItemT]) -> None:
+    def __init__(self, client: RequestCore, kind: BulkKind[ItemT]) -> None:
         self._client = client
         self._kind = kind
 
@@ -240,7 +217,7 @@ class BulkFactory(Generic[ItemT]):
         check_concurrency(concurrency)
         tally = BulkTally()
         kind = self._kind
-        conversions = _stream_conversions(records, kind, self._client._context, tally.warnings)
+        conversions = _stream_conversions(records, kind, self._client.context, tally.warnings)
         return send_all(
             conversions,
             send_chunk=_route(self._client, kind),
@@ -257,7 +234,7 @@ class BulkWorkflowsFactory(BulkFactory[Workflow]):
 
     __slots__ = ()
 
-    def __init__(self, client: BulkClient) -> None:
+    def __init__(self, client: RequestCore) -> None:
         super().__init__(client, LEGACY_WORKFLOWS)
 
 
@@ -266,7 +243,7 @@ class BulkWorkflowTriggerFactory(BulkFactory[WorkflowTriggerRequest]):
 
     __slots__ = ()
 
-    def __init__(self, client: BulkClient) -> None:
+    def __init__(self, client: RequestCore) -> None:
         super().__init__(client, WORKFLOW_TRIGGERS)
 
 
@@ -275,7 +252,7 @@ class BulkEventsFactory(BulkFactory[Event]):
 
     __slots__ = ()
 
-    def __init__(self, client: BulkClient) -> None:
+    def __init__(self, client: RequestCore) -> None:
         super().__init__(client, EVENTS)
 
 
@@ -284,15 +261,18 @@ class BulkUsersFactory(BulkFactory[UserEdit]):
 
     __slots__ = ()
 
-    def __init__(self, client: BulkClient) -> None:
+    def __init__(self, client: RequestCore) -> None:
         super().__init__(client, USERS)
 
 
-def _route(client: BulkClient, kind: BulkKind[ItemT]) -> ChunkRoute:
-    def build_request(content: bytes, retryable: bool) -> Request:
-        return kind.build_request(client, content, client._call_options(kind.operation, retryable=retryable))
+def _route(core: RequestCore, kind: BulkKind[ItemT]) -> ChunkRoute:
+    path = kind.path(core)
 
-    return ChunkRoute(build_request=build_request, send=client._send, read=kind.read)
+    def build_request(content: bytes, retryable: bool) -> Request:
+        options = core.call_options(kind.operation, retryable=retryable and kind.operation.retry != "never")
+        return kind.build_request(base_url=core.base_url, content=content, query=(), options=options, **path)
+
+    return ChunkRoute(build_request=build_request, send=core.send, read=kind.read)
 
 
 def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:

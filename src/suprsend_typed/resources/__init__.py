@@ -1,8 +1,6 @@
-"""The client's resource namespaces: ``workflows``, ``events``, ``users``/``user`` and ``messages``."""
+"""The official SDK's behaviour over the generated resources: seed builders and calls that never raise.
 
-from .events import EventsResource
-from .messages import MessagesResource
-from .users import UserFactory, UsersResource
-from .workflows import WorkflowsResource
-
-__all__ = ["EventsResource", "MessagesResource", "UserFactory", "UsersResource", "WorkflowsResource"]
+Each class here subclasses the generated resource of its namespace and adds or widens only the methods
+whose official form takes a builder (``Event``, ``WorkflowTriggerRequest``, ``UserEdit``); every other
+method is the generated one.
+"""

@@ -1,77 +1,89 @@
-"""``client.events``: ``track`` (POST ``v2/event/``) on the seed ``Event`` or the generated model."""
+"""``client.events``: the generated resource, plus the official ``track(Event)`` that never raises."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, overload
+from collections.abc import Mapping
+from typing import Any, overload
 
-from .. import _json
-from .._context import WireRecord, has_dedupe_key
 from .._errors import InputValueError
 from .._event import Event
 from .._generated import endpoints
 from .._generated.limits import MAX_BODY_APPARENT_BYTES
 from .._generated.models import EventAccepted, EventPayload
-from .._http import Request, Timeout
-from .._models import unstructure
+from .._generated.operations import TRACK_EVENT
+from .._generated.resources import events as generated
+from .._http import Timeout
 from .._results import SeedResult
-
-if TYPE_CHECKING:
-    from .._client import Suprsend
-
-OPERATION = "track_event"
+from .._seed_calls import seed_call
 
 
-def _model_record(event: EventPayload) -> WireRecord:
-    """The wire record of a generated event model, size-checked like the seed ``Event``."""
-    body = unstructure(event)
-    text = _json.dumps(body)
-    size = _json.apparent_size(text)
-    if size > MAX_BODY_APPARENT_BYTES:
-        raise InputValueError(
-            f"Event size too big - {size} Bytes, must not cross {MAX_BODY_APPARENT_BYTES} Bytes"
-        )
-    return WireRecord(text, size, has_dedupe_key(body))
+class EventsResource(generated.EventsResource):
+    """``track(Event)`` returns a ``SeedResult`` (T2); ``track(EventPayload or dict)`` returns
+    ``EventAccepted`` or raises, as every generated method does."""
 
-
-class EventsResource:
-    """Seed calls return a ``SeedResult`` (T2); typed calls return ``EventAccepted`` or raise."""
-
-    __slots__ = ("_client",)
-
-    def __init__(self, client: Suprsend) -> None:
-        self._client = client
+    __slots__ = ()
 
     @overload
     def track(
-        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: Event, /, *, timeout: Timeout | None = None, max_retries: int | None = None
     ) -> SeedResult: ...
 
     @overload
     def track(
-        self, event: EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self,
+        event: EventPayload | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        **fields: Any,
     ) -> EventAccepted: ...
 
     def track(
-        self, event: Event | EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self,
+        event: Event | EventPayload | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        **fields: Any,
     ) -> SeedResult | EventAccepted:
-        """Track one event: failures are ``success=False`` results for ``Event``, typed errors for models.
+        """Track one event; ``timeout`` and ``max_retries`` override the client's for this call.
 
-        ``timeout`` and ``max_retries`` override the client's defaults for this call.
+        With an ``Event`` HTTP and transport failures come back as ``success=False`` results, as in the
+        official SDK; with a model, a dict or keyword fields they raise typed errors.
         """
         if isinstance(event, Event):
-            request = self._request(event._to_wire(self._client._context), timeout, max_retries)
-            return self._client._seed_call(request, with_raw_response=True)
-        if isinstance(event, EventPayload):
-            response = self._client._send(self._request(_model_record(event), timeout, max_retries))
-            return endpoints.parse_track_event(response)
-        raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
+            if fields:
+                raise TypeError(f"events.track(Event) takes no fields; got {', '.join(sorted(fields))}")
+            return seed_call(
+                self._core,
+                TRACK_EVENT,
+                endpoints.build_track_event,
+                event._to_wire(self._core.context),
+                with_raw_response=True,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        if event is not None and not isinstance(event, EventPayload | Mapping):
+            raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
+        _check_size(event)
+        return super().track(event, timeout=timeout, max_retries=max_retries, **fields)
 
-    def _request(self, record: WireRecord, timeout: Timeout | None, max_retries: int | None) -> Request:
-        client = self._client
-        return endpoints.build_track_event(
-            base_url=client.base_url,
-            content=_json.encode(record.text),
-            options=client._call_options(
-                OPERATION, retryable=record.dedupe, timeout=timeout, max_retries=max_retries
-            ),
+
+def _check_size(event: EventPayload | Mapping[str, Any] | None) -> None:
+    """The per-event size limit of the seed ``Event``, for models and dicts too."""
+    from .. import _json
+    from .._models import unstructure
+
+    if event is None:
+        return
+    body = unstructure(event) if isinstance(event, EventPayload) else event
+    try:
+        size = _json.apparent_size(_json.dumps(body))
+    except (TypeError, ValueError):
+        return  # the schema check that follows names the bad value
+    if size > MAX_BODY_APPARENT_BYTES:
+        raise InputValueError(
+            f"Event size too big - {size} Bytes, must not cross {MAX_BODY_APPARENT_BYTES} Bytes"
         )

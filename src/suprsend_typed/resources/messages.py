@@ -1,102 +1,42 @@
-"""``client.messages``: ``list`` (GET ``v1/message/``) and ``bulk_update`` (PATCH ``v1/bulk/message/``)."""
+"""``client.messages``: the generated resource, with the official SDK's item checks on ``bulk_update``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import _json
+from .._arguments import sequence_of
 from .._errors import ValidationError
-from .._generated import endpoints
+from .._generated.models import BulkMessagesUpdateResponse, MessageUpdate
+from .._generated.resources import messages as generated
 from .._http import Timeout
-from ._shared import json_or_raise
-
-if TYPE_CHECKING:
-    from .._client import Suprsend
-
-LIST_OPERATION = "list_messages"
-BULK_UPDATE_OPERATION = "bulk_update_messages"
 
 
-def message_list_query(options: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Query pairs of an official options dict, checked by the spec's parameter types.
+class MessagesResource(generated.MessagesResource):
+    """``list`` pages through messages; ``bulk_update`` checks each item as the official SDK does."""
 
-    The generated ``ListMessagesQuery`` knows which filters repeat as ``key[]`` and drops None values;
-    the pairs keep the caller's key order, so the URL is the one the official SDK sends.
-    """
-    if options is None:
-        return []
-    if not isinstance(options, Mapping):
-        raise TypeError(f"messages.list expects a dict of filters, got {type(options).__name__}")
-    pairs = endpoints.ListMessagesQuery.from_options(options).to_pairs()
-    wire_keys = {field.name: field.key for field in endpoints.ListMessagesQuery._shape.fields}
-    order = {wire_keys.get(key, key): rank for rank, key in enumerate(options)}
-    return sorted(pairs, key=lambda pair: order[pair[0]])
-
-
-def _checked_messages(messages: object) -> list[dict[str, Any]]:
-    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Sequence):
-        raise TypeError(f"messages.bulk_update expects a list of dicts, got {type(messages).__name__}")
-    checked: list[dict[str, Any]] = []
-    for index, message in enumerate(messages):
-        if not isinstance(message, Mapping):
-            raise ValidationError(f"must be a dict, got {type(message).__name__}", path=f"messages[{index}]")
-        for required in ("message_id", "action"):
-            if not message.get(required):
-                raise ValidationError(f"missing {required}", path=f"messages[{index}]")
-        checked.append(dict(message))
-    return checked
-
-
-class MessagesResource:
-    """Both calls return the parsed JSON and raise typed errors (the official SDK's Pattern A)."""
-
-    __slots__ = ("_client",)
-
-    def __init__(self, client: Suprsend) -> None:
-        self._client = client
-
-    def list(
-        self,
-        options: Mapping[str, object] | None = None,
-        *,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> Any:
-        """One page of messages; ``recipient_id``, ``status`` and ``category`` take a value or a list.
-
-        ``timeout`` and ``max_retries`` override the client's defaults for this call.
-        """
-        client = self._client
-        request = endpoints.build_list_messages(
-            base_url=client.base_url,
-            query=message_list_query(options),
-            # A read: safe to repeat.
-            options=client._call_options(
-                LIST_OPERATION, retryable=True, timeout=timeout, max_retries=max_retries
-            ),
-        )
-        return json_or_raise(client._send(request))
+    __slots__ = ()
 
     def bulk_update(
         self,
-        messages: Sequence[Mapping[str, object]],
+        messages: Sequence[MessageUpdate | Mapping[str, Any]],
+        /,
         *,
         timeout: Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Any:
+    ) -> BulkMessagesUpdateResponse:
         """Apply ``action`` to each ``message_id``; per-message outcomes are in ``records``.
 
-        ``timeout`` and ``max_retries`` override the client's defaults for this call.
+        A dict item without a truthy ``message_id`` or ``action`` is refused with the official message
+        (``messages[1]: missing action``) before anything is sent; the spec then checks every value.
         """
-        client = self._client
-        content = _json.encode(_json.dumps({"messages": _checked_messages(messages)}))
-        request = endpoints.build_bulk_update_messages(
-            base_url=client.base_url,
-            content=content,
-            # Setting a status twice leaves the same status, so a retry cannot do harm.
-            options=client._call_options(
-                BULK_UPDATE_OPERATION, retryable=True, timeout=timeout, max_retries=max_retries
-            ),
-        )
-        return json_or_raise(client._send(request))
+        for index, message in enumerate(sequence_of(messages, "messages")):
+            if isinstance(message, Mapping):
+                for required in ("message_id", "action"):
+                    if not message.get(required):
+                        raise ValidationError(f"missing {required}", path=f"messages[{index}]")
+            elif not isinstance(message, MessageUpdate):
+                raise ValidationError(
+                    f"must be a dict, got {type(message).__name__}", path=f"messages[{index}]"
+                )
+        return super().bulk_update(messages, timeout=timeout, max_retries=max_retries)

@@ -1,25 +1,23 @@
-"""``client.users`` (edit, async_edit, builders) and ``client.user`` (the older profile factory)."""
+"""``client.users`` (the generated resource, the official builders and edit forms) and ``client.user``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _json
-from .._errors import InputValueError, SuprsendConfigError, ValidationError, status_error
+from .._errors import InputValueError, ValidationError, status_error
 from .._generated import endpoints
-from .._generated.models import UserEditBody
+from .._generated.models import UserEditBody, UserProfile
+from .._generated.operations import SEND_IDENTITY_EVENTS
+from .._generated.resources import users as generated
 from .._http import Timeout
-from .._models import validate
 from .._profile import UserEdit
+from .._resource import Resource
 from .._results import SeedResult
-from ._shared import json_or_raise
 
 if TYPE_CHECKING:
     from .._bulk.bulk import BulkInstance
-    from .._client import Suprsend
-
-EDIT_OPERATION = "edit_user"
-ASYNC_EDIT_OPERATION = "send_identity_events"
 
 
 def _checked_id(value: object, name: str) -> str:
@@ -37,54 +35,52 @@ def _checked_profile(user: object, method: str) -> UserEdit:
     return user
 
 
-class UsersResource:
-    """Profile edits: ``edit`` (PATCH, synchronous) and ``async_edit`` (identity event)."""
+class UsersResource(generated.UsersResource):
+    """Profile edits: ``edit`` (PATCH, synchronous, never retried) and ``async_edit`` (identity event)."""
 
-    __slots__ = ("_client",)
-
-    def __init__(self, client: Suprsend) -> None:
-        self._client = client
+    __slots__ = ()
 
     def get_edit_instance(self, distinct_id: str, tenant_id: str | None = None) -> UserEdit:
         """A profile builder for ``distinct_id`` (optionally scoped to ``tenant_id``)."""
         checked_tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
-        return UserEdit(self._client, _checked_id(distinct_id, "distinct_id"), checked_tenant)
+        return UserEdit(self._core, _checked_id(distinct_id, "distinct_id"), checked_tenant)
 
-    def edit(self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Any:
-        """``PATCH v1/user/{distinct_id}/`` with the builder's operations; returns the updated profile JSON.
+    def edit(  # type: ignore[override]
+        self,
+        user: UserEdit | str,
+        payload: UserEditBody | Mapping[str, Any] | None = None,
+        tenant_id: str | None = None,
+        options: Mapping[str, object] | None = None,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> UserProfile:
+        """``PATCH v1/user/{distinct_id}/`` (or ``…/tenant/{tenant_id}/``) with profile operations.
 
-        Never retried: operations such as ``increment`` would apply twice, so a per-call ``max_retries``
-        other than 0 is refused. Raises ``APIStatusError`` subclasses on an error status and
-        ``APIConnectionError`` when no answer arrives.
+        Takes a ``UserEdit`` builder, or, as the official SDK, ``(distinct_id, {"operations": [...]},
+        tenant_id=None)``. Never retried: operations such as ``increment`` would apply twice, so a per-call
+        ``max_retries`` other than 0 is refused. Returns the updated profile; raises ``APIStatusError``
+        subclasses on an error status and ``APIConnectionError`` when no answer arrives.
         """
-        profile = _checked_profile(user, "edit")
-        payload = profile.get_payload()
-        validate(payload, UserEditBody)
-        content = _json.encode(_json.dumps(payload))
-        client = self._client
-        options = client._call_options(
-            EDIT_OPERATION, retryable=False, timeout=timeout, max_retries=max_retries
-        )
-        if options.max_retries and max_retries is not None:
-            raise SuprsendConfigError(
-                f"users.edit is never retried (operations such as increment would apply twice); "
-                f"max_retries must be 0, got {max_retries!r}"
-            )
-        distinct_id = _checked_id(profile.distinct_id, "distinct_id")
-        if profile.tenant_id:
-            tenant_id = _checked_id(profile.tenant_id, "tenant_id")
-            request = endpoints.build_edit_user_for_tenant(
-                base_url=client.base_url,
-                distinct_id=distinct_id,
-                tenant_id=tenant_id,
-                content=content,
-                options=options,
-            )
+        if isinstance(user, UserEdit):
+            if payload is not None:
+                raise TypeError("users.edit(UserEdit) takes no payload; the builder holds the operations")
+            body: UserEditBody | Mapping[str, Any] = user.get_payload()
+            distinct_id = _checked_id(user.distinct_id, "distinct_id")
+            tenant = _checked_id(user.tenant_id, "tenant_id") if user.tenant_id else None
+        elif user is None:
+            raise ValidationError("instance is required", path="user")
         else:
-            request = endpoints.build_edit_user(
-                base_url=client.base_url, distinct_id=distinct_id, content=content, options=options
-            )
-        return json_or_raise(client._send(request))
+            distinct_id = _checked_id(user, "distinct_id")
+            if payload is None:
+                raise ValidationError("missing payload", path="payload")
+            body = payload
+            tenant = _checked_id(tenant_id, "tenant_id") if tenant_id is not None else None
+        if options:
+            raise ValidationError("users.edit takes no query options", path="options")
+        if tenant is not None:
+            return self.edit_for_tenant(distinct_id, tenant, body, timeout=timeout, max_retries=max_retries)
+        return super().edit(distinct_id, body, timeout=timeout, max_retries=max_retries)
 
     def async_edit(
         self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None
@@ -95,19 +91,15 @@ class UsersResource:
         T1 success result otherwise. ``timeout`` and ``max_retries`` override the client's for this call.
         """
         profile = _checked_profile(user, "async_edit")
-        client = self._client
-        record = profile._to_wire(client._context)
-        request = endpoints.build_send_identity_events(
-            base_url=client.base_url,
+        record = profile._to_wire(self._core.context)
+        response = self._core.send_operation(
+            SEND_IDENTITY_EVENTS,
+            endpoints.build_send_identity_events,
             content=_json.encode(record.text),
-            options=client._call_options(
-                ASYNC_EDIT_OPERATION,
-                retryable=record.dedupe,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+            dedupe=record.dedupe,
+            timeout=timeout,
+            max_retries=max_retries,
         )
-        response = client._send(request)
         if not response.is_success:
             raise status_error(response)
         return SeedResult.from_text_response(response)
@@ -116,16 +108,13 @@ class UsersResource:
         """A new bulk of ``UserEdit`` records, sent as identity events."""
         from .._bulk.bulk import BulkUsersFactory
 
-        return BulkUsersFactory(self._client).new_instance()
+        return BulkUsersFactory(self._core).new_instance()
 
 
-class UserFactory:
+class UserFactory(Resource):
     """``client.user``: the older entry point, ``get_instance(distinct_id).add_email(...); .save()``."""
 
-    __slots__ = ("_client",)
-
-    def __init__(self, client: Suprsend) -> None:
-        self._client = client
+    __slots__ = ()
 
     def get_instance(self, distinct_id: str) -> UserEdit:
         if not isinstance(distinct_id, str):
@@ -135,6 +124,6 @@ class UserFactory:
             )
         if not distinct_id.strip():
             raise InputValueError("distinct_id must be passed", path="distinct_id")
-        return UserEdit(self._client, distinct_id.strip())
+        return UserEdit(self._core, distinct_id.strip())
 
     new = get_instance

@@ -1,36 +1,36 @@
-"""``client.workflows``: ``trigger`` (POST ``trigger/``) on the seed request or the generated model."""
+"""``client.workflows``: the generated resource, plus the official ``trigger(WorkflowTriggerRequest)``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, overload
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from .. import _json
 from .._errors import APIError
 from .._generated import endpoints
-from .._generated.models import TriggerAccepted, WorkflowTrigger
-from .._http import Request, Timeout
+from .._generated.models import BulkRecordsResponse, TriggerAccepted, WorkflowTrigger
+from .._generated.operations import TRIGGER_WORKFLOW
+from .._generated.resources import workflows as generated
+from .._http import Timeout
 from .._results import SeedResult
+from .._seed_calls import seed_call
 from .._workflow import WorkflowTriggerRequest
 
 if TYPE_CHECKING:
     from .._bulk.bulk import BulkInstance
-    from .._client import Suprsend
-
-OPERATION = "trigger_workflow"
 
 
-class WorkflowsResource:
-    """Seed calls return a ``SeedResult`` (T2); typed calls return ``TriggerAccepted`` or raise."""
+class WorkflowsResource(generated.WorkflowsResource):
+    """``trigger(WorkflowTriggerRequest)`` returns a ``SeedResult`` (T2); ``trigger(WorkflowTrigger)``
+    returns ``TriggerAccepted`` or raises. Both get the automatic ``$idempotency_key`` of the client."""
 
-    __slots__ = ("_client",)
+    __slots__ = ()
 
-    def __init__(self, client: Suprsend) -> None:
-        self._client = client
-
-    @overload
+    @overload  # type: ignore[override]
     def trigger(
         self,
         workflow: WorkflowTriggerRequest,
+        /,
         *,
         timeout: Timeout | None = None,
         max_retries: int | None = None,
@@ -38,29 +38,64 @@ class WorkflowsResource:
 
     @overload
     def trigger(
-        self, workflow: WorkflowTrigger, *, timeout: Timeout | None = None, max_retries: int | None = None
-    ) -> TriggerAccepted: ...
-
-    def trigger(
         self,
-        workflow: WorkflowTriggerRequest | WorkflowTrigger,
+        workflow: WorkflowTrigger | Mapping[str, Any],
+        /,
         *,
         timeout: Timeout | None = None,
         max_retries: int | None = None,
-    ) -> SeedResult | TriggerAccepted:
+    ) -> TriggerAccepted: ...
+
+    @overload
+    def trigger(
+        self,
+        workflow: Sequence[WorkflowTrigger | Mapping[str, Any]],
+        /,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> BulkRecordsResponse: ...
+
+    def trigger(
+        self,
+        workflow: WorkflowTriggerRequest
+        | WorkflowTrigger
+        | Mapping[str, Any]
+        | Sequence[WorkflowTrigger | Mapping[str, Any]],
+        /,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | TriggerAccepted | BulkRecordsResponse:
         """Trigger one workflow; ``timeout`` and ``max_retries`` override the client's for this call.
 
         With a ``WorkflowTriggerRequest`` HTTP and transport failures come back as ``success=False``
         results, as in the official SDK; with a ``WorkflowTrigger`` model they raise typed errors.
+        A dict is read as a ``WorkflowTrigger``; a list is sent as one array body (per-record results).
         """
+        core = self._core
         if isinstance(workflow, WorkflowTriggerRequest):
-            request = self._request(workflow, timeout=timeout, max_retries=max_retries)
-            return self._client._seed_call(request, with_raw_response=True)
-        if isinstance(workflow, WorkflowTrigger):
-            request = self._request(
-                WorkflowTriggerRequest(workflow), timeout=timeout, max_retries=max_retries
+            return seed_call(
+                core,
+                TRIGGER_WORKFLOW,
+                endpoints.build_trigger_workflow,
+                workflow._to_wire(core.context),
+                with_raw_response=True,
+                timeout=timeout,
+                max_retries=max_retries,
             )
-            response = self._client._send(request)
+        if isinstance(workflow, WorkflowTrigger | Mapping):
+            # As the seed request: data defaults to {} and the client adds its automatic idempotency key.
+            body = workflow if isinstance(workflow, WorkflowTrigger) else dict(workflow)
+            record = WorkflowTriggerRequest(body)._to_wire(core.context)
+            response = core.send_operation(
+                TRIGGER_WORKFLOW,
+                endpoints.build_trigger_workflow,
+                content=_json.encode(record.text),
+                dedupe=record.dedupe,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
             answer = endpoints.parse_trigger_workflow(response)
             if not isinstance(answer, TriggerAccepted):
                 raise APIError(
@@ -68,24 +103,13 @@ class WorkflowsResource:
                     status_code=response.status_code,
                 )
             return answer
-        expected = "a WorkflowTriggerRequest or WorkflowTrigger"
-        raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
-
-    def _request(
-        self, workflow: WorkflowTriggerRequest, *, timeout: Timeout | None, max_retries: int | None
-    ) -> Request:
-        client = self._client
-        record = workflow._to_wire(client._context)
-        return endpoints.build_trigger_workflow(
-            base_url=client.base_url,
-            content=_json.encode(record.text),
-            options=client._call_options(
-                OPERATION, retryable=record.dedupe, timeout=timeout, max_retries=max_retries
-            ),
-        )
+        if isinstance(workflow, str | bytes) or not isinstance(workflow, Mapping | Sequence):
+            expected = "a WorkflowTriggerRequest, WorkflowTrigger, dict or list"
+            raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
+        return super().trigger(workflow, timeout=timeout, max_retries=max_retries)
 
     def bulk_trigger_instance(self) -> BulkInstance[WorkflowTriggerRequest]:
         """A new bulk of ``WorkflowTriggerRequest`` records for ``POST trigger/`` (per-record results)."""
         from .._bulk.bulk import BulkWorkflowTriggerFactory
 
-        return BulkWorkflowTriggerFactory(self._client).new_instance()
+        return BulkWorkflowTriggerFactory(self._core).new_instance()

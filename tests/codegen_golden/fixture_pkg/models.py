@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
+from .. import _model_mapping as _map
 from .. import _models as _rt
 from .._types import UNSET, Unset
 
@@ -43,6 +44,12 @@ class Pet:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
+    __getitem__ = _map.model_getitem
+    __iter__ = _map.model_iter
+    __contains__ = _map.model_contains
+    get = _map.model_get
+    keys = _map.model_keys
+    to_dict = _map.model_to_dict
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -60,6 +67,12 @@ class Owner:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
+    __getitem__ = _map.model_getitem
+    __iter__ = _map.model_iter
+    __contains__ = _map.model_contains
+    get = _map.model_get
+    keys = _map.model_keys
+    to_dict = _map.model_to_dict
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -75,9 +88,15 @@ class Outcome:
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
 
-    __repr__ = _rt.model_repr
+    __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
+    __getitem__ = _map.model_getitem
+    __iter__ = _map.model_iter
+    __contains__ = _map.model_contains
+    get = _map.model_get
+    keys = _map.model_keys
+    to_dict = _map.model_to_dict
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.

@@ -1,0 +1,132 @@
+"""The one request path every operation takes: build (pure) -> middleware chain -> transport -> parse (pure).
+
+``RequestCore`` is what generated resources, pages and the official-SDK layer hold instead of the client:
+the base URL, the body context, the client's default call options and the composed middleware chain. The
+client owns one; ``with_options`` makes a copy with other defaults that shares the chain.
+
+Nothing here does I/O itself: ``send`` hands the request to the chain, whose innermost handler is the
+transport. The same functions could drive an async chain: building and parsing are plain functions of
+values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+import attrs
+
+from . import _json
+from ._context import WireContext, has_dedupe_key
+from ._errors import SuprsendConfigError
+from ._http import CallOptions, Request, Response, Timeout
+from ._middleware import Handler
+from ._operation import OperationInfo
+from ._retry import check_max_retries
+
+T = TypeVar("T")
+Pairs = Sequence[tuple[str, str]]
+
+
+# A generated ``build_<operation>(*, base_url, <path parameters>, content, query, options) -> Request``.
+BuildRequest = Callable[..., Request]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RequestCore:
+    """What sending a request needs from the client; immutable, so it is shared freely across threads."""
+
+    base_url: str
+    context: WireContext
+    handler: Handler
+    timeout: Timeout
+    max_retries: int
+
+    def call_options(
+        self,
+        operation: OperationInfo,
+        *,
+        retryable: bool,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> CallOptions:
+        """The options of one call: per-call values (checked here, before anything is sent) or defaults.
+
+        An operation whose policy is ``never`` refuses a per-call ``max_retries`` above 0: a second
+        attempt could apply its change twice.
+        """
+        if max_retries is not None:
+            max_retries = check_max_retries(max_retries, source="max_retries")
+            if max_retries and operation.retry == "never":
+                raise SuprsendConfigError(
+                    f"{operation.namespace}.{operation.method_name} is never retried (a second attempt "
+                    f"could apply twice); max_retries must be 0, got {max_retries!r}"
+                )
+        return CallOptions(
+            timeout=checked_timeout(timeout) if timeout is not None else self.timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            retryable=retryable,
+            operation=operation.id,
+        )
+
+    def send(self, request: Request) -> Response:
+        """Run the middleware chain and the transport; raises only connection errors (after retries)."""
+        return self.handler(request)
+
+    def send_operation(
+        self,
+        operation: OperationInfo,
+        build: BuildRequest,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Pairs = (),
+        content: bytes = b"",
+        dedupe: bool = False,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Response:
+        """Build the operation's request and send it; the answer comes back whatever its status."""
+        options = self.call_options(
+            operation,
+            retryable=operation.retryable(dedupe=dedupe),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        request = build(base_url=self.base_url, content=content, query=query, options=options, **(path or {}))
+        return self.handler(request)
+
+    def call(
+        self,
+        operation: OperationInfo,
+        build: BuildRequest,
+        parse: Callable[[Response], T],
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Pairs = (),
+        body: object = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> T:
+        """Send one operation and parse its answer (a typed model, or the error of its status).
+
+        ``body`` is the wire value (a dict or list, already checked against its schema), dumped here once.
+        """
+        content = b"" if body is None else _json.encode(_json.dumps(body))
+        response = self.send_operation(
+            operation,
+            build,
+            path=path,
+            query=query,
+            content=content,
+            dedupe=isinstance(body, Mapping) and has_dedupe_key(body),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return parse(response)
+
+
+def checked_timeout(timeout: object) -> Timeout:
+    """A per-call or client timeout, refused before anything is sent when it is not a ``Timeout``."""
+    if not isinstance(timeout, Timeout):
+        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
+    return timeout

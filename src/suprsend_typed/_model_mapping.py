@@ -1,0 +1,73 @@
+"""Generated models read like the official SDK's answer dicts: ``r["results"][0]["distinct_id"]``.
+
+Each generated class takes these functions as its ``__getitem__``, ``get``, ``keys``, ``__iter__``,
+``__contains__`` and ``to_dict``: keys are wire keys (``$email``, not ``email``), values are plain JSON
+(fresh containers), and a field left UNSET is not a key. Typed attributes (``r.results[0].distinct_id``)
+stay the primary way to read a model. There is deliberately no ``__len__``: a model with no keys set
+must still be truthy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ._types import UNSET
+
+
+def _value(model: Any, key: str) -> Any:
+    name = model._shape._keys.get(key)
+    if name is not None:
+        value = getattr(model, name)
+        if value is not UNSET:
+            return value
+    elif model._shape.extra is not None and key in model.extra:
+        return model.extra[key]
+    raise KeyError(key)
+
+
+def model_getitem(model: Any, key: str) -> Any:
+    """The wire value under ``key`` as plain JSON; KeyError when the model does not hold it."""
+    from ._models import unstructure
+
+    return unstructure(_value(model, key))
+
+
+def model_get(model: Any, key: str, default: Any = None) -> Any:
+    try:
+        return model_getitem(model, key)
+    except KeyError:
+        return default
+
+
+def model_keys(model: Any) -> list[str]:
+    """The wire keys the model holds: set fields in schema order, then extra keys."""
+    keys = [field.key for field in model._shape.fields if getattr(model, field.name) is not UNSET]
+    if model._shape.extra is not None:
+        keys += list(model.extra)
+    return keys
+
+
+def model_iter(model: Any) -> Iterator[str]:
+    return iter(model_keys(model))
+
+
+def model_contains(model: Any, key: object) -> bool:
+    try:
+        _value(model, str(key))
+    except KeyError:
+        return False
+    return isinstance(key, str)
+
+
+def model_to_dict(model: Any) -> dict[str, Any]:
+    """The model's exact wire JSON as fresh containers (what the official SDK returns)."""
+    from ._models import unstructure
+
+    result: dict[str, Any] = unstructure(model)
+    return result
+
+
+def model_dict_repr(model: Any) -> str:
+    """The repr of the model's wire JSON (``{'results': [...]}``), as printing the official answer shows."""
+    return repr(model_to_dict(model))

@@ -1,0 +1,58 @@
+"""The row type of the generated operation table: what the spec says about one API operation.
+
+The generated ``_generated/operations.py`` holds one ``OperationInfo`` per operation. The request path reads
+the retry policy from it, pages read their pagination from it, and the sandbox, the command line and the
+tests read routes and names from it instead of copying them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+RetryPolicy = Literal["safe", "dedupe-key", "never"]
+"""``safe``: always retried; ``dedupe-key``: retried only when the body carries ``$idempotency_key`` or
+``$insert_id`` (so the hub delivers once); ``never``: a second attempt could apply twice."""
+PageStyle = Literal["cursor", "offset"]
+ResultKind = Literal["model", "status"]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Pagination:
+    """How the pages of a list operation follow each other.
+
+    ``cursor``: the next page is asked with ``after=<meta>.after`` while ``<meta>.has_next``;
+    ``offset``: with ``offset=offset+limit`` while ``offset + len(items) < <meta>.count``.
+    """
+
+    style: PageStyle
+    items: str
+    meta: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class OperationInfo:
+    """One operation: its route, models, client method, retry policy and pagination."""
+
+    id: str
+    http_method: str
+    # Relative to the base URL, with ``{name}`` placeholders: ``v1/user/{distinct_id}/``.
+    path: str
+    path_params: tuple[str, ...]
+    query_params: tuple[str, ...]
+    # Generated model names (``models.<name>``); None when there is no JSON body or it is not one model.
+    body_model: str | None
+    response_model: str | None
+    namespace: str
+    method_name: str
+    retry: RetryPolicy
+    pagination: Pagination | None = None
+    result: ResultKind = "model"
+    positional: tuple[str, ...] = ()
+    empty_shortcut: str | None = None
+    summary: str = ""
+
+    def retryable(self, *, dedupe: bool) -> bool:
+        """Whether an attempt of this operation may be repeated; ``dedupe`` says the body has a dedupe key."""
+        return self.retry == "safe" or (self.retry == "dedupe-key" and dedupe)

@@ -1,0 +1,163 @@
+"""Pages of list operations: one page read like the official dict, or every item fetched lazily.
+
+``for user in client.users.list(): ...`` walks every page, asking for the next one only when the items of
+the current one are used up, so memory holds one page at a time. ``iter_pages()`` and ``next_page()``
+give explicit control. How the next page is asked (a cursor or an offset) comes from the spec's
+``x-suprsend-pagination`` through the operation table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+from ._base_client import BuildRequest, Pairs, RequestCore
+from ._http import Response, Timeout
+from ._operation import OperationInfo, Pagination
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(Generic[ItemT]):
+    """One page of a list operation: ``data`` is the typed page model, ``items`` its typed items.
+
+    Read with the wire keys (``page["results"]``, ``page["meta"]["has_next"]``, ``dict(page)``) it is the
+    official SDK's answer dict; iterated, it yields the items of this page and of every page after it.
+    """
+
+    __slots__ = ("_data", "_fetch", "_pagination", "_query")
+
+    def __init__(
+        self,
+        *,
+        data: Any,
+        fetch: Callable[[Pairs], Page[ItemT]],
+        pagination: Pagination,
+        query: Pairs,
+    ) -> None:
+        self._data = data
+        self._fetch = fetch
+        self._pagination = pagination
+        self._query = tuple(query)
+
+    @property
+    def data(self) -> Any:
+        """The page's typed model (its class is the list operation's response model)."""
+        return self._data
+
+    @property
+    def items(self) -> list[ItemT]:
+        """The typed items of this page only."""
+        items: list[ItemT] = getattr(self._data, _field_name(self._data, self._pagination.items), None) or []
+        return items
+
+    def _meta(self) -> Mapping[str, Any]:
+        meta = self._data.get(self._pagination.meta)
+        return meta if isinstance(meta, Mapping) else {}
+
+    def _next_query(self) -> Pairs | None:
+        meta = self._meta()
+        if self._pagination.style == "cursor":
+            cursor = meta.get("after")
+            if not meta.get("has_next") or not isinstance(cursor, str) or not cursor:
+                return None
+            kept = [pair for pair in self._query if pair[0] not in ("after", "before")]
+            return [*kept, ("after", cursor)]
+        count = meta.get("count")
+        page_size = len(self.items)
+        offset = _int_param(self._query, "offset", 0)
+        limit = _int_param(self._query, "limit", page_size)
+        if not page_size or not isinstance(count, int) or offset + page_size >= count:
+            return None
+        kept = [pair for pair in self._query if pair[0] != "offset"]
+        return [*kept, ("offset", str(offset + (limit or page_size)))]
+
+    def has_next_page(self) -> bool:
+        return self._next_query() is not None
+
+    def next_page(self) -> Page[ItemT] | None:
+        """The page after this one (one request), or None on the last page."""
+        query = self._next_query()
+        return None if query is None else self._fetch(query)
+
+    def iter_pages(self) -> Iterator[Page[ItemT]]:
+        """This page, then each following page, fetched only when the previous one was taken."""
+        page: Page[ItemT] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    # The official SDK's answer is this page's JSON dict: the same reads work here.
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def keys(self) -> list[str]:
+        keys: list[str] = self._data.keys()
+        return keys
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def to_dict(self) -> dict[str, Any]:
+        """This page's wire JSON as fresh containers."""
+        result: dict[str, Any] = self._data.to_dict()
+        return result
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Page):
+            return bool(self._data == other._data)
+        if isinstance(other, Mapping):
+            return self.to_dict() == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.to_dict())
+
+
+def _field_name(model: Any, key: str) -> str:
+    for field in type(model)._shape.fields:
+        if field.key == key:
+            name: str = field.name
+            return name
+    return key
+
+
+def _int_param(query: Pairs, name: str, default: int) -> int:
+    for key, value in query:
+        if key == name and value.isdigit():
+            return int(value)
+    return default
+
+
+def first_page(
+    core: RequestCore,
+    operation: OperationInfo,
+    build: BuildRequest,
+    parse: Callable[[Response], Any],
+    *,
+    path: Mapping[str, str] | None = None,
+    query: Pairs = (),
+    timeout: Timeout | None = None,
+    max_retries: int | None = None,
+) -> Page[Any]:
+    """Fetch the first page of a list operation; the page fetches the next ones with the same arguments."""
+    pagination = operation.pagination
+    if pagination is None:
+        raise TypeError(f"{operation.id} is not a paged operation")
+
+    def fetch(page_query: Pairs) -> Page[Any]:
+        data = core.call(
+            operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
+        )
+        return Page(data=data, fetch=fetch, pagination=pagination, query=page_query)
+
+    return fetch(query)
