@@ -14,7 +14,9 @@ import attrs
 from .._errors import ValidationError
 from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._json import dumps
-from .auth import Credentials, authenticate
+from .auth import Credentials, authenticate, authenticate_headers
+from .faults import Fault
+from .guard import Refusal, check_size
 from .limits import (
     EVENT_LIMITS,
     IDENTITY_EVENT_LIMITS,
@@ -23,7 +25,7 @@ from .limits import (
     check_limits,
 )
 from .profiles import apply_operations
-from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestRow, Store
+from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
 from .validation import Validator, error_text, join_path
 
 IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
@@ -31,6 +33,9 @@ IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
 DEFAULT_MESSAGE_PAGE: Final = 10
 MAX_MESSAGE_PAGE: Final = LIST_MESSAGES_LIMIT_MAXIMUM
 LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
+_DROP_AFTER: Final = Fault(kind="drop_after").describe()
+
+TOO_DEEP_MESSAGE: Final = "body is not valid JSON: it nests too deeply"
 
 ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
 """How an endpoint treats a JSON array: refused, required, all-or-nothing (400), or one outcome per record."""
@@ -121,12 +126,36 @@ class Hub:
         self._validate = validator
         self._record_bodies = record_bodies
 
-    def handle(
-        self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], content: bytes
-    ) -> HubAnswer:
+    def screen(
+        self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
+    ) -> HubAnswer | None:
+        """The answer to a request refused on its head alone, logged; ``None`` when its body is worth reading.
+
+        Credentials come first (all but an HMAC signature can be checked without the body), then the
+        declared size: an unauthenticated or oversized body is never read, let alone kept.
+        """
         now = self._clock()
-        path = urlsplit(raw_path).path
-        request = RequestRow(
+        request = self._row(position, method, raw_path, now)
+        auth = authenticate_headers(self.credentials, headers=headers, now=now)
+        if auth.error is not None:
+            request = attrs.evolve(request, auth=auth.scheme)
+            return self._refuse(request, 401, auth.error, "authentication_error")
+        oversized = check_size(length)
+        if oversized is not None:
+            return self.refuse(attrs.evolve(request, auth=auth.scheme), oversized)
+        return None
+
+    def refuse_head(self, *, position: int, method: str, raw_path: str, refusal: Refusal) -> HubAnswer:
+        """Log and answer a request refused before authentication (a foreign ``Host``, a bad length)."""
+        return self.refuse(self._row(position, method, raw_path, self._clock()), refusal)
+
+    def refuse(self, request: RequestRow, refusal: Refusal) -> HubAnswer:
+        return self._refuse(request, refusal.status, refusal.message, refusal.error_type)
+
+    def _row(
+        self, position: int, method: str, raw_path: str, now: float, fault: Fault | None = None
+    ) -> RequestRow:
+        return RequestRow(
             position=position,
             method=method,
             path=raw_path,
@@ -134,9 +163,26 @@ class Hub:
             status=None,
             outcome="rejected",
             auth=None,
-            body=content.decode("utf-8", errors="replace") if self._record_bodies and content else None,
+            fault=None if fault is None else fault.describe(),
             received_at=now,
         )
+
+    def handle(
+        self,
+        *,
+        position: int,
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str],
+        content: bytes,
+        fault: Fault | None = None,
+    ) -> HubAnswer:
+        """Process one request whose body was read. ``fault`` (``latency`` or ``drop_after``) is logged with
+        it; under ``drop_after`` the request is logged as dropped, since its answer is never sent."""
+        now = self._clock()
+        path = urlsplit(raw_path).path
+        body_text = content.decode("utf-8", errors="replace") if self._record_bodies and content else None
+        request = attrs.evolve(self._row(position, method, raw_path, now, fault), body=body_text)
         auth = authenticate(
             self.credentials, method=method, request_uri=raw_path, headers=headers, content=content, now=now
         )
@@ -154,7 +200,13 @@ class Hub:
             body = json.loads(content) if content else None
         except ValueError as exc:
             return self._refuse(request, 400, f"body is not valid JSON: {exc}", "validation_error")
-        return handler(request, body, raw_path, now)
+        except RecursionError:
+            return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
+        try:
+            return handler(request, body, raw_path, now)
+        except RecursionError:
+            # A body that parsed may still nest too deeply for validation or for measuring its size.
+            return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
 
     # Routing
 
@@ -171,7 +223,7 @@ class Hub:
         if len(segments) == 3 and segments[:2] == ["v1", "user"]:
             distinct_id = unquote(segments[2])
             if method == "PATCH":
-                return "user_edit", lambda r, b, _p, _now: self._edit_user(distinct_id, r, b)
+                return "user_edit", lambda r, b, _p, now: self._edit_user(distinct_id, r, b, now)
             if method == "GET":
                 return "user", lambda r, _b, _p, _now: self._get_user(distinct_id, r)
         if path == "/v1/message/" and method == "GET":
@@ -208,7 +260,7 @@ class Hub:
                 "validation_error",
             )
         status = 207 if is_array and route.arrays in ("per_record", "array_only") else route.single_status
-        request = attrs.evolve(request, status=status, outcome="accepted")
+        request = _answered(request, status)
         final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
         self._side_effects(route.kind, final, items, now)
         if status == 207:
@@ -254,18 +306,19 @@ class Hub:
             profiles: dict[str, dict[str, Any]] = {}
             for _, item in fresh:
                 distinct_id = str(item.get("distinct_id"))
-                current = profiles.get(distinct_id) or self.store.profile(distinct_id) or {}
-                profiles[distinct_id] = apply_operations(current, item.get("$user_operations") or [])
+                current = profiles.get(distinct_id) or self.store.profile(distinct_id)
+                operations = item.get("$user_operations") or []
+                profiles[distinct_id] = apply_operations(current, operations, now=iso_time(now))
             self.store.save_profiles(profiles.items())
 
     # Users
 
-    def _edit_user(self, distinct_id: str, request: RequestRow, body: Any) -> HubAnswer:
+    def _edit_user(self, distinct_id: str, request: RequestRow, body: Any, now: float) -> HubAnswer:
         try:
             self._validate("user_edit", body)
         except ValidationError as exc:
             return self._refuse(request, 400, error_text(exc), "validation_error")
-        profile = apply_operations(self.store.profile(distinct_id) or {}, body["operations"])
+        profile = apply_operations(self.store.profile(distinct_id), body["operations"], now=iso_time(now))
         self.store.save_profiles([(distinct_id, profile)])
         record = RecordRow(
             kind="user_edit",
@@ -273,16 +326,14 @@ class Hub:
             status="accepted",
             body=json.dumps(body, ensure_ascii=False) if self._record_bodies else None,
         )
-        self.store.accept(
-            attrs.evolve(request, status=200, outcome="accepted"), [record], now=0.0, window=0.0
-        )
+        self.store.accept(_answered(request, 200), [record], now=0.0, window=0.0)
         return _json_answer(200, {"distinct_id": distinct_id, **profile})
 
     def _get_user(self, distinct_id: str, request: RequestRow) -> HubAnswer:
         profile = self.store.profile(distinct_id)
         if profile is None:
             return self._refuse(request, 404, f"user {distinct_id!r} not found", "not_found")
-        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        self.store.save_request(_answered(request, 200))
         return _json_answer(200, {"distinct_id": distinct_id, **profile})
 
     # Messages
@@ -307,7 +358,7 @@ class Hub:
         page = self.store.messages(filters, after=after, limit=limit + 1)
         has_next = len(page) > limit
         page = page[:limit]
-        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        self.store.save_request(_answered(request, 200))
         meta = {
             "count": len(page),
             "limit": limit,
@@ -335,7 +386,7 @@ class Hub:
             outcomes.append(
                 {"message_id": item["message_id"], "status_code": 202 if found else 404, "error": error}
             )
-        self.store.save_request(attrs.evolve(request, status=202, outcome="accepted"))
+        self.store.save_request(_answered(request, 202))
         return _json_answer(202, {"records": outcomes})
 
     # Refusals
@@ -344,12 +395,19 @@ class Hub:
         return self._refuse(request, 400, f"{path}: {reason}" if path else reason, "validation_error")
 
     def _refuse(self, request: RequestRow, status: int, message: str, error_type: str) -> HubAnswer:
-        self.store.save_request(attrs.evolve(request, status=status, outcome="rejected", error=message))
+        outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "rejected"
+        self.store.save_request(attrs.evolve(request, status=status, outcome=outcome, error=message))
         return HubAnswer(status=status, body=error_body(message, error_type))
 
 
 def _json_answer(status: int, document: Any) -> HubAnswer:
     return HubAnswer(status=status, body=dumps(document).encode("utf-8"))
+
+
+def _answered(request: RequestRow, status: int) -> RequestRow:
+    """``request`` processed with ``status``: accepted, or dropped when a drop_after fault eats the answer."""
+    outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "accepted"
+    return attrs.evolve(request, status=status, outcome=outcome)
 
 
 def _record_outcome(row: RecordRow) -> dict[str, Any]:
@@ -375,10 +433,15 @@ def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -
             "status": "delivered",
             "idempotency_key": row.idempotency_key,
             "tenant_id": item.get("tenant_id"),
-            "created_at": datetime.fromtimestamp(now, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
+            "created_at": iso_time(now),
         }
         for index, distinct_id in enumerate(ids)
     ]
+
+
+def iso_time(timestamp: float) -> str:
+    """``2026-01-02T03:04:05.678000Z``: how the hub writes times."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _text_or_none(value: Any) -> str | None:
