@@ -82,7 +82,7 @@ class Sandbox:
         record_bodies: bool = True,
         fault_seed: int = 0,
         validator: Validator | None = None,
-        seed: Mapping[str, Any] | None = None,
+        seed: Seed | Mapping[str, Any] | None = None,
         request_timeout_s: float = REQUEST_TIMEOUT_SECONDS,
         max_connections: int = MAX_CONNECTIONS,
     ) -> None:
@@ -111,7 +111,7 @@ class Sandbox:
         self.request_timeout_s = request_timeout_s
         self.max_connections = max_connections
         self.host_policy = HostPolicy(bound_host=host, port=port)
-        self._baseline = parse_seed(seed) if seed is not None else None
+        self._baseline = seed if isinstance(seed, Seed) or seed is None else parse_seed(seed)
         if self._baseline is not None:
             apply_seed(self.store, self._baseline, now=clock())
         self._positions = itertools.count()
