@@ -162,6 +162,16 @@ def export_lines(sandbox: Sandbox) -> list[str]:
     return [f"export {name}={shlex.quote(value)}" for name, value in values]
 
 
+def exposure_warning(host: str) -> str | None:
+    """The warning to print when listening on ``host`` exposes the sandbox beyond this machine."""
+    if host not in WILDCARD_ADDRESSES and is_loopback(host):
+        return None
+    return (
+        f"warning: listening on {host}, not loopback: anyone who can reach this port can use the sandbox "
+        "with the credentials --help shows, and read what it stores"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -175,13 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sandbox.close()
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE_ERROR
-    if args.host not in WILDCARD_ADDRESSES and is_loopback(args.host):
-        exposure = ""
-    else:
-        exposure = (
-            f"warning: listening on {args.host}, not loopback: anyone who can reach this port can use the "
-            "sandbox and read what it stores, with credentials printed in --help"
-        )
+    exposure = exposure_warning(args.host)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
