@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Final, Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
@@ -25,6 +25,7 @@ from .limits import (
     check_limits,
 )
 from .profiles import apply_operations
+from .routes import Route, match_route
 from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
 from .validation import Validator, error_text, join_path
 
@@ -71,7 +72,7 @@ def _legacy_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
-_RECORD_ROUTES: Final = {
+_RECORD_ROUTES: Final = {  # by the template of their route in ``routes.ROUTES``
     "/trigger/": _RecordRoute(
         kind="workflow_trigger",
         family="workflow",
@@ -98,8 +99,19 @@ _LEGACY_ROUTE: Final = _RecordRoute(
 )
 
 
-RouteHandler = Callable[[RequestRow, Any, str, float], HubAnswer]
-"""``(request row, parsed body, raw path, now) -> answer``."""
+@attrs.frozen(kw_only=True, slots=True)
+class Call:
+    """One routed request, as its handler gets it."""
+
+    route: Route
+    params: Mapping[str, str]  # path parameters
+    request: RequestRow
+    body: Any  # the parsed JSON body, None when empty
+    raw_path: str  # path and query as received
+    now: float
+
+
+Handler = Callable[[Call], HubAnswer]
 
 
 def error_body(message: str, error_type: str) -> bytes:
@@ -125,6 +137,15 @@ class Hub:
         self._new_id = new_id
         self._validate = validator
         self._record_bodies = record_bodies
+        self.handlers: Mapping[str, Handler] = {
+            "records": self._serve_records,
+            "legacy_records": self._serve_legacy_records,
+            "edit_user": self._edit_user,
+            "get_user": self._get_user,
+            "list_messages": self._list_messages,
+            "update_messages": self._update_messages,
+        }
+        """The handler each ``routes.Route.handler`` names."""
 
     def screen(
         self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
@@ -189,50 +210,34 @@ class Hub:
         request = attrs.evolve(request, auth=auth.scheme)
         if auth.error is not None:
             return self._refuse(request, 401, auth.error, "authentication_error")
-        route = self._route(method, path)
-        if route is None:
+        found = match_route(method, path)
+        if found is None:
             return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
-        if isinstance(route, str):
-            return self._refuse(request, 404, route, "not_found")
-        kind, handler = route
-        request = attrs.evolve(request, kind=kind)
+        request = attrs.evolve(request, kind=found.route.kind)
         try:
             body = json.loads(content) if content else None
         except ValueError as exc:
             return self._refuse(request, 400, f"body is not valid JSON: {exc}", "validation_error")
         except RecursionError:
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
+        route, params = found.route, found.params
+        call = Call(route=route, params=params, request=request, body=body, raw_path=raw_path, now=now)
         try:
-            return handler(request, body, raw_path, now)
+            return self.handlers[route.handler](call)
         except RecursionError:
             # A body that parsed may still nest too deeply for validation or for measuring its size.
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
 
-    # Routing
-
-    def _route(self, method: str, path: str) -> tuple[str, RouteHandler] | str | None:
-        segments = path.strip("/").split("/")
-        if method == "POST" and path in _RECORD_ROUTES:
-            spec = _RECORD_ROUTES[path]
-            return spec.kind, lambda r, b, _p, now: self._records(spec, r, b, now)
-        if method == "POST" and len(segments) == 2 and segments[1] == "trigger":
-            workspace = unquote(segments[0])
-            if workspace not in self.credentials.workspace_names:
-                return f"workspace {workspace!r} not found"
-            return _LEGACY_ROUTE.kind, lambda r, b, _p, now: self._records(_LEGACY_ROUTE, r, b, now)
-        if len(segments) == 3 and segments[:2] == ["v1", "user"]:
-            distinct_id = unquote(segments[2])
-            if method == "PATCH":
-                return "user_edit", lambda r, b, _p, now: self._edit_user(distinct_id, r, b, now)
-            if method == "GET":
-                return "user", lambda r, _b, _p, _now: self._get_user(distinct_id, r)
-        if path == "/v1/message/" and method == "GET":
-            return "message_list", lambda r, _b, raw, _now: self._list_messages(r, raw)
-        if path == "/v1/bulk/message/" and method == "PATCH":
-            return "message_update", lambda r, b, _p, _now: self._update_messages(r, b)
-        return None
-
     # Records endpoints (triggers and events)
+
+    def _serve_records(self, call: Call) -> HubAnswer:
+        return self._records(_RECORD_ROUTES[call.route.template], call.request, call.body, call.now)
+
+    def _serve_legacy_records(self, call: Call) -> HubAnswer:
+        workspace = call.params["workspace"]
+        if workspace not in self.credentials.workspace_names:
+            return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
+        return self._records(_LEGACY_ROUTE, call.request, call.body, call.now)
 
     def _records(self, route: _RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
         is_array = isinstance(body, list)
@@ -313,12 +318,14 @@ class Hub:
 
     # Users
 
-    def _edit_user(self, distinct_id: str, request: RequestRow, body: Any, now: float) -> HubAnswer:
+    def _edit_user(self, call: Call) -> HubAnswer:
+        distinct_id, request, body = call.params["distinct_id"], call.request, call.body
         try:
             self._validate("user_edit", body)
         except ValidationError as exc:
             return self._refuse(request, 400, error_text(exc), "validation_error")
-        profile = apply_operations(self.store.profile(distinct_id), body["operations"], now=iso_time(now))
+        current = self.store.profile(distinct_id)
+        profile = apply_operations(current, body["operations"], now=iso_time(call.now))
         self.store.save_profiles([(distinct_id, profile)])
         record = RecordRow(
             kind="user_edit",
@@ -329,7 +336,8 @@ class Hub:
         self.store.accept(_answered(request, 200), [record], now=0.0, window=0.0)
         return _json_answer(200, {"distinct_id": distinct_id, **profile})
 
-    def _get_user(self, distinct_id: str, request: RequestRow) -> HubAnswer:
+    def _get_user(self, call: Call) -> HubAnswer:
+        distinct_id, request = call.params["distinct_id"], call.request
         profile = self.store.profile(distinct_id)
         if profile is None:
             return self._refuse(request, 404, f"user {distinct_id!r} not found", "not_found")
@@ -338,8 +346,9 @@ class Hub:
 
     # Messages
 
-    def _list_messages(self, request: RequestRow, raw_path: str) -> HubAnswer:
-        query = parse_qs(urlsplit(raw_path).query)
+    def _list_messages(self, call: Call) -> HubAnswer:
+        request = call.request
+        query = parse_qs(urlsplit(call.raw_path).query)
         try:
             limit = int(query.get("limit", [str(DEFAULT_MESSAGE_PAGE)])[-1])
             after = int(query.get("after", ["0"])[-1] or 0)
@@ -370,7 +379,8 @@ class Hub:
         results = [{k: v for k, v in message.items() if k != "seq"} for message in page]
         return _json_answer(200, {"meta": meta, "results": results})
 
-    def _update_messages(self, request: RequestRow, body: Any) -> HubAnswer:
+    def _update_messages(self, call: Call) -> HubAnswer:
+        request, body = call.request, call.body
         try:
             self._validate("message_update", body)
         except ValidationError as exc:
