@@ -255,3 +255,19 @@ def test_a_sandbox_on_another_address_accepts_that_address_as_host() -> None:
     with Sandbox(host="127.0.0.2") as hub:
         assert hub.url.startswith("http://127.0.0.2:")
         assert raw_exchange(hub.url, head(hub, "GET", "/_sandbox/counts")).status == 200
+
+
+def test_a_sandbox_bug_is_a_logged_500_not_a_dropped_connection() -> None:
+    def broken_validator(kind: str, record: object) -> None:
+        raise RuntimeError("validator exploded")
+
+    with Sandbox(validator=broken_validator) as hub:
+        wire = Wire.to(hub)
+        try:
+            response = wire.send("PATCH", "v1/user/u1/", {"operations": []})
+        finally:
+            wire.close()
+        assert response.status_code == 500
+        expected = "sandbox internal error: RuntimeError: validator exploded"
+        assert response.json()["error"] == {"message": expected, "type": "internal_error"}
+        assert [(r["status"], r["error"]) for r in hub.requests()] == [(500, expected)]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from suprsend_typed.sandbox import Sandbox
 from suprsend_typed.sandbox.profiles import apply_operations, upsert
 
@@ -141,3 +143,26 @@ def test_a_db_file_keeps_profiles_across_restarts(tmp_path: Path) -> None:
             assert read(wire, "u1")["properties"] == {"name": "Ann"}
         finally:
             wire.close()
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        ({"$add": {"logins": "one"}}, "operations[0].$add.logins: expected a number, got 'one'"),
+        ({"$increment": 5}, "operations[0].$increment: expected an object"),
+        ({"$incr": {"logins": 1}}, "operations[0].$incr: unknown operation"),
+    ],
+)
+def test_an_edit_the_hub_cannot_apply_is_a_400_naming_it(
+    model_wire: Wire, operation: dict[str, Any], message: str
+) -> None:
+    model_wire.send("PATCH", "v1/user/u1/", {"operations": [{"$set": {"name": "Ann"}}]})
+    response = model_wire.send("PATCH", "v1/user/u1/", {"operations": [operation]})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith(message)
+    assert read(model_wire, "u1")["properties"] == {"name": "Ann"}
+
+
+def test_appending_to_a_single_valued_property_keeps_its_value() -> None:
+    profile = applied({"$set": {"tags": "vip"}}, {"$append": {"tags": "beta"}})
+    assert profile["properties"]["tags"] == ["vip", "beta"]

@@ -24,7 +24,7 @@ from .limits import (
     RequestLimits,
     check_limits,
 )
-from .profiles import apply_operations
+from .profiles import OperationError, apply_operations
 from .routes import Route, match_route
 from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
 from .validation import Validator, error_text, join_path
@@ -227,6 +227,9 @@ class Hub:
         except RecursionError:
             # A body that parsed may still nest too deeply for validation or for measuring its size.
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
+        except Exception as exc:  # a sandbox bug: answer and log it rather than drop the connection
+            message = f"sandbox internal error: {type(exc).__name__}: {exc}"
+            return self._refuse(request, 500, message, "internal_error")
 
     # Records endpoints (triggers and events)
 
@@ -313,7 +316,10 @@ class Hub:
                 distinct_id = str(item.get("distinct_id"))
                 current = profiles.get(distinct_id) or self.store.profile(distinct_id)
                 operations = item.get("$user_operations") or []
-                profiles[distinct_id] = apply_operations(current, operations, now=iso_time(now))
+                try:
+                    profiles[distinct_id] = apply_operations(current, operations, now=iso_time(now))
+                except OperationError:
+                    continue  # the event was accepted; like the hub, drop the edit it cannot apply
             self.store.save_profiles(profiles.items())
 
     # Users
@@ -325,7 +331,10 @@ class Hub:
         except ValidationError as exc:
             return self._refuse(request, 400, error_text(exc), "validation_error")
         current = self.store.profile(distinct_id)
-        profile = apply_operations(current, body["operations"], now=iso_time(call.now))
+        try:
+            profile = apply_operations(current, body["operations"], now=iso_time(call.now))
+        except OperationError as exc:
+            return self._refuse(request, 400, f"operations{exc}", "validation_error")
         self.store.save_profiles([(distinct_id, profile)])
         record = RecordRow(
             kind="user_edit",

@@ -27,6 +27,15 @@ def new_profile(now: str) -> dict[str, Any]:
     return {PROPERTIES: {}, "created_at": now, "updated_at": now}
 
 
+class OperationError(ValueError):
+    """An operation the hub cannot apply; ``path`` locates it (``[0].$add.logins``)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def apply_operations(
     profile: Mapping[str, Any] | None, operations: Iterable[Mapping[str, Any]], *, now: str
 ) -> dict[str, Any]:
@@ -34,14 +43,39 @@ def apply_operations(
 
     ``$set``, ``$set_once``, ``$add`` (the SDK's name) or ``$increment`` (the REST API's), ``$append``,
     ``$remove`` and ``$unset``; a channel key appends, removes or replaces channel entries, any other key
-    changes ``properties``. ``profile`` itself is left unchanged.
+    changes ``properties``. ``profile`` itself is left unchanged. Raises ``OperationError`` for an unknown
+    verb or an argument of the wrong shape, before anything is applied.
     """
+    operations = list(operations)
+    for index, operation in enumerate(operations):
+        for verb, argument in operation.items():
+            _check(f"[{index}].{verb}", verb, argument)
     result = _copy(profile, now)
     for operation in operations:
         for verb, argument in operation.items():
             _apply(result, verb, argument)
     result["updated_at"] = now
     return result
+
+
+_OBJECT_VERBS: Final = frozenset({"$set", "$set_once", "$add", "$increment", "$append", "$remove"})
+_NUMBER_VERBS: Final = frozenset({"$add", "$increment"})
+VERBS: Final = _OBJECT_VERBS | {"$unset"}
+
+
+def _check(path: str, verb: str, argument: Any) -> None:
+    if verb not in VERBS:
+        raise OperationError(path, f"unknown operation; known ones are {sorted(VERBS)}")
+    if verb == "$unset":
+        if not isinstance(argument, list) or not all(isinstance(key, str) for key in argument):
+            raise OperationError(path, "expected a list of keys")
+        return
+    if not isinstance(argument, dict):
+        raise OperationError(path, "expected an object")
+    if verb in _NUMBER_VERBS:
+        for key, value in argument.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise OperationError(f"{path}.{key}", f"expected a number, got {value!r}")
 
 
 def upsert(profile: Mapping[str, Any] | None, payload: Mapping[str, Any], *, now: str) -> dict[str, Any]:
@@ -91,7 +125,7 @@ def _apply(profile: dict[str, Any], verb: str, argument: Any) -> None:
             if key in CHANNEL_KEYS:
                 _add_entry(profile, key, value, qualifiers)
             else:
-                values = list(properties.get(key) or [])
+                values = _as_list(properties.get(key))
                 if value not in values:
                     values.append(value)
                 properties[key] = values
@@ -102,10 +136,17 @@ def _apply(profile: dict[str, Any], verb: str, argument: Any) -> None:
                 if not profile[key]:
                     del profile[key]
             else:
-                properties[key] = [item for item in properties.get(key) or [] if item != value]
+                properties[key] = [item for item in _as_list(properties.get(key)) if item != value]
     elif verb == "$unset":
         for key in argument:
             (profile if key in CHANNEL_KEYS else properties).pop(key, None)
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A property's values as a list: a single value counts as one."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _add_entry(profile: dict[str, Any], channel: str, value: Any, qualifiers: Mapping[str, Any]) -> None:
