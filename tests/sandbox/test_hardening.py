@@ -271,3 +271,11 @@ def test_a_sandbox_bug_is_a_logged_500_not_a_dropped_connection() -> None:
         expected = "sandbox internal error: RuntimeError: validator exploded"
         assert response.json()["error"] == {"message": expected, "type": "internal_error"}
         assert [(r["status"], r["error"]) for r in hub.requests()] == [(500, expected)]
+
+
+def test_a_refusal_with_no_body_left_unread_keeps_the_connection(hub: Sandbox) -> None:
+    with raw_connection(hub.url) as connection:
+        for _ in range(2):
+            connection.sendall((head(hub, "GET", "/v1/message/") + "\r\n\r\n").encode())
+            answer = read_answer(connection)
+            assert answer.status == 401 and "connection" not in answer.headers

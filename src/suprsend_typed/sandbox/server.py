@@ -406,6 +406,8 @@ class _Handler(BaseHTTPRequestHandler):
         declared = self.headers.get_all("Content-Length") or []
         length = content_length(declared, self.headers.get("Transfer-Encoding"))
         if isinstance(length, Refusal):
+            # Where this request ends is unknown, so the connection closes after the answer.
+            self.close_connection = True
             refusal, length = refusal or length, 0
         if self.path.startswith(CONTROL_PREFIX):
             self._serve_control(refusal, length)
@@ -415,14 +417,14 @@ class _Handler(BaseHTTPRequestHandler):
             answer = sandbox.hub.refuse_head(
                 position=position, method=self.command, raw_path=self.path, refusal=refusal
             )
-            self._refuse_unread(answer)
+            self._refuse_unread(answer, length)
             return
         headers = Headers(self.headers.items())
         early = sandbox.hub.screen(
             position=position, method=self.command, raw_path=self.path, headers=headers, length=length
         )
         if early is not None:
-            self._refuse_unread(early)
+            self._refuse_unread(early, length)
             return
         content = self._read_body(length)
         if content is None:
@@ -466,7 +468,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if refusal is not None:
             body = error_body(refusal.message, refusal.error_type)
-            self._refuse_unread(HubAnswer(status=refusal.status, body=body))
+            self._refuse_unread(HubAnswer(status=refusal.status, body=body), length)
             return
         content = self._read_body(length)
         if content is not None:
@@ -480,9 +482,13 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return content
 
-    def _refuse_unread(self, answer: HubAnswer) -> None:
-        """Answer and close without reading the body, then discard (within a bound) what the client still
+    def _refuse_unread(self, answer: HubAnswer, unread: int) -> None:
+        """Answer without reading the ``unread`` bytes of body. With a body left unread (or an unknown
+        length), close the connection after the answer, then discard (within a bound) what the client still
         sends, so that it reads the answer instead of a connection reset."""
+        if not unread and not self.close_connection:
+            self._answer(answer)
+            return
         self.close_connection = True
         self._answer(attrs.evolve(answer, headers=(*answer.headers, ("Connection", "close"))))
         try:
