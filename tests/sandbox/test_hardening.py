@@ -17,6 +17,7 @@ import pytest
 
 from suprsend_typed.sandbox import Sandbox
 from suprsend_typed.sandbox.limits import MAX_CONTENT_LENGTH
+from suprsend_typed.sandbox.server import MAX_CONNECTIONS, REQUEST_TIMEOUT_SECONDS
 
 from .conftest import accept_all
 from .wire import CONTENT_TYPE, RawAnswer, Wire, host_of, raw_connection, raw_exchange, read_answer
@@ -279,3 +280,9 @@ def test_a_refusal_with_no_body_left_unread_keeps_the_connection(hub: Sandbox) -
             connection.sendall((head(hub, "GET", "/v1/message/") + "\r\n\r\n").encode())
             answer = read_answer(connection)
             assert answer.status == 401 and "connection" not in answer.headers
+
+
+def test_the_readme_states_the_sandbox_bounds_it_enforces() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"closed after {REQUEST_TIMEOUT_SECONDS:g} seconds" in readme
+    assert f"at most {MAX_CONNECTIONS} connections are served at once" in readme

@@ -53,9 +53,14 @@ def authenticate(
     headers: Mapping[str, str],
     content: bytes,
     now: float,
+    checked_head: AuthResult | None = None,
 ) -> AuthResult:
-    """Check ``Authorization`` against ``credentials``; every secret comparison is constant-time."""
-    early = authenticate_headers(credentials, headers=headers, now=now)
+    """Check ``Authorization`` against ``credentials``; every secret comparison is constant-time.
+
+    ``checked_head`` is what ``authenticate_headers`` already found for these headers: only the body's part
+    is then left to check.
+    """
+    early = checked_head or authenticate_headers(credentials, headers=headers, now=now)
     if early.error is not None or early.scheme == "bearer":
         return early
     return _check_signature(credentials, method, request_uri, headers, content)

@@ -14,7 +14,7 @@ import attrs
 from .._errors import ValidationError
 from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._json import dumps
-from .auth import Credentials, authenticate, authenticate_headers
+from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
 from .guard import Refusal, check_size
 from .limits import (
@@ -149,8 +149,9 @@ class Hub:
 
     def screen(
         self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
-    ) -> HubAnswer | None:
-        """The answer to a request refused on its head alone, logged; ``None`` when its body is worth reading.
+    ) -> HubAnswer | AuthResult:
+        """The answer to a request refused on its head alone, logged; or, when its body is worth reading,
+        what its headers showed (for ``handle``'s ``checked_head``).
 
         Credentials come first (all but an HMAC signature can be checked without the body), then the
         declared size: an unauthenticated or oversized body is never read, let alone kept.
@@ -164,7 +165,7 @@ class Hub:
         oversized = check_size(length)
         if oversized is not None:
             return self.refuse(attrs.evolve(request, auth=auth.scheme), oversized)
-        return None
+        return auth
 
     def refuse_head(self, *, position: int, method: str, raw_path: str, refusal: Refusal) -> HubAnswer:
         """Log and answer a request refused before authentication (a foreign ``Host``, a bad length)."""
@@ -197,15 +198,23 @@ class Hub:
         headers: Mapping[str, str],
         content: bytes,
         fault: Fault | None = None,
+        checked_head: AuthResult | None = None,
     ) -> HubAnswer:
         """Process one request whose body was read. ``fault`` (``latency`` or ``drop_after``) is logged with
-        it; under ``drop_after`` the request is logged as dropped, since its answer is never sent."""
+        it; under ``drop_after`` the request is logged as dropped, since its answer is never sent.
+        ``checked_head``: what ``screen`` found in the headers, not checked again."""
         now = self._clock()
         path = urlsplit(raw_path).path
         body_text = content.decode("utf-8", errors="replace") if self._record_bodies and content else None
         request = attrs.evolve(self._row(position, method, raw_path, now, fault), body=body_text)
         auth = authenticate(
-            self.credentials, method=method, request_uri=raw_path, headers=headers, content=content, now=now
+            self.credentials,
+            method=method,
+            request_uri=raw_path,
+            headers=headers,
+            content=content,
+            now=now,
+            checked_head=checked_head,
         )
         request = attrs.evolve(request, auth=auth.scheme)
         if auth.error is not None:

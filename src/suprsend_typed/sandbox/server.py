@@ -420,11 +420,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse_unread(answer, length)
             return
         headers = Headers(self.headers.items())
-        early = sandbox.hub.screen(
+        screened = sandbox.hub.screen(
             position=position, method=self.command, raw_path=self.path, headers=headers, length=length
         )
-        if early is not None:
-            self._refuse_unread(early, length)
+        if isinstance(screened, HubAnswer):
+            self._refuse_unread(screened, length)
             return
         content = self._read_body(length)
         if content is None:
@@ -454,6 +454,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers=headers,
             content=content,
             fault=fault,
+            checked_head=screened,
         )
         if fault is not None and fault.kind == "drop_after":
             self._drop()
