@@ -3,7 +3,6 @@ floods of connections, deep nesting, foreign Host and Origin headers. Each is re
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from suprsend_typed.sandbox import Sandbox
+from suprsend_typed.sandbox.guard import HostPolicy
 from suprsend_typed.sandbox.limits import MAX_CONTENT_LENGTH
 from suprsend_typed.sandbox.server import MAX_CONNECTIONS, REQUEST_TIMEOUT_SECONDS
 
@@ -251,11 +251,17 @@ def test_reading_control_endpoints_needs_no_content_type(hub: Sandbox) -> None:
     assert (answer.status, answer.json()["requests"]) == (200, 0)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="uses a loopback address other than 127.0.0.1")
-def test_a_sandbox_on_another_address_accepts_that_address_as_host() -> None:
-    with Sandbox(host="127.0.0.2") as hub:
-        assert hub.url.startswith("http://127.0.0.2:")
+@pytest.mark.parametrize(("host", "shown"), [("127.0.0.2", "127.0.0.2"), ("::1", "[::1]")])
+def test_a_sandbox_on_another_loopback_address_serves_it(host: str, shown: str) -> None:
+    try:
+        hub = Sandbox(host=host).start()
+    except OSError as exc:
+        pytest.skip(f"cannot listen on {host}: {exc}")
+    try:
+        assert hub.url.startswith(f"http://{shown}:")
         assert raw_exchange(hub.url, head(hub, "GET", "/_sandbox/counts")).status == 200
+    finally:
+        hub.close()
 
 
 def test_a_sandbox_bug_is_a_logged_500_not_a_dropped_connection() -> None:
@@ -286,3 +292,14 @@ def test_the_readme_states_the_sandbox_bounds_it_enforces() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"closed after {REQUEST_TIMEOUT_SECONDS:g} seconds" in readme
     assert f"at most {MAX_CONNECTIONS} connections are served at once" in readme
+
+
+def test_a_sandbox_bound_beyond_loopback_accepts_its_address_but_no_other_name() -> None:
+    on_lan = HostPolicy(bound_host="192.168.1.20", port=8080)
+    everywhere = HostPolicy(bound_host="0.0.0.0", port=8080)
+    assert on_lan.check_host("192.168.1.20:8080") is None
+    assert on_lan.check_host("10.0.0.1:8080") is not None
+    assert everywhere.check_host("10.0.0.1:8080") is None  # an address: not a rebinding page's name
+    for policy in (on_lan, everywhere):
+        assert policy.check_host("localhost:8080") is None
+        assert policy.check_host("attacker.example:8080") is not None
