@@ -134,7 +134,11 @@ def suprsend_sandbox(
         environment.setenv(ENV_BASE_URL, hub.url)
         environment.setenv(ENV_WORKSPACE_KEY, credentials.workspace_key)
         environment.setenv(ENV_WORKSPACE_SECRET, credentials.workspace_secret)
-        environment.setenv(ENV_API_KEY, sorted(credentials.api_keys)[0])
+        api_keys = sorted(credentials.api_keys)
+        if api_keys:
+            environment.setenv(ENV_API_KEY, api_keys[0])
+        else:
+            environment.delenv(ENV_API_KEY, raising=False)
         try:
             yield SandboxFixture(hub=hub, client=client)
         finally:
