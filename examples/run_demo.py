@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 WORKSPACE_KEY = "demo_workspace_key_0001"
 WORKSPACE_SECRET = "demo-workspace-secret"  # a local sandbox credential, not a real secret
 STARTUP_SECONDS = 30
+BASE_URL_LINE = "export SUPRSEND_BASE_URL="  # the sandbox's first line of output
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
@@ -40,8 +41,8 @@ def start_sandbox() -> tuple[subprocess.Popen[str], str]:
     )
     assert hub.stdout is not None
     for line in hub.stdout:
-        if line.startswith("SANDBOX_URL="):
-            return hub, line.strip().split("=", 1)[1]
+        if line.startswith(BASE_URL_LINE):
+            return hub, line.strip().removeprefix(BASE_URL_LINE)
     hub.wait(timeout=STARTUP_SECONDS)
     raise SystemExit(f"the sandbox exited before printing its URL (exit code {hub.returncode})")
 

@@ -18,6 +18,18 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     ``suprsend_typed.sandbox``; ``suprsend_sandbox.hub.faults`` injects failures. One hub serves the whole
     session and is reset before every test.
 
+    For the test's duration ``SUPRSEND_BASE_URL``, ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``
+    and ``SUPRSEND_API_KEY`` name the sandbox (and are restored afterwards), so application code that builds
+    its own ``Suprsend()`` from the environment reaches the sandbox, never production.
+
+    The state a test starts from comes from the ``suprsend_sandbox_seed`` fixture (no state by default);
+    override it with a seed document (``suprsend_typed.sandbox.seed``), or call
+    ``suprsend_sandbox.hub.seed({...})`` inside a test::
+
+        @pytest.fixture
+        def suprsend_sandbox_seed():
+            return {"users": [{"distinct_id": "u1", "$email": ["ann@example.com"], "name": "Ann"}]}
+
 ``suprsend_replay``
     A ``ReplayTransport`` over the cassette ``tests/cassettes/<module>/<test>.json`` (the folder is the ini
     option ``suprsend_cassette_dir``). The mode comes from ``--suprsend-record-mode`` (``none`` by default,
@@ -45,7 +57,7 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,15 +111,38 @@ def _suprsend_sandbox_hub() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def suprsend_sandbox(_suprsend_sandbox_hub: Sandbox) -> Iterator[SandboxFixture]:
-    """A running sandbox hub (reset for this test) and a client bound to it."""
+def suprsend_sandbox_seed() -> Mapping[str, Any] | None:
+    """The state ``suprsend_sandbox`` starts each test from; override it to return a seed document."""
+    return None
+
+
+@pytest.fixture
+def suprsend_sandbox(
+    _suprsend_sandbox_hub: Sandbox, suprsend_sandbox_seed: Mapping[str, Any] | None
+) -> Iterator[SandboxFixture]:
+    """A running sandbox hub (reset and seeded for this test), a client bound to it, and the ``SUPRSEND_*``
+    variables naming it for the test's duration."""
+    from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET
+
     hub = _suprsend_sandbox_hub
     hub.reset()
+    if suprsend_sandbox_seed is not None:
+        hub.seed(suprsend_sandbox_seed)
+    credentials = hub.credentials
     client = hub.client()
-    try:
-        yield SandboxFixture(hub=hub, client=client)
-    finally:
-        client.close()
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv(ENV_BASE_URL, hub.url)
+        environment.setenv(ENV_WORKSPACE_KEY, credentials.workspace_key)
+        environment.setenv(ENV_WORKSPACE_SECRET, credentials.workspace_secret)
+        api_keys = sorted(credentials.api_keys)
+        if api_keys:
+            environment.setenv(ENV_API_KEY, api_keys[0])
+        else:
+            environment.delenv(ENV_API_KEY, raising=False)
+        try:
+            yield SandboxFixture(hub=hub, client=client)
+        finally:
+            client.close()
 
 
 @pytest.fixture

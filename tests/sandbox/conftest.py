@@ -37,3 +37,17 @@ def wire(hub: Sandbox) -> Iterator[Wire]:
     sender = Wire.to(hub)
     yield sender
     sender.close()
+
+
+@pytest.fixture
+def model_hub() -> Iterator[Sandbox]:
+    """A hub that validates bodies with the generated models, as users' hubs do."""
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def model_wire(model_hub: Sandbox) -> Iterator[Wire]:
+    sender = Wire.to(model_hub)
+    yield sender
+    sender.close()

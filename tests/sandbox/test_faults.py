@@ -6,7 +6,8 @@ import pytest
 
 from suprsend_typed._errors import APIConnectionError, APITimeoutError
 from suprsend_typed._http import Timeout
-from suprsend_typed.sandbox import Fault, FaultInjector, Sandbox
+from suprsend_typed.sandbox import FAULT_KINDS, Fault, FaultInjector, Sandbox
+from suprsend_typed.sandbox.faults import add_random_faults
 
 from .wire import Wire
 
@@ -42,6 +43,9 @@ def test_drop_after_processing_records_the_request_but_sends_no_answer(wire: Wir
     with pytest.raises(APIConnectionError):
         wire.send("POST", "trigger/", TRIGGER)
     assert [r["status"] for r in hub.records()] == ["accepted"]
+    [dropped] = hub.requests()
+    assert (dropped["outcome"], dropped["fault"], dropped["status"]) == ("dropped", "drop after", 202)
+    assert hub.counts()["requests_dropped"] == 1
     assert wire.send("POST", "trigger/", TRIGGER).status_code == 202
 
 
@@ -51,7 +55,9 @@ def test_latency_fault_delays_the_answer_past_a_short_read_timeout(wire: Wire, h
     with pytest.raises(APITimeoutError):
         wire.transport.send(request, timeout=Timeout(connect=1.0, read=0.05))
     hub.stop()  # waits for the delayed request, which is then processed and stored as usual
-    assert [(r["position"], r["outcome"]) for r in hub.requests()] == [(0, "accepted")]
+    assert [(r["position"], r["outcome"], r["fault"]) for r in hub.requests()] == [
+        (0, "accepted", "latency 0.5s")
+    ]
 
 
 def test_rate_faults_are_reproducible_from_the_seed() -> None:
@@ -96,3 +102,22 @@ def test_faults_are_controlled_over_http(wire: Wire, hub: Sandbox) -> None:
 )
 def test_ill_formed_fault_rules_are_refused(wire: Wire, document: dict[str, object]) -> None:
     assert wire.send("POST", "_sandbox/faults", document).status_code == 400
+
+
+def test_random_faults_hit_the_given_share_of_requests_spread_over_the_kinds() -> None:
+    injector = FaultInjector(seed=3)
+    add_random_faults(injector, rate=0.4, kinds=FAULT_KINDS, latency_s=0.25)
+    drawn = [injector.pick(i, "/trigger/") for i in range(10_000)]
+    hit = [fault for fault in drawn if fault is not None]
+    assert 3_700 < len(hit) < 4_300
+    per_kind = {kind: sum(fault.kind == kind for fault in hit) for kind in FAULT_KINDS}
+    assert all(650 < count < 950 for count in per_kind.values()), per_kind
+    assert {fault.latency_s for fault in hit if fault.kind == "latency"} == {0.25}
+
+
+def test_a_fault_rate_of_one_faults_every_request() -> None:
+    injector = FaultInjector()
+    add_random_faults(injector, rate=1.0, kinds=["status", "drop_after"])
+    assert all(injector.pick(i, "/") is not None for i in range(500))
+    with pytest.raises(ValueError, match="rate must be within"):
+        add_random_faults(injector, rate=1.5, kinds=["status"])

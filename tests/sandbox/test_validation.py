@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,19 +11,6 @@ from suprsend_typed.sandbox import Sandbox
 from .wire import Wire
 
 GOOD_TRIGGER = {"workflow": "welcome", "recipients": ["u1"], "data": {}}
-
-
-@pytest.fixture
-def model_hub() -> Iterator[Sandbox]:
-    with Sandbox() as running:
-        yield running
-
-
-@pytest.fixture
-def model_wire(model_hub: Sandbox) -> Iterator[Wire]:
-    sender = Wire.to(model_hub)
-    yield sender
-    sender.close()
 
 
 def error(response: Any) -> dict[str, Any]:

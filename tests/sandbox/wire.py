@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
+from dataclasses import dataclass
 from email.utils import formatdate
 from typing import Any
+from urllib.parse import urlsplit
 
 from suprsend_typed._http import Headers, Request, Response, Timeout
 from suprsend_typed._signing import request_signature
@@ -65,3 +68,53 @@ class Wire:
 
     def send(self, method: str, path: str, body: Any = None, **options: Any) -> Response:
         return self.transport.send(self.request(method, path, body, **options), timeout=TIMEOUT)
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    status: int
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def raw_connection(url: str) -> socket.socket:
+    """A plain socket to the sandbox at ``url``, for requests no well-behaved client would send."""
+    parts = urlsplit(url)
+    return socket.create_connection((parts.hostname or "", parts.port or 0), timeout=TIMEOUT.read)
+
+
+def read_answer(connection: socket.socket) -> RawAnswer:
+    """One HTTP answer read from ``connection``: its head, then as many body bytes as it declares."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = connection.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed before a whole answer head: {received!r}")
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    pairs = (line.partition(":") for line in lines)
+    headers = {name.strip().lower(): value.strip() for name, _, value in pairs}
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return RawAnswer(status=int(status_line.split()[1]), headers=headers, body=body)
+
+
+def raw_exchange(url: str, head: str, body: bytes = b"") -> RawAnswer:
+    """Send ``head`` (request line and headers, ``\\r\\n``-separated, without the blank line) and ``body``
+    as they are, and read the answer."""
+    with raw_connection(url) as connection:
+        connection.sendall(head.encode("latin-1") + b"\r\n\r\n" + body)
+        return read_answer(connection)
+
+
+def host_of(url: str) -> str:
+    """``127.0.0.1:<port>``, the ``Host`` value of requests to ``url``."""
+    return urlsplit(url).netloc

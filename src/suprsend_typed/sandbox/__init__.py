@@ -2,13 +2,15 @@
 
 It verifies HMAC signatures (and Bearer keys), enforces the hub's records-per-request and size limits
 (``limits``: 400 or 413), validates bodies with the generated models, dedupes by ``$idempotency_key`` and
-``$insert_id``, answers in the hub's shapes, keeps what it received in SQLite and injects faults on demand.
-See ``Sandbox``.
+``$insert_id``, answers in the hub's shapes, keeps what it received and the state it changed (user
+profiles, and what a seed holds: ``seed``) in SQLite, and injects faults on demand. A request is judged on
+its head before its body is read (``guard``). See ``Sandbox``.
 """
 
 from .auth import MAX_DATE_SKEW_SECONDS, Credentials
 from .faults import FAULT_KINDS, Fault, FaultInjector, FaultKind, FaultRule
 from .hub import IDEMPOTENCY_WINDOW_SECONDS
+from .seed import Seed, SeedError, load_seed_file
 from .server import DEFAULT_API_KEY, DEFAULT_WORKSPACE_KEY, DEFAULT_WORKSPACE_SECRET, Sandbox
 from .store import Store
 from .validation import Validator, validate_record
@@ -26,7 +28,10 @@ __all__ = [
     "FaultKind",
     "FaultRule",
     "Sandbox",
+    "Seed",
+    "SeedError",
     "Store",
     "Validator",
+    "load_seed_file",
     "validate_record",
 ]

@@ -53,8 +53,26 @@ def authenticate(
     headers: Mapping[str, str],
     content: bytes,
     now: float,
+    checked_head: AuthResult | None = None,
 ) -> AuthResult:
-    """Check ``Authorization`` against ``credentials``; every secret comparison is constant-time."""
+    """Check ``Authorization`` against ``credentials``; every secret comparison is constant-time.
+
+    ``checked_head`` is what ``authenticate_headers`` already found for these headers: only the body's part
+    is then left to check.
+    """
+    early = checked_head or authenticate_headers(credentials, headers=headers, now=now)
+    if early.error is not None or early.scheme == "bearer":
+        return early
+    return _check_signature(credentials, method, request_uri, headers, content)
+
+
+def authenticate_headers(credentials: Credentials, *, headers: Mapping[str, str], now: float) -> AuthResult:
+    """Everything ``authenticate`` checks that needs no body: the scheme, the key and the ``Date``.
+
+    The server calls it before reading a body, so a request that cannot be authenticated is refused without
+    its body being read (only an HMAC signature needs the body). ``error`` is None when the body is worth
+    reading.
+    """
     authorization = headers.get("Authorization", "")
     if not authorization:
         return AuthResult(scheme=None, error="missing Authorization header")
@@ -63,7 +81,7 @@ def authenticate(
         if _known_key(token.strip(), credentials.api_keys):
             return AuthResult(scheme="bearer")
         return AuthResult(scheme="bearer", error="invalid API key")
-    return _check_hmac(credentials, authorization, method, request_uri, headers, content, now)
+    return _check_hmac_headers(credentials, authorization, headers, now)
 
 
 def _known_key(token: str, api_keys: Collection[str]) -> bool:
@@ -73,14 +91,8 @@ def _known_key(token: str, api_keys: Collection[str]) -> bool:
     return found
 
 
-def _check_hmac(
-    credentials: Credentials,
-    authorization: str,
-    method: str,
-    request_uri: str,
-    headers: Mapping[str, str],
-    content: bytes,
-    now: float,
+def _check_hmac_headers(
+    credentials: Credentials, authorization: str, headers: Mapping[str, str], now: float
 ) -> AuthResult:
     key, separator, signature = authorization.rpartition(":")
     if not separator or not key or not signature:
@@ -104,6 +116,18 @@ def _check_hmac(
             error=f"Date header is {abs(skew):.0f} s {direction} the server clock "
             f"(at most {MAX_DATE_SKEW_SECONDS} s allowed): check the client clock",
         )
+    return AuthResult(scheme="hmac")
+
+
+def _check_signature(
+    credentials: Credentials,
+    method: str,
+    request_uri: str,
+    headers: Mapping[str, str],
+    content: bytes,
+) -> AuthResult:
+    """The body-dependent half of HMAC: ``Content-MD5`` and the signature (headers already checked)."""
+    signature = headers.get("Authorization", "").rpartition(":")[2]
     declared_md5 = headers.get("Content-MD5", "")
     if declared_md5 and declared_md5.lower() != hashlib.md5(content, usedforsecurity=False).hexdigest():
         return AuthResult(scheme="hmac", error="Content-MD5 does not match the body received")
@@ -112,7 +136,7 @@ def _check_hmac(
         method=method,
         content=content,
         content_type=headers.get("Content-Type", ""),
-        date=date,
+        date=headers.get("Date", ""),
         request_uri=request_uri,
         signature=signature,
     )

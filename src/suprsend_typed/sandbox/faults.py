@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -18,6 +18,8 @@ FAULT_KINDS: Final[tuple[FaultKind, ...]] = ("status", "rate_limit", "drop_befor
 
 DEFAULT_FAULT_STATUS: Final = 503
 DEFAULT_RETRY_AFTER_SECONDS: Final = 1.0
+DEFAULT_FAULT_LATENCY_SECONDS: Final = 1.0
+"""How long a ``latency`` fault drawn by ``--fault-rate`` waits, unless ``--fault-latency-ms`` says."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -161,3 +163,25 @@ def rule_from_json(document: Mapping[str, Any]) -> dict[str, Any]:
         "path_prefix": str(document.get("path_prefix", "")),
         "times": document.get("times"),
     }
+
+
+def add_random_faults(
+    injector: FaultInjector, *, rate: float, kinds: Sequence[FaultKind], latency_s: float = 0.0
+) -> list[FaultRule]:
+    """Rules under which each request meets a fault with probability ``rate``, its kind drawn evenly from
+    ``kinds`` (``latency`` waits ``latency_s``); the command line's ``--fault-rate`` and ``--fault-kinds``.
+
+    The first rule that fires decides, so rule ``i`` fires with the chance of its share given that none of
+    the ``i`` before it fired.
+    """
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"rate must be within [0, 1], got {rate}")
+    if not kinds:
+        raise ValueError("give at least one fault kind")
+    share = rate / len(kinds)
+    rules = []
+    for index, kind in enumerate(kinds):
+        conditional = min(1.0, share / (1.0 - index * share))
+        fault = Fault(kind=kind, latency_s=latency_s if kind == "latency" else 0.0)
+        rules.append(injector.add(fault, rate=conditional))
+    return rules

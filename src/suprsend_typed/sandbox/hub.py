@@ -7,14 +7,16 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Final, Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
 from .._errors import ValidationError
 from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._json import dumps
-from .auth import Credentials, authenticate
+from .auth import AuthResult, Credentials, authenticate, authenticate_headers
+from .faults import Fault
+from .guard import Refusal, check_size
 from .limits import (
     EVENT_LIMITS,
     IDENTITY_EVENT_LIMITS,
@@ -22,8 +24,9 @@ from .limits import (
     RequestLimits,
     check_limits,
 )
-from .profiles import apply_operations
-from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestRow, Store
+from .profiles import OperationError, apply_operations
+from .routes import Route, match_route
+from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
 from .validation import Validator, error_text, join_path
 
 IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
@@ -31,6 +34,9 @@ IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
 DEFAULT_MESSAGE_PAGE: Final = 10
 MAX_MESSAGE_PAGE: Final = LIST_MESSAGES_LIMIT_MAXIMUM
 LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
+_DROP_AFTER: Final = Fault(kind="drop_after").describe()
+
+TOO_DEEP_MESSAGE: Final = "body is not valid JSON: it nests too deeply"
 
 ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
 """How an endpoint treats a JSON array: refused, required, all-or-nothing (400), or one outcome per record."""
@@ -66,7 +72,7 @@ def _legacy_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
-_RECORD_ROUTES: Final = {
+_RECORD_ROUTES: Final = {  # by the template of their route in ``routes.ROUTES``
     "/trigger/": _RecordRoute(
         kind="workflow_trigger",
         family="workflow",
@@ -93,8 +99,19 @@ _LEGACY_ROUTE: Final = _RecordRoute(
 )
 
 
-RouteHandler = Callable[[RequestRow, Any, str, float], HubAnswer]
-"""``(request row, parsed body, raw path, now) -> answer``."""
+@attrs.frozen(kw_only=True, slots=True)
+class Call:
+    """One routed request, as its handler gets it."""
+
+    route: Route
+    params: Mapping[str, str]  # path parameters
+    request: RequestRow
+    body: Any  # the parsed JSON body, None when empty
+    raw_path: str  # path and query as received
+    now: float
+
+
+Handler = Callable[[Call], HubAnswer]
 
 
 def error_body(message: str, error_type: str) -> bytes:
@@ -120,13 +137,47 @@ class Hub:
         self._new_id = new_id
         self._validate = validator
         self._record_bodies = record_bodies
+        self.handlers: Mapping[str, Handler] = {
+            "records": self._serve_records,
+            "legacy_records": self._serve_legacy_records,
+            "edit_user": self._edit_user,
+            "get_user": self._get_user,
+            "list_messages": self._list_messages,
+            "update_messages": self._update_messages,
+        }
+        """The handler each ``routes.Route.handler`` names."""
 
-    def handle(
-        self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], content: bytes
-    ) -> HubAnswer:
+    def screen(
+        self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
+    ) -> HubAnswer | AuthResult:
+        """The answer to a request refused on its head alone, logged; or, when its body is worth reading,
+        what its headers showed (for ``handle``'s ``checked_head``).
+
+        Credentials come first (all but an HMAC signature can be checked without the body), then the
+        declared size: an unauthenticated or oversized body is never read, let alone kept.
+        """
         now = self._clock()
-        path = urlsplit(raw_path).path
-        request = RequestRow(
+        request = self._row(position, method, raw_path, now)
+        auth = authenticate_headers(self.credentials, headers=headers, now=now)
+        if auth.error is not None:
+            request = attrs.evolve(request, auth=auth.scheme)
+            return self._refuse(request, 401, auth.error, "authentication_error")
+        oversized = check_size(length)
+        if oversized is not None:
+            return self.refuse(attrs.evolve(request, auth=auth.scheme), oversized)
+        return auth
+
+    def refuse_head(self, *, position: int, method: str, raw_path: str, refusal: Refusal) -> HubAnswer:
+        """Log and answer a request refused before authentication (a foreign ``Host``, a bad length)."""
+        return self.refuse(self._row(position, method, raw_path, self._clock()), refusal)
+
+    def refuse(self, request: RequestRow, refusal: Refusal) -> HubAnswer:
+        return self._refuse(request, refusal.status, refusal.message, refusal.error_type)
+
+    def _row(
+        self, position: int, method: str, raw_path: str, now: float, fault: Fault | None = None
+    ) -> RequestRow:
+        return RequestRow(
             position=position,
             method=method,
             path=raw_path,
@@ -134,53 +185,71 @@ class Hub:
             status=None,
             outcome="rejected",
             auth=None,
-            body=content.decode("utf-8", errors="replace") if self._record_bodies and content else None,
+            fault=None if fault is None else fault.describe(),
             received_at=now,
         )
+
+    def handle(
+        self,
+        *,
+        position: int,
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str],
+        content: bytes,
+        fault: Fault | None = None,
+        checked_head: AuthResult | None = None,
+    ) -> HubAnswer:
+        """Process one request whose body was read. ``fault`` (``latency`` or ``drop_after``) is logged with
+        it; under ``drop_after`` the request is logged as dropped, since its answer is never sent.
+        ``checked_head``: what ``screen`` found in the headers, not checked again."""
+        now = self._clock()
+        path = urlsplit(raw_path).path
+        body_text = content.decode("utf-8", errors="replace") if self._record_bodies and content else None
+        request = attrs.evolve(self._row(position, method, raw_path, now, fault), body=body_text)
         auth = authenticate(
-            self.credentials, method=method, request_uri=raw_path, headers=headers, content=content, now=now
+            self.credentials,
+            method=method,
+            request_uri=raw_path,
+            headers=headers,
+            content=content,
+            now=now,
+            checked_head=checked_head,
         )
         request = attrs.evolve(request, auth=auth.scheme)
         if auth.error is not None:
             return self._refuse(request, 401, auth.error, "authentication_error")
-        route = self._route(method, path)
-        if route is None:
+        found = match_route(method, path)
+        if found is None:
             return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
-        if isinstance(route, str):
-            return self._refuse(request, 404, route, "not_found")
-        kind, handler = route
-        request = attrs.evolve(request, kind=kind)
+        request = attrs.evolve(request, kind=found.route.kind)
         try:
             body = json.loads(content) if content else None
         except ValueError as exc:
             return self._refuse(request, 400, f"body is not valid JSON: {exc}", "validation_error")
-        return handler(request, body, raw_path, now)
-
-    # Routing
-
-    def _route(self, method: str, path: str) -> tuple[str, RouteHandler] | str | None:
-        segments = path.strip("/").split("/")
-        if method == "POST" and path in _RECORD_ROUTES:
-            spec = _RECORD_ROUTES[path]
-            return spec.kind, lambda r, b, _p, now: self._records(spec, r, b, now)
-        if method == "POST" and len(segments) == 2 and segments[1] == "trigger":
-            workspace = unquote(segments[0])
-            if workspace not in self.credentials.workspace_names:
-                return f"workspace {workspace!r} not found"
-            return _LEGACY_ROUTE.kind, lambda r, b, _p, now: self._records(_LEGACY_ROUTE, r, b, now)
-        if len(segments) == 3 and segments[:2] == ["v1", "user"]:
-            distinct_id = unquote(segments[2])
-            if method == "PATCH":
-                return "user_edit", lambda r, b, _p, _now: self._edit_user(distinct_id, r, b)
-            if method == "GET":
-                return "user", lambda r, _b, _p, _now: self._get_user(distinct_id, r)
-        if path == "/v1/message/" and method == "GET":
-            return "message_list", lambda r, _b, raw, _now: self._list_messages(r, raw)
-        if path == "/v1/bulk/message/" and method == "PATCH":
-            return "message_update", lambda r, b, _p, _now: self._update_messages(r, b)
-        return None
+        except RecursionError:
+            return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
+        route, params = found.route, found.params
+        call = Call(route=route, params=params, request=request, body=body, raw_path=raw_path, now=now)
+        try:
+            return self.handlers[route.handler](call)
+        except RecursionError:
+            # A body that parsed may still nest too deeply for validation or for measuring its size.
+            return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
+        except Exception as exc:  # a sandbox bug: answer and log it rather than drop the connection
+            message = f"sandbox internal error: {type(exc).__name__}: {exc}"
+            return self._refuse(request, 500, message, "internal_error")
 
     # Records endpoints (triggers and events)
+
+    def _serve_records(self, call: Call) -> HubAnswer:
+        return self._records(_RECORD_ROUTES[call.route.template], call.request, call.body, call.now)
+
+    def _serve_legacy_records(self, call: Call) -> HubAnswer:
+        workspace = call.params["workspace"]
+        if workspace not in self.credentials.workspace_names:
+            return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
+        return self._records(_LEGACY_ROUTE, call.request, call.body, call.now)
 
     def _records(self, route: _RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
         is_array = isinstance(body, list)
@@ -208,7 +277,7 @@ class Hub:
                 "validation_error",
             )
         status = 207 if is_array and route.arrays in ("per_record", "array_only") else route.single_status
-        request = attrs.evolve(request, status=status, outcome="accepted")
+        request = _answered(request, status)
         final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
         self._side_effects(route.kind, final, items, now)
         if status == 207:
@@ -254,18 +323,27 @@ class Hub:
             profiles: dict[str, dict[str, Any]] = {}
             for _, item in fresh:
                 distinct_id = str(item.get("distinct_id"))
-                current = profiles.get(distinct_id) or self.store.profile(distinct_id) or {}
-                profiles[distinct_id] = apply_operations(current, item.get("$user_operations") or [])
+                current = profiles.get(distinct_id) or self.store.profile(distinct_id)
+                operations = item.get("$user_operations") or []
+                try:
+                    profiles[distinct_id] = apply_operations(current, operations, now=iso_time(now))
+                except OperationError:
+                    continue  # the event was accepted; like the hub, drop the edit it cannot apply
             self.store.save_profiles(profiles.items())
 
     # Users
 
-    def _edit_user(self, distinct_id: str, request: RequestRow, body: Any) -> HubAnswer:
+    def _edit_user(self, call: Call) -> HubAnswer:
+        distinct_id, request, body = call.params["distinct_id"], call.request, call.body
         try:
             self._validate("user_edit", body)
         except ValidationError as exc:
             return self._refuse(request, 400, error_text(exc), "validation_error")
-        profile = apply_operations(self.store.profile(distinct_id) or {}, body["operations"])
+        current = self.store.profile(distinct_id)
+        try:
+            profile = apply_operations(current, body["operations"], now=iso_time(call.now))
+        except OperationError as exc:
+            return self._refuse(request, 400, f"operations{exc}", "validation_error")
         self.store.save_profiles([(distinct_id, profile)])
         record = RecordRow(
             kind="user_edit",
@@ -273,22 +351,22 @@ class Hub:
             status="accepted",
             body=json.dumps(body, ensure_ascii=False) if self._record_bodies else None,
         )
-        self.store.accept(
-            attrs.evolve(request, status=200, outcome="accepted"), [record], now=0.0, window=0.0
-        )
+        self.store.accept(_answered(request, 200), [record], now=0.0, window=0.0)
         return _json_answer(200, {"distinct_id": distinct_id, **profile})
 
-    def _get_user(self, distinct_id: str, request: RequestRow) -> HubAnswer:
+    def _get_user(self, call: Call) -> HubAnswer:
+        distinct_id, request = call.params["distinct_id"], call.request
         profile = self.store.profile(distinct_id)
         if profile is None:
             return self._refuse(request, 404, f"user {distinct_id!r} not found", "not_found")
-        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        self.store.save_request(_answered(request, 200))
         return _json_answer(200, {"distinct_id": distinct_id, **profile})
 
     # Messages
 
-    def _list_messages(self, request: RequestRow, raw_path: str) -> HubAnswer:
-        query = parse_qs(urlsplit(raw_path).query)
+    def _list_messages(self, call: Call) -> HubAnswer:
+        request = call.request
+        query = parse_qs(urlsplit(call.raw_path).query)
         try:
             limit = int(query.get("limit", [str(DEFAULT_MESSAGE_PAGE)])[-1])
             after = int(query.get("after", ["0"])[-1] or 0)
@@ -307,7 +385,7 @@ class Hub:
         page = self.store.messages(filters, after=after, limit=limit + 1)
         has_next = len(page) > limit
         page = page[:limit]
-        self.store.save_request(attrs.evolve(request, status=200, outcome="accepted"))
+        self.store.save_request(_answered(request, 200))
         meta = {
             "count": len(page),
             "limit": limit,
@@ -319,7 +397,8 @@ class Hub:
         results = [{k: v for k, v in message.items() if k != "seq"} for message in page]
         return _json_answer(200, {"meta": meta, "results": results})
 
-    def _update_messages(self, request: RequestRow, body: Any) -> HubAnswer:
+    def _update_messages(self, call: Call) -> HubAnswer:
+        request, body = call.request, call.body
         try:
             self._validate("message_update", body)
         except ValidationError as exc:
@@ -335,7 +414,7 @@ class Hub:
             outcomes.append(
                 {"message_id": item["message_id"], "status_code": 202 if found else 404, "error": error}
             )
-        self.store.save_request(attrs.evolve(request, status=202, outcome="accepted"))
+        self.store.save_request(_answered(request, 202))
         return _json_answer(202, {"records": outcomes})
 
     # Refusals
@@ -344,12 +423,19 @@ class Hub:
         return self._refuse(request, 400, f"{path}: {reason}" if path else reason, "validation_error")
 
     def _refuse(self, request: RequestRow, status: int, message: str, error_type: str) -> HubAnswer:
-        self.store.save_request(attrs.evolve(request, status=status, outcome="rejected", error=message))
+        outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "rejected"
+        self.store.save_request(attrs.evolve(request, status=status, outcome=outcome, error=message))
         return HubAnswer(status=status, body=error_body(message, error_type))
 
 
 def _json_answer(status: int, document: Any) -> HubAnswer:
     return HubAnswer(status=status, body=dumps(document).encode("utf-8"))
+
+
+def _answered(request: RequestRow, status: int) -> RequestRow:
+    """``request`` processed with ``status``: accepted, or dropped when a drop_after fault eats the answer."""
+    outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "accepted"
+    return attrs.evolve(request, status=status, outcome=outcome)
 
 
 def _record_outcome(row: RecordRow) -> dict[str, Any]:
@@ -375,10 +461,15 @@ def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -
             "status": "delivered",
             "idempotency_key": row.idempotency_key,
             "tenant_id": item.get("tenant_id"),
-            "created_at": datetime.fromtimestamp(now, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
+            "created_at": iso_time(now),
         }
         for index, distinct_id in enumerate(ids)
     ]
+
+
+def iso_time(timestamp: float) -> str:
+    """``2026-01-02T03:04:05.678000Z``: how the hub writes times."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -46,6 +46,13 @@ IDENTITY_EVENT_LIMITS: Final = RequestLimits(
     max_records=MAX_IDENTITY_EVENTS_PER_BULK, max_record_bytes=MAX_IDENTITY_EVENT_APPARENT_BYTES
 )
 
+# A record's apparent size counts UTF-8 bytes; a client that \u-escapes non-ASCII text sends at most three
+# times as many (a two-byte character becomes six), and one more share leaves room for whitespace.
+_WIRE_BYTES_PER_APPARENT_BYTE: Final = 4
+MAX_CONTENT_LENGTH: Final = _WIRE_BYTES_PER_APPARENT_BYTE * MAX_CHUNK_APPARENT_BYTES
+"""The largest body the sandbox reads. A request within the hub's limits always fits, so a larger
+``Content-Length`` is refused with 413 before a byte of the body is read."""
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class LimitBreach:

@@ -9,17 +9,23 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
+
 from .._http import Headers
 from .._json import dumps
 from .auth import Credentials
 from .faults import Fault, FaultInjector, rule_from_json
-from .hub import Hub, HubAnswer, error_body
+from .guard import WILDCARD_ADDRESSES, HostPolicy, Refusal, check_size, content_length
+from .hub import TOO_DEEP_MESSAGE, Hub, HubAnswer, error_body
+from .limits import MAX_CONTENT_LENGTH
+from .seed import Seed, apply_seed, parse_seed
 from .store import RequestRow, Store
 from .validation import Validator, validate_record
 
@@ -32,6 +38,13 @@ DEFAULT_API_KEY: Final = "sandbox-api-key"
 CONTROL_PREFIX: Final = "/_sandbox/"
 LOOPBACK: Final = "127.0.0.1"
 _SHUTDOWN_POLL_SECONDS: Final = 0.02  # how often serve_forever looks for stop(): bounds how long stop() takes
+REQUEST_TIMEOUT_SECONDS: Final = 10.0
+"""How long a connection may stay silent, mid-request or idle between requests, before it is closed."""
+MAX_CONNECTIONS: Final = 256
+"""Connections served at once (one handler thread each); more are answered 503 and closed at once."""
+_LINGER_SECONDS: Final = 1.0  # after refusing an unread body: how long to discard what the client still sends
+_LINGER_CHUNK_BYTES: Final = 64 * 1024
+_BUSY_RETRY_AFTER_SECONDS: Final = 1
 
 
 def _new_uuid() -> str:
@@ -44,10 +57,13 @@ class Sandbox:
     ``record_bodies=False`` is the benchmark mode: signatures are still verified, bodies validated, records
     deduped and counted, but no body text is stored and no messages or profiles are kept.
     ``clock`` is the server's clock for ``Date`` checks and dedupe windows; ``id_factory`` makes message
-    ids; ``latency_s`` is added to every hub request. Control endpoints (no auth, loopback only):
+    ids; ``latency_s`` is added to every hub request. ``host`` is the address to listen on (loopback by
+    default; requests must name it or a loopback name in ``Host``). ``seed`` is the state the sandbox starts
+    from and returns to on ``reset()`` (see ``seed.parse_seed``). Control endpoints (no auth; a loopback
+    ``Host``, no foreign ``Origin``, and a JSON content type for the ones that change state):
     ``GET /_sandbox/requests[?outcome=]``, ``GET /_sandbox/records[?kind=&status=]``,
-    ``GET /_sandbox/counts``, ``POST /_sandbox/reset``, ``GET|POST|DELETE /_sandbox/faults`` (body: see
-    ``faults.rule_from_json``).
+    ``GET /_sandbox/counts``, ``POST /_sandbox/reset``, ``POST /_sandbox/seed`` (body: a seed document),
+    ``GET|POST|DELETE /_sandbox/faults`` (body: see ``faults.rule_from_json``).
     """
 
     def __init__(
@@ -57,6 +73,7 @@ class Sandbox:
         workspace_secret: str = DEFAULT_WORKSPACE_SECRET,
         api_keys: Iterable[str] = (DEFAULT_API_KEY,),
         workspace_uid: str = "",
+        host: str = LOOPBACK,
         port: int = 0,
         db_path: str | None = None,
         clock: Callable[[], float] = time.time,
@@ -65,7 +82,12 @@ class Sandbox:
         record_bodies: bool = True,
         fault_seed: int = 0,
         validator: Validator | None = None,
+        seed: Seed | Mapping[str, Any] | None = None,
+        request_timeout_s: float = REQUEST_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
+        if request_timeout_s <= 0 or max_connections < 1:
+            raise ValueError("request_timeout_s must be positive and max_connections at least 1")
         self.credentials = Credentials(
             workspace_key=workspace_key,
             workspace_secret=workspace_secret,
@@ -84,7 +106,14 @@ class Sandbox:
             record_bodies=record_bodies,
         )
         self._clock = clock
+        self._host = host
         self._port = port
+        self.request_timeout_s = request_timeout_s
+        self.max_connections = max_connections
+        self.host_policy = HostPolicy(bound_host=host, port=port)
+        self._baseline = seed if isinstance(seed, Seed) or seed is None else parse_seed(seed)
+        if self._baseline is not None:
+            apply_seed(self.store, self._baseline, now=clock())
         self._positions = itertools.count()
         self._positions_lock = threading.Lock()
         self._server: _Server | None = None
@@ -95,8 +124,11 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._server is not None:
             return self
-        server = _Server((LOOPBACK, self._port), _Handler)
+        server_class = _Server6 if ":" in self._host else _Server
+        server = server_class((self._host, self._port), _Handler)
         server.sandbox = self
+        server.slots = threading.BoundedSemaphore(self.max_connections)
+        self.host_policy = HostPolicy(bound_host=self._host, port=server.server_address[1])
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -133,10 +165,12 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>/``, the base URL to give a client."""
+        """``http://127.0.0.1:<port>/``, the base URL to give a client (127.0.0.1 for a wildcard host)."""
         if self._server is None:
             raise RuntimeError("the sandbox is not running; call start() or use it as a context manager")
-        return f"http://{LOOPBACK}:{self._server.server_address[1]}/"
+        host = LOOPBACK if self._host in WILDCARD_ADDRESSES else self._host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self._server.server_address[1]}/"
 
     def client(self, **options: Any) -> Suprsend:
         """A client signed with this sandbox's workspace key and secret; ``options`` go to ``Suprsend``."""
@@ -160,11 +194,21 @@ class Sandbox:
         return self.store.counts()
 
     def reset(self) -> None:
-        """Forget everything received, remove fault rules and restart request numbering."""
+        """Forget everything received and every state change, remove fault rules, restart request numbering;
+        the seed given to the constructor is applied again."""
         self.store.clear()
+        if self._baseline is not None:
+            apply_seed(self.store, self._baseline, now=self._clock())
         self.faults.clear()
         with self._positions_lock:
             self._positions = itertools.count()
+
+    def seed(self, document: Mapping[str, Any]) -> Seed:
+        """Add the users, tenants, preference categories and templates of ``document`` (shape:
+        ``seed.parse_seed``) to the current state; raises ``SeedError`` naming what is wrong."""
+        parsed = parse_seed(document)
+        apply_seed(self.store, parsed, now=self._clock())
+        return parsed
 
     def next_position(self) -> int:
         with self._positions_lock:
@@ -199,11 +243,25 @@ class Sandbox:
         if name == "reset" and method == "POST":
             self.reset()
             return _json(200, {"reset": True})
+        if name == "seed" and method == "POST":
+            return self._control_seed(content)
         if name == "faults":
             return self._control_faults(method, content)
         return HubAnswer(
             status=404, body=error_body(f"no control endpoint {method} {parts.path}", "not_found")
         )
+
+    def _control_seed(self, content: bytes) -> HubAnswer:
+        try:
+            document = json.loads(content)
+            if not isinstance(document, dict):
+                raise ValueError("a seed is a JSON object")
+            seeded = self.seed(document)
+        except RecursionError:
+            return HubAnswer(status=400, body=error_body(TOO_DEEP_MESSAGE, "validation_error"))
+        except ValueError as exc:
+            return HubAnswer(status=400, body=error_body(str(exc), "validation_error"))
+        return _json(200, seeded.counts())
 
     def _control_faults(self, method: str, content: bytes) -> HubAnswer:
         if method == "GET":
@@ -217,6 +275,8 @@ class Sandbox:
                 if not isinstance(document, dict):
                     raise ValueError("expected a JSON object")
                 rule = self.faults.add(**rule_from_json(document))
+            except RecursionError:
+                return HubAnswer(status=400, body=error_body(TOO_DEEP_MESSAGE, "validation_error"))
             except ValueError as exc:
                 return HubAnswer(status=400, body=error_body(str(exc), "validation_error"))
             return _json(201, rule.to_json())
@@ -229,13 +289,36 @@ def _json(status: int, document: Any) -> HubAnswer:
 
 class _Server(ThreadingHTTPServer):
     """Joins its handler threads on close, after ending idle keep-alive connections, so that ``stop()``
-    returns only once every request in flight has been answered and stored."""
+    returns only once every request in flight has been answered and stored.
+
+    At most ``sandbox.max_connections`` connections are served at once, one thread each: a connection over
+    the bound gets a 503 from the accepting thread and is closed, so a flood of half-open connections costs
+    no more threads than that.
+    """
 
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
     request_queue_size = 128
     sandbox: Sandbox
+    slots: threading.BoundedSemaphore
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            _refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def server_activate(self) -> None:
         self.connections: set[socket.socket] = set()
@@ -258,8 +341,30 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+_BUSY_BODY: Final = error_body("the sandbox is serving as many connections as it allows", "overloaded")
+_BUSY_ANSWER: Final = (
+    f"HTTP/1.1 {int(HTTPStatus.SERVICE_UNAVAILABLE)} {HTTPStatus.SERVICE_UNAVAILABLE.phrase}\r\n"
+    f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(_BUSY_BODY)}\r\n"
+    f"Retry-After: {_BUSY_RETRY_AFTER_SECONDS}\r\nConnection: close\r\n\r\n"
+).encode("ascii") + _BUSY_BODY
+
+
+def _refuse_busy(connection: socket.socket) -> None:
+    """Answer 503 without waiting: a client that does not read it only loses the answer."""
+    try:
+        connection.setblocking(False)
+        connection.send(_BUSY_ANSWER)
+    except OSError:
+        return
+
+
 class _Handler(BaseHTTPRequestHandler):
-    """Keep-alive HTTP/1.1; every method goes through ``_serve``."""
+    """Keep-alive HTTP/1.1; every method goes through ``_serve``. A connection silent for longer than
+    ``sandbox.request_timeout_s`` (mid-request or between requests) is closed."""
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes: never wait for an ACK
@@ -267,6 +372,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.sandbox.request_timeout_s)
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
 
@@ -294,12 +400,35 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: the store is the log."""
 
     def _serve(self) -> None:
+        """Check the head, then read the body, then answer: a request refused on its head is never read."""
         sandbox = self.server.sandbox
-        content = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        refusal = sandbox.host_policy.check_host(self.headers.get("Host"))
+        declared = self.headers.get_all("Content-Length") or []
+        length = content_length(declared, self.headers.get("Transfer-Encoding"))
+        if isinstance(length, Refusal):
+            # Where this request ends is unknown, so the connection closes after the answer.
+            self.close_connection = True
+            refusal, length = refusal or length, 0
         if self.path.startswith(CONTROL_PREFIX):
-            self._answer(sandbox.control(self.command, self.path, content))
+            self._serve_control(refusal, length)
             return
         position = sandbox.next_position()
+        if refusal is not None:
+            answer = sandbox.hub.refuse_head(
+                position=position, method=self.command, raw_path=self.path, refusal=refusal
+            )
+            self._refuse_unread(answer, length)
+            return
+        headers = Headers(self.headers.items())
+        screened = sandbox.hub.screen(
+            position=position, method=self.command, raw_path=self.path, headers=headers, length=length
+        )
+        if isinstance(screened, HubAnswer):
+            self._refuse_unread(screened, length)
+            return
+        content = self._read_body(length)
+        if content is None:
+            return
         fault = sandbox.faults.pick(position, urlsplit(self.path).path)
         if sandbox.latency_s:
             time.sleep(sandbox.latency_s)
@@ -312,21 +441,70 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault is not None and fault.kind in ("status", "rate_limit"):
             status = 429 if fault.kind == "rate_limit" else fault.status
             sandbox.record_fault(position, self.command, self.path, fault, status)
-            headers = (("Retry-After", f"{fault.retry_after:g}"),) if fault.kind == "rate_limit" else ()
+            headers_out = (("Retry-After", f"{fault.retry_after:g}"),) if fault.kind == "rate_limit" else ()
             message = f"injected fault: {fault.describe()}"
-            self._answer(HubAnswer(status=status, body=error_body(message, "sandbox_fault"), headers=headers))
+            self._answer(
+                HubAnswer(status=status, body=error_body(message, "sandbox_fault"), headers=headers_out)
+            )
             return
         answer = sandbox.hub.handle(
             position=position,
             method=self.command,
             raw_path=self.path,
-            headers=Headers(self.headers.items()),
+            headers=headers,
             content=content,
+            fault=fault,
+            checked_head=screened,
         )
         if fault is not None and fault.kind == "drop_after":
             self._drop()
             return
         self._answer(answer)
+
+    def _serve_control(self, refusal: Refusal | None, length: int) -> None:
+        sandbox = self.server.sandbox
+        if refusal is None:
+            refusal = check_size(length) or sandbox.host_policy.check_control(
+                self.command, self.headers.get("Content-Type"), self.headers.get("Origin")
+            )
+        if refusal is not None:
+            body = error_body(refusal.message, refusal.error_type)
+            self._refuse_unread(HubAnswer(status=refusal.status, body=body), length)
+            return
+        content = self._read_body(length)
+        if content is not None:
+            self._answer(sandbox.control(self.command, self.path, content))
+
+    def _read_body(self, length: int) -> bytes | None:
+        """The body, or None when the client closed the connection before sending all of it."""
+        content = self.rfile.read(length)
+        if len(content) < length:
+            self.close_connection = True
+            return None
+        return content
+
+    def _refuse_unread(self, answer: HubAnswer, unread: int) -> None:
+        """Answer without reading the ``unread`` bytes of body. With a body left unread (or an unknown
+        length), close the connection after the answer, then discard (within a bound) what the client still
+        sends, so that it reads the answer instead of a connection reset."""
+        if not unread and not self.close_connection:
+            self._answer(answer)
+            return
+        self.close_connection = True
+        self._answer(attrs.evolve(answer, headers=(*answer.headers, ("Connection", "close"))))
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_LINGER_SECONDS)
+            deadline = time.monotonic() + _LINGER_SECONDS
+            budget = MAX_CONTENT_LENGTH
+            buffer = bytearray(_LINGER_CHUNK_BYTES)
+            while budget > 0 and time.monotonic() < deadline:
+                received = self.connection.recv_into(buffer)
+                if not received:
+                    return
+                budget -= received
+        except OSError:
+            return
 
     def _answer(self, answer: HubAnswer) -> None:
         self.send_response(answer.status)

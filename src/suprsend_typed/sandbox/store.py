@@ -1,4 +1,5 @@
-"""SQLite storage of everything the sandbox received: requests, records, dedupe keys, profiles, messages.
+"""SQLite storage of everything the sandbox received: requests, records, dedupe keys, profiles, messages,
+and the seeded entities (tenants, preference categories, templates) by namespace and id.
 
 One connection shared by the server threads behind a lock; each request is written in one transaction, so
 a bulk request costs a handful of statements whatever its size.
@@ -28,11 +29,13 @@ CREATE INDEX IF NOT EXISTS records_kind ON records (kind, status);
 CREATE TABLE IF NOT EXISTS dedupe (
     scope TEXT, key TEXT, seen_at REAL, message_id TEXT, PRIMARY KEY (scope, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profiles (distinct_id TEXT PRIMARY KEY, profile TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+    namespace TEXT, id TEXT, document TEXT, PRIMARY KEY (namespace, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, recipient_id TEXT, workflow TEXT, status TEXT,
     idempotency_key TEXT, tenant_id TEXT, created_at TEXT);
 """
-_TABLES: Final = ("requests", "records", "dedupe", "profiles", "messages")
+_TABLES: Final = ("requests", "records", "dedupe", "profiles", "entities", "messages")
 MESSAGE_FILTER_COLUMNS: Final = (
     "message_id",
     "recipient_id",
@@ -52,7 +55,12 @@ _INSERT_MESSAGE: Final = (
 
 @attrs.frozen(kw_only=True, slots=True)
 class RequestRow:
-    """One HTTP request as received and answered (``status`` is None when the connection was dropped)."""
+    """One HTTP request as received and answered.
+
+    ``status`` is the answer the hub decided on: None when a ``drop_before`` fault closed the connection
+    first. ``outcome`` is ``dropped`` whenever no answer was sent (a ``drop_after`` fault processes the
+    request and then closes the connection); ``fault`` names the fault that hit the request, if any.
+    """
 
     position: int  # 0-based arrival index among hub requests (the index faults are scheduled by)
     method: str
@@ -271,6 +279,27 @@ class Store:
         rows = [(distinct_id, json.dumps(profile, ensure_ascii=False)) for distinct_id, profile in profiles]
         with self._lock:
             self._db.executemany("INSERT OR REPLACE INTO profiles VALUES (?, ?)", rows)
+
+    def save_entities(self, namespace: str, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store (or replace) items of ``namespace`` (``tenants``, ``templates`` ...) by id."""
+        rows = [(namespace, key, json.dumps(document, ensure_ascii=False)) for key, document in items]
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?)", rows)
+
+    def entity(self, namespace: str, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT document FROM entities WHERE namespace = ? AND id = ?", (namespace, key)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def entities(self, namespace: str) -> dict[str, dict[str, Any]]:
+        """Every item of ``namespace`` by id, in id order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, document FROM entities WHERE namespace = ? ORDER BY id", (namespace,)
+            ).fetchall()
+        return {key: dict(json.loads(document)) for key, document in rows}
 
     def add_messages(self, messages: Iterable[dict[str, Any]]) -> None:
         rows = [
