@@ -1,8 +1,9 @@
 """The ``suprsend-typed`` command: argparse subcommands, each module adding its own parser.
 
 A command module exposes ``add_parser(subcommands)``, which registers its parser and sets ``run`` (a function
-of the parsed arguments returning the exit code) as a default. Commands generated from the operation table
-plug in the same way: append their module to ``COMMANDS``.
+of the parsed arguments returning the exit code) as a default; a command that hands its options to another
+parser also sets ``takes_extra_arguments`` and finds them in ``args.extra``. Commands generated from the
+operation table plug in the same way: append their ``add_parser`` to ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_extra_arguments", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     try:
         code: int = args.run(args)
     except KeyboardInterrupt:

@@ -15,11 +15,10 @@ def add_parser(subcommands: Any) -> None:
         description="Run the local SuprSend-compatible sandbox hub; it prints SANDBOX_URL=... when ready.",
         add_help=False,  # --help goes to the sandbox's own parser, which lists its options
     )
-    parser.add_argument(
-        "options", nargs=argparse.REMAINDER, help="options of python -m suprsend_typed.sandbox"
-    )
-    parser.set_defaults(run=run)
+    # Every option goes to the sandbox's own parser (main.py hands them over as ``extra``).
+    parser.set_defaults(run=run, takes_extra_arguments=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    return sandbox_main(args.options)
+    extra: list[str] = args.extra
+    return sandbox_main(extra)
