@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from suprsend_typed._bulk.response import ChunkOutcome, FailedRecord
 from suprsend_typed.cli.ids import LineIds, namespace_for
 from suprsend_typed.cli.lineset import LineSet, ranges
 from suprsend_typed.cli.shard import Shard, ShardSpecError, shard_of
+from suprsend_typed.cli.tracker import CountingTally
 
 # Pinned: a changed hash would send a user's records to another shard than the day before.
 PINNED_SHARDS = {
@@ -84,3 +86,15 @@ def test_ranges_are_the_maximal_runs(lines: set[int]) -> None:
     runs = list(ranges(sorted(lines)))
     assert {line for first, last in runs for line in range(first, last + 1)} == lines
     assert all(later[0] > earlier[1] + 1 for earlier, later in zip(runs, runs[1:], strict=False))
+
+
+def test_the_send_tally_counts_failures_without_keeping_them() -> None:
+    failed: FailedRecord = {"record": {"distinct_id": "u1"}, "error": "unauthorised", "code": 401}
+    tally = CountingTally()
+
+    tally.add_chunk(ChunkOutcome(total=3, success=1, failed_records=(failed, failed)))
+    tally.add_failed(failed)
+
+    response = tally.response()
+    assert (response.total, response.success, response.failure, response.status) == (4, 1, 3, "partial")
+    assert tally.failed_records == []

@@ -37,7 +37,22 @@ from .records import KINDS
 from .shard import Shard, ShardSpecError
 from .source import InputSource
 from .summary import Summary
-from .tracker import ChunkTracker
+from .tracker import ChunkTracker, CountingTally
+
+DESCRIPTION = """\
+Send a JSON Lines file (or standard input: -), one record per line in its wire form, in bulk requests.
+Lines are validated before anything is sent; bad ones are reported with their line numbers.
+
+With --journal PATH, the lines the hub acknowledged are recorded as they are; if the command is stopped
+(Ctrl-C, kill -9, a lost machine), run it again with the same journal: acknowledged lines are skipped, and
+the records in flight at the stop are sent again with the same $insert_id / $idempotency_key (derived from
+the file, the line number and the content unless the line has its own), so the hub counts them once.
+
+With --shard K/N, only the lines whose distinct id (for workflows, the first recipient's) hashes to K are
+sent: int.from_bytes(sha256(distinct_id)[:8], "big") % N. Run shards 0/N .. N-1/N, each with its own
+journal, to split one file across processes or machines without overlap.
+
+Exit codes: 0 all accepted, 1 some failed or invalid, 2 usage or configuration error, 130 interrupted."""
 
 # Bad lines printed to standard error before the rest are only counted (all are in --failed-out).
 SHOWN_INVALID_LINES = 20
@@ -50,7 +65,7 @@ def add_parser(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "send",
         help="send a JSON Lines file of events, workflow triggers or profile edits",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -164,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
                         max_bytes=kind.bulk.max_bytes,
                         concurrency=concurrency,
                         on_progress=reporter.update,
+                        tally=CountingTally(),
                     )
         except KeyboardInterrupt:
             interrupted = True
