@@ -17,7 +17,7 @@ from suprsend_typed.sandbox import DEFAULT_WORKSPACE_KEY, DEFAULT_WORKSPACE_SECR
 
 COMMAND_TIMEOUT_S = 120
 # Per request: slow enough that a test can stop the command half-way, fast enough to keep the tests short.
-SLOW_HUB_LATENCY_S = 0.02
+SLOW_HUB_LATENCY_S = 0.05
 
 
 @attrs.frozen(kw_only=True)

@@ -16,7 +16,7 @@ from suprsend_typed.cli.shard import shard_of
 
 from .conftest import Cli, events, write_lines
 
-LINES = 3_000
+LINES = 4_000
 WAIT_FOR_PROGRESS_S = 60
 POLL_S = 0.01
 

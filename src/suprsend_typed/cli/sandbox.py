@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..sandbox.__main__ import main as sandbox_main
-
 
 def add_parser(subcommands: Any) -> None:
     parser = subcommands.add_parser(
@@ -20,5 +18,8 @@ def add_parser(subcommands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: other commands do not need the sandbox's server and database modules.
+    from ..sandbox.__main__ import main as sandbox_main
+
     extra: list[str] = args.extra
     return sandbox_main(extra)
