@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from suprsend_typed.cli import exit_codes
+from suprsend_typed.cli.output import write_json
 from suprsend_typed.cli.progress import ProgressReporter, duration
 
 START_TIMEOUT_S = 30
@@ -87,3 +88,18 @@ def test_the_sandbox_command_starts_the_hub_and_stops_on_ctrl_c() -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=START_TIMEOUT_S)
     assert process.returncode == exit_codes.OK
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_json_output_is_indented_on_a_terminal_and_one_line_otherwise() -> None:
+    terminal, pipe = Terminal(), io.StringIO()
+
+    write_json({"a": [1], "é": True}, terminal)
+    write_json({"a": [1], "é": True}, pipe)
+
+    assert terminal.getvalue() == '{\n  "a": [\n    1\n  ],\n  "é": true\n}\n'
+    assert pipe.getvalue() == '{"a": [1], "é": true}\n'

@@ -3,7 +3,9 @@
 A command module exposes ``add_parser(subcommands)``, which registers its parser and sets ``run`` (a function
 of the parsed arguments returning the exit code) as a default; a command that hands its options to another
 parser also sets ``takes_extra_arguments`` and finds them in ``args.extra``. Commands generated from the
-operation table plug in the same way: append their ``add_parser`` to ``COMMANDS``.
+operation table plug in the same way (append their ``add_parser`` to ``COMMANDS``), with the shared pieces:
+``profiles.add_arguments`` and ``profiles.resolve(args, os.environ).client()`` for the connection,
+``output.write_json`` for results, and ``exit_codes``.
 """
 
 from __future__ import annotations

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
 
 from .._errors import SuprsendConfigError
 from . import exit_codes, profiles
+from .output import write_json
 
 
 def add_parser(subcommands: Any) -> None:
@@ -52,5 +52,5 @@ def run_show(args: argparse.Namespace) -> int:
     except SuprsendConfigError as exc:
         print(f"suprsend-typed profile: error: {exc.message}", file=sys.stderr)
         return exit_codes.USAGE
-    print(json.dumps(settings.shown(), indent=2))
+    write_json(settings.shown())
     return exit_codes.OK

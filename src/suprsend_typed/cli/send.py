@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -31,6 +30,7 @@ from .failed_out import FailedOut
 from .ids import LineIds, namespace_for
 from .journal import Journal, JournalError
 from .lineset import LineSet
+from .output import write_json
 from .progress import ProgressReporter, duration
 from .reader import INVALID_LINE_CODE, LineReader
 from .records import KINDS
@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     if error is not None:
         print(f"suprsend-typed: {error}", file=sys.stderr)
     if args.json:
-        print(json.dumps(summary.as_dict(), indent=2))
+        write_json(summary.as_dict())
     else:
         print(summary.text(duration), file=sys.stderr)
     return summary.exit_code()
