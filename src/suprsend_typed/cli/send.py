@@ -83,7 +83,11 @@ def add_parser(subcommands: Any) -> None:
     )
     parser.add_argument("--journal", metavar="PATH", help="record acknowledged lines here; rerun to resume")
     parser.add_argument("--shard", metavar="K/N", help="send only the lines of shard K of N (by distinct id)")
-    parser.add_argument("--dry-run", action="store_true", help="validate every line, send nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate every line, send nothing (no journal is read or written; no credentials needed)",
+    )
     parser.add_argument(
         "--failed-out", metavar="PATH", help="write every line not accepted here (JSON Lines)"
     )
