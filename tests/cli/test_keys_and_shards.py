@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from suprsend_typed._bulk.response import ChunkOutcome, FailedRecord
 from suprsend_typed.cli.ids import LineIds, namespace_for
 from suprsend_typed.cli.lineset import LineSet, ranges
+from suprsend_typed.cli.records import KINDS
 from suprsend_typed.cli.shard import Shard, ShardSpecError, shard_of
 from suprsend_typed.cli.tracker import CountingTally
 
@@ -98,3 +99,14 @@ def test_the_send_tally_counts_failures_without_keeping_them() -> None:
     response = tally.response()
     assert (response.total, response.success, response.failure, response.status) == (4, 1, 3, "partial")
     assert tally.failed_records == []
+
+
+def test_records_are_sharded_by_their_own_or_their_first_recipients_distinct_id() -> None:
+    workflows, events = KINDS["workflows"].distinct_id, KINDS["events"].distinct_id
+
+    assert workflows({"recipients": ["u1", "u2"]}) == "u1"
+    assert workflows({"recipients": [{"distinct_id": "u3", "$email": ["a@b.c"]}]}) == "u3"
+    assert workflows({"recipients": []}) is None
+    assert workflows({"recipients": [{"$email": ["a@b.c"]}]}) is None
+    assert events({"distinct_id": "u4"}) == "u4"
+    assert events({"distinct_id": 4}) is None

@@ -33,7 +33,7 @@ from .lineset import LineSet
 from .output import write_json
 from .progress import ProgressReporter, duration
 from .reader import INVALID_LINE_CODE, LineReader
-from .records import KINDS
+from .records import KINDS, RecordKind
 from .shard import Shard, ShardSpecError
 from .source import InputSource
 from .summary import Summary
@@ -168,29 +168,7 @@ def run(args: argparse.Namespace) -> int:
             on_invalid=on_invalid,
         )
         started = time.monotonic()
-        interrupted = False
-        error: str | None = None
-        try:
-            with _sigterm_as_interrupt():
-                if args.dry_run:
-                    for record in reader.records():
-                        del tracker.line_of[id(record)]
-                else:
-                    send_all(
-                        reader.records(),
-                        send_chunk=tracker,
-                        max_records=kind.bulk.max_records,
-                        max_bytes=kind.bulk.max_bytes,
-                        concurrency=concurrency,
-                        on_progress=reporter.update,
-                        tally=CountingTally(),
-                    )
-        except KeyboardInterrupt:
-            interrupted = True
-        except BulkSourceError as exc:
-            error = f"reading {args.file} failed after line {reader.counts.lines}: {exc.__cause__}"
-        except OSError as exc:  # the journal or --failed-out could not be written
-            error = f"stopped: {exc}"
+        interrupted, error = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
         reporter.finish()
         counts = reader.counts
         if shown > SHOWN_INVALID_LINES:
@@ -222,6 +200,41 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(summary.text(duration), file=sys.stderr)
     return summary.exit_code()
+
+
+def _send(
+    reader: LineReader,
+    tracker: ChunkTracker,
+    kind: RecordKind,
+    concurrency: int,
+    reporter: ProgressReporter,
+    *,
+    dry_run: bool,
+) -> tuple[bool, str | None]:
+    """Read every line and send (or, in a dry run, only build) its record; whether it was interrupted, and
+    the error that stopped it, if any."""
+    try:
+        with _sigterm_as_interrupt():
+            if dry_run:
+                for record in reader.records():
+                    del tracker.line_of[id(record)]
+                return False, None
+            send_all(
+                reader.records(),
+                send_chunk=tracker,
+                max_records=kind.bulk.max_records,
+                max_bytes=kind.bulk.max_bytes,
+                concurrency=concurrency,
+                on_progress=reporter.update,
+                tally=CountingTally(),
+            )
+    except KeyboardInterrupt:
+        return True, None
+    except BulkSourceError as exc:
+        return False, f"reading the input failed after line {reader.counts.lines}: {exc.__cause__}"
+    except OSError as exc:  # the input, the journal or --failed-out could not be read or written
+        return False, f"stopped: {exc}"
+    return False, None
 
 
 def _client(args: argparse.Namespace) -> Suprsend:
