@@ -31,7 +31,8 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
         size = write_event_lines(path, count)
         figure.notes.append(
             f"`suprsend-typed send events` with --journal vs bulk_events.stream() of Events parsed from the "
-            f"same {size / 1e6:.0f} MB file"
+            f"same {size / 1e6:.0f} MB file; the command's start (client with its TLS context, journal "
+            "creation, about 0.1 s) is timed, so a small --quick file understates its throughput"
         )
         params = {"path": str(path), "concurrency": concurrency}
         with running_hub(hub_kind) as hub:

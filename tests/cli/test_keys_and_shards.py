@@ -80,6 +80,7 @@ def test_a_line_set_holds_exactly_the_ranges_added(added: list[tuple[int, int]])
         expected.update(range(first, first + length + 1))
     assert {line for line in range(0, 400) if line in lines} == expected
     assert len(lines) == len(expected)
+    assert all(line < lines.end for line in expected)
 
 
 @given(st.sets(st.integers(1, 200)))

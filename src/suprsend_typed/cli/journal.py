@@ -3,9 +3,11 @@
 The file is text. Its first line is ``suprsend-typed-journal 1 {json}``, naming what it belongs to: the
 record kind, the input's identity, the seed of the dedupe keys and the shard. Every later line is
 ``A <ranges>``: the lines of one chunk the hub accepted, as ``first-last`` or ``line`` items joined by
-commas. An entry is one ``write`` on a file opened for appending, fsync'd before the chunk counts as
-done (one fsync serves every entry written before it, so concurrent chunks share them). A process killed
-at any moment leaves whole entries, plus at most one partial last line, which the next run cuts off.
+commas. An entry is one ``write`` on a file opened for appending, made by the sender thread as soon as its
+chunk is answered, so a killed process loses no entry (the kernel has it). A syncer thread fsyncs after
+every batch of entries, so a lost machine loses at most the entries of the last moments, whose records go
+again with the same dedupe keys; the sender threads never wait for the disk. A process killed at any moment
+leaves whole entries, plus at most one partial last line, which the next run cuts off.
 
 Lines the hub refused are not journaled, so a resume sends them again (with the same dedupe keys), and
 its ``--failed-out`` lists every line still not accepted.
@@ -40,7 +42,7 @@ class JournalError(Exception):
 class Journal:
     """An open journal: ``acknowledged`` holds the lines done by earlier runs; ``acknowledge`` adds more.
 
-    ``acknowledge`` is called from the bulk sender threads, so writes and syncs are locked.
+    ``acknowledge`` is called from the bulk sender threads; writes are locked, syncs run on their own thread.
     """
 
     def __init__(self, path: str, fd: int, header: dict[str, Any], acknowledged: LineSet) -> None:
@@ -49,9 +51,11 @@ class Journal:
         self.acknowledged = acknowledged
         self._fd = fd
         self._write_lock = threading.Lock()
-        self._sync_lock = threading.Lock()
-        self._written = 0  # entries written so far
-        self._synced = 0  # entries known to be on disk
+        self._unsynced = threading.Event()
+        self._closing = False
+        self._sync_error: OSError | None = None
+        self._syncer = threading.Thread(target=self._sync_entries, name="suprsend-journal-sync", daemon=True)
+        self._syncer.start()
 
     @property
     def seed(self) -> str:
@@ -85,30 +89,46 @@ class Journal:
             raise
 
     def acknowledge(self, lines: Sequence[int]) -> None:
-        """Record lines the hub accepted (ascending); returns once they are on disk."""
+        """Record lines the hub accepted (ascending, distinct): written at once, synced soon after."""
+        if self._sync_error is not None:
+            raise self._sync_error
         if not lines:
             return
-        entry = ACK_PREFIX + ",".join(_range_text(first, last) for first, last in ranges(lines)).encode()
+        first, last = lines[0], lines[-1]
+        if last - first + 1 == len(lines):  # the common case, a run of lines: no per-line step
+            text = _range_text(first, last)
+        else:
+            text = ",".join(_range_text(first, last) for first, last in ranges(lines))
+        entry = ACK_PREFIX + text.encode()
         with self._write_lock:
             _write_all(self._fd, entry + _NEWLINE)
-            self._written += 1
-            ticket = self._written
-        with self._sync_lock:
-            if self._synced >= ticket:  # another thread's fsync, started after our write, covered it
-                return
-            target = self._written
-            os.fsync(self._fd)
-            self._synced = target
+        self._unsynced.set()
 
     def close(self) -> None:
-        """Sync and close; the lock on the file goes with the descriptor."""
+        """Stop the syncer, sync what is left and close; the lock on the file goes with the descriptor."""
         if self._fd < 0:
             return
+        self._closing = True
+        self._unsynced.set()
+        self._syncer.join()
         try:
-            os.fsync(self._fd)
+            os.fsync(self._fd)  # raises, as the syncer's failure would have, if the disk refuses
         finally:
             os.close(self._fd)
             self._fd = -1
+
+    def _sync_entries(self) -> None:
+        """One fsync per batch: every entry written before an fsync starts is on disk when it returns."""
+        while True:
+            self._unsynced.wait()
+            if self._closing:
+                return
+            self._unsynced.clear()
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:  # raised to the sender by the next acknowledge, or by close
+                self._sync_error = exc
+                return
 
 
 def _range_text(first: int, last: int) -> str:

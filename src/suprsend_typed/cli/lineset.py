@@ -19,6 +19,11 @@ class LineSet:
     def __len__(self) -> int:
         return int.from_bytes(self._bits, "little").bit_count()
 
+    @property
+    def end(self) -> int:
+        """A line number past every line in the set."""
+        return len(self._bits) * _BITS
+
     def __contains__(self, line: int) -> bool:
         index = line >> 3
         return index < len(self._bits) and bool(self._bits[index] >> (line & 7) & 1)

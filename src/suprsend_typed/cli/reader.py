@@ -70,12 +70,13 @@ class LineReader:
         counts, done, shard, line_of = self.counts, self._done, self._shard, self._line_of
         kind, context, key_name, key_of = self._kind, self._context, self._kind.dedupe_key, self._ids.key
         build, distinct_id = kind.build, kind.distinct_id
+        done_end = done.end  # no line at or past it is done: a fresh run makes no membership test
         for number, raw in self._source.lines():
             counts.lines += 1
-            if not raw.strip():
+            if not raw or raw.isspace():
                 counts.blank += 1
                 continue
-            if number in done:
+            if number < done_end and number in done:
                 counts.already_acknowledged += 1
                 continue
             try:

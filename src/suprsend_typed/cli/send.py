@@ -169,6 +169,11 @@ def run(args: argparse.Namespace) -> int:
         )
         started = time.monotonic()
         interrupted, error = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
+        if journal is not None:
+            try:
+                journal.close()  # synced before the summary says what is done
+            except OSError as exc:
+                error = error or f"the journal could not be synced: {exc}"
         reporter.finish()
         counts = reader.counts
         if shown > SHOWN_INVALID_LINES:
