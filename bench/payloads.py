@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 
@@ -25,3 +27,14 @@ def event_fields(i: int) -> tuple[str, str, dict[str, Any]]:
 def event_field_stream(count: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Generated lazily: a million events never sit in memory at once."""
     return (event_fields(i) for i in range(count))
+
+
+def write_event_lines(path: Path, count: int) -> int:
+    """A JSON Lines file of ``count`` events, one wire event object per line (what ``send events`` reads);
+    returns its size in bytes."""
+    with path.open("w", encoding="utf-8") as file:
+        for distinct_id, name, properties in event_field_stream(count):
+            file.write(
+                json.dumps({"distinct_id": distinct_id, "event": name, "properties": properties}) + "\n"
+            )
+    return path.stat().st_size

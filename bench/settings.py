@@ -34,6 +34,8 @@ class Sizes:
     stream_events: int
     stream_concurrency: int
     stream_runs: int
+    cli_lines: int
+    cli_runs: int
     latency_workflows: int
     hub_check_events: int
     latency_concurrency: int
@@ -52,6 +54,8 @@ FULL = Sizes(
     stream_events=1_000_000,
     stream_concurrency=4,
     stream_runs=3,
+    cli_lines=1_000_000,
+    cli_runs=3,
     latency_workflows=10_000,
     hub_check_events=100_000,
     latency_concurrency=8,
@@ -70,6 +74,8 @@ QUICK = Sizes(
     stream_events=20_000,
     stream_concurrency=4,
     stream_runs=1,
+    cli_lines=20_000,
+    cli_runs=1,
     latency_workflows=800,
     hub_check_events=10_000,
     latency_concurrency=8,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 from suprsend_typed import Event, Suprsend, Workflow
 
 from ..payloads import event_field_stream, event_fields, workflow_body
@@ -56,6 +59,24 @@ def latency_workflows(url: str, *, count: int, concurrency: int) -> Workload:
     def run() -> Outcome:
         workflows = (Workflow(body=workflow_body(i)) for i in range(count))
         response = client.bulk_workflows.stream(workflows, concurrency=concurrency)
+        return Outcome(total=response.total, success=response.success)
+
+    return run
+
+
+def send_events_file(url: str, *, path: str, concurrency: int) -> Workload:
+    """The library's ``.stream()`` on a JSON Lines file of events, read and parsed lazily: what a script
+    around the library does, and what ``suprsend-typed send events`` is measured against."""
+    client = _client(url)
+
+    def events() -> Iterator[Event]:
+        with open(path, "rb") as file:
+            for line in file:
+                fields = json.loads(line)
+                yield Event(fields["distinct_id"], fields["event"], fields["properties"])
+
+    def run() -> Outcome:
+        response = client.bulk_events.stream(events(), concurrency=concurrency)
         return Outcome(total=response.total, success=response.success)
 
     return run

@@ -1,0 +1,59 @@
+"""The ``suprsend-typed`` command: argparse subcommands, each module adding its own parser.
+
+A command module exposes ``add_parser(subcommands)``, which registers its parser and sets ``run`` (a function
+of the parsed arguments returning the exit code) as a default; a command that hands its options to another
+parser also sets ``takes_extra_arguments`` and finds them in ``args.extra``. Commands generated from the
+operation table plug in the same way (append their ``add_parser`` to ``COMMANDS``), with the shared pieces:
+``profiles.add_arguments`` and ``profiles.resolve(args, os.environ).client()`` for the connection,
+``output.write_json`` for results, and ``exit_codes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .._version import __version__
+from . import exit_codes, profile_command, sandbox, send
+
+PROG = "suprsend-typed"
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    send.add_parser,
+    profile_command.add_parser,
+    sandbox.add_parser,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Send files of events, workflow triggers and profile edits to SuprSend, resumably and "
+        "sharded; run the local sandbox hub. Exit codes: 0 all accepted, 1 some failed, 2 usage or "
+        "configuration error, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_parser in COMMANDS:
+        add_parser(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "takes_extra_arguments", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return exit_codes.INTERRUPTED
+    return code
+
+
+def console_main() -> None:
+    """The console script's entry point."""
+    sys.exit(main())

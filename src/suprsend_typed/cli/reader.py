@@ -1,0 +1,114 @@
+"""Input lines to wire records: skip what is done or another shard's, validate the rest, report bad lines.
+
+Runs on the calling thread, lazily, one line at a time, as the bulk sender pulls records: memory holds a
+line only until its chunk is answered. Each record gets its line's dedupe key unless it carries its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from .._bulk.outcome import short_reason
+from .._context import WireContext, WireRecord
+from .._errors import ValidationError
+from .ids import LineIds
+from .lineset import LineSet
+from .records import RecordKind
+from .shard import Shard
+from .source import InputSource
+
+# A line refused before sending is a client error, as the bulk sender reports such records.
+INVALID_LINE_CODE = 400
+
+# Called for a line refused before sending: line number, reason, its JSON value (None if it is not JSON),
+# and its text when it is not JSON.
+InvalidLine = Callable[[int, str, Any, str | None], None]
+
+
+@attrs.define(kw_only=True, slots=True)
+class LineCounts:
+    """What happened to the lines read so far, other than sending."""
+
+    lines: int = 0
+    blank: int = 0
+    already_acknowledged: int = 0  # skipped: the journal lists them
+    other_shards: int = 0
+    invalid: int = 0
+    records: int = 0  # valid records handed to the sender (or, in a dry run, found valid)
+
+
+class LineReader:
+    """``records()`` yields the wire record of every line this run must send, in input order."""
+
+    def __init__(
+        self,
+        source: InputSource,
+        kind: RecordKind,
+        *,
+        ids: LineIds,
+        context: WireContext,
+        shard: Shard | None,
+        done: LineSet,
+        line_of: dict[int, int],
+        on_invalid: InvalidLine,
+    ) -> None:
+        self._source = source
+        self._kind = kind
+        self._ids = ids
+        self._context = context
+        self._shard = shard
+        self._done = done
+        self._line_of = line_of
+        self._on_invalid = on_invalid
+        self.counts = LineCounts()
+
+    def records(self) -> Iterator[WireRecord]:
+        counts, done, shard, line_of = self.counts, self._done, self._shard, self._line_of
+        kind, context, key_name, key_of = self._kind, self._context, self._kind.dedupe_key, self._ids.key
+        build, distinct_id = kind.build, kind.distinct_id
+        done_end = done.end  # no line at or past it is done: a fresh run makes no membership test
+        for number, raw in self._source.lines():
+            counts.lines += 1
+            if not raw or raw.isspace():
+                counts.blank += 1
+                continue
+            if number < done_end and number in done:
+                counts.already_acknowledged += 1
+                continue
+            try:
+                body = json.loads(raw)
+            except ValueError as exc:
+                if shard is None or shard.owns(None):
+                    self._invalid(number, f"not JSON: {exc}", None, raw.decode("utf-8", errors="replace"))
+                else:
+                    counts.other_shards += 1
+                continue
+            if not isinstance(body, dict):
+                if shard is None or shard.owns(None):
+                    self._invalid(
+                        number, f"a line must hold one JSON object, got {type(body).__name__}", body
+                    )
+                else:
+                    counts.other_shards += 1
+                continue
+            if shard is not None and not shard.owns(distinct_id(body)):
+                counts.other_shards += 1
+                continue
+            if key_name not in body:
+                body[key_name] = key_of(number, raw)
+            try:
+                record = build(body, context)
+            except ValidationError as exc:
+                self._invalid(number, short_reason(exc), body)
+                continue
+            counts.records += 1
+            line_of[id(record)] = number
+            yield record
+
+    def _invalid(self, number: int, reason: str, value: Any, text: str | None = None) -> None:
+        self.counts.invalid += 1
+        self._on_invalid(number, reason, value, text)

@@ -1,0 +1,146 @@
+"""What one input line becomes: the wire record of an event, a workflow trigger or an identity event.
+
+Each line is the wire JSON of one record, as the hub receives it. What the SDK would add is added when the
+line lacks it (the dedupe key, ``$time``, ``env``, the SDK version property, an identity event's
+``$schema``); nothing the line holds is dropped or replaced. The record is then checked as the library's
+seed items check theirs (reserved event names, the generated model, the size limit) and dumped once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .. import _json
+from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind
+from .._context import WireContext, WireRecord, has_dedupe_key
+from .._errors import InputValueError
+from .._event import SDK_VERSION_PROPERTY, _checked_distinct_id, _checked_event_name
+from .._generated.limits import (
+    MAX_BODY_APPARENT_BYTES,
+    MAX_IDENTITY_EVENT_APPARENT_BYTES,
+    WORKFLOW_RUNTIME_BYTES,
+)
+from .._generated.models import EventPayload, IdentityEvent, WorkflowTrigger
+from .._models import validate
+
+IDENTITY_EVENT_SCHEMA = "2"
+INSERT_ID = "$insert_id"
+IDEMPOTENCY_KEY = "$idempotency_key"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RecordKind:
+    """One ``send`` target: how a line's dict becomes a wire record, and whose records it holds."""
+
+    name: str
+    description: str
+    bulk: BulkKind[Any]
+    dedupe_key: str  # the key a line gets from its identity unless it carries one
+    default_concurrency: int
+    distinct_id: Callable[[dict[str, Any]], str | None]  # for --shard
+    build: Callable[[dict[str, Any], WireContext], WireRecord]  # raises ValidationError
+
+
+def _own_distinct_id(body: dict[str, Any]) -> str | None:
+    value = body.get("distinct_id")
+    return value if isinstance(value, str) else None
+
+
+def _first_recipient_id(body: dict[str, Any]) -> str | None:
+    recipients = body.get("recipients")
+    if not isinstance(recipients, list) or not recipients:
+        return None
+    first = recipients[0]
+    if isinstance(first, dict):
+        first = first.get("distinct_id")
+    return first if isinstance(first, str) else None
+
+
+def _with_sdk_version(properties: object, ctx: WireContext) -> dict[str, Any]:
+    if properties is None:
+        properties = {}
+    if not isinstance(properties, dict):
+        raise InputValueError("properties must be a dictionary")
+    properties.setdefault(SDK_VERSION_PROPERTY, ctx.user_agent)
+    return properties
+
+
+def _checked_size(text: str, extra: int, limit: int, what: str) -> int:
+    size = _json.encoded_size(text) + extra
+    if size > limit:
+        raise InputValueError(_json.too_big_message(what, size, limit))
+    return size
+
+
+def build_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
+    """A line of ``send events``: the body of ``POST v2/event/``."""
+    body["distinct_id"] = _checked_distinct_id(body.get("distinct_id"))
+    body["event"] = _checked_event_name(body.get("event"))
+    body.setdefault("$time", ctx.now_ms())
+    body.setdefault("env", ctx.workspace)
+    body["properties"] = _with_sdk_version(body.get("properties"), ctx)
+    validate(body, EventPayload)
+    text = _json.dumps(body)
+    size = _checked_size(text, 0, MAX_BODY_APPARENT_BYTES, "Event size")
+    return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
+
+
+def build_workflow_trigger(body: dict[str, Any], ctx: WireContext) -> WireRecord:
+    """A line of ``send workflows``: the body of ``POST trigger/``."""
+    if body.get("data") is None:
+        body["data"] = {}
+    validate(body, WorkflowTrigger)
+    text = _json.dumps(body)
+    # Measured as the seed measures a trigger: with the allowance for what the hub adds at run time.
+    size = _checked_size(text, WORKFLOW_RUNTIME_BYTES, MAX_BODY_APPARENT_BYTES, "workflow body")
+    return WireRecord(text, size, has_dedupe_key(body))
+
+
+def build_identity_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
+    """A line of ``send users``: an identity event (``$user_operations`` on one profile), ``POST event/``."""
+    body["distinct_id"] = _checked_distinct_id(body.get("distinct_id"))
+    body.setdefault("$schema", IDENTITY_EVENT_SCHEMA)
+    body.setdefault("$time", ctx.now_ms())
+    body.setdefault("env", ctx.workspace)
+    body["properties"] = _with_sdk_version(body.get("properties"), ctx)
+    validate(body, IdentityEvent)
+    text = _json.dumps(body)
+    size = _checked_size(text, 0, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
+    return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
+
+
+KINDS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in (
+        RecordKind(
+            name="events",
+            description="events, one event object per line (POST v2/bulk/event/)",
+            bulk=EVENTS,
+            dedupe_key=INSERT_ID,
+            default_concurrency=EVENTS.trigger_concurrency,
+            distinct_id=_own_distinct_id,
+            build=build_event,
+        ),
+        RecordKind(
+            name="workflows",
+            description="workflow triggers, one trigger object per line (POST trigger/)",
+            bulk=WORKFLOW_TRIGGERS,
+            dedupe_key=IDEMPOTENCY_KEY,
+            default_concurrency=WORKFLOW_TRIGGERS.trigger_concurrency,
+            distinct_id=_first_recipient_id,
+            build=build_workflow_trigger,
+        ),
+        RecordKind(
+            name="users",
+            description="profile edits, one identity event per line (POST event/)",
+            bulk=USERS,
+            dedupe_key=INSERT_ID,
+            default_concurrency=USERS.trigger_concurrency,
+            distinct_id=_own_distinct_id,
+            build=build_identity_event,
+        ),
+    )
+}

@@ -1,0 +1,274 @@
+"""``suprsend-typed send events|workflows|users FILE``: stream a JSON Lines file to the hub.
+
+Lines are read lazily and sent through the library's bulk sender (the machinery of ``.stream()``), so memory
+stays near ``concurrency`` x chunk size whatever the file's size. With ``--journal`` the lines the hub
+acknowledged are recorded per chunk, and the same command resumes after a crash or Ctrl-C without sending an
+acknowledged line again; the records that were in flight go again with the same dedupe keys, so the hub
+counts them once. ``--shard K/N`` sends only this shard's users (see ``shard.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+
+from .._bulk.bulk import _route
+from .._bulk.sender import send_all
+from .._bulk.source import BulkSourceError
+from .._client import Suprsend
+from .._errors import SuprsendConfigError
+from . import exit_codes, profiles
+from .failed_out import FailedOut
+from .ids import LineIds, namespace_for
+from .journal import Journal, JournalError
+from .lineset import LineSet
+from .output import write_json
+from .progress import ProgressReporter, duration
+from .reader import INVALID_LINE_CODE, LineReader
+from .records import KINDS, RecordKind
+from .shard import Shard, ShardSpecError
+from .source import InputSource
+from .summary import Summary
+from .tracker import ChunkTracker, CountingTally
+
+DESCRIPTION = """\
+Send a JSON Lines file (or standard input: -), one record per line in its wire form, in bulk requests.
+Lines are validated before anything is sent; bad ones are reported with their line numbers.
+
+With --journal PATH, the lines the hub acknowledged are recorded as they are; if the command is stopped
+(Ctrl-C, kill -9, a lost machine), run it again with the same journal: acknowledged lines are skipped, and
+the records in flight at the stop are sent again with the same $insert_id / $idempotency_key (derived from
+the file, the line number and the content unless the line has its own), so the hub counts them once.
+
+With --shard K/N, only the lines whose distinct id (for workflows, the first recipient's) hashes to K are
+sent: int.from_bytes(sha256(distinct_id)[:8], "big") % N. Run shards 0/N .. N-1/N, each with its own
+journal, to split one file across processes or machines without overlap.
+
+Exit codes: 0 all accepted, 1 some failed or invalid, 2 usage or configuration error, 130 interrupted."""
+
+# Bad lines printed to standard error before the rest are only counted (all are in --failed-out).
+SHOWN_INVALID_LINES = 20
+# In a dry run without credentials, records are built for this workspace (nothing is sent).
+DRY_RUN_WORKSPACE_KEY = "dry-run-workspace-key"
+DRY_RUN_WORKSPACE_SECRET = "dry-run-workspace-secret"
+
+
+def add_parser(subcommands: Any) -> None:
+    parser = subcommands.add_parser(
+        "send",
+        help="send a JSON Lines file of events, workflow triggers or profile edits",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "kind",
+        choices=list(KINDS),
+        help="; ".join(f"{kind.name}: {kind.description}" for kind in KINDS.values()),
+    )
+    parser.add_argument("file", help="JSON Lines input, one record per line ('-': standard input)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="chunks in flight at once (default: 4 for events and workflows, 1 for users, which keeps "
+        "each user's edits in order)",
+    )
+    parser.add_argument("--journal", metavar="PATH", help="record acknowledged lines here; rerun to resume")
+    parser.add_argument("--shard", metavar="K/N", help="send only the lines of shard K of N (by distinct id)")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate every line, send nothing (no journal is read or written; no credentials needed)",
+    )
+    parser.add_argument(
+        "--failed-out", metavar="PATH", help="write every line not accepted here (JSON Lines)"
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on standard error (default: only when it is a terminal)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on standard output")
+    profiles.add_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    kind = KINDS[args.kind]
+    concurrency = kind.default_concurrency if args.concurrency is None else args.concurrency
+    if concurrency < 1:
+        return _usage(f"--concurrency must be at least 1, got {concurrency}")
+    try:
+        shard = Shard.parse(args.shard) if args.shard else None
+    except ShardSpecError as exc:
+        return _usage(str(exc))
+    try:
+        client = _client(args)
+    except SuprsendConfigError as exc:
+        return _usage(exc.message)
+    with contextlib.ExitStack() as stack:
+        stack.callback(client.close)
+        try:
+            source = InputSource(args.file)
+        except OSError as exc:
+            return _usage(f"cannot read {args.file}: {exc.strerror}")
+        stack.callback(source.close)
+        journal: Journal | None = None
+        if args.journal and not args.dry_run:
+            expected = {"kind": kind.name, "input": source.identity, "shard": str(shard) if shard else None}
+            try:
+                journal = Journal.open(args.journal, expected=expected, new_seed=source.identity_seed)
+            except JournalError as exc:
+                return _usage(str(exc))
+            stack.callback(journal.close)
+        failed_out = None
+        if args.failed_out:
+            try:
+                failed_out = FailedOut(args.failed_out)
+            except OSError as exc:
+                return _usage(f"cannot write {args.failed_out}: {exc.strerror}")
+            stack.callback(failed_out.close)
+        seed = journal.seed if journal is not None else source.identity_seed()
+        show_progress = args.progress if args.progress is not None else sys.stderr.isatty()
+        reporter = ProgressReporter(
+            sys.stderr,
+            enabled=show_progress,
+            terminal=sys.stderr.isatty(),
+            bytes_read=lambda: source.bytes_read,
+            size=source.size,
+        )
+        tracker = ChunkTracker(_route(client, kind.bulk), journal=journal, failed_out=failed_out)
+        shown = 0
+
+        def on_invalid(line: int, reason: str, value: Any, text: str | None) -> None:
+            nonlocal shown
+            shown += 1
+            if shown <= SHOWN_INVALID_LINES:
+                reporter.message(f"line {line}: {reason}")
+            if failed_out is not None:
+                failed_out.write(line=line, error=reason, code=INVALID_LINE_CODE, record=value, text=text)
+
+        reader = LineReader(
+            source,
+            kind,
+            ids=LineIds(namespace_for(seed)),
+            context=client._context,
+            shard=shard,
+            done=journal.acknowledged if journal is not None else LineSet(),
+            line_of=tracker.line_of,
+            on_invalid=on_invalid,
+        )
+        started = time.monotonic()
+        interrupted, error = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
+        if journal is not None:
+            try:
+                journal.close()  # synced before the summary says what is done
+            except OSError as exc:
+                error = error or f"the journal could not be synced: {exc}"
+        reporter.finish()
+        counts = reader.counts
+        if shown > SHOWN_INVALID_LINES:
+            reporter.message(f"... and {shown - SHOWN_INVALID_LINES} more invalid lines")
+        summary = Summary(
+            kind=kind.name,
+            file=args.file,
+            dry_run=args.dry_run,
+            shard=str(shard) if shard else None,
+            journal=args.journal if journal is not None else None,
+            failed_out=args.failed_out,
+            lines=counts.lines,
+            blank=counts.blank,
+            already_acknowledged=counts.already_acknowledged,
+            other_shards=counts.other_shards,
+            invalid=counts.invalid,
+            valid=counts.records,
+            accepted=tracker.accepted,
+            failed=tracker.failed,
+            outcome_unknown=tracker.unknown,
+            elapsed_s=time.monotonic() - started,
+            interrupted=interrupted,
+            error=error,
+        )
+    if error is not None:
+        print(f"suprsend-typed: {error}", file=sys.stderr)
+    if args.json:
+        write_json(summary.as_dict())
+    else:
+        print(summary.text(duration), file=sys.stderr)
+    return summary.exit_code()
+
+
+def _send(
+    reader: LineReader,
+    tracker: ChunkTracker,
+    kind: RecordKind,
+    concurrency: int,
+    reporter: ProgressReporter,
+    *,
+    dry_run: bool,
+) -> tuple[bool, str | None]:
+    """Read every line and send (or, in a dry run, only build) its record; whether it was interrupted, and
+    the error that stopped it, if any."""
+    try:
+        with _sigterm_as_interrupt():
+            if dry_run:
+                for record in reader.records():
+                    del tracker.line_of[id(record)]
+                return False, None
+            send_all(
+                reader.records(),
+                send_chunk=tracker,
+                max_records=kind.bulk.max_records,
+                max_bytes=kind.bulk.max_bytes,
+                concurrency=concurrency,
+                on_progress=reporter.update,
+                tally=CountingTally(),
+            )
+    except KeyboardInterrupt:
+        return True, None
+    except BulkSourceError as exc:
+        return False, f"reading the input failed after line {reader.counts.lines}: {exc.__cause__}"
+    except OSError as exc:  # the input, the journal or --failed-out could not be read or written
+        return False, f"stopped: {exc}"
+    return False, None
+
+
+def _client(args: argparse.Namespace) -> Suprsend:
+    """The client to send with; a dry run without credentials builds records for a placeholder workspace."""
+    try:
+        return profiles.resolve(args, os.environ).client()
+    except SuprsendConfigError:
+        if not args.dry_run:
+            raise
+        return Suprsend(DRY_RUN_WORKSPACE_KEY, DRY_RUN_WORKSPACE_SECRET)
+
+
+def _usage(message: str) -> int:
+    print(f"suprsend-typed send: error: {message}", file=sys.stderr)
+    return exit_codes.USAGE
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a job scheduler stopping the pod) stops the send as Ctrl-C does: cleanly, journal synced."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread takes signals
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

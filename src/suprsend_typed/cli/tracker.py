@@ -1,0 +1,101 @@
+"""Which input lines each chunk carried, and what the hub said about each: the journal's and the
+``--failed-out`` file's source of truth.
+
+The bulk sender packs ``WireRecord``s, which know nothing of lines, so the reader files each record's line
+number under the record's identity (``id()``, unique while the record is alive, and it is alive until its
+chunk is answered) and the tracker, which wraps the chunk route, takes it back when the chunk is answered. A
+chunk's failed records come back in the order of its records (``BulkResponse`` guarantees it), so they are
+matched to lines in one forward pass; a failed record that matches none makes the whole chunk count as
+unacknowledged, which is always safe: a resend carries the same dedupe keys.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from .._bulk.response import BulkTally, ChunkOutcome, FailedRecord
+from .._context import WireRecord
+from .failed_out import FailedOut, outcome_unknown
+from .journal import Journal
+
+
+class ChunkTracker:
+    """``send_chunk`` for the bulk sender: sends through ``route``, then journals and reports by line."""
+
+    def __init__(
+        self,
+        route: Callable[[Sequence[WireRecord]], ChunkOutcome],
+        *,
+        journal: Journal | None,
+        failed_out: FailedOut | None,
+    ) -> None:
+        self._route = route
+        self._journal = journal
+        self._failed_out = failed_out
+        self.line_of: dict[int, int] = {}  # id(record) -> line number, for the records not answered yet
+        self._lock = threading.Lock()
+        self.accepted = 0
+        self.failed = 0
+        self.unknown = 0  # failed records whose outcome is unknown
+
+    def __call__(self, records: Sequence[WireRecord]) -> ChunkOutcome:
+        outcome = self._route(records)
+        pop = self.line_of.pop
+        lines = [pop(id(record)) for record in records]
+        if not outcome.failed_records:
+            accepted = lines
+        else:
+            accepted = self._report_failures(records, lines, outcome.failed_records)
+        if self._journal is not None:
+            self._journal.acknowledge(accepted)
+        with self._lock:
+            self.accepted += outcome.success
+            self.failed += len(outcome.failed_records)
+            self.unknown += sum(outcome_unknown(failed["code"]) for failed in outcome.failed_records)
+        return outcome
+
+    def _report_failures(
+        self, records: Sequence[WireRecord], lines: list[int], failures: Sequence[FailedRecord]
+    ) -> list[int]:
+        """Write the failures with their lines; the lines accepted (none if a failure cannot be placed)."""
+        failed_lines: list[int | None] = []
+        position = 0
+        for failure in failures:
+            while position < len(records) and records[position].body != failure["record"]:
+                position += 1
+            failed_lines.append(lines[position] if position < len(records) else None)
+            position += 1
+        if self._failed_out is not None:
+            for line, failure in zip(failed_lines, failures, strict=True):
+                self._failed_out.write(
+                    line=line, error=failure["error"], code=failure["code"], record=failure["record"]
+                )
+        if None in failed_lines:
+            return []
+        refused = set(failed_lines)
+        return [line for line in lines if line not in refused]
+
+
+@attrs.define(kw_only=True, slots=True)
+class CountingTally(BulkTally):
+    """The bulk sender's tally without the failed records themselves: the tracker has written each one to
+    ``--failed-out`` already, so a file whose every line fails (a revoked key) runs in bounded memory."""
+
+    failed_count: int = 0
+
+    @property
+    def failure(self) -> int:
+        return self.failed_count
+
+    def add_chunk(self, outcome: ChunkOutcome) -> None:
+        self.total += outcome.total
+        self.success += outcome.success
+        self.failed_count += len(outcome.failed_records)
+        self.warnings.extend(outcome.warnings)
+
+    def add_failed(self, failed: FailedRecord) -> None:
+        self.total += 1
+        self.failed_count += 1
