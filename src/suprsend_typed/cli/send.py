@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             bytes_read=lambda: source.bytes_read,
             size=source.size,
         )
-        tracker = ChunkTracker(_route(client, kind.bulk), journal=journal, failed_out=failed_out)
+        tracker = ChunkTracker(_route(client._core, kind.bulk), journal=journal, failed_out=failed_out)
         shown = 0
 
         def on_invalid(line: int, reason: str, value: Any, text: str | None) -> None:
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
             source,
             kind,
             ids=LineIds(namespace_for(seed)),
-            context=client._context,
+            context=client._core.context,
             shard=shard,
             done=journal.acknowledged if journal is not None else LineSet(),
             line_of=tracker.line_of,
