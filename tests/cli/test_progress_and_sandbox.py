@@ -83,7 +83,7 @@ def test_the_sandbox_command_starts_the_hub_and_stops_on_ctrl_c() -> None:
     try:
         assert process.stdout is not None
         first_line = process.stdout.readline()
-        assert re.fullmatch(r"SANDBOX_URL=http://127\.0\.0\.1:\d+/\n", first_line)
+        assert re.fullmatch(r"export SUPRSEND_BASE_URL=http://127\.0\.0\.1:\d+/\n", first_line)
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=START_TIMEOUT_S)
