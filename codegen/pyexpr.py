@@ -101,4 +101,8 @@ def docstring_lines(text: str, indent: str) -> list[str]:
     if len(one_line) <= LINE_LENGTH:
         return [one_line]
     wrapped = textwrap.wrap(text, LINE_LENGTH - len(indent) - 3)
+    if len(wrapped) == 1 and " " in text:
+        # ruff format joins a single text line with its closing quotes, which would make it too long again.
+        head, _, last = text.rpartition(" ")
+        wrapped = [head, last]
     return [f'{indent}"""{wrapped[0]}', *(indent + line for line in wrapped[1:]), f'{indent}"""']

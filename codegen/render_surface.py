@@ -10,7 +10,9 @@ request path of the core (``RequestCore.call``), or to the page helper for list 
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from collections.abc import Iterable
 
 import attrs
@@ -159,7 +161,8 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
         if operation.summary:
             kwargs.append(("summary", Raw(string(operation.summary))))
         lines.append("")
-        lines += layout(Call("OperationInfo", kwargs=tuple(kwargs)), "", head=f"{names[-1]}: Final = ")
+        for line in layout(Call("OperationInfo", kwargs=tuple(kwargs)), "", head=f"{names[-1]}: Final = "):
+            lines += _wrapped_string_argument(line)
     if not any(operation.surface and operation.surface.pagination for operation in api.operations):
         lines[lines.index("from .._operation import OperationInfo, Pagination")] = (
             "from .._operation import OperationInfo"
@@ -170,6 +173,18 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
         lines.append("}")
     lines.append('"""Operation id -> its row."""')
     return "\n".join(lines) + "\n"
+
+
+def _wrapped_string_argument(line: str) -> list[str]:
+    """A ``name="long text",`` argument line too long for ruff, as a parenthesised implicit concatenation."""
+    match = re.fullmatch(r"( *)(\w+)=(\".*\"|'.*'),", line)
+    if len(line) <= LINE_LENGTH or match is None:
+        return [line]
+    indent, name, literal = match.groups()
+    text = ast.literal_eval(literal)
+    width = LINE_LENGTH - len(indent) - len(INDENT) - 3
+    parts = textwrap.wrap(text, width, drop_whitespace=False, break_on_hyphens=False)
+    return [f"{indent}{name}=(", *(f"{indent}{INDENT}{string(part)}" for part in parts), f"{indent}),"]
 
 
 def _strings(values: Iterable[str]) -> Tuple:
@@ -201,10 +216,7 @@ def _namespaces_file(groups: dict[str, list[Operation]], header: str) -> str:
         lines.append(f"{INDENT}from .resources.{namespace} import {class_name(namespace)}")
     lines += [
         "",
-        "NAMESPACES: Final = ("
-        + ", ".join(string(name) for name in groups)
-        + ("," if len(groups) == 1 else "")
-        + ")",
+        *layout(Tuple(tuple(Raw(string(name)) for name in groups)), "", head="NAMESPACES: Final = "),
         "",
         "",
         "class Namespaces:",
@@ -522,8 +534,6 @@ def _method_docstring(
 
 
 def _wrapped_docstring(paragraphs: list[str], indent: str) -> list[str]:
-    import textwrap
-
     lines: list[str] = []
     for paragraph in paragraphs:
         if not paragraph:
@@ -557,7 +567,7 @@ def _resource_file(
         # A method of that name hides the builtin in the class body's annotations.
         methods = [re.sub(rf"(?<![\w.]){name}\[", f"builtins.{name}[", method) for method in methods]
     code = "\n\n".join(methods)
-    typing_names = [name for name in ("Any",) if f"{name}]" in code or f"{name} " in code]
+    typing_names = [name for name in ("Any", "Literal") if re.search(rf"\b{name}\b", code)]
     abc_names = [name for name in ("Mapping", "Sequence") if f"{name}[" in code]
     core_imports = []
     lines = [
@@ -567,7 +577,7 @@ def _resource_file(
         "from __future__ import annotations",
         "",
     ]
-    if shadowed:
+    if "builtins." in code:
         lines.append("import builtins")
     if abc_names:
         lines.append(f"from collections.abc import {', '.join(abc_names)}")

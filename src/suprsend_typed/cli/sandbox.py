@@ -10,7 +10,7 @@ def add_parser(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "sandbox",
         help="run the local sandbox hub until Ctrl-C (options: `suprsend-typed sandbox --help`)",
-        description="Run the local SuprSend-compatible sandbox hub; it prints export SUPRSEND_* lines when ready.",
+        description="Run the local SuprSend-compatible sandbox hub; it prints export lines when ready.",
         add_help=False,  # --help goes to the sandbox's own parser, which lists its options
     )
     # Every option goes to the sandbox's own parser (main.py hands them over as ``extra``).
