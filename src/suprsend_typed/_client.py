@@ -21,6 +21,7 @@ from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac
 from ._context import WireContext, WireItem
 from ._errors import APIConnectionError, SuprsendConfigError
 from ._event import Event
+from ._field_redaction import DEFAULT_REDACT_FIELDS, FieldRedactor
 from ._generated import endpoints
 from ._headers import HeadersMiddleware, UserAgents
 from ._http import (
@@ -30,6 +31,7 @@ from ._http import (
     Request,
     Response,
     Timeout,
+    TimeoutLike,
     registered_credentials,
 )
 from ._logging import LoggingMiddleware, configure_logging, logger
@@ -120,7 +122,8 @@ class Suprsend:
     (callables ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile
     values), ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
     ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
-    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``).
+    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``),
+    ``redact_fields`` (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
     """
 
     def __init__(
@@ -132,7 +135,7 @@ class Suprsend:
         app_info: AppInfo | None = None,
         *,
         transport: Transport | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         middleware: Sequence[Middleware] = (),
         strict: bool = False,
@@ -142,6 +145,7 @@ class Suprsend:
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
+        redact_fields: Sequence[str] = (),
     ) -> None:
         credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
@@ -168,6 +172,7 @@ class Suprsend:
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
             sleep=sleep,
+            redact_fields=redact_fields,
         )
 
     @classmethod
@@ -180,7 +185,7 @@ class Suprsend:
         app_info: AppInfo | None = None,
         *,
         transport: Transport | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         middleware: Sequence[Middleware] = (),
         strict: bool = False,
@@ -190,6 +195,7 @@ class Suprsend:
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
+        redact_fields: Sequence[str] = (),
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
         credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
@@ -213,6 +219,7 @@ class Suprsend:
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
             sleep=sleep,
+            redact_fields=redact_fields,
         )
         return client
 
@@ -227,7 +234,7 @@ class Suprsend:
         debug: bool,
         app_info: AppInfo | None,
         transport: Transport | None,
-        timeout: Timeout,
+        timeout: TimeoutLike,
         max_retries: int,
         middleware: Sequence[Middleware],
         strict: bool,
@@ -237,6 +244,7 @@ class Suprsend:
         id_factory: Callable[[], str],
         pool_size: int,
         sleep: Callable[[float], None],
+        redact_fields: Sequence[str],
     ) -> None:
         # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
         registered_credentials.add_secret(secret)
@@ -257,7 +265,7 @@ class Suprsend:
         self.user_agent = agents.user_agent
         self._strict = strict
         self._logger = logger
-        self._timeout = timeout
+        self._timeout = _checked_timeout(timeout)
         self._max_retries = max_retries
         self._context = WireContext(
             workspace=workspace,
@@ -277,7 +285,7 @@ class Suprsend:
             RetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
             HeadersMiddleware(agents=agents),
             auth,
-            LoggingMiddleware(),
+            LoggingMiddleware(redactor=_field_redactor(redact_fields)),
         ]
         self._handler: Handler = compose(chain, self._transport_send)
         configure_logging(debug=bool(debug))
@@ -291,7 +299,7 @@ class Suprsend:
         self.user = UserFactory(self)
         self.messages = MessagesResource(self)
 
-    def with_options(self, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Suprsend:
+    def with_options(self, *, timeout: TimeoutLike | None = None, max_retries: int | None = None) -> Suprsend:
         """A copy of this client whose calls default to ``timeout`` and ``max_retries``.
 
         The copy is cheap: it shares this client's transport, connection pool, middleware chain, context and
@@ -353,7 +361,7 @@ class Suprsend:
         operation: str,
         *,
         retryable: bool,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> CallOptions:
         """The options of one call: per-call values (checked here, before anything is sent) or defaults."""
@@ -394,7 +402,7 @@ class Suprsend:
         self,
         workflow: Workflow | dict[str, Any],
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult:
         """Legacy trigger (``POST {workspace}/trigger/``); a dict is taken as a ``Workflow`` body.
@@ -420,7 +428,7 @@ class Suprsend:
         return self._seed_call(request, with_raw_response=False)
 
     def track_event(
-        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: Event, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult:
         """Track one event (``POST v2/event/``); ``timeout``/``max_retries`` override this call's defaults."""
         if not isinstance(event, Event):
@@ -466,10 +474,23 @@ class Suprsend:
         return BulkUsersFactory(self)
 
 
+def _field_redactor(extra_names: Sequence[str]) -> FieldRedactor:
+    """The debug-log field masker: the default names plus the client's ``redact_fields``."""
+    try:
+        return FieldRedactor((*DEFAULT_REDACT_FIELDS, *_checked_names(extra_names)))
+    except TypeError as exc:
+        raise SuprsendConfigError(str(exc)) from None
+
+
+def _checked_names(names: object) -> Sequence[str]:
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise SuprsendConfigError("redact_fields must be a list of field names, such as ['ssn', 'iban']")
+    return names
+
+
 def _checked_timeout(timeout: object) -> Timeout:
-    if not isinstance(timeout, Timeout):
-        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
-    return timeout
+    """A ``Timeout`` as given, or a number of seconds for both connect and read (as requests and httpx)."""
+    return Timeout.of(timeout)  # type: ignore[arg-type]  # any other value is refused there
 
 
 def _check_options(

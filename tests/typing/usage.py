@@ -88,12 +88,13 @@ def per_call_options(client: Suprsend) -> None:
     tracked: SeedResult = client.events.track(event, timeout=Timeout(read=2.0))
     legacy: SeedResult = client.trigger_workflow({"name": "w"}, max_retries=0)
     single: SeedResult = client.track_event(event, timeout=None, max_retries=None)
+    seconds: SeedResult = client.track_event(event, timeout=5)  # a number: both timeouts, as in requests
     user = client.users.get_edit_instance("u1")
     edited = client.users.edit(user, timeout=Timeout(read=2.0), max_retries=0)
     queued: SeedResult = client.users.async_edit(user, max_retries=3)
     listed = client.messages.list({"limit": 20}, timeout=Timeout(read=2.0))
     updated = client.messages.bulk_update([{"message_id": "m1", "action": "seen"}], max_retries=1)
-    print(seed, typed, tracked, legacy, single, edited, queued, listed, updated)
+    print(seed, typed, tracked, legacy, single, seconds, edited, queued, listed, updated)
 
 
 def typed_surface(client: Suprsend) -> str | None:
@@ -117,12 +118,12 @@ def mistakes_are_type_errors(client: Suprsend) -> None:
         WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]})
     )
     Suprsend("k", "s", timeuot=1)  # type: ignore[call-arg]
-    client.with_options(timeout=30)  # type: ignore[arg-type]
+    client.with_options(timeout="30")  # type: ignore[arg-type]
     client.with_options(max_retries="2")  # type: ignore[arg-type]
-    client.track_event(Event("u1", "e"), timeout=2.5)  # type: ignore[arg-type]
+    client.track_event(Event("u1", "e"), timeout=(2, 5))  # type: ignore[arg-type]
     client.messages.list(None, max_retries="1")  # type: ignore[arg-type]
     client.workflows.trigger(  # type: ignore[call-overload]
-        WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]}), timeout=2.5
+        WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]}), timeout="2.5"
     )
     Suprsend("k", "s", transport=SendWithoutTimeout())  # type: ignore[arg-type]
     Suprsend("k", "s", transport=object())  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from .._event import Event
 from .._generated import endpoints
 from .._generated.limits import MAX_BODY_APPARENT_BYTES
 from .._generated.models import EventAccepted, EventPayload
-from .._http import Request, Timeout
+from .._http import Request, TimeoutLike
 from .._models import unstructure
 from .._results import SeedResult
 
@@ -43,16 +43,20 @@ class EventsResource:
 
     @overload
     def track(
-        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: Event, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult: ...
 
     @overload
     def track(
-        self, event: EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: EventPayload, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> EventAccepted: ...
 
     def track(
-        self, event: Event | EventPayload, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self,
+        event: Event | EventPayload,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
     ) -> SeedResult | EventAccepted:
         """Track one event: failures are ``success=False`` results for ``Event``, typed errors for models.
 
@@ -66,7 +70,7 @@ class EventsResource:
             return endpoints.parse_track_event(response)
         raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
 
-    def _request(self, record: WireRecord, timeout: Timeout | None, max_retries: int | None) -> Request:
+    def _request(self, record: WireRecord, timeout: TimeoutLike | None, max_retries: int | None) -> Request:
         client = self._client
         return endpoints.build_track_event(
             base_url=client.base_url,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _json
 from .._errors import ValidationError
 from .._generated import endpoints
-from .._http import Timeout
+from .._http import TimeoutLike
 from ._shared import json_or_raise
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class MessagesResource:
         self,
         options: Mapping[str, object] | None = None,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> Any:
         """One page of messages; ``recipient_id``, ``status`` and ``category`` take a value or a list.
@@ -82,7 +82,7 @@ class MessagesResource:
         self,
         messages: Sequence[Mapping[str, object]],
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> Any:
         """Apply ``action`` to each ``message_id``; per-message outcomes are in ``records``.

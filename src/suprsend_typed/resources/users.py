@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _json
 from .._errors import InputValueError, SuprsendConfigError, ValidationError, status_error
 from .._generated import endpoints
-from .._generated.models import UserEditBody
-from .._http import Timeout
-from .._models import validate
+from .._http import TimeoutLike
 from .._profile import UserEdit
 from .._results import SeedResult
 from ._shared import json_or_raise
@@ -50,7 +48,9 @@ class UsersResource:
         checked_tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
         return UserEdit(self._client, _checked_id(distinct_id, "distinct_id"), checked_tenant)
 
-    def edit(self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Any:
+    def edit(
+        self, user: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+    ) -> Any:
         """``PATCH v1/user/{distinct_id}/`` with the builder's operations; returns the updated profile JSON.
 
         Never retried: operations such as ``increment`` would apply twice, so a per-call ``max_retries``
@@ -58,9 +58,7 @@ class UsersResource:
         ``APIConnectionError`` when no answer arrives.
         """
         profile = _checked_profile(user, "edit")
-        payload = profile.get_payload()
-        validate(payload, UserEditBody)
-        content = _json.encode(_json.dumps(payload))
+        content = _json.encode(profile._edit_body_text())
         client = self._client
         options = client._call_options(
             EDIT_OPERATION, retryable=False, timeout=timeout, max_retries=max_retries
@@ -87,7 +85,7 @@ class UsersResource:
         return json_or_raise(client._send(request))
 
     def async_edit(
-        self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, user: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult:
         """``POST event/`` with the builder's operations as one identity event.
 

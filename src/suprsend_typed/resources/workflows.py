@@ -8,7 +8,7 @@ from .. import _json
 from .._errors import APIError
 from .._generated import endpoints
 from .._generated.models import TriggerAccepted, WorkflowTrigger
-from .._http import Request, Timeout
+from .._http import Request, TimeoutLike
 from .._results import SeedResult
 from .._workflow import WorkflowTriggerRequest
 
@@ -32,20 +32,20 @@ class WorkflowsResource:
         self,
         workflow: WorkflowTriggerRequest,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult: ...
 
     @overload
     def trigger(
-        self, workflow: WorkflowTrigger, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, workflow: WorkflowTrigger, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> TriggerAccepted: ...
 
     def trigger(
         self,
         workflow: WorkflowTriggerRequest | WorkflowTrigger,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult | TriggerAccepted:
         """Trigger one workflow; ``timeout`` and ``max_retries`` override the client's for this call.
@@ -72,7 +72,7 @@ class WorkflowsResource:
         raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
 
     def _request(
-        self, workflow: WorkflowTriggerRequest, *, timeout: Timeout | None, max_retries: int | None
+        self, workflow: WorkflowTriggerRequest, *, timeout: TimeoutLike | None, max_retries: int | None
     ) -> Request:
         client = self._client
         record = workflow._to_wire(client._context)
