@@ -16,6 +16,7 @@ import attrs
 from . import _json
 from . import _profile_checks as checks
 from ._context import WireContext, WireRecord
+from ._dollar_keys import dollar_key_problem
 from ._errors import InputValueError, ValidationError
 from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from ._generated.models import IdentityEvent, UserEditBody
@@ -108,6 +109,8 @@ class _PendingOperation:
         if not stripped:
             self.problem(self.caller, "empty key skipped", is_error=False)
             return None
+        if (reason := dollar_key_problem(stripped)) is not None:
+            self.problem(stripped, reason, is_error=False)
         return stripped
 
     def write_channel(
