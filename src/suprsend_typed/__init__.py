@@ -10,6 +10,7 @@ from ._bulk.progress import BulkProgressError
 from ._bulk.response import BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
+from ._dollar_keys import SuprsendWarning
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -93,6 +94,7 @@ __all__ = [
     "SuprsendConfigError",
     "SuprsendError",
     "SuprsendValidationError",
+    "SuprsendWarning",
     "Timeout",
     "Transport",
     "UNSET",

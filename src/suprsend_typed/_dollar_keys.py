@@ -67,14 +67,11 @@ def check_recipient_keys(body: Mapping[str, object], *, strict: bool) -> None:
     if not problems:
         return
     if strict:
-        path, reason = problems[0]
-        raise ValidationError(reason, path=path, errors=problems)
-    for path, reason in problems:
-        warnings.warn(
-            f"{path}: {reason}; it is sent as a plain property",
-            SuprsendWarning,
-            stacklevel=_user_stacklevel(),
-        )
+        errors = [(path, str(dollar_key_problem(key))) for path, key in problems]
+        raise ValidationError(errors[0][1], path=errors[0][0], errors=errors)
+    for path, key in problems:
+        message = f"{path}: {dollar_key_problem(key, kept=True)}"
+        warnings.warn(message, SuprsendWarning, stacklevel=_user_stacklevel())
 
 
 def _collect(recipient: Mapping[object, object], path: str, problems: list[tuple[str, str]]) -> None:
