@@ -25,7 +25,7 @@ CLIENT_RETRIES = 2
 CALL_TIMEOUT = Timeout(connect=1.5, read=7.0)
 COPY_TIMEOUT = Timeout(connect=0.5, read=3.0)
 UNAVAILABLE = 503
-OK_JSON = reply(200, {"ok": True})
+OK_JSON = reply(200, {"ok": True, "message_id": "m-1"})  # an accepted typed trigger names its message
 
 Call = Callable[..., object]
 

@@ -167,7 +167,9 @@ def test_filter_survives_a_broken_format_string(caplog: pytest.LogCaptureFixture
 # --- LoggingMiddleware ----------------------------------------------------------------------------------
 
 
-def test_one_debug_line_per_attempt_with_redacted_headers_and_bodies(caplog: pytest.LogCaptureFixture) -> None:
+def test_one_debug_line_per_attempt_with_redacted_headers_and_bodies(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     transport = ScriptedTransport([response(202, content=b'{"message": "OK"}')])
     middleware = LoggingMiddleware(timer=StepClock(100.0, step=0.25))
