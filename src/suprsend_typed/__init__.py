@@ -34,6 +34,7 @@ from ._errors import (
 from ._event import Event
 from ._generated import models
 from ._http import CallOptions, Headers, Request, Response, Timeout
+from ._message_views import CursorMetaView, MessageListView, MessageView
 from ._middleware import Handler, Middleware
 from ._models import structure, unstructure, validate
 from ._profile import Subscriber, UserEdit
@@ -73,12 +74,15 @@ __all__ = [
     "BulkUsersEdit",
     "CallOptions",
     "ConflictError",
+    "CursorMetaView",
     "Event",
     "FailedRecord",
     "Handler",
     "Headers",
     "InputValueError",
     "InternalServerError",
+    "MessageListView",
+    "MessageView",
     "Middleware",
     "NotFoundError",
     "PermissionDeniedError",

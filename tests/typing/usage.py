@@ -11,6 +11,7 @@ from suprsend_typed import (
     APIStatusError,
     Event,
     Handler,
+    MessageListView,
     RateLimitError,
     Request,
     Response,
@@ -64,7 +65,11 @@ def seed_surface(client: Suprsend) -> None:
     success: bool = result.success
     status_code: int = result.status_code
     as_dict = dict(result)
-    print(success, status_code, as_dict, result["message"])
+    # The official dict keys are typed too: the same values, read as in the official README.
+    same_success: bool = result["success"]
+    same_code: int = result["status_code"]
+    message: str | None = result["message"]
+    print(success, status_code, as_dict, same_success, same_code, message)
 
     event_result: SeedResult = client.track_event(Event("u1", "order_shipped", {"order": 1}))
     legacy: SeedResult = client.trigger_workflow({"name": "welcome", "template": "t1", "users": []})
@@ -73,7 +78,12 @@ def seed_surface(client: Suprsend) -> None:
     user: UserEdit = client.users.get_edit_instance("u1")
     user.add_email("u1@example.com")
     saved: SeedResult = client.users.async_edit(user)
-    print(saved, client.users.edit(user), client.messages.list({"limit": 20}))
+    print(saved, client.users.edit(user))
+
+    page: MessageListView = client.messages.list({"limit": 20})
+    statuses: list[str | None] = [message.get("status") for message in page.get("results", [])]
+    has_next: bool | None = page.get("meta", {}).get("has_next")
+    print(statuses, has_next)
 
 
 def per_call_options(client: Suprsend) -> None:
@@ -107,8 +117,8 @@ def typed_surface(client: Suprsend) -> str | None:
     except APIStatusError as exc:
         print(exc.status_code, exc.message)
         return None
-    message_id = accepted.message_id
-    return message_id if isinstance(message_id, str) else None
+    message_id: str = accepted.message_id  # a str on every accepted trigger: no narrowing needed
+    return message_id
 
 
 def mistakes_are_type_errors(client: Suprsend) -> None:

@@ -9,6 +9,7 @@ from .. import _json
 from .._errors import ValidationError
 from .._generated import endpoints
 from .._http import TimeoutLike
+from .._message_views import MessageListView
 from ._shared import json_or_raise
 
 if TYPE_CHECKING:
@@ -62,9 +63,10 @@ class MessagesResource:
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Any:
+    ) -> MessageListView:
         """One page of messages; ``recipient_id``, ``status`` and ``category`` take a value or a list.
 
+        The page is the parsed JSON dict; its type, ``MessageListView``, lets mypy check how it is read.
         ``timeout`` and ``max_retries`` override the client's defaults for this call.
         """
         client = self._client
@@ -76,7 +78,8 @@ class MessagesResource:
                 LIST_OPERATION, retryable=True, timeout=timeout, max_retries=max_retries
             ),
         )
-        return json_or_raise(client._send(request))
+        page: MessageListView = json_or_raise(client._send(request))
+        return page
 
     def bulk_update(
         self,
