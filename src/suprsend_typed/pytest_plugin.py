@@ -162,6 +162,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     hint = replay_hint(transport, item.nodeid, Path(str(item.config.rootpath)))
     if hint is None:
+        # A test that failed on the unmatched request itself already shows its message: no second report.
+        if call.excinfo is not None and call.excinfo.value in transport.unmatched:
+            item.stash[_REPORTED] = True
         return
     item.stash[_REPORTED] = True
     if transport.unmatched and not transport.path.exists():

@@ -102,6 +102,7 @@ def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(
     assert unmatched.returncode == 1
     assert "no recorded interaction" in unmatched.stdout
     assert "path differs: recorded /_sandbox/counts, got /_sandbox/requests" in unmatched.stdout
+    assert "1 failed in" in unmatched.stdout  # reported once: not again as an error at teardown
 
 
 INLINE_CLIENT_TEST = """
