@@ -402,7 +402,7 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
             lines.append(line)
     assert keyword_started
     lines += [
-        f"{INDENT * 2}timeout: Timeout | None = None,",
+        f"{INDENT * 2}timeout: TimeoutLike | None = None,",
         f"{INDENT * 2}max_retries: int | None = None,",
         f"{INDENT}) -> {returns}:",
     ]
@@ -589,7 +589,7 @@ def _resource_file(
         core_imports.append("from ... import _arguments as _args")
     if "_rt." in code:
         core_imports.append("from ... import _models as _rt")
-    core_imports.append("from ..._http import Timeout")
+    core_imports.append("from ..._http import TimeoutLike")
     if "Page[" in code:
         core_imports.append("from ..._pages import Page, first_page")
     core_imports.append("from ..._resource import Resource")

@@ -10,6 +10,7 @@ from ._bulk.progress import BulkProgressError
 from ._bulk.response import BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
+from ._dollar_keys import SuprsendWarning
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -35,9 +36,11 @@ from ._generated import models
 from ._http import CallOptions, Headers, Request, Response, Timeout
 from ._middleware import Handler, Middleware
 from ._models import structure, unstructure, validate
+from ._pages import Page
 from ._profile import Subscriber, UserEdit
 from ._results import SeedResult
 from ._retry import RetryMiddleware
+from ._status_result import StatusResult
 from ._transport import Transport
 from ._types import UNSET, Unset
 from ._urllib3_transport import Urllib3Transport
@@ -79,6 +82,7 @@ __all__ = [
     "InputValueError",
     "InternalServerError",
     "Middleware",
+    "Page",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -87,12 +91,14 @@ __all__ = [
     "Response",
     "RetryMiddleware",
     "SeedResult",
+    "StatusResult",
     "Subscriber",
     "Suprsend",
     "SuprsendAPIException",
     "SuprsendConfigError",
     "SuprsendError",
     "SuprsendValidationError",
+    "SuprsendWarning",
     "Timeout",
     "Transport",
     "UNSET",

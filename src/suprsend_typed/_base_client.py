@@ -19,7 +19,7 @@ import attrs
 from . import _json
 from ._context import WireContext, has_dedupe_key
 from ._errors import SuprsendConfigError
-from ._http import CallOptions, Request, Response, Timeout
+from ._http import CallOptions, Request, Response, Timeout, TimeoutLike
 from ._middleware import Handler
 from ._operation import OperationInfo
 from ._retry import check_max_retries
@@ -47,7 +47,7 @@ class RequestCore:
         operation: OperationInfo,
         *,
         retryable: bool,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> CallOptions:
         """The options of one call: per-call values (checked here, before anything is sent) or defaults.
@@ -82,7 +82,7 @@ class RequestCore:
         query: Pairs = (),
         content: bytes = b"",
         dedupe: bool = False,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> Response:
         """Build the operation's request and send it; the answer comes back whatever its status."""
@@ -104,7 +104,7 @@ class RequestCore:
         path: Mapping[str, str] | None = None,
         query: Pairs = (),
         body: object = None,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> T:
         """Send one operation and parse its answer (a typed model, or the error of its status).
@@ -126,7 +126,6 @@ class RequestCore:
 
 
 def checked_timeout(timeout: object) -> Timeout:
-    """A per-call or client timeout, refused before anything is sent when it is not a ``Timeout``."""
-    if not isinstance(timeout, Timeout):
-        raise SuprsendConfigError(f"timeout must be a suprsend_typed.Timeout, got {type(timeout).__name__}")
-    return timeout
+    """A ``Timeout`` as given, or a number of seconds for both connect and read (as requests and httpx);
+    any other value is refused before anything is sent."""
+    return Timeout.of(timeout)  # type: ignore[arg-type]  # any other value is refused there

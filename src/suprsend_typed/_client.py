@@ -24,6 +24,7 @@ from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac
 from ._context import WireContext
 from ._errors import SuprsendConfigError
 from ._event import Event
+from ._field_redaction import DEFAULT_REDACT_FIELDS, FieldRedactor
 from ._generated import endpoints
 from ._generated.namespaces import NAMESPACES, Namespaces
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
@@ -34,6 +35,7 @@ from ._http import (
     Request,
     Response,
     Timeout,
+    TimeoutLike,
     registered_credentials,
 )
 from ._logging import LoggingMiddleware, configure_logging, logger
@@ -125,7 +127,8 @@ class Suprsend(Namespaces):
     (callables ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile
     values), ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
     ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
-    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``).
+    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``),
+    ``redact_fields`` (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
     """
 
     def __init__(
@@ -137,7 +140,7 @@ class Suprsend(Namespaces):
         app_info: AppInfo | None = None,
         *,
         transport: Transport | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         middleware: Sequence[Middleware] = (),
         strict: bool = False,
@@ -147,6 +150,7 @@ class Suprsend(Namespaces):
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
+        redact_fields: Sequence[str] = (),
     ) -> None:
         credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
@@ -173,6 +177,7 @@ class Suprsend(Namespaces):
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
             sleep=sleep,
+            redact_fields=redact_fields,
         )
 
     @classmethod
@@ -185,7 +190,7 @@ class Suprsend(Namespaces):
         app_info: AppInfo | None = None,
         *,
         transport: Transport | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         middleware: Sequence[Middleware] = (),
         strict: bool = False,
@@ -195,6 +200,7 @@ class Suprsend(Namespaces):
         id_factory: Callable[[], str] | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
+        redact_fields: Sequence[str] = (),
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
         credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
@@ -218,6 +224,7 @@ class Suprsend(Namespaces):
             id_factory=id_factory or _new_uuid4,
             pool_size=pool_size,
             sleep=sleep,
+            redact_fields=redact_fields,
         )
         return client
 
@@ -232,7 +239,7 @@ class Suprsend(Namespaces):
         debug: bool,
         app_info: AppInfo | None,
         transport: Transport | None,
-        timeout: Timeout,
+        timeout: TimeoutLike,
         max_retries: int,
         middleware: Sequence[Middleware],
         strict: bool,
@@ -242,6 +249,7 @@ class Suprsend(Namespaces):
         id_factory: Callable[[], str],
         pool_size: int,
         sleep: Callable[[float], None],
+        redact_fields: Sequence[str],
     ) -> None:
         # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
         registered_credentials.add_secret(secret)
@@ -262,6 +270,7 @@ class Suprsend(Namespaces):
         self.user_agent = agents.user_agent
         self._strict = strict
         self._logger = logger
+        timeout = checked_timeout(timeout)
         self._timeout = timeout
         self._max_retries = max_retries
         self._context = WireContext(
@@ -282,7 +291,7 @@ class Suprsend(Namespaces):
             RetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
             HeadersMiddleware(agents=agents),
             auth,
-            LoggingMiddleware(),
+            LoggingMiddleware(redactor=_field_redactor(redact_fields)),
         ]
         handler: Handler = compose(chain, self._transport_send)
         self._core = RequestCore(
@@ -327,7 +336,7 @@ class Suprsend(Namespaces):
 
         return UserFactory(self._core)
 
-    def with_options(self, *, timeout: Timeout | None = None, max_retries: int | None = None) -> Suprsend:
+    def with_options(self, *, timeout: TimeoutLike | None = None, max_retries: int | None = None) -> Suprsend:
         """A copy of this client whose calls default to ``timeout`` and ``max_retries``.
 
         The copy is cheap: it shares this client's transport, connection pool, middleware chain, context and
@@ -389,7 +398,7 @@ class Suprsend(Namespaces):
         self,
         workflow: Workflow | dict[str, Any],
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult:
         """Legacy trigger (``POST {workspace}/trigger/``); a dict is taken as a ``Workflow`` body.
@@ -412,7 +421,7 @@ class Suprsend(Namespaces):
         )
 
     def track_event(
-        self, event: Event, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: Event, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult:
         """Track one event (``POST v2/event/``); ``timeout``/``max_retries`` override this call's defaults."""
         if not isinstance(event, Event):
@@ -456,6 +465,20 @@ class Suprsend(Namespaces):
         from ._bulk.bulk import BulkUsersFactory
 
         return BulkUsersFactory(self._core)
+
+
+def _field_redactor(extra_names: Sequence[str]) -> FieldRedactor:
+    """The debug-log field masker: the default names plus the client's ``redact_fields``."""
+    try:
+        return FieldRedactor((*DEFAULT_REDACT_FIELDS, *_checked_names(extra_names)))
+    except TypeError as exc:
+        raise SuprsendConfigError(str(exc)) from None
+
+
+def _checked_names(names: object) -> Sequence[str]:
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise SuprsendConfigError("redact_fields must be a list of field names, such as ['ssn', 'iban']")
+    return names
 
 
 def _check_options(

@@ -29,7 +29,13 @@ class SuprsendError(Exception):
 
 
 class SuprsendConfigError(SuprsendError):
-    """Missing or invalid credentials, base URL or client option."""
+    """Missing or invalid credentials, base URL or client option.
+
+    Nothing was sent, so ``str()`` is the message alone: no ``[code: 500]`` pointing at a server problem.
+    """
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationError(SuprsendError, ValueError):

@@ -9,6 +9,7 @@ lives here, below ``_errors`` and ``_logging``, so both can use it without impor
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -203,12 +204,55 @@ def _add_headers(
     return tuple(kept), index
 
 
+def _seconds_problem(value: object) -> str | None:
+    """Why ``value`` is not a timeout (``None`` or a finite number of seconds above 0), or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number of seconds or None, got {type(value).__name__} {value!r}"
+    if not math.isfinite(value) or value <= 0:
+        return f"must be more than 0 seconds (None for no limit), got {value!r}"
+    return None
+
+
+def _config_error(message: str) -> Exception:
+    from ._errors import SuprsendConfigError  # _errors imports this module
+
+    return SuprsendConfigError(message)
+
+
+def _check_seconds(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Checked when a ``Timeout`` is built, so a bad value never reaches the transport's first call."""
+    problem = _seconds_problem(value)
+    if problem is not None:
+        raise _config_error(f"Timeout.{attribute.name} {problem}")
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Timeout:
-    """Connect and read timeouts in seconds; ``None`` disables one (never the default)."""
+    """Connect and read timeouts in seconds; ``None`` disables one (never the default).
 
-    connect: float | None = 5.0
-    read: float | None = 30.0
+    Where a timeout is taken, a plain number means that many seconds for both, as in requests and httpx.
+    """
+
+    connect: float | None = attrs.field(default=5.0, validator=_check_seconds)
+    read: float | None = attrs.field(default=30.0, validator=_check_seconds)
+
+    @classmethod
+    def of(cls, value: Timeout | float) -> Timeout:
+        """``value`` as a ``Timeout``: a number is used for both the connect and the read timeout."""
+        if isinstance(value, Timeout):
+            return value
+        if value is None:
+            raise _config_error("timeout must be a number of seconds or a suprsend_typed.Timeout, got None")
+        problem = _seconds_problem(value)
+        if problem is not None:
+            raise _config_error(f"timeout {problem} (or a suprsend_typed.Timeout)")
+        return cls(connect=value, read=value)
+
+
+TimeoutLike = Timeout | float
+"""What a ``timeout=`` argument takes: a ``Timeout``, or seconds for both connect and read."""
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -1,13 +1,19 @@
-"""Logging on the stdlib logger ``suprsend_typed``: silent unless asked, and never able to print a secret.
+"""Logging on the stdlib logger ``suprsend_typed``: quiet, never duplicated, and never able to print a secret.
+
+Levels: one DEBUG line per HTTP attempt (method, URL, status, time, redacted headers and bodies); INFO for a
+retry (attempt, wait and cause); WARNING when retries run out. An application logging at INFO therefore
+sees only retries, and one logging at WARNING sees retry storms that failed.
 
 Nothing here touches another logger (root, ``urllib3``, ``http.client``), so importing or configuring the
-SDK has no process-wide side effects. Output is opt-in: ``SUPRSEND_LOG=debug`` (or ``info``) in the
-environment, or ``Suprsend(..., debug=True)``, attaches one stderr handler to our logger.
+SDK has no process-wide side effects. ``SUPRSEND_LOG=debug`` (or ``info``...) in the environment, or
+``Suprsend(..., debug=True)``, sets our logger's level and attaches one stderr handler to it; that handler
+stays silent for a record that a handler of the application (on our logger or an ancestor) emits anyway, so
+no line is ever written twice.
 
 Every module logs through ``logger`` itself (not a child logger) because a filter on a logger only sees
 records logged on that logger: the ``SecretFilter`` installed on it masks every registered credential
 (workspace secret, API key, Authorization value) in each record before any handler, including an
-application's own, can format it.
+application's own, can format it. Body fields are masked by name (``_field_redaction``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from ._errors import APIConnectionError, SuprsendConfigError
+from ._field_redaction import FieldRedactor
 
 # The masking rule lives in _http (request reprs use it too); REDACTED, redact and redact_header are
 # re-exported here for log-facing code.
@@ -75,6 +82,28 @@ class SecretFilter(logging.Filter):
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Our opt-in handler; its own class lets ``configure_logging`` find it and never add a second one."""
 
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Emit only records no other handler emits, so ``SUPRSEND_LOG`` plus app logging never doubles."""
+        return not _handled_elsewhere(self, record) and super().filter(record)
+
+
+def _handled_elsewhere(ours: logging.Handler, record: logging.LogRecord) -> bool:
+    """Whether a handler other than ``ours`` on our logger or an ancestor it propagates to takes ``record``.
+
+    The same walk as ``Logger.callHandlers``: handler levels count, ancestor logger levels do not.
+    """
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if handler is ours or isinstance(handler, logging.NullHandler):
+                continue
+            if record.levelno >= handler.level:
+                return True
+        if not current.propagate:
+            return False
+        current = current.parent
+    return False
+
 
 _secret_filter = SecretFilter()
 _configure_lock = threading.Lock()
@@ -126,53 +155,54 @@ def configure_logging(*, debug: bool = False, environ: Mapping[str, str] | None 
             logger.addHandler(handler)
 
 
-def _body_preview(content: bytes) -> str:
-    text = content.decode("utf-8", errors="replace")
+def _body_preview(content: bytes, redactor: FieldRedactor) -> str:
+    text = redactor.redact_text(content.decode("utf-8", errors="replace"))
     if len(text) <= DEBUG_BODY_PREVIEW_CHARS:
         return text
     return f"{text[:DEBUG_BODY_PREVIEW_CHARS]}... ({len(text) - DEBUG_BODY_PREVIEW_CHARS} more chars)"
 
 
 class LoggingMiddleware:
-    """Logs each attempt as sent (after signing) and its outcome, with credentials redacted.
+    """Logs each attempt as sent (after signing) in one DEBUG line, with credentials and fields redacted.
 
-    INFO: method, URL, redacted headers and body size; then status, elapsed time and response size.
-    DEBUG adds both bodies, cut to ``DEBUG_BODY_PREVIEW_CHARS``. ``timer`` is injectable for tests.
+    The line holds method, URL, status, elapsed time, the redacted headers and both bodies (fields named
+    by ``redactor`` masked, each cut to ``DEBUG_BODY_PREVIEW_CHARS``). When DEBUG is off for our logger the
+    request passes straight through: nothing is formatted. ``timer`` is injectable for tests.
     """
 
-    __slots__ = ("_timer",)
+    __slots__ = ("_timer", "_redactor")
 
-    def __init__(self, *, timer: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self, *, timer: Callable[[], float] = time.perf_counter, redactor: FieldRedactor | None = None
+    ) -> None:
         self._timer = timer
+        self._redactor = redactor if redactor is not None else FieldRedactor()
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        if not logger.isEnabledFor(logging.INFO):
+        if not logger.isEnabledFor(logging.DEBUG):
             return call_next(request)
-        logger.info(
-            "request %s %s headers=%s body=%d bytes",
-            request.method,
-            request.url,
-            redact_headers(request.headers),
-            len(request.content),
-        )
-        if request.content and logger.isEnabledFor(logging.DEBUG):
-            logger.debug("request body: %s", _body_preview(request.content))
         started = self._timer()
         try:
             response = call_next(request)
         except APIConnectionError as exc:
-            logger.info(
-                "%s %s failed after %.3fs: %s", request.method, request.url, self._timer() - started, exc
+            logger.debug(
+                "%s %s failed after %.3fs: %s; headers=%s body=%s",
+                request.method,
+                request.url,
+                self._timer() - started,
+                exc.message,
+                redact_headers(request.headers),
+                _body_preview(request.content, self._redactor) if request.content else "-",
             )
             raise
-        logger.info(
-            "response %s %s -> %d in %.3fs, %d bytes",
+        logger.debug(
+            "%s %s -> %d in %.3fs; headers=%s body=%s; response=%s",
             request.method,
             request.url,
             response.status_code,
             self._timer() - started,
-            len(response.content),
+            redact_headers(request.headers),
+            _body_preview(request.content, self._redactor) if request.content else "-",
+            _body_preview(response.content, self._redactor) if response.content else "-",
         )
-        if response.content and logger.isEnabledFor(logging.DEBUG):
-            logger.debug("response body: %s", _body_preview(response.content))
         return response

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import cattrs
 
 from ._errors import ValidationError
+from ._key_hints import did_you_mean, likeliest_first, unknown_key_reason
 from ._types import UNSET
 
 T = TypeVar("T")
@@ -65,6 +66,7 @@ def _type_name(value: object) -> str:
 
 
 def _error(errors: Errors) -> ValidationError:
+    errors = likeliest_first(errors)
     path, reason = errors[0]
     return ValidationError(reason, path=path, errors=errors)
 
@@ -647,7 +649,7 @@ class Shape:
             if not isinstance(key, str):
                 errors.append((path, f"object keys must be strings, got {_type_name(key)}"))
             elif self.extra is None:
-                errors.append((key_path(path, key), "is not an allowed property"))
+                errors.append((key_path(path, key), unknown_key_reason(key, self._keys)))
             else:
                 self.extra.check(item, key_path(path, key), errors)
 
@@ -1138,7 +1140,8 @@ def query_from_options(options: Mapping[str, object], cls: type[T]) -> T:
         field = by_name.get(key) if isinstance(key, str) else None
         if field is None:
             allowed = ", ".join(field.name for field in shape.fields)
-            errors.append((key_path("", str(key)), f"is not a parameter; expected one of {allowed}"))
+            hint = did_you_mean(str(key), [field.name for field in shape.fields])
+            errors.append((key_path("", str(key)), f"is not a parameter{hint}; expected one of {allowed}"))
             continue
         if isinstance(field.kind, ListOf):
             value = (

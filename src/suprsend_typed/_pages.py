@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ._base_client import BuildRequest, Pairs, RequestCore
-from ._http import Response, Timeout
+from ._http import Response, TimeoutLike
 from ._operation import OperationInfo, Pagination
 
 ItemT = TypeVar("ItemT")
@@ -146,7 +146,7 @@ def first_page(
     *,
     path: Mapping[str, str] | None = None,
     query: Pairs = (),
-    timeout: Timeout | None = None,
+    timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> Page[Any]:
     """Fetch the first page of a list operation; the page fetches the next ones with the same arguments."""

@@ -17,9 +17,10 @@ from . import _json
 from . import _profile_checks as checks
 from ._base_client import RequestCore
 from ._context import WireContext, WireRecord
+from ._dollar_keys import dollar_key_problem
 from ._errors import InputValueError, ValidationError
 from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
-from ._generated.models import IdentityEvent
+from ._generated.models import IdentityEvent, UserEditBody
 from ._logging import logger
 from ._models import validate
 from ._seed_calls import save_profile
@@ -101,6 +102,8 @@ class _PendingOperation:
         if not stripped:
             self.problem(self.caller, "empty key skipped", is_error=False)
             return None
+        if (reason := dollar_key_problem(stripped)) is not None:
+            self.problem(stripped, reason, is_error=False)
         return stripped
 
     def write_channel(
@@ -166,6 +169,19 @@ class UserEdit:
     def get_payload(self) -> dict[str, list[dict[str, Any]]]:
         """The ``{"operations": [...]}`` body of ``PATCH v1/user/{distinct_id}/``, keys as on the wire."""
         return with_text_keys({"operations": list(self._operations)})
+
+    def _edit_body_text(self) -> str:
+        """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
+        size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
+        payload = self.get_payload()
+        validate(payload, UserEditBody)
+        text = _json.dumps(payload)
+        size = _json.encoded_size(text)
+        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
+            raise InputValueError(
+                _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
+            )
+        return text
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
         body: dict[str, object] = {

@@ -3,13 +3,14 @@
 The official SDK returns plain dicts (fact sheet §2.1): pattern T1 ``success, status, status_code, message``
 and pattern T2, which adds ``raw_response``. ``SeedResult`` is a read-only ``Mapping`` over exactly those
 keys, so ``r["success"]``, ``dict(r)``, ``r == {...}`` and ``print(r)`` behave as in the official README.
+Both ways of reading are typed: ``r.status_code`` and ``r["status_code"]`` are ``int`` to mypy.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 
@@ -102,7 +103,27 @@ class SeedResult(Mapping[str, Any]):
     def _keys(self) -> tuple[str, ...]:
         return _BASE_KEYS if self._raw_response is UNSET else (*_BASE_KEYS, _RAW_RESPONSE_KEY)
 
-    def __getitem__(self, key: str) -> Any:
+    # Each official key has its own type, so ``code: str = result["status_code"]`` is a mypy error; any
+    # other key (a misspelt one included) is ``object``, which must be narrowed before use.
+    @overload
+    def __getitem__(self, key: Literal["success"]) -> bool: ...
+
+    @overload
+    def __getitem__(self, key: Literal["status"]) -> str: ...
+
+    @overload
+    def __getitem__(self, key: Literal["status_code"]) -> int: ...
+
+    @overload
+    def __getitem__(self, key: Literal["message"]) -> str | None: ...
+
+    @overload
+    def __getitem__(self, key: Literal["raw_response"]) -> Any: ...
+
+    @overload
+    def __getitem__(self, key: str) -> object: ...
+
+    def __getitem__(self, key: str) -> object:
         if key not in self._keys():
             raise KeyError(key)
         return getattr(self, key)

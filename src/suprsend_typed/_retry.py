@@ -116,6 +116,14 @@ def _parse_float(raw: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _log_giving_up(request: Request, retries: int, reason: str) -> None:
+    """WARNING once the retries allowed are spent, so an app logging at WARNING sees a retry storm end."""
+    if retries:
+        logger.warning(
+            "giving up on %s %s after %d attempts: %s", request.method, request.url, retries + 1, reason
+        )
+
+
 def check_max_retries(value: int, *, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SuprsendConfigError(f"{source} must be an integer >= 0, got {value!r}")
@@ -161,21 +169,25 @@ class RetryMiddleware:
                 response = call_next(attempt)
             except APIConnectionError as exc:
                 if retry_index >= allowed:
+                    _log_giving_up(request, retry_index, f"{type(exc).__name__}: {exc.message}")
                     raise
-                reason, last_headers = type(exc).__name__, None
+                reason, last_headers = f"{type(exc).__name__}: {exc.message}", None
             else:
-                if retry_index >= allowed or not should_retry_response(response):
+                if not should_retry_response(response):
+                    return response
+                if retry_index >= allowed:
+                    _log_giving_up(request, retry_index, f"status {response.status_code}")
                     return response
                 reason, last_headers = f"status {response.status_code}", response.headers
             delay = retry_delay(retry_index, last_headers, now=self._clock(), jitter=self._random())
             logger.info(
-                "retrying %s %s after %s in %.3fs (retry %d of %d)",
+                "retrying %s %s: attempt %d of %d in %.3fs after %s",
                 request.method,
                 request.url,
-                reason,
+                retry_index + 2,
+                allowed + 1,
                 delay,
-                retry_index + 1,
-                allowed,
+                reason,
             )
             self._sleep(delay)
             retry_index += 1

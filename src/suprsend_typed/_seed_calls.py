@@ -16,7 +16,7 @@ from ._context import WireItem, WireRecord
 from ._errors import APIConnectionError
 from ._generated import endpoints
 from ._generated.operations import SEND_IDENTITY_EVENTS
-from ._http import Timeout
+from ._http import TimeoutLike
 from ._operation import OperationInfo
 from ._results import SeedResult
 
@@ -29,7 +29,7 @@ def seed_call(
     *,
     with_raw_response: bool,
     path: Mapping[str, str] | None = None,
-    timeout: Timeout | None = None,
+    timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> SeedResult:
     """Send one record; HTTP and transport failures become ``success=False`` results."""

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from . import _json
 from ._attachments import attachment_for
 from ._context import WireContext, WireRecord, has_dedupe_key
+from ._dollar_keys import check_recipient_keys
 from ._errors import InputValueError
 from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
 from ._generated.models import LegacyWorkflow, WorkflowTrigger
@@ -110,6 +111,7 @@ class _WorkflowBody:
         if not isinstance(body["data"], dict):
             raise InputValueError("data must be a dictionary")
         validate(body, self._model)
+        check_recipient_keys(body, strict=ctx.strict)
         text = _json.dumps(body)
         size = _json.encoded_size(text) + WORKFLOW_RUNTIME_BYTES
         if auto_key is not None:

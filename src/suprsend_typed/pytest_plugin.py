@@ -31,8 +31,9 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
             return {"users": [{"distinct_id": "u1", "$email": ["ann@example.com"], "name": "Ann"}]}
 
 ``suprsend_replay``
-    A ``ReplayTransport`` over the cassette ``tests/cassettes/<module>/<test>.json`` (the folder is the ini
-    option ``suprsend_cassette_dir``). The mode comes from ``--suprsend-record-mode`` (``none`` by default,
+    A ``ReplayTransport`` over the cassette ``tests/cassettes/<test file's path>/<test>.json`` (the path is
+    the test file's under the rootdir, without ``.py``; the folder is the ini option
+    ``suprsend_cassette_dir``). The mode comes from ``--suprsend-record-mode`` (``none`` by default,
     so CI never touches the network; ``once``, ``new_episodes`` and ``all`` record)::
 
         def test_trigger(suprsend_replay):
@@ -52,6 +53,8 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     ``Authorization`` values always, and every string listed by the ``suprsend_replay_config`` fixture's
     ``secrets`` (override that fixture to pass ``secrets``, ``match_on``, ``ignore_headers`` ...).
     A request that matches nothing fails the test, naming the closest recorded request and what differs.
+    A test with no cassette yet fails with one line giving the command that records it; a recording run
+    whose hub does not answer says how to record against the local sandbox instead.
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 _DEFAULT_CASSETTE_DIR = "tests/cassettes"
+# The port the recording hint suggests for a sandbox hub; any free port works.
+_SANDBOX_RECORDING_PORT = 8025
+_TRANSPORT = pytest.StashKey["ReplayTransport"]()
+_REPORTED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -160,17 +167,86 @@ def suprsend_replay(
 
     mode = request.config.getoption("--suprsend-record-mode")
     transport = ReplayTransport(cassette_path(request), mode=mode, **suprsend_replay_config)
+    request.node.stash[_TRANSPORT] = transport
     try:
         yield transport
     finally:
         transport.close()
+    if request.node.stash.get(_REPORTED, False):
+        return  # the test's own failure already said what went wrong and what to run
+    hint = replay_hint(transport, request.node.nodeid, Path(str(request.config.rootpath)))
+    if hint is not None:
+        pytest.fail(hint, pytrace=False)
     if transport.unmatched:
         pytest.fail("\n".join(str(error) for error in transport.unmatched), pytrace=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test that failed because of its cassette is reported by what to do, not a middleware traceback.
+
+    With no cassette yet, the whole report is one line naming the command that records it; when recording
+    could not reach the hub, the hint comes first and the test's own failure (often a bare ``assert``) after.
+    """
+    outcome: Any = yield
+    transport = item.stash.get(_TRANSPORT, None)
+    if transport is None or call.when != "call":
+        return
+    report: pytest.TestReport = outcome.get_result()
+    if not report.failed:
+        return
+    hint = replay_hint(transport, item.nodeid, Path(str(item.config.rootpath)))
+    if hint is None:
+        # A test that failed on the unmatched request itself already shows its message: no second report.
+        if call.excinfo is not None and call.excinfo.value in transport.unmatched:
+            item.stash[_REPORTED] = True
+        return
+    item.stash[_REPORTED] = True
+    if transport.unmatched and not transport.path.exists():
+        report.longrepr = hint
+    else:
+        report.longrepr = f"{hint}\n\n{report.longrepr}"
+
+
+def replay_hint(transport: ReplayTransport, nodeid: str, rootdir: Path) -> str | None:
+    """One line saying what to run when a test failed for want of a cassette or of a hub to record from."""
+    if transport.unmatched and not transport.path.exists():
+        return (
+            f"suprsend_replay: no cassette {_shown(transport.path, rootdir)} yet; record it once with: "
+            f"pytest --suprsend-record-mode=once '{nodeid}'"
+        )
+    if transport.recording_failures:
+        url, error = transport.recording_failures[0]
+        port = _SANDBOX_RECORDING_PORT
+        return (
+            f"suprsend_replay: could not record, {url} did not answer ({error.message}); to record without "
+            f"an account, start the sandbox hub with your test client's credentials "
+            f"(python -m suprsend_typed.sandbox --port {port} --workspace-key <key> --workspace-secret "
+            f"<secret>) and run SUPRSEND_BASE_URL=http://127.0.0.1:{port}/ "
+            f"pytest --suprsend-record-mode=once '{nodeid}'"
+        )
+    return None
+
+
+def _shown(path: Path, rootdir: Path) -> str:
+    try:
+        return str(path.relative_to(rootdir))
+    except ValueError:
+        return str(path)
+
+
 def cassette_path(request: pytest.FixtureRequest) -> Path:
-    """``<rootdir>/<suprsend_cassette_dir>/<module>/<test>.json``; unsafe name characters become ``_``."""
-    folder = Path(str(request.config.rootpath)) / str(request.config.getini("suprsend_cassette_dir"))
-    module: str = request.node.path.stem
+    """``<rootdir>/<suprsend_cassette_dir>/<test file's path under the rootdir, no .py>/<test>.json``.
+
+    The folders of the test file are kept, so ``tests/a/test_x.py`` and ``tests/b/test_x.py`` never share a
+    cassette; unsafe characters of the test's name (parameters) become ``_``.
+    """
+    rootdir = Path(str(request.config.rootpath))
+    folder = rootdir / str(request.config.getini("suprsend_cassette_dir"))
+    test_file: Path = request.node.path
+    try:
+        module = test_file.relative_to(rootdir).with_suffix("")
+    except ValueError:  # a test file outside the rootdir: its name alone
+        module = Path(test_file.stem)
     test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
     return folder / module / f"{test}.json"

@@ -25,7 +25,7 @@ CLIENT_RETRIES = 2
 CALL_TIMEOUT = Timeout(connect=1.5, read=7.0)
 COPY_TIMEOUT = Timeout(connect=0.5, read=3.0)
 UNAVAILABLE = 503
-OK_JSON = reply(200, {"ok": True})
+OK_JSON = reply(200, {"ok": True, "message_id": "m-1"})  # an accepted typed trigger names its message
 
 Call = Callable[..., object]
 
@@ -160,10 +160,11 @@ def test_per_call_timeout_reaches_the_transport_on_every_attempt(call: Call) -> 
         {"max_retries": True},
         {"max_retries": 1.5},
         {"max_retries": "2"},
-        {"timeout": 30},
+        {"timeout": -30},
+        {"timeout": "30"},
         {"timeout": (1, 2)},
     ],
-    ids=["negative", "bool", "float", "str", "number-timeout", "tuple-timeout"],
+    ids=["negative", "bool", "float", "str", "negative-timeout", "text-timeout", "tuple-timeout"],
 )
 def test_bad_per_call_options_are_config_errors_before_sending(call: Call, options: dict[str, Any]) -> None:
     transport = FakeTransport()
@@ -243,8 +244,8 @@ def test_with_options_shares_the_chain_and_credentials() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"max_retries": -1}, {"max_retries": False}, {"timeout": 5.0}],
-    ids=["negative", "bool", "number-timeout"],
+    [{"max_retries": -1}, {"max_retries": False}, {"timeout": 0}, {"timeout": True}],
+    ids=["negative", "bool", "zero-timeout", "bool-timeout"],
 )
 def test_with_options_refuses_bad_values(options: dict[str, Any]) -> None:
     with pytest.raises(SuprsendConfigError, match=next(iter(options))):

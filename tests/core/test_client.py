@@ -119,7 +119,7 @@ def test_repr_never_shows_a_secret() -> None:
 @pytest.mark.parametrize(
     "options",
     [
-        {"timeout": 5},
+        {"timeout": "5"},
         {"middleware": lambda request, call_next: call_next(request)},
         {"middleware": [42]},
         {"transport": object()},

@@ -123,12 +123,12 @@ def test_parsers_raise_the_status_error_and_never_crash_on_odd_bodies() -> None:
 
 def test_success_bodies_that_drift_from_the_spec_are_kept_not_refused() -> None:
     accepted = e.parse_trigger_workflow(
-        Response(status_code=202, content=b'{"message_id": 123, "status": "success", "new": [1]}')
+        Response(status_code=202, content=b'{"message_id": "m1", "status": 7, "new": [1]}')
     )
     assert isinstance(accepted, m.TriggerAccepted)
-    assert accepted.message_id is UNSET and accepted.status == "success"
-    assert accepted.extra == {"message_id": 123, "new": [1]}
-    assert unstructure(accepted) == {"status": "success", "message_id": 123, "new": [1]}
+    assert accepted.message_id == "m1" and accepted.status is UNSET
+    assert accepted.extra == {"status": 7, "new": [1]}
+    assert unstructure(accepted) == {"message_id": "m1", "status": 7, "new": [1]}
     records = e.parse_track_events_bulk(
         Response(
             status_code=207,
@@ -138,6 +138,14 @@ def test_success_bodies_that_drift_from_the_spec_are_kept_not_refused() -> None:
     )
     assert records.records[0].error is UNSET and records.records[0].extra == {"error": "text"}
     assert records.records[1].extra == {"status_code": "202"} and records.extra == {"status": 1}
+
+
+@pytest.mark.parametrize("body", [b'{"status": "success"}', b'{"message_id": 123}', b'{"message_id": null}'])
+def test_an_accepted_trigger_always_has_a_message_id(body: bytes) -> None:
+    """The hub names every message it accepts, so typed callers get ``message_id: str`` with no narrowing;
+    an answer without one is reported, not turned into a result with a missing id."""
+    with pytest.raises(APIError, match="unexpected body: message_id: "):
+        e.parse_trigger_workflow(Response(status_code=202, content=body))
 
 
 def test_list_messages_takes_a_typed_query_value() -> None:

@@ -102,6 +102,7 @@ def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(
     assert unmatched.returncode == 1
     assert "no recorded interaction" in unmatched.stdout
     assert "path differs: recorded /_sandbox/counts, got /_sandbox/requests" in unmatched.stdout
+    assert "1 failed in" in unmatched.stdout  # reported once: not again as an error at teardown
 
 
 INLINE_CLIENT_TEST = """
@@ -129,3 +130,57 @@ def test_fixture_client_helper_records_then_replays_a_default_clients_trigger(tm
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     replayed = run_pytest(tmp_path)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+INLINE_FIRST_RUN_TEST = """
+from suprsend_typed import Event, Suprsend
+
+
+def test_signup(suprsend_replay):
+    client = Suprsend(
+        "workspace_key", "workspace_secret", "{base_url}", transport=suprsend_replay, max_retries=0
+    )
+    assert client.track_event(Event("u1", "signed_up"))["success"]
+"""
+
+
+def test_first_run_without_a_cassette_is_one_failure_saying_what_to_run(tmp_path: Path) -> None:
+    (tmp_path / "test_inline.py").write_text(INLINE_FIRST_RUN_TEST.format(base_url="http://127.0.0.1:9/"))
+    first = run_pytest(tmp_path, "-rfE")
+    assert first.returncode == 1
+    expected = (
+        "suprsend_replay: no cassette tests/cassettes/test_inline/test_signup.json yet; record it once with: "
+        "pytest --suprsend-record-mode=once 'test_inline.py::test_signup'"
+    )
+    assert expected in first.stdout.splitlines()
+    assert "1 failed" in first.stdout and "error" not in first.stdout.lower()
+    assert "Traceback" not in first.stdout and "_middleware" not in first.stdout
+
+
+def test_recording_without_a_hub_says_how_to_record_against_the_sandbox(tmp_path: Path) -> None:
+    (tmp_path / "test_inline.py").write_text(INLINE_FIRST_RUN_TEST.format(base_url="http://127.0.0.1:9/"))
+    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    assert recorded.returncode == 1
+    [hint] = [line for line in recorded.stdout.splitlines() if line.startswith("suprsend_replay:")]
+    assert hint.startswith("suprsend_replay: could not record, http://127.0.0.1:9/v2/event/ did not answer")
+    assert "python -m suprsend_typed.sandbox --port 8025 --workspace-key <key>" in hint
+    command = "pytest --suprsend-record-mode=once 'test_inline.py::test_signup'"
+    assert hint.endswith(f"SUPRSEND_BASE_URL=http://127.0.0.1:8025/ {command}")
+    assert "assert False" in recorded.stdout  # the test's own failure follows the hint
+
+
+def test_cassettes_are_named_by_the_test_files_path_so_equal_names_do_not_collide(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        package = tmp_path / "tests" / folder
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "test_x.py").write_text(textwrap.dedent(INLINE_TEST.format(endpoint=f"counts?{folder}")))
+    (tmp_path / "tests" / "__init__.py").write_text("")
+    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    cassettes = tmp_path / "tests" / "cassettes" / "tests"
+    assert sorted(path.relative_to(cassettes).as_posix() for path in cassettes.rglob("*.json")) == [
+        "a/test_x/test_counts.json",
+        "b/test_x/test_counts.json",
+    ]
+    assert run_pytest(tmp_path).returncode == 0

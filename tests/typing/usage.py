@@ -11,6 +11,7 @@ from suprsend_typed import (
     APIStatusError,
     Event,
     Handler,
+    Page,
     RateLimitError,
     Request,
     Response,
@@ -64,7 +65,11 @@ def seed_surface(client: Suprsend) -> None:
     success: bool = result.success
     status_code: int = result.status_code
     as_dict = dict(result)
-    print(success, status_code, as_dict, result["message"])
+    # The official dict keys are typed too: the same values, read as in the official README.
+    same_success: bool = result["success"]
+    same_code: int = result["status_code"]
+    message: str | None = result["message"]
+    print(success, status_code, as_dict, same_success, same_code, message)
 
     event_result: SeedResult = client.track_event(Event("u1", "order_shipped", {"order": 1}))
     legacy: SeedResult = client.trigger_workflow({"name": "welcome", "template": "t1", "users": []})
@@ -73,7 +78,13 @@ def seed_surface(client: Suprsend) -> None:
     user: UserEdit = client.users.get_edit_instance("u1")
     user.add_email("u1@example.com")
     saved: SeedResult = client.users.async_edit(user)
-    print(saved, client.users.edit(user), client.messages.list({"limit": 20}))
+    print(saved, client.users.edit(user))
+
+    page: Page[models.Message] = client.messages.list({"limit": 20})
+    first_page: list[models.Message] = page.items
+    every_message: list[models.Message] = list(page)  # all pages, fetched lazily
+    has_next: bool = page.has_next_page()
+    print(first_page, every_message, has_next, page["meta"])
 
 
 def per_call_options(client: Suprsend) -> None:
@@ -88,12 +99,13 @@ def per_call_options(client: Suprsend) -> None:
     tracked: SeedResult = client.events.track(event, timeout=Timeout(read=2.0))
     legacy: SeedResult = client.trigger_workflow({"name": "w"}, max_retries=0)
     single: SeedResult = client.track_event(event, timeout=None, max_retries=None)
+    seconds: SeedResult = client.track_event(event, timeout=5)  # a number: both timeouts, as in requests
     user = client.users.get_edit_instance("u1")
     edited = client.users.edit(user, timeout=Timeout(read=2.0), max_retries=0)
     queued: SeedResult = client.users.async_edit(user, max_retries=3)
     listed = client.messages.list({"limit": 20}, timeout=Timeout(read=2.0))
     updated = client.messages.bulk_update([{"message_id": "m1", "action": "seen"}], max_retries=1)
-    print(seed, typed, tracked, legacy, single, edited, queued, listed, updated)
+    print(seed, typed, tracked, legacy, single, seconds, edited, queued, listed, updated)
 
 
 def typed_surface(client: Suprsend) -> str | None:
@@ -106,23 +118,23 @@ def typed_surface(client: Suprsend) -> str | None:
     except APIStatusError as exc:
         print(exc.status_code, exc.message)
         return None
-    message_id = accepted.message_id
-    return message_id if isinstance(message_id, str) else None
+    message_id: str = accepted.message_id  # a str on every accepted trigger: no narrowing needed
+    return message_id
 
 
 def mistakes_are_type_errors(client: Suprsend) -> None:
-    client.workflows.trigger({"workflow": "w"})  # type: ignore[call-overload]
+    client.workflows.trigger([WorkflowTriggerRequest({"workflow": "w"})])  # type: ignore[list-item]
     client.track_event("order_shipped")  # type: ignore[arg-type]
     wrong: models.TriggerAccepted = client.workflows.trigger(  # type: ignore[assignment]
         WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]})
     )
     Suprsend("k", "s", timeuot=1)  # type: ignore[call-arg]
-    client.with_options(timeout=30)  # type: ignore[arg-type]
+    client.with_options(timeout="30")  # type: ignore[arg-type]
     client.with_options(max_retries="2")  # type: ignore[arg-type]
-    client.track_event(Event("u1", "e"), timeout=2.5)  # type: ignore[arg-type]
+    client.track_event(Event("u1", "e"), timeout=(2, 5))  # type: ignore[arg-type]
     client.messages.list(None, max_retries="1")  # type: ignore[arg-type]
     client.workflows.trigger(  # type: ignore[call-overload]
-        WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]}), timeout=2.5
+        WorkflowTriggerRequest({"workflow": "w", "recipients": ["u1"]}), timeout="2.5"
     )
     Suprsend("k", "s", transport=SendWithoutTimeout())  # type: ignore[arg-type]
     Suprsend("k", "s", transport=object())  # type: ignore[arg-type]

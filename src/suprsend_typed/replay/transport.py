@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._errors import APIConnectionError
 from .._http import Request, Response, Timeout
 from .._transport import Transport, close_transport
 from .cassette import Interaction, RecordedRequest, RecordedResponse, read_cassette, save_cassette
@@ -79,6 +80,8 @@ class ReplayTransport:
         self._replaying = mode != "all"
         self.unmatched: list[UnmatchedRequestError] = []
         """Every request that matched nothing while recording was off (also raised at the time)."""
+        self.recording_failures: list[tuple[str, APIConnectionError]] = []
+        """``(url, error)`` of every request that could not be recorded: the hub did not answer."""
 
     @property
     def interactions(self) -> tuple[Interaction, ...]:
@@ -119,7 +122,12 @@ class ReplayTransport:
                 error = self._unmatched(scrubbed)
                 self.unmatched.append(error)
                 raise error
-        response = self._inner_transport().send(request, timeout=timeout)
+        try:
+            response = self._inner_transport().send(request, timeout=timeout)
+        except APIConnectionError as exc:
+            with self._lock:
+                self.recording_failures.append((request.url, exc))
+            raise
         self._record(Interaction(request=live, response=RecordedResponse.from_response(response)))
         return response
 

@@ -12,7 +12,7 @@ from .._generated.limits import MAX_BODY_APPARENT_BYTES
 from .._generated.models import EventAccepted, EventPayload
 from .._generated.operations import TRACK_EVENT
 from .._generated.resources import events as generated
-from .._http import Timeout
+from .._http import TimeoutLike
 from .._results import SeedResult
 from .._seed_calls import seed_call
 
@@ -25,7 +25,7 @@ class EventsResource(generated.EventsResource):
 
     @overload
     def track(
-        self, event: Event, /, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, event: Event, /, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult: ...
 
     @overload
@@ -34,7 +34,7 @@ class EventsResource(generated.EventsResource):
         event: EventPayload | Mapping[str, Any] | None = None,
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         **fields: Any,
     ) -> EventAccepted: ...
@@ -44,7 +44,7 @@ class EventsResource(generated.EventsResource):
         event: Event | EventPayload | Mapping[str, Any] | None = None,
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         **fields: Any,
     ) -> SeedResult | EventAccepted:

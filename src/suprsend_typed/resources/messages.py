@@ -9,7 +9,7 @@ from .._arguments import sequence_of
 from .._errors import ValidationError
 from .._generated.models import BulkMessagesUpdateResponse, MessageUpdate
 from .._generated.resources import messages as generated
-from .._http import Timeout
+from .._http import TimeoutLike
 
 
 class MessagesResource(generated.MessagesResource):
@@ -22,7 +22,7 @@ class MessagesResource(generated.MessagesResource):
         messages: Sequence[MessageUpdate | Mapping[str, Any]],
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> BulkMessagesUpdateResponse:
         """Apply ``action`` to each ``message_id``; per-message outcomes are in ``records``.

@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _json
+from .._arguments import model_body
+from .._base_client import BuildRequest
 from .._errors import InputValueError, ValidationError, status_error
 from .._generated import endpoints
+from .._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from .._generated.models import UserEditBody, UserProfile
-from .._generated.operations import SEND_IDENTITY_EVENTS
+from .._generated.operations import EDIT_USER, EDIT_USER_FOR_TENANT, SEND_IDENTITY_EVENTS
 from .._generated.resources import users as generated
-from .._http import Timeout
+from .._http import TimeoutLike
 from .._profile import UserEdit
 from .._resource import Resource
 from .._results import SeedResult
@@ -35,6 +38,16 @@ def _checked_profile(user: object, method: str) -> UserEdit:
     return user
 
 
+def _checked_size(text: str) -> str:
+    """A PATCH body within the size limit of the identity event ``async_edit`` sends."""
+    size = _json.encoded_size(text)
+    if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
+        raise InputValueError(
+            _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
+        )
+    return text
+
+
 class UsersResource(generated.UsersResource):
     """Profile edits: ``edit`` (PATCH, synchronous, never retried) and ``async_edit`` (identity event)."""
 
@@ -52,7 +65,7 @@ class UsersResource(generated.UsersResource):
         tenant_id: str | None = None,
         options: Mapping[str, object] | None = None,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> UserProfile:
         """``PATCH v1/user/{distinct_id}/`` (or ``…/tenant/{tenant_id}/``) with profile operations.
@@ -65,7 +78,7 @@ class UsersResource(generated.UsersResource):
         if isinstance(user, UserEdit):
             if payload is not None:
                 raise TypeError("users.edit(UserEdit) takes no payload; the builder holds the operations")
-            body: UserEditBody | Mapping[str, Any] = user.get_payload()
+            text = user._edit_body_text()
             distinct_id = _checked_id(user.distinct_id, "distinct_id")
             tenant = _checked_id(user.tenant_id, "tenant_id") if user.tenant_id else None
         elif user is None:
@@ -74,16 +87,28 @@ class UsersResource(generated.UsersResource):
             distinct_id = _checked_id(user, "distinct_id")
             if payload is None:
                 raise ValidationError("missing payload", path="payload")
-            body = payload
+            text = _checked_size(_json.dumps(model_body(payload, UserEditBody, {})))
             tenant = _checked_id(tenant_id, "tenant_id") if tenant_id is not None else None
         if options:
             raise ValidationError("users.edit takes no query options", path="options")
+        operation, parse = EDIT_USER, endpoints.parse_edit_user
+        build: BuildRequest = endpoints.build_edit_user
+        path = {"distinct_id": distinct_id}
         if tenant is not None:
-            return self.edit_for_tenant(distinct_id, tenant, body, timeout=timeout, max_retries=max_retries)
-        return super().edit(distinct_id, body, timeout=timeout, max_retries=max_retries)
+            operation, build = EDIT_USER_FOR_TENANT, endpoints.build_edit_user_for_tenant
+            parse, path = endpoints.parse_edit_user_for_tenant, {**path, "tenant_id": tenant}
+        response = self._core.send_operation(
+            operation,
+            build,
+            path=path,
+            content=_json.encode(text),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return parse(response)
 
     def async_edit(
-        self, user: UserEdit, *, timeout: Timeout | None = None, max_retries: int | None = None
+        self, user: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult:
         """``POST event/`` with the builder's operations as one identity event.
 

@@ -11,7 +11,7 @@ from .._generated import endpoints
 from .._generated.models import BulkRecordsResponse, TriggerAccepted, WorkflowTrigger
 from .._generated.operations import TRIGGER_WORKFLOW
 from .._generated.resources import workflows as generated
-from .._http import Timeout
+from .._http import TimeoutLike
 from .._results import SeedResult
 from .._seed_calls import seed_call
 from .._workflow import WorkflowTriggerRequest
@@ -32,7 +32,7 @@ class WorkflowsResource(generated.WorkflowsResource):
         workflow: WorkflowTriggerRequest,
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult: ...
 
@@ -42,7 +42,7 @@ class WorkflowsResource(generated.WorkflowsResource):
         workflow: WorkflowTrigger | Mapping[str, Any],
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> TriggerAccepted: ...
 
@@ -52,7 +52,7 @@ class WorkflowsResource(generated.WorkflowsResource):
         workflow: Sequence[WorkflowTrigger | Mapping[str, Any]],
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> BulkRecordsResponse: ...
 
@@ -64,7 +64,7 @@ class WorkflowsResource(generated.WorkflowsResource):
         | Sequence[WorkflowTrigger | Mapping[str, Any]],
         /,
         *,
-        timeout: Timeout | None = None,
+        timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult | TriggerAccepted | BulkRecordsResponse:
         """Trigger one workflow; ``timeout`` and ``max_retries`` override the client's for this call.
