@@ -8,6 +8,7 @@ lives here, below ``_errors`` and ``_logging``, so both can use it without impor
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
+from urllib3.util.url import _encode_target
 
 REDACTED = "***"
 # Registered secrets shorter than this are not masked in free text: they would blank out ordinary words and
@@ -31,6 +33,8 @@ HMAC_SEPARATOR = ":"
 _CREDENTIAL_TOKEN = r"[A-Za-z0-9\-._~+/]+=*"
 # A prefix only counts at the start of a word, so a short workspace key inside a longer word stays shown.
 _WORD_START = r"(?<![A-Za-z0-9_\-])"
+# Distinct URLs whose request target is kept: about one per endpoint, but query strings can make them many.
+_REQUEST_TARGETS = 256
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -203,6 +207,20 @@ def _add_headers(
     return tuple(kept), index
 
 
+@functools.lru_cache(maxsize=_REQUEST_TARGETS)
+def request_target(url: str) -> str:
+    """The path and ``?query`` of ``url`` exactly as they go on the wire, so the path signed is the path sent.
+
+    Dot segments are kept (a normalised path would differ from the signed one; path parameters can never be
+    dot segments, see ``_paths``), the fragment is dropped, and characters a request target may not hold are
+    percent-encoded by urllib3's own rule, which leaves an already encoded target unchanged: urllib3 applies
+    it again on sending, so it changes nothing then.
+    """
+    parts = urlsplit(url)
+    path = parts.path if parts.path.startswith("/") else "/" + parts.path
+    return _encode_target(path + ("?" + parts.query if parts.query else ""))
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Timeout:
     """Connect and read timeouts in seconds; ``None`` disables one (never the default)."""
@@ -235,9 +253,8 @@ class Request:
 
     @property
     def path_and_query(self) -> str:
-        """The request-URI that the HMAC signature covers: encoded path, then ``?query`` if any."""
-        parts = urlsplit(self.url)
-        return parts.path + ("?" + parts.query if parts.query else "")
+        """The request-URI that the HMAC signature covers and the transport sends (see ``request_target``)."""
+        return request_target(self.url)
 
     def with_headers(self, extra: Mapping[str, str]) -> Request:
         return attrs.evolve(self, headers=self.headers.merged(extra))

@@ -18,7 +18,7 @@ from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
 from urllib3.util import parse_url
 
 from ._errors import APIConnectionError, APITimeoutError
-from ._http import Headers, Request, Response, Timeout
+from ._http import Headers, Request, Response, Timeout, request_target
 
 # Methods sent without a body, as the official SDK does; every other method sends its bytes, even empty ones.
 _BODILESS_METHODS = frozenset({"GET", "HEAD"})
@@ -43,9 +43,10 @@ def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
 
 @functools.lru_cache(maxsize=_PARSED_URLS)
 def _route(url: str) -> tuple[_Origin, str]:
-    """The origin of ``url`` and the request target urllib3 sends for it (path and query, normalised)."""
+    """The origin of ``url`` and the request target to send: ``request_target(url)``, the one the HMAC
+    signature covers (urllib3's own target would have its dot segments removed)."""
     parts = parse_url(url)
-    return (parts.scheme, parts.host, parts.port), parts.request_uri
+    return (parts.scheme, parts.host, parts.port), request_target(url)
 
 
 def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
