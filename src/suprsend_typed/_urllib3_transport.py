@@ -8,8 +8,10 @@ from the manager, so they have its settings; the request target is the one the m
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import ssl
+import weakref
 from urllib.parse import urlsplit
 
 import urllib3
@@ -33,6 +35,18 @@ _PARSED_URLS = 256
 _ORIGINS = 32
 
 _Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
+
+
+# Every transport alive in this process, so that a forked child can give each one fresh connections.
+_live_transports: weakref.WeakSet[Urllib3Transport] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for transport in list(_live_transports):
+        transport._forget_parent_connections()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @functools.lru_cache(maxsize=64)
@@ -90,7 +104,8 @@ class Urllib3Transport:
     ):
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
-        self._pool = urllib3.PoolManager(
+        self._make_manager = functools.partial(
+            urllib3.PoolManager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
             retries=False,
@@ -98,8 +113,18 @@ class Urllib3Transport:
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
         )
+        self._pool = self._make_manager()
         # The manager's pool for each origin seen; plain dict reads and writes, so safe between threads.
         self._origin_pools: dict[_Origin, HTTPConnectionPool] = {}
+        _live_transports.add(self)
+
+    def _forget_parent_connections(self) -> None:
+        """Run in a forked child: a pool of its own. The inherited sockets are the parent's connections
+        (a request sent on one by both processes mixes their answers), and the inherited pool's locks may
+        have been held by a parent thread at the fork. The parent's objects are dropped, not closed: closing
+        them would shut down connections the parent still uses."""
+        self._pool = self._make_manager()
+        self._origin_pools = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -24,7 +24,9 @@ def bearer_client(sandbox: Sandbox) -> Suprsend:
 
 
 @pytest.mark.parametrize("tenant_id", ["..", "."])
-def test_a_dot_segment_tenant_never_turns_into_a_global_profile_edit(sandbox: Sandbox, tenant_id: str) -> None:
+def test_a_dot_segment_tenant_never_turns_into_a_global_profile_edit(
+    sandbox: Sandbox, tenant_id: str
+) -> None:
     client = bearer_client(sandbox)
     user = client.users.get_edit_instance("u-dots", tenant_id=tenant_id)
     user.set("name", "Mallory")
