@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import urllib3
 
 from suprsend_typed._errors import APIConnectionError, APITimeoutError
 from suprsend_typed._http import Headers, Request, Timeout
