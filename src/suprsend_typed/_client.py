@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import _json
 from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
 from ._context import WireContext, WireItem
-from ._errors import APIConnectionError, SuprsendConfigError
+from ._errors import APIConnectionError, ClientClosedError, SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
 from ._headers import HeadersMiddleware, UserAgents
@@ -105,6 +105,15 @@ class _RandomUuid4s:
         """Run in a forked child: a new lock (the parent's may have been held) and no inherited ids."""
         self._lock = threading.Lock()
         self._ids = iter(())
+
+
+class _OpenFlag:
+    """Whether one client is still open; a ``with_options`` copy checks its own flag and its origin's."""
+
+    __slots__ = ("is_open",)
+
+    def __init__(self) -> None:
+        self.is_open = True
 
 
 _new_uuid4 = _RandomUuid4s()
@@ -268,6 +277,8 @@ class Suprsend:
             strict=strict,
         )
         self._owns_transport = transport is None
+        self._open = _OpenFlag()
+        self._open_flags: tuple[_OpenFlag, ...] = (self._open,)
         self._transport: Transport = (
             transport if transport is not None else Urllib3Transport(pool_size=pool_size)
         )
@@ -308,6 +319,8 @@ class Suprsend:
         derived._timeout = checked_timeout
         derived._max_retries = checked_retries
         derived._owns_transport = False
+        derived._open = _OpenFlag()
+        derived._open_flags = (*self._open_flags, derived._open)
         derived._attach_resources()
         return derived
 
@@ -320,7 +333,12 @@ class Suprsend:
         )
 
     def close(self) -> None:
-        """Release pooled connections; a transport passed in by the caller is the caller's to close."""
+        """Release pooled connections; a transport passed in by the caller is the caller's to close.
+
+        A closed client sends nothing more (``ClientClosedError``), nor do the ``with_options`` copies made
+        from it; closing a copy closes only that copy.
+        """
+        self._open.is_open = False
         if self._owns_transport:
             close_transport(self._transport)
 
@@ -345,7 +363,11 @@ class Suprsend:
         return self._transport.send(request, timeout=request.options.timeout or self._timeout)
 
     def _send(self, request: Request) -> Response:
-        """Run the middleware chain and the transport; raises only connection errors (after retries)."""
+        """Run the middleware chain and the transport; raises only connection errors (after retries), or
+        ``ClientClosedError`` once this client (or the one it was copied from) is closed."""
+        for flag in self._open_flags:
+            if not flag.is_open:
+                raise ClientClosedError("this client is closed; create a new Suprsend client to send")
         return self._handler(request)
 
     def _call_options(

@@ -51,6 +51,12 @@ class InputValueError(ValidationError):
     """A value the API would refuse (size, reserved name, wrong type): the official SDK's name for it."""
 
 
+class ClientClosedError(SuprsendError, RuntimeError):
+    """The client was closed (``close()`` or the end of its ``with`` block); it sends nothing more."""
+
+    status_code = 400
+
+
 class APIError(SuprsendError):
     """A request was sent and did not succeed."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
 import ssl
 import weakref
@@ -19,7 +20,7 @@ from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
 from urllib3.util import parse_url
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
 
 # Methods sent without a body, as the official SDK does; every other method sends its bytes, even empty ones.
@@ -92,6 +93,26 @@ def _reason(error: BaseException) -> str:
     return type(error).__name__ + (f" ({type(inner).__name__})" if inner is not None else "")
 
 
+# A header name is an RFC 9110 token; a value must not hold CR, LF or NUL, which would end the header early
+# and inject another (http.client raises a bare ValueError for those, and lets a space in a name through,
+# which garbles the header block).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_VALUE_CHARACTER = re.compile(r"[\r\n\x00]")
+
+
+def _checked_headers(headers: Headers) -> dict[str, str]:
+    """The headers to send, or a ``ValidationError`` naming the bad one (a middleware's, usually)."""
+    items = headers.items_list()
+    for name, value in items:
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValidationError(f"invalid header name {name!r}", path="headers")
+        if _BAD_VALUE_CHARACTER.search(value):
+            raise ValidationError(
+                f"the value of header {name!r} contains CR, LF or NUL", path=f"headers.{name}"
+            )
+    return dict(items)
+
+
 class Urllib3Transport:
     """Keep-alive connections with ``TCP_NODELAY`` and TLS verification; safe to share between threads.
 
@@ -132,6 +153,7 @@ class Urllib3Transport:
     def send(self, request: Request, *, timeout: Timeout) -> Response:
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
+        headers = _checked_headers(request.headers)
         try:
             origin, target = _route(request.url)
             opener: HTTPConnectionPool | urllib3.PoolManager
@@ -143,7 +165,7 @@ class Urllib3Transport:
                 method,
                 target,
                 body=body,
-                headers=dict(request.headers.items_list()),
+                headers=headers,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,

@@ -36,6 +36,8 @@ ItemT = TypeVar("ItemT", bound=WireItem)
 
 # An object that is not an item of the bulk's kind cannot be sent: a client error.
 WRONG_KIND_CODE = int(HTTPStatus.BAD_REQUEST)
+# A streamed item whose conversion raised something other than a validation error: also a client error.
+UNCONVERTIBLE_CODE = int(HTTPStatus.BAD_REQUEST)
 # How many chunks ``trigger()`` sends at once unless told. Events and workflow runs are independent records
 # (each carries its own time and dedupe key), so their chunks go side by side, which hides the hub's
 # answer time (the official SDK sends strictly one chunk after another). Profile edits go one chunk at a
@@ -157,19 +159,28 @@ class BulkInstance(Generic[ItemT]):
         self._sent = False
 
     def append(self, *items: ItemT) -> None:
-        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed."""
+        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed.
+
+        All or nothing: if any item raises, none of ``items`` is kept, so the call can be repeated.
+        """
         self._check_unsent()
         expected = self._kind.item_type
         for item in items:
             if not isinstance(item, expected):
                 raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
-        context, warnings, records = self._client._context, self._warnings, self._records
+        context = self._client._context
+        warnings: list[str] = []
+        records: list[WireRecord] = []
+        invalid: list[FailedRecord] = []
         for item in items:
             conversion = _convert(item, context, warnings)
             if isinstance(conversion, WireRecord):
                 records.append(conversion)
             else:
-                self._invalid.append(conversion)
+                invalid.append(conversion)
+        self._records.extend(records)
+        self._invalid.extend(invalid)
+        self._warnings.extend(warnings)
 
     def trigger(
         self, *, concurrency: int | None = None, on_progress: ProgressCallback | None = None
@@ -238,6 +249,11 @@ class BulkFactory(Generic[ItemT]):
         and its ``__cause__`` is the source's exception.
         """
         check_concurrency(concurrency)
+        if isinstance(records, (str, bytes, bytearray, memoryview)):
+            raise TypeError(
+                f"stream() takes an iterable of {self._kind.item_type.__name__} items, "
+                f"not {type(records).__name__}"
+            )
         tally = BulkTally()
         kind = self._kind
         conversions = _stream_conversions(records, kind, self._client._context, tally.warnings)
@@ -309,10 +325,18 @@ def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireR
 def _stream_conversions(
     records: Iterable[object], kind: BulkKind[ItemT], context: WireContext, warnings: list[str]
 ) -> Iterator[WireRecord | FailedRecord]:
+    """Each item's conversion. One item that cannot be converted, whatever it raises, is one failed record
+    and the stream goes on; only an exception from iterating ``records`` itself stops it."""
     expected = kind.item_type
     for position, item in enumerate(records):
-        if isinstance(item, expected):
-            yield _convert(item, context, warnings)
-        else:
+        if not isinstance(item, expected):
             reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
             yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE)
+            continue
+        try:
+            conversion = _convert(item, context, warnings)
+        except Exception as exc:  # this item only: reported, and the items after it are still sent
+            conversion = FailedRecord(
+                record=None, error=f"item {position}: {short_reason(exc)}", code=UNCONVERTIBLE_CODE
+            )
+        yield conversion

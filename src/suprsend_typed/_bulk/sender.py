@@ -17,6 +17,7 @@ import attrs
 
 from .. import _json
 from .._context import WireRecord
+from .._errors import ClientClosedError
 from .._http import Request, Response
 from .chunker import Chunk, chunks
 from .outcome import exception_outcome
@@ -47,6 +48,8 @@ class ChunkRoute:
             # A retried chunk is de-duplicated by the hub only when every record carries a dedupe key.
             request = self.build_request(content, all(map(_DEDUPE, records)))
             response = self.send(request)
+        except ClientClosedError:  # not a failure of this chunk: the caller sends on a closed client
+            raise
         except Exception as exc:  # reported per record: a bulk call does not raise for one chunk
             return exception_outcome(records, exc)
         return self.read(records, response)
