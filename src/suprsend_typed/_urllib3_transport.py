@@ -153,7 +153,7 @@ class Urllib3Transport:
     def send(self, request: Request, *, timeout: Timeout) -> Response:
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
-        headers = _checked_headers(request.headers)
+        sent_headers = _checked_headers(request.headers)
         try:
             origin, target = _route(request.url)
             opener: HTTPConnectionPool | urllib3.PoolManager
@@ -165,7 +165,7 @@ class Urllib3Transport:
                 method,
                 target,
                 body=body,
-                headers=headers,
+                headers=sent_headers,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
