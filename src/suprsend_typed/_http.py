@@ -239,6 +239,8 @@ class CallOptions:
     retryable: bool = True
     # A stable name of the operation ("trigger_workflow", ...) for logs and metrics.
     operation: str = ""
+    # Once set, the retry layer makes no further attempt (a bulk send that was interrupted sets it).
+    cancel: threading.Event | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
@@ -273,6 +275,9 @@ class Response:
     status_code: int
     headers: Headers = attrs.field(factory=Headers)
     content: bytes = b""
+    # Set by the retry layer on an error answer when an earlier attempt of the same request was sent and got
+    # no answer: the hub may have processed the request although this answer says it failed.
+    outcome_unknown: bool = False
 
     def __repr__(self) -> str:
         """Masked like ``Request``: a server may echo the credential it was sent."""

@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    PoolError,
+    TimeoutError,
+)
 from urllib3.util import parse_url
 
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
@@ -174,15 +180,21 @@ class Urllib3Transport:
             )
         except NewConnectionError as exc:
             raise APIConnectionError(
-                f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}"
+                f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}", outcome_unknown=False
             ) from exc
         except TimeoutError as exc:
             raise APITimeoutError(
                 f"{method} {_origin(request.url)}: timed out "
-                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}"
+                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}",
+                # Only a connect timeout is certain to have sent nothing.
+                outcome_unknown=not isinstance(exc, ConnectTimeoutError),
             ) from exc
         except (HTTPError, OSError) as exc:
-            raise APIConnectionError(f"{method} {_origin(request.url)}: {_reason(exc)}") from exc
+            raise APIConnectionError(
+                f"{method} {_origin(request.url)}: {_reason(exc)}",
+                # No connection was taken from the pool, so nothing was sent.
+                outcome_unknown=not isinstance(exc, PoolError),
+            ) from exc
         headers = Headers([(name, raw.headers[name]) for name in raw.headers])
         return Response(status_code=raw.status, headers=headers, content=raw.data)
 
