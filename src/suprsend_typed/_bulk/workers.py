@@ -166,7 +166,8 @@ def send_alongside(
     """Send ``chunks`` over ``count`` threads, the calling thread being one; ``fold`` runs on it only.
 
     ``next`` on a list iterator is one C call, atomic under the GIL, so no chunk is taken twice, and chunks
-    are taken in index order. Once ``fold`` returns False, no thread takes a new chunk; the chunks already
+    are taken in index order. Once ``fold`` returns False, or any chunk is answered 401 or 403 (the helper
+    that sees it stops the others at once), no thread takes a new chunk; the chunks already
     taken are sent and folded, and the chunks never taken are returned. If ``fold`` or the calling thread's
     own send raises, the helpers stop the same way and the exception propagates, except Ctrl-C: then the
     calling thread waits for no helper and raises ``Abandoned`` with what it knows of every chunk.
@@ -179,7 +180,10 @@ def send_alongside(
     def help_send() -> None:
         while not stop.is_set() and (work := next(pending, None)) is not None:
             index, records = work
-            done.put((index, _send(send_chunk, records)))
+            outcome = _send(send_chunk, records)
+            if isinstance(outcome, ChunkOutcome) and outcome.auth_error is not None:
+                stop.set()  # wrong credentials: every other chunk would be refused too
+            done.put((index, outcome))
 
     def collect() -> None:
         while not done.empty():
