@@ -27,8 +27,8 @@ from .._generated.limits import (
 )
 from .._http import CallOptions, Request, Response, Timeout
 from .._profile import UserEdit
-from .._workflow import Workflow, WorkflowTriggerRequest
 from .._retry import RETRYABLE_STATUSES
+from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
 from .progress import ProgressCallback
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord, FailureCallback

@@ -111,9 +111,7 @@ class Progress:
         for records in in_flight:
             for record in records:
                 self.tally.add_failed(
-                    FailedRecord(
-                        record=record.body, error=reason, code=INTERRUPTED_CODE, outcome="unknown"
-                    )
+                    FailedRecord(record=record.body, error=reason, code=INTERRUPTED_CODE, outcome="unknown")
                 )
         for records in untaken:
             self.not_sent(records)
