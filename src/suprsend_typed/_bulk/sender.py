@@ -5,7 +5,10 @@ chunks are in flight, so memory stays near ``concurrency`` x chunk size whatever
 Outcomes are folded into the tally on the calling thread only, which is also where ``on_progress`` runs.
 When the record source raises, reading stops but nothing read is lost: the records already pulled are sent
 and counted, the chunks in flight are awaited, and then ``BulkSourceError`` carries the partial response.
-When ``on_progress`` raises, no new chunk is taken and ``BulkProgressError`` follows the same way.
+When ``on_progress`` raises, or a chunk is answered 401 or 403, no new chunk is taken and
+``BulkProgressError`` or ``BulkAuthenticationError`` follows the same way. Ctrl-C waits for nothing: the
+chunks in flight are reported with an unknown outcome, the rest as not sent, and ``BulkInterruptedError``
+follows at once.
 """
 
 from __future__ import annotations

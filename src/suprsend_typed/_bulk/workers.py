@@ -10,6 +10,8 @@ cost as much as the network wait it was meant to hide.
 - ``send_alongside``: chunks that are all known up front (a bulk instance's) are taken in turn by the calling
   thread and its helpers from one shared list iterator, so the calling thread is never woken just to
   collect an answer; it folds the helpers' outcomes between its own chunks.
+On Ctrl-C (which only the calling thread receives) neither waits for its threads: it reports what it knows
+(``Abandoned``), and each thread ends after the chunk it holds.
 """
 
 from __future__ import annotations
