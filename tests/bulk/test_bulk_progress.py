@@ -210,3 +210,15 @@ def test_records_read_into_a_half_packed_chunk_are_counted_when_a_stream_stops(c
     assert response.total == pulled == response.success + response.failure
     assert response.success == len(_sent_numbers(client))
     assert all(f["error"].startswith("not sent: on_progress raised") for f in response.failed_records)
+
+
+def test_an_on_failure_callback_that_raises_stops_a_stream_like_on_progress() -> None:
+    client = RecordingClient(lambda request: Response(status_code=503, content=b"down"))
+
+    def on_failure(failed: object) -> None:
+        raise CallbackBug("full")
+
+    with pytest.raises(BulkProgressError, match="on_failure raised CallbackBug") as raised:
+        BulkEventsFactory(client).stream(_events(1_000), on_failure=on_failure)  # type: ignore[arg-type]
+    assert len(client.sent) == 1
+    assert raised.value.response.failure == raised.value.response.total

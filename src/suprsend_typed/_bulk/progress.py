@@ -30,16 +30,17 @@ INTERRUPTED_CODE = int(HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
 class BulkProgressError(SuprsendError):
-    """``on_progress`` raised (the original exception is ``__cause__``), so sending stopped.
+    """``on_progress`` (or a stream's ``on_failure``) raised (the original exception is ``__cause__``), so
+    sending stopped.
 
     ``response`` accounts for every record: those sent before the callback failed and the chunks already in
     flight, records refused before sending, and for a bulk instance the records never sent, as failed
     records whose ``error`` starts with ``not sent``. A stream reads no further after the failure.
     """
 
-    def __init__(self, response: BulkResponse, cause: Exception) -> None:
+    def __init__(self, response: BulkResponse, cause: Exception, callback: str = "on_progress") -> None:
         super().__init__(
-            f"on_progress raised {type(cause).__name__}: {cause}; sending stopped after {response}"
+            f"{callback} raised {type(cause).__name__}: {cause}; sending stopped after {response}"
         )
         self.response = response
 
@@ -60,6 +61,7 @@ class Progress:
     cancel: threading.Event | None = None
     reported: int = -1
     callback_error: Exception | None = None
+    failed_callback: str = "on_progress"  # or "on_failure": which callback raised callback_error
     auth_error: APIStatusError | None = None
     interrupt: KeyboardInterrupt | None = None
 
@@ -73,7 +75,7 @@ class Progress:
         try:
             self.tally.add_chunk(outcome)
         except Exception as exc:  # on_failure raised: handled like on_progress raising
-            self._callback_failed(exc)
+            self._callback_failed(exc, "on_failure")
         if outcome.auth_error is not None and self.auth_error is None:
             self.auth_error = outcome.auth_error
             self._stop()
@@ -130,7 +132,9 @@ class Progress:
         if self.auth_error is not None:
             raise BulkAuthenticationError(response, self.auth_error) from self.auth_error
         if self.callback_error is not None:
-            raise BulkProgressError(response, self.callback_error) from self.callback_error
+            raise BulkProgressError(
+                response, self.callback_error, self.failed_callback
+            ) from self.callback_error
 
     def _stop_reason(self) -> str:
         if self.interrupt is not None:
@@ -139,15 +143,16 @@ class Progress:
             return f"the hub refused the credentials ({self.auth_error.status_code})"
         error = self.callback_error
         assert error is not None
-        return f"on_progress raised {type(error).__name__}: {error}"
+        return f"{self.failed_callback} raised {type(error).__name__}: {error}"
 
     def _stop(self) -> None:
         if self.stop_reading is not None:
             self.stop_reading()
 
-    def _callback_failed(self, exc: Exception) -> None:
+    def _callback_failed(self, exc: Exception, callback: str = "on_progress") -> None:
         if self.callback_error is None:
             self.callback_error = exc
+            self.failed_callback = callback
             self._stop()
 
     def _report(self) -> None:
