@@ -18,7 +18,7 @@ import attrs
 
 from . import _json
 from ._context import WireContext, has_dedupe_key
-from ._errors import SuprsendConfigError
+from ._errors import ClientClosedError, SuprsendConfigError
 from ._http import CallOptions, Request, Response, Timeout, TimeoutLike
 from ._middleware import Handler
 from ._operation import OperationInfo
@@ -32,6 +32,15 @@ Pairs = Sequence[tuple[str, str]]
 BuildRequest = Callable[..., Request]
 
 
+class OpenFlag:
+    """Whether one client is still open; a ``with_options`` copy checks its own flag and its origin's."""
+
+    __slots__ = ("is_open",)
+
+    def __init__(self) -> None:
+        self.is_open = True
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class RequestCore:
     """What sending a request needs from the client; immutable, so it is shared freely across threads."""
@@ -41,6 +50,8 @@ class RequestCore:
     handler: Handler
     timeout: Timeout
     max_retries: int
+    # The flags of the client this core belongs to and of the clients it was copied from.
+    open_flags: tuple[OpenFlag, ...] = ()
 
     def call_options(
         self,
@@ -70,7 +81,11 @@ class RequestCore:
         )
 
     def send(self, request: Request) -> Response:
-        """Run the middleware chain and the transport; raises only connection errors (after retries)."""
+        """Run the middleware chain and the transport; raises only connection errors (after retries), or
+        ``ClientClosedError`` once the client (or the one it was copied from) is closed."""
+        for flag in self.open_flags:
+            if not flag.is_open:
+                raise ClientClosedError("this client is closed; create a new Suprsend client to send")
         return self.handler(request)
 
     def send_operation(
@@ -93,7 +108,7 @@ class RequestCore:
             max_retries=max_retries,
         )
         request = build(base_url=self.base_url, content=content, query=query, options=options, **(path or {}))
-        return self.handler(request)
+        return self.send(request)
 
     def call(
         self,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._base_client import RequestCore, checked_timeout
+from ._base_client import OpenFlag, RequestCore, checked_timeout
 from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
 from ._context import WireContext
 from ._errors import SuprsendConfigError
@@ -294,12 +294,14 @@ class Suprsend(Namespaces):
             LoggingMiddleware(redactor=_field_redactor(redact_fields)),
         ]
         handler: Handler = compose(chain, self._transport_send)
+        self._open = OpenFlag()
         self._core = RequestCore(
             base_url=self.base_url,
             context=self._context,
             handler=handler,
             timeout=timeout,
             max_retries=max_retries,
+            open_flags=(self._open,),
         )
         configure_logging(debug=bool(debug))
 
@@ -353,7 +355,13 @@ class Suprsend(Namespaces):
         derived._timeout = new_timeout
         derived._max_retries = checked_retries
         derived._owns_transport = False
-        derived._core = attrs.evolve(self._core, timeout=new_timeout, max_retries=checked_retries)
+        derived._open = OpenFlag()
+        derived._core = attrs.evolve(
+            self._core,
+            timeout=new_timeout,
+            max_retries=checked_retries,
+            open_flags=(*self._core.open_flags, derived._open),
+        )
         # Namespaces created on this client are bound to its core; the copy makes its own on first use.
         for name in (*NAMESPACES, "user"):
             derived.__dict__.pop(name, None)
@@ -368,7 +376,12 @@ class Suprsend(Namespaces):
         )
 
     def close(self) -> None:
-        """Release pooled connections; a transport passed in by the caller is the caller's to close."""
+        """Release pooled connections; a transport passed in by the caller is the caller's to close.
+
+        A closed client sends nothing more (``ClientClosedError``), nor do the ``with_options`` copies made
+        from it; closing a copy closes only that copy.
+        """
+        self._open.is_open = False
         if self._owns_transport:
             close_transport(self._transport)
 

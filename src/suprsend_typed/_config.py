@@ -74,11 +74,19 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(scheme: str, host: str | None) -> str:
+    """The part of a base URL an error message may show: scheme and host only. The user part, port, path,
+    query and fragment can all hold a key (``https://h/?api_key=...``, ``ftp://user:key@h/``)."""
+    return f"{scheme}://{host}/" if scheme and host else "the given base_url"
+
+
 def resolve_base_url(base_url: object, environ: Mapping[str, str], *, allow_insecure: bool = False) -> str:
     """Official normalisation (strip; empty means the default; end with ``/``), then a safety check.
 
     Plain ``http://`` would send signed requests and API keys in clear text, so it is refused unless the host
-    is loopback or ``allow_insecure`` is set.
+    is loopback or ``allow_insecure`` is set. Whitespace or control characters inside the URL (CR, LF, NUL, a
+    space) are refused: they would be sent in every request line and signed, and fail every call with 401.
+    No error message repeats more of the URL than its scheme and host, so a key in it is never shown.
     """
     value = environ.get(ENV_BASE_URL) if base_url is None else base_url
     if value is not None and not isinstance(value, str):
@@ -86,20 +94,24 @@ def resolve_base_url(base_url: object, environ: Mapping[str, str], *, allow_inse
     url = (value or "").strip() or DEFAULT_BASE_URL
     if not url.endswith("/"):
         url += "/"
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise SuprsendConfigError("Invalid base_url: it contains whitespace or control characters")
     try:
         parts = urlsplit(url)
         host = parts.hostname
-    except ValueError as exc:
-        raise SuprsendConfigError(f"Invalid base_url {url!r}: {exc}") from None
+        _port = parts.port  # a port that is not a number raises here, not at the first request
+    except ValueError:
+        raise SuprsendConfigError("Invalid base_url: it is not a URL (expected https://host/)") from None
+    shown = _shown(parts.scheme, host)
     if parts.scheme not in ("https", "http") or not host:
-        raise SuprsendConfigError(f"Invalid base_url {url!r}: expected https://host/")
+        raise SuprsendConfigError(f"Invalid base_url {shown}: expected https://host/")
     if parts.username or parts.password:
-        raise SuprsendConfigError("Invalid base_url: it must not contain credentials")
+        raise SuprsendConfigError(f"Invalid base_url {shown}: it must not contain credentials")
     if parts.query or parts.fragment:
-        raise SuprsendConfigError(f"Invalid base_url {url!r}: no query or fragment allowed")
+        raise SuprsendConfigError(f"Invalid base_url {shown}: no query or fragment allowed")
     if parts.scheme == "http" and not (allow_insecure or _is_loopback(host)):
         raise SuprsendConfigError(
-            f"Refusing plain http base_url {url!r} for a non-loopback host; "
+            f"Refusing plain http base_url {shown} for a non-loopback host; "
             "pass allow_insecure=True to allow it"
         )
     return url

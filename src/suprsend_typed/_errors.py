@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._http import Response, mask_credentials, mask_json
+
+if TYPE_CHECKING:
+    from ._bulk.response import BulkResponse
 
 # The official SDK's exceptions report 500 unless a response gave another status; so do ours.
 DEFAULT_ERROR_STATUS = 500
@@ -57,22 +60,34 @@ class InputValueError(ValidationError):
     """A value the API would refuse (size, reserved name, wrong type): the official SDK's name for it."""
 
 
+class ClientClosedError(SuprsendError, RuntimeError):
+    """The client was closed (``close()`` or the end of its ``with`` block); it sends nothing more."""
+
+    status_code = 400
+
+
 class APIError(SuprsendError):
     """A request was sent and did not succeed."""
 
 
 class APIConnectionError(APIError):
-    """No response: connection refused or dropped, TLS failure, DNS failure."""
+    """No response: connection refused or dropped, TLS failure, DNS failure.
 
-    def __init__(self, message: str = "connection error") -> None:
+    ``outcome_unknown`` is False only when the request certainly never left (no connection could be
+    opened); otherwise it may have reached the hub and been processed although no answer came back (a
+    dropped connection, a read timeout), and resending it is safe only with the same dedupe key.
+    """
+
+    def __init__(self, message: str = "connection error", *, outcome_unknown: bool = True) -> None:
         super().__init__(message, status_code=DEFAULT_ERROR_STATUS)
+        self.outcome_unknown = outcome_unknown
 
 
 class APITimeoutError(APIConnectionError):
-    """A connect or read timeout expired."""
+    """A connect or read timeout expired (only a read timeout leaves the outcome unknown)."""
 
-    def __init__(self, message: str = "request timed out") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "request timed out", *, outcome_unknown: bool = True) -> None:
+        super().__init__(message, outcome_unknown=outcome_unknown)
 
 
 class APIStatusError(APIError):
@@ -118,6 +133,41 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any 5xx."""
+
+
+class BulkAuthenticationError(SuprsendError):
+    """A chunk of a bulk or stream was answered 401 or 403, so no further chunk was taken: the credentials
+    (or their permissions) are wrong for every chunk. ``__cause__`` is the hub's ``AuthenticationError`` or
+    ``PermissionDeniedError``.
+
+    ``response`` accounts for every record read: chunks answered before, the chunks refused, and the records
+    never sent (``outcome`` ``"not_sent"``). A stream read no further. With corrected credentials, send them
+    with ``client.bulk_events.resend(response.failed_records)`` (and friends) under the same keys.
+    """
+
+    def __init__(self, response: BulkResponse, cause: APIStatusError) -> None:
+        super().__init__(
+            f"the hub refused the credentials ({cause.message}); sending stopped after {response}",
+            status_code=cause.status_code,
+        )
+        self.response = response
+
+
+class BulkInterruptedError(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped a bulk or stream; still a ``KeyboardInterrupt``, so it ends a program as
+    one would, and ``except Exception`` does not catch it.
+
+    ``response`` accounts for every record read: those the hub acknowledged, those in flight when the
+    interrupt came (``outcome`` ``"unknown"``: the hub may have them) and those never sent (``"not_sent"``).
+    ``response.retry_failed()`` sends the last two again under the same keys, so nothing is delivered twice.
+    """
+
+    def __init__(self, response: BulkResponse) -> None:
+        super().__init__(
+            f"interrupted: {response.success} records acknowledged, {response.unknown} in flight "
+            f"(outcome unknown), {response.not_sent} not sent"
+        )
+        self.response = response
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

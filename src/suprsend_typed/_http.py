@@ -8,6 +8,7 @@ lives here, below ``_errors`` and ``_logging``, so both can use it without impor
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
+from urllib3.util.url import _encode_target
 
 REDACTED = "***"
 # Registered secrets shorter than this are not masked in free text: they would blank out ordinary words and
@@ -32,6 +34,8 @@ HMAC_SEPARATOR = ":"
 _CREDENTIAL_TOKEN = r"[A-Za-z0-9\-._~+/]+=*"
 # A prefix only counts at the start of a word, so a short workspace key inside a longer word stays shown.
 _WORD_START = r"(?<![A-Za-z0-9_\-])"
+# Distinct URLs whose request target is kept: about one per endpoint, but query strings can make them many.
+_REQUEST_TARGETS = 256
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -228,6 +232,20 @@ def _check_seconds(_instance: object, attribute: attrs.Attribute[Any], value: ob
         raise _config_error(f"Timeout.{attribute.name} {problem}")
 
 
+@functools.lru_cache(maxsize=_REQUEST_TARGETS)
+def request_target(url: str) -> str:
+    """The path and ``?query`` of ``url`` exactly as they go on the wire, so the path signed is the path sent.
+
+    Dot segments are kept (a normalised path would differ from the signed one; path parameters can never be
+    dot segments, see ``_paths``), the fragment is dropped, and characters a request target may not hold are
+    percent-encoded by urllib3's own rule, which leaves an already encoded target unchanged: urllib3 applies
+    it again on sending, so it changes nothing then.
+    """
+    parts = urlsplit(url)
+    path = parts.path if parts.path.startswith("/") else "/" + parts.path
+    return _encode_target(path + ("?" + parts.query if parts.query else ""))
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Timeout:
     """Connect and read timeouts in seconds; ``None`` disables one (never the default).
@@ -265,6 +283,8 @@ class CallOptions:
     retryable: bool = True
     # A stable name of the operation ("trigger_workflow", ...) for logs and metrics.
     operation: str = ""
+    # Once set, the retry layer makes no further attempt (a bulk send that was interrupted sets it).
+    cancel: threading.Event | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
@@ -279,9 +299,8 @@ class Request:
 
     @property
     def path_and_query(self) -> str:
-        """The request-URI that the HMAC signature covers: encoded path, then ``?query`` if any."""
-        parts = urlsplit(self.url)
-        return parts.path + ("?" + parts.query if parts.query else "")
+        """The request-URI that the HMAC signature covers and the transport sends (see ``request_target``)."""
+        return request_target(self.url)
 
     def with_headers(self, extra: Mapping[str, str]) -> Request:
         return attrs.evolve(self, headers=self.headers.merged(extra))
@@ -300,6 +319,9 @@ class Response:
     status_code: int
     headers: Headers = attrs.field(factory=Headers)
     content: bytes = b""
+    # Set by the retry layer on an error answer when an earlier attempt of the same request was sent and got
+    # no answer: the hub may have processed the request although this answer says it failed.
+    outcome_unknown: bool = False
 
     def __repr__(self) -> str:
         """Masked like ``Request``: a server may echo the credential it was sent."""

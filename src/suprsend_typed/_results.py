@@ -14,7 +14,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from ._errors import APIConnectionError, error_message
+from ._errors import APIConnectionError, SuprsendError, error_message, status_error
 from ._http import Response, mask_credentials, mask_json
 from ._types import UNSET, Unset
 
@@ -47,6 +47,21 @@ class SeedResult(Mapping[str, Any]):
     status_code: int
     message: str | None
     _raw_response: Any | Unset = attrs.field(default=UNSET, alias="raw_response", converter=_own_copy)
+    # What raise_for_status() raises: the typed error of a failure, not one of the official keys.
+    _error: SuprsendError | None = attrs.field(default=None, alias="error")
+
+    def raise_for_status(self) -> SeedResult:
+        """Raise the typed error of a failed call (``AuthenticationError`` for a 401, ``APIConnectionError``
+        when no answer came, ...); return this result when the call succeeded.
+
+        Seed calls report failures as ``success=False`` results, as the official SDK does; this turns one
+        into an exception, e.g. to stop at once on wrong credentials.
+        """
+        if self.success:
+            return self
+        if self._error is not None:
+            raise self._error
+        raise SuprsendError(self.message or self.status, status_code=self.status_code)
 
     @property
     def raw_response(self) -> Any | Unset:
@@ -64,6 +79,7 @@ class SeedResult(Mapping[str, Any]):
             status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
             status_code=response.status_code,
             message=mask_credentials(response.text),
+            error=None if response.is_success else status_error(response),
         )
 
     @classmethod
@@ -84,6 +100,7 @@ class SeedResult(Mapping[str, Any]):
             status_code=response.status_code,
             message=message,
             raw_response=mask_json(body),
+            error=None if response.is_success else status_error(response),
         )
 
     @classmethod
@@ -98,6 +115,7 @@ class SeedResult(Mapping[str, Any]):
             status_code=TRANSPORT_FAILURE_STATUS_CODE,
             message=mask_credentials(error.message),
             raw_response=None if with_raw_response else UNSET,
+            error=error,
         )
 
     def _keys(self) -> tuple[str, ...]:

@@ -19,7 +19,10 @@ How long to wait before retry ``n`` (0 for the first retry):
 Every attempt carries ``X-Suprsend-Retry-Count: <n>`` (0 on the first). The layers inside this one (headers,
 auth, logging, transport) run again per attempt, so each attempt is signed afresh with a new ``Date``.
 When retries run out the last response is returned (its error status is the caller's to report) or the
-last connection error is raised again.
+last connection error is raised again. If any attempt may have been processed without its answer reaching
+us (a dropped connection, a read timeout), a final error is marked so (``Response.outcome_unknown``,
+``APIConnectionError.outcome_unknown``): the hub may have the request although the last answer is an error.
+A request whose ``CallOptions.cancel`` is set gets no further attempt (an interrupted bulk send sets it).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import time
 from collections.abc import Callable
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+
+import attrs
 
 from ._errors import APIConnectionError, SuprsendConfigError
 from ._http import Headers, Request, Response
@@ -124,6 +129,17 @@ def _log_giving_up(request: Request, retries: int, reason: str) -> None:
         )
 
 
+def _final(outcome: Response | APIConnectionError, unanswered: bool) -> Response:
+    """The last outcome, returned or raised, marked unknown when some attempt may have been processed
+    without an answer (so that an error answer after it does not read as a certain failure)."""
+    if isinstance(outcome, APIConnectionError):
+        outcome.outcome_unknown = unanswered
+        raise outcome
+    if unanswered and not outcome.is_success:
+        return attrs.evolve(outcome, outcome_unknown=True)
+    return outcome
+
+
 def check_max_retries(value: int, *, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SuprsendConfigError(f"{source} must be an integer >= 0, got {value!r}")
@@ -161,24 +177,29 @@ class RetryMiddleware:
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
         allowed = self._allowed_retries(request)
+        cancel = request.options.cancel
         retry_index = 0
+        unanswered = False  # an attempt may have been processed without its answer reaching us
         while True:
             attempt = request.with_headers({RETRY_COUNT_HEADER: str(retry_index)})
-            last_headers: Headers | None
+            outcome: Response | APIConnectionError
             try:
-                response = call_next(attempt)
+                outcome = call_next(attempt)
             except APIConnectionError as exc:
-                if retry_index >= allowed:
-                    _log_giving_up(request, retry_index, f"{type(exc).__name__}: {exc.message}")
-                    raise
+                unanswered = unanswered or exc.outcome_unknown
+                outcome = exc
                 reason, last_headers = f"{type(exc).__name__}: {exc.message}", None
+                final = retry_index >= allowed
             else:
-                if not should_retry_response(response):
-                    return response
-                if retry_index >= allowed:
-                    _log_giving_up(request, retry_index, f"status {response.status_code}")
-                    return response
-                reason, last_headers = f"status {response.status_code}", response.headers
+                if not should_retry_response(outcome):
+                    return _final(outcome, unanswered)
+                reason, last_headers = f"status {outcome.status_code}", outcome.headers
+                final = retry_index >= allowed
+            if final:
+                _log_giving_up(request, retry_index, reason)
+                return _final(outcome, unanswered)
+            if cancel is not None and cancel.is_set():
+                return _final(outcome, unanswered)
             delay = retry_delay(retry_index, last_headers, now=self._clock(), jitter=self._random())
             logger.info(
                 "retrying %s %s: attempt %d of %d in %.3fs after %s",
@@ -190,6 +211,8 @@ class RetryMiddleware:
                 reason,
             )
             self._sleep(delay)
+            if cancel is not None and cancel.is_set():  # cancelled while waiting: the last outcome stands
+                return _final(outcome, unanswered)
             retry_index += 1
 
     def _allowed_retries(self, request: Request) -> int:

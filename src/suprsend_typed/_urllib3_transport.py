@@ -8,17 +8,26 @@ from the manager, so they have its settings; the request target is the one the m
 from __future__ import annotations
 
 import functools
+import os
+import re
 import socket
 import ssl
+import weakref
 from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import HTTPError, NewConnectionError, TimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    PoolError,
+    TimeoutError,
+)
 from urllib3.util import parse_url
 
-from ._errors import APIConnectionError, APITimeoutError
-from ._http import Headers, Request, Response, Timeout
+from ._errors import APIConnectionError, APITimeoutError, ValidationError
+from ._http import Headers, Request, Response, Timeout, request_target
 
 # Methods sent without a body, as the official SDK does; every other method sends its bytes, even empty ones.
 _BODILESS_METHODS = frozenset({"GET", "HEAD"})
@@ -35,6 +44,18 @@ _ORIGINS = 32
 _Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
 
 
+# Every transport alive in this process, so that a forked child can give each one fresh connections.
+_live_transports: weakref.WeakSet[Urllib3Transport] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for transport in list(_live_transports):
+        transport._forget_parent_connections()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @functools.lru_cache(maxsize=64)
 def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
     """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe."""
@@ -43,9 +64,10 @@ def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
 
 @functools.lru_cache(maxsize=_PARSED_URLS)
 def _route(url: str) -> tuple[_Origin, str]:
-    """The origin of ``url`` and the request target urllib3 sends for it (path and query, normalised)."""
+    """The origin of ``url`` and the request target to send: ``request_target(url)``, the one the HMAC
+    signature covers (urllib3's own target would have its dot segments removed)."""
     parts = parse_url(url)
-    return (parts.scheme, parts.host, parts.port), parts.request_uri
+    return (parts.scheme, parts.host, parts.port), request_target(url)
 
 
 def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
@@ -77,6 +99,26 @@ def _reason(error: BaseException) -> str:
     return type(error).__name__ + (f" ({type(inner).__name__})" if inner is not None else "")
 
 
+# A header name is an RFC 9110 token; a value must not hold CR, LF or NUL, which would end the header early
+# and inject another (http.client raises a bare ValueError for those, and lets a space in a name through,
+# which garbles the header block).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_VALUE_CHARACTER = re.compile(r"[\r\n\x00]")
+
+
+def _checked_headers(headers: Headers) -> dict[str, str]:
+    """The headers to send, or a ``ValidationError`` naming the bad one (a middleware's, usually)."""
+    items = headers.items_list()
+    for name, value in items:
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValidationError(f"invalid header name {name!r}", path="headers")
+        if _BAD_VALUE_CHARACTER.search(value):
+            raise ValidationError(
+                f"the value of header {name!r} contains CR, LF or NUL", path=f"headers.{name}"
+            )
+    return dict(items)
+
+
 class Urllib3Transport:
     """Keep-alive connections with ``TCP_NODELAY`` and TLS verification; safe to share between threads.
 
@@ -89,7 +131,8 @@ class Urllib3Transport:
     ):
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
-        self._pool = urllib3.PoolManager(
+        self._make_manager = functools.partial(
+            urllib3.PoolManager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
             retries=False,
@@ -97,8 +140,18 @@ class Urllib3Transport:
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
         )
+        self._pool = self._make_manager()
         # The manager's pool for each origin seen; plain dict reads and writes, so safe between threads.
         self._origin_pools: dict[_Origin, HTTPConnectionPool] = {}
+        _live_transports.add(self)
+
+    def _forget_parent_connections(self) -> None:
+        """Run in a forked child: a pool of its own. The inherited sockets are the parent's connections
+        (a request sent on one by both processes mixes their answers), and the inherited pool's locks may
+        have been held by a parent thread at the fork. The parent's objects are dropped, not closed: closing
+        them would shut down connections the parent still uses."""
+        self._pool = self._make_manager()
+        self._origin_pools = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -106,6 +159,7 @@ class Urllib3Transport:
     def send(self, request: Request, *, timeout: Timeout) -> Response:
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
+        sent_headers = _checked_headers(request.headers)
         try:
             origin, target = _route(request.url)
             opener: HTTPConnectionPool | urllib3.PoolManager
@@ -117,7 +171,7 @@ class Urllib3Transport:
                 method,
                 target,
                 body=body,
-                headers=dict(request.headers.items_list()),
+                headers=sent_headers,
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
@@ -126,15 +180,21 @@ class Urllib3Transport:
             )
         except NewConnectionError as exc:
             raise APIConnectionError(
-                f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}"
+                f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}", outcome_unknown=False
             ) from exc
         except TimeoutError as exc:
             raise APITimeoutError(
                 f"{method} {_origin(request.url)}: timed out "
-                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}"
+                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}",
+                # Only a connect timeout is certain to have sent nothing.
+                outcome_unknown=not isinstance(exc, ConnectTimeoutError),
             ) from exc
         except (HTTPError, OSError) as exc:
-            raise APIConnectionError(f"{method} {_origin(request.url)}: {_reason(exc)}") from exc
+            raise APIConnectionError(
+                f"{method} {_origin(request.url)}: {_reason(exc)}",
+                # No connection was taken from the pool, so nothing was sent.
+                outcome_unknown=not isinstance(exc, PoolError),
+            ) from exc
         headers = Headers([(name, raw.headers[name]) for name in raw.headers])
         return Response(status_code=raw.status, headers=headers, content=raw.data)
 

@@ -22,6 +22,7 @@ _NAN_KEY_TEXT = "NaN"
 # Values that hold no keys: the read-only pass steps over them without an isinstance chain.
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 _CONTAINER_TYPES = (dict, list, tuple)
+_DIGITS_PER_BIT = math.log10(2)
 
 
 class _KeyProblem(Exception):
@@ -43,8 +44,24 @@ def _key_text(key: object) -> str:
             return _NAN_KEY_TEXT
         return _NON_FINITE_KEY_TEXT.get(key) or float.__repr__(key)
     if isinstance(key, int):
-        return int.__repr__(key)
+        try:
+            return int.__repr__(key)
+        except ValueError:  # more digits than the interpreter converts (sys.get_int_max_str_digits())
+            raise _KeyProblem(f"an integer key of about {_digits(key)} digits is too long to write") from None
     raise _KeyProblem(f"object keys must be str, int, float, bool or None, got {type(key).__name__}")
+
+
+def _digits(number: int) -> int:
+    """About how many decimal digits ``number`` has, without converting it to text."""
+    return int(abs(number).bit_length() * _DIGITS_PER_BIT) + 1
+
+
+def _key_label(key: object) -> str:
+    """How a key that is not text is named in an error path; an integer too long to write is summarised."""
+    try:
+        return repr(key)
+    except ValueError:
+        return f"<int of about {_digits(key) if isinstance(key, int) else '?'} digits>"
 
 
 def _with_text_keys(value: Any) -> Any:
@@ -56,7 +73,7 @@ def _with_text_keys(value: Any) -> Any:
                 text = _key_text(key)
                 new_item = _with_text_keys(item)
             except _KeyProblem as problem:
-                problem.trail.append(key if isinstance(key, str) else repr(key))
+                problem.trail.append(key if isinstance(key, str) else _key_label(key))
                 raise
             if text in converted:
                 collision = _KeyProblem(f"two keys are written as {text!r}: {key!r} and one before it")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 
 import pytest
-from support.cores import RecordingCore, recording_core
+from support.cores import RecordingCore, accept_each, recording_core
 
 from suprsend_typed import BulkProgressError
 from suprsend_typed._bulk.bulk import BulkEventsFactory, BulkInstance
 from suprsend_typed._bulk.progress import ProgressCallback
 from suprsend_typed._event import Event
+from suprsend_typed._http import Request, Response
 
 EVENTS_PER_CHUNK = 100
 
@@ -79,6 +81,48 @@ def test_sequential_instance_stops_right_after_the_chunk_whose_report_failed() -
     assert _sent_numbers(client) == list(range(3 * EVENTS_PER_CHUNK))
     assert raised.value.response.success == 3 * EVENTS_PER_CHUNK
     assert "CallbackBug: call 3" in str(raised.value)
+
+
+def test_chunks_no_thread_took_when_the_callback_failed_are_reported_as_not_sent() -> None:
+    """At concurrency > 1 the chunks nobody took must come back as "not sent" records.
+
+    With a client that answers at once, the helpers take every chunk before the calling thread's first
+    report fails, so there are none. Here the helpers are held until the callback has failed (chunk 0, the
+    first to be reported, answers at once on any thread), and the calling thread's other chunks wait for
+    chunk 0's answer: only a handful of the 20 chunks are ever taken.
+    """
+    caller = threading.get_ident()
+    chunk_zero_answered, callback_failed = threading.Event(), threading.Event()
+
+    def answer(request: Request) -> Response:
+        first = json.loads(request.content)[0]["properties"]["n"]
+        if first == 0:
+            response = accept_each(request)
+            chunk_zero_answered.set()
+            return response
+        held_until = chunk_zero_answered if threading.get_ident() == caller else callback_failed
+        assert held_until.wait(timeout=10)
+        return accept_each(request)
+
+    def on_progress(done: int, failed: int) -> None:
+        callback_failed.set()
+        raise CallbackBug("first report")
+
+    client = recording_core(answer)
+    bulk = BulkEventsFactory(client).new_instance()  # type: ignore[arg-type]
+    bulk.append(*_events(2_000))
+    with pytest.raises(BulkProgressError) as raised:
+        bulk.trigger(concurrency=4, on_progress=on_progress)
+
+    response = raised.value.response
+    sent = _sent_numbers(client)
+    not_sent = [f for f in response.failed_records if f["error"].startswith("not sent: on_progress raised")]
+    assert 0 < len(sent) <= 10 * EVENTS_PER_CHUNK  # chunk 0, one per helper, a few of the calling thread's
+    assert (response.total, response.success, response.failure) == (2_000, len(sent), 2_000 - len(sent))
+    assert len(not_sent) == 2_000 - len(sent)
+    assert sorted(f["record"]["properties"]["n"] for f in not_sent) == sorted(  # type: ignore[index]
+        set(range(2_000)) - set(sent)
+    )
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])
@@ -166,3 +210,15 @@ def test_records_read_into_a_half_packed_chunk_are_counted_when_a_stream_stops(c
     assert response.total == pulled == response.success + response.failure
     assert response.success == len(_sent_numbers(client))
     assert all(f["error"].startswith("not sent: on_progress raised") for f in response.failed_records)
+
+
+def test_an_on_failure_callback_that_raises_stops_a_stream_like_on_progress() -> None:
+    client = recording_core(lambda request: Response(status_code=503, content=b"down"))
+
+    def on_failure(failed: object) -> None:
+        raise CallbackBug("full")
+
+    with pytest.raises(BulkProgressError, match="on_failure raised CallbackBug") as raised:
+        BulkEventsFactory(client).stream(_events(1_000), on_failure=on_failure)  # type: ignore[arg-type]
+    assert len(client.sent) == 1
+    assert raised.value.response.failure == raised.value.response.total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from suprsend_typed._bulk.outcome import (
     short_reason,
     whole_chunk_outcome,
 )
-from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord
+from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord, FailureOutcome
 from suprsend_typed._context import WireRecord
 from suprsend_typed._errors import APIConnectionError, APITimeoutError, InputValueError, ValidationError
 from suprsend_typed._http import REDACTED, Headers, Response, registered_credentials
@@ -111,7 +112,7 @@ def test_whole_chunk_failure_marks_every_record_with_status_and_message() -> Non
 
     assert outcome.success == 0
     assert list(outcome.failed_records) == [
-        FailedRecord(record=b, error="BAD REQUEST", code=400) for b in BODIES
+        FailedRecord(record=b, error="BAD REQUEST", code=400, outcome="failed") for b in BODIES
     ]
 
 
@@ -129,7 +130,7 @@ def test_per_record_results_map_by_index() -> None:
 
     assert outcome.success == 2
     assert list(outcome.failed_records) == [
-        FailedRecord(record=BODIES[1], error="workflow not found", code=404)
+        FailedRecord(record=BODIES[1], error="workflow not found", code=404, outcome="failed")
     ]
 
 
@@ -137,7 +138,7 @@ def test_html_error_page_fails_the_chunk_without_key_error() -> None:
     outcome = per_record_outcome(RECORDS, _html_response(500))
 
     assert list(outcome.failed_records) == [
-        FailedRecord(record=b, error="<h1>oops</h1>", code=500) for b in BODIES
+        FailedRecord(record=b, error="<h1>oops</h1>", code=500, outcome="failed") for b in BODIES
     ]
 
 
@@ -200,18 +201,36 @@ def test_result_without_any_message_names_its_status() -> None:
 
 
 @pytest.mark.parametrize(
-    ("exc", "error", "code"),
+    ("exc", "error", "code", "known"),
     [
-        (APIConnectionError(), "connection error", 500),
-        (APITimeoutError(), "request timed out", 500),
-        (ValidationError("text is not valid Unicode"), "text is not valid Unicode", 400),
-        (RuntimeError(""), "RuntimeError", 500),
+        (APIConnectionError(), "connection error", 500, "unknown"),
+        (APIConnectionError(outcome_unknown=False), "connection error", 500, "failed"),
+        (APITimeoutError(), "request timed out", 500, "unknown"),
+        (ValidationError("text is not valid Unicode"), "text is not valid Unicode", 400, "refused"),
+        (RuntimeError(""), "RuntimeError", 500, "unknown"),
     ],
 )
-def test_exception_fails_every_record_with_a_short_reason(exc: Exception, error: str, code: int) -> None:
+def test_exception_fails_every_record_with_a_short_reason_and_what_is_known(
+    exc: Exception, error: str, code: int, known: FailureOutcome
+) -> None:
     outcome = exception_outcome(RECORDS, exc)
 
-    assert list(outcome.failed_records) == [FailedRecord(record=b, error=error, code=code) for b in BODIES]
+    assert list(outcome.failed_records) == [
+        FailedRecord(record=b, error=error, code=code, outcome=known) for b in BODIES
+    ]
+
+
+def test_an_error_status_after_an_unanswered_attempt_leaves_the_outcome_unknown() -> None:
+    answered = _json_response(503, {"message": "unavailable"})
+    for read in (whole_chunk_outcome, per_record_outcome):
+        assert {f["outcome"] for f in read(RECORDS, answered).failed_records} == {"failed"}
+        unknown = attrs.evolve(answered, outcome_unknown=True)
+        assert {f["outcome"] for f in read(RECORDS, unknown).failed_records} == {"unknown"}
+
+
+def test_a_2xx_without_per_record_results_leaves_every_outcome_unknown() -> None:
+    outcome = per_record_outcome(RECORDS, _json_response(202, {"message_id": "m", "status": "success"}))
+    assert {f["outcome"] for f in outcome.failed_records} == {"unknown"}
 
 
 def test_short_reason_drops_code_prefix_and_keeps_the_path() -> None:
@@ -245,3 +264,31 @@ def test_failed_record_reasons_never_repeat_a_registered_credential(answer: dict
     for failed in outcome.failed_records:
         assert "SECRET-ECHO-1234" not in failed["error"]
         assert REDACTED in failed["error"]
+
+
+def test_a_bounded_tally_keeps_the_first_failed_records_and_counts_them_all() -> None:
+    tally = BulkTally(keep=4)
+    for _ in range(3):
+        tally.add_chunk(_outcome(1, 3))
+    response = tally.response()
+    assert (response.total, response.success, response.failure) == (12, 3, 9)
+    assert [f["record"] for f in response.failed_records] == [{"n": 0}, {"n": 1}, {"n": 2}, {"n": 0}]
+    assert response.failed_records_omitted == 5
+
+
+def test_on_failure_takes_every_failed_record_and_none_is_kept() -> None:
+    taken: list[FailedRecord] = []
+    tally = BulkTally(on_failure=taken.append)
+    tally.add_chunk(_outcome(1, 2))
+    tally.add_failed(FailedRecord(record=None, error="bad", code=400, outcome="refused"))
+    response = tally.response()
+    assert (response.failure, response.failed_records, len(taken)) == (3, [], 3)
+    assert response.failed_records_omitted == 3
+
+
+def test_outcome_counts_follow_the_failed_records() -> None:
+    tally = BulkTally()
+    for outcome in ("unknown", "not_sent", "not_sent", "failed", "refused"):
+        tally.add_failed(FailedRecord(record=None, error="x", code=500, outcome=outcome))  # type: ignore[typeddict-item]
+    response = tally.response()
+    assert (response.failure, response.unknown, response.not_sent) == (5, 1, 2)

@@ -10,6 +10,7 @@ import collections
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
@@ -23,7 +24,7 @@ from suprsend_typed._bulk.bulk import (
 )
 from suprsend_typed._bulk.response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from suprsend_typed._bulk.sender import send_all, send_records
-from suprsend_typed._bulk.workers import ChunkSenders, send_alongside
+from suprsend_typed._bulk.workers import Abandoned, ChunkSenders, send_alongside
 from suprsend_typed._client import Suprsend
 from suprsend_typed._context import WireRecord
 from suprsend_typed._event import Event
@@ -342,7 +343,9 @@ def test_send_alongside_reraises_on_the_calling_thread_what_escaped_send_chunk(r
 
 def test_send_alongside_interrupt_on_the_calling_thread_sends_no_further_chunk() -> None:
     """A helper holds chunk 0 (the chunk list hands chunk 0 to a helper first); the calling thread's send
-    of chunk 1 is interrupted. Ctrl-C must stop the bulk: no thread should start another chunk."""
+    of chunk 1 is interrupted. Ctrl-C must stop the bulk at once: no thread starts another chunk, the
+    calling thread waits for no helper, and ``Abandoned`` says which chunks were in flight and which never
+    taken. The helper ends on its own once its chunk is done."""
     caller = threading.get_ident()
     chunks = _HelperTakesFirst(_chunks(6), caller=caller)
     caller_went_on = threading.Event()
@@ -364,9 +367,19 @@ def test_send_alongside_interrupt_on_the_calling_thread_sends_no_further_chunk()
             caller_went_on.wait(2.0)
         return _outcome(index)
 
-    with pytest.raises(KeyboardInterrupt):
+    began = time.monotonic()
+    with pytest.raises(Abandoned) as raised:
         send_alongside(chunks, send, 2, _Folds())
+    waited = time.monotonic() - began
 
+    assert waited < 1.0  # the helper still holds chunk 0 for 2 s: nobody waited for it
+    abandoned = raised.value
+    assert isinstance(abandoned, KeyboardInterrupt)
+    assert sorted(_index(records) for records in abandoned.in_flight) == [0, 1]
+    assert [_index(records) for records in abandoned.untaken] == [2, 3, 4, 5]
+    assert abandoned.answered == []
+    for thread in _live_bulk_threads() - before:
+        thread.join(timeout=5.0)
     assert _live_bulk_threads() - before == set()
     assert sorted(index for index, _ in started) == [0, 1], f"chunks started after the interrupt: {started}"
 

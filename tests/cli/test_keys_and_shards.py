@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suprsend_typed._bulk.response import ChunkOutcome, FailedRecord
+from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord
 from suprsend_typed.cli.ids import LineIds, namespace_for
 from suprsend_typed.cli.lineset import LineSet, ranges
 from suprsend_typed.cli.records import KINDS
 from suprsend_typed.cli.shard import Shard, ShardSpecError, shard_of
-from suprsend_typed.cli.tracker import CountingTally
 
 # Pinned: a changed hash would send a user's records to another shard than the day before.
 PINNED_SHARDS = {
@@ -92,7 +91,7 @@ def test_ranges_are_the_maximal_runs(lines: set[int]) -> None:
 
 def test_the_send_tally_counts_failures_without_keeping_them() -> None:
     failed: FailedRecord = {"record": {"distinct_id": "u1"}, "error": "unauthorised", "code": 401}
-    tally = CountingTally()
+    tally = BulkTally(keep=0)
 
     tally.add_chunk(ChunkOutcome(total=3, success=1, failed_records=(failed, failed)))
     tally.add_failed(failed)

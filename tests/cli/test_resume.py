@@ -94,10 +94,12 @@ def test_ctrl_c_exits_130_with_a_consistent_journal_and_the_resume_completes(slo
     summary = json.loads(stdout)
     assert summary["interrupted"] is True
     journaled, ids = journaled_lines(cli.workdir / "run.journal")
-    # A clean stop journals every chunk that was answered, and nothing else.
-    assert len(journaled) == summary["accepted"] == cli.hub.counts()["accepted"]
+    # A stop journals exactly the chunks whose answer arrived before it. Chunks still in flight may reach
+    # the hub afterwards without being journaled: their outcome is unknown, and the resume re-sends them
+    # with the same $insert_id, which the hub de-duplicates. The journal never runs ahead of the hub.
+    assert len(journaled) == summary["accepted"] <= cli.hub.counts()["accepted"]
     journaled_keys = {ids.key(line, raw) for line, raw in _numbered(path) if line in journaled}
-    assert journaled_keys == set(accepted_insert_ids(cli))
+    assert journaled_keys <= set(accepted_insert_ids(cli))
 
     code, summary, _ = cli.summary(*args)
 
@@ -116,7 +118,7 @@ def test_sigterm_stops_as_cleanly_as_ctrl_c(slow_cli: Cli) -> None:
 
     assert process.returncode == exit_codes.INTERRUPTED
     journaled, _ = journaled_lines(cli.workdir / "run.journal")
-    assert len(journaled) == cli.hub.counts()["accepted"]
+    assert 0 < len(journaled) <= cli.hub.counts()["accepted"]
 
 
 def test_shards_cover_the_file_without_overlap(cli: Cli) -> None:

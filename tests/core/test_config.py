@@ -109,3 +109,30 @@ def test_base_url_with_credentials_is_refused_without_echoing_them() -> None:
 def test_credentials_repr_hides_secrets() -> None:
     assert "env-secret" not in repr(resolve_hmac_credentials(None, None, ENV))
     assert "env-api-key" not in repr(resolve_api_key_credentials("uid", None, ENV))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://hub.example.com/?api_key=KEY-0123456789",
+        "http://hub.example.com/#KEY-0123456789",
+        "ftp://user:KEY-0123456789@hub.example.com/",
+        "https://hub.example.com:KEY-0123456789/",
+        "http://hub.example.com/KEY-0123456789/",
+        "https://hub.example.com/\nKEY-0123456789",
+    ],
+)
+def test_base_url_errors_never_show_a_key_from_the_url(bad: str) -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_base_url(bad, {})
+    shown = f"{info.value} {info.value!r} {info.value.args}"
+    assert "KEY-0123456789" not in shown
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["https://hub.example.com/a\r\nX: y/", "https://hub.example.com/a b/", "https://hub.\x00example.com/"],
+)
+def test_base_url_with_whitespace_or_control_characters_is_refused(bad: str) -> None:
+    with pytest.raises(SuprsendConfigError, match="whitespace or control characters"):
+        resolve_base_url(bad, {})

@@ -15,7 +15,7 @@ from http import HTTPStatus
 import pytest
 
 from suprsend_typed._client import Suprsend
-from suprsend_typed._errors import AuthenticationError, SuprsendError
+from suprsend_typed._errors import AuthenticationError, BulkAuthenticationError, SuprsendError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.models import WorkflowTrigger
 from suprsend_typed._http import BEARER_PREFIX, CredentialRegistry, Headers, Request, Response, Timeout
@@ -203,9 +203,11 @@ def test_an_echoed_authorization_header_is_masked_in_results_errors_and_failed_r
         with pytest.raises(AuthenticationError) as raised:
             client.workflows.trigger(trigger)
         texts += [*exception_texts(raised.value), repr(raised.value.body), repr(raised.value.response)]
-        bulk = send_events(client, 2, concurrency=1)
+        with pytest.raises(BulkAuthenticationError) as stopped:
+            send_events(client, 2, concurrency=1)
+        bulk = stopped.value.response
         assert bulk.failure == bulk.total
-        texts += [str(bulk), repr(bulk), json.dumps(bulk.failed_records)]
+        texts += [*exception_texts(stopped.value), str(bulk), repr(bulk), json.dumps(bulk.failed_records)]
     for request in hub.sent:
         assert_really_sent(auth, request)
     assert_no_secret(texts)

@@ -14,9 +14,10 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from .. import _json
 from .._base_client import BuildRequest, RequestCore
-from .._context import WireContext, WireItem, WireRecord
-from .._errors import SuprsendError, ValidationError
+from .._context import WireContext, WireItem, WireRecord, has_dedupe_key
+from .._errors import FIRST_SERVER_ERROR_STATUS, SuprsendError, ValidationError
 from .._event import Event
 from .._generated import endpoints, operations
 from .._generated.limits import (
@@ -28,16 +29,25 @@ from .._generated.limits import (
 from .._http import Request, Response
 from .._operation import OperationInfo
 from .._profile import UserEdit
+from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
-from .outcome import per_record_outcome, short_reason, whole_chunk_outcome
+from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
 from .progress import ProgressCallback
-from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord, FailureCallback
 from .sender import ChunkRoute, check_concurrency, send_all, send_records
 
 ItemT = TypeVar("ItemT", bound=WireItem)
 
 # An object that is not an item of the bulk's kind cannot be sent: a client error.
 WRONG_KIND_CODE = int(HTTPStatus.BAD_REQUEST)
+# A streamed item whose conversion raised something other than a validation error: also a client error.
+UNCONVERTIBLE_CODE = int(HTTPStatus.BAD_REQUEST)
+# Failed records a stream keeps when no on_failure callback takes them: enough to show what went wrong,
+# bounded so that a stream in which everything fails still runs in constant memory.
+STREAM_FAILED_RECORDS_KEPT = 1_000
+# Statuses of a refused record that can pass when it is sent again: wrong credentials (once corrected),
+# throttling, conflicts and timeouts; every 5xx too.
+RESENDABLE_STATUSES = RETRYABLE_STATUSES | AUTH_FAILURE_STATUSES
 # How many chunks ``trigger()`` sends at once unless told. Events and workflow runs are independent records
 # (each carries its own time and dedupe key), so their chunks go side by side, which hides the hub's
 # answer time (the official SDK sends strictly one chunk after another). Profile edits go one chunk at a
@@ -134,28 +144,41 @@ class BulkInstance(Generic[ItemT]):
         self._sent = False
 
     def append(self, *items: ItemT) -> None:
-        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed."""
+        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed.
+
+        All or nothing: if any item raises, none of ``items`` is kept, so the call can be repeated.
+        """
         self._check_unsent()
         expected = self._kind.item_type
         for item in items:
             if not isinstance(item, expected):
                 raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
-        context, warnings, records = self._client.context, self._warnings, self._records
+        context = self._client.context
+        warnings: list[str] = []
+        records: list[WireRecord] = []
+        invalid: list[FailedRecord] = []
         for item in items:
             conversion = _convert(item, context, warnings)
             if isinstance(conversion, WireRecord):
                 records.append(conversion)
             else:
-                self._invalid.append(conversion)
+                invalid.append(conversion)
+        self._records.extend(records)
+        self._invalid.extend(invalid)
+        self._warnings.extend(warnings)
 
     def trigger(
         self, *, concurrency: int | None = None, on_progress: ProgressCallback | None = None
     ) -> BulkResponse:
-        """Send every record in chunks; failures come back in the ``BulkResponse``, never as exceptions.
+        """Send every record in chunks; failures come back in the ``BulkResponse``.
 
         Invalid records are reported first, as the official SDK does. Up to ``concurrency`` chunks are in
         flight at once over the client's connection pool; by default 4 for events and workflows, whose
-        records are independent, and 1 for profile edits, which keep their order.
+        records are independent, and 1 for profile edits, which keep their order. Three things stop
+        sending early and raise with the partial response as ``.response`` (records never sent have the
+        outcome ``not_sent``; ``response.retry_failed()`` sends them): a 401 or 403
+        (``BulkAuthenticationError``), Ctrl-C (``BulkInterruptedError``, a ``KeyboardInterrupt``, raised
+        at once) and ``on_progress`` raising (``BulkProgressError``).
         """
         self._check_unsent()
         if concurrency is None:
@@ -163,18 +186,21 @@ class BulkInstance(Generic[ItemT]):
         check_concurrency(concurrency)
         self._sent = True
         records = self._records
-        tally = BulkTally(warnings=self._warnings)
+        factory = BulkFactory(self._client, self._kind)
+        tally = BulkTally(warnings=self._warnings, resend=factory.resend)
         for failed in self._invalid:
             tally.add_failed(failed)
         self._records, self._invalid, self._warnings = [], [], []
+        route = _route(self._client, self._kind)
         return send_records(
             records,
-            send_chunk=_route(self._client, self._kind),
+            send_chunk=route,
             max_records=self._kind.max_records,
             max_bytes=self._kind.max_bytes,
             concurrency=concurrency,
             on_progress=on_progress,
             tally=tally,
+            cancel=route.cancel,
         )
 
     save = trigger
@@ -204,29 +230,100 @@ class BulkFactory(Generic[ItemT]):
         *,
         concurrency: int = 1,
         on_progress: ProgressCallback | None = None,
+        on_failure: FailureCallback | None = None,
     ) -> BulkResponse:
         """Send any number of items, converting and chunking them as they are pulled from ``records``.
 
         Up to ``concurrency`` chunks are in flight at once, so memory stays near ``concurrency`` x chunk
-        size. Only failed records are kept; an object of the wrong kind is reported as a failed record
-        (raising would lose the accounting of what was already sent). ``on_progress(done, failed)`` runs
+        size. Only failed records are kept, at most ``STREAM_FAILED_RECORDS_KEPT`` of them (the counts stay
+        exact), so memory stays bounded even when everything fails; ``on_failure(failed_record)``, if
+        given, takes every failed record instead (on the calling thread) and none is kept. An item that
+        cannot be converted is one failed record, and so is an object of the wrong kind; ``records`` itself
+        must be an iterable of items (``str`` and ``bytes`` are refused). ``on_progress(done, failed)`` runs
         on the calling thread after each chunk. If iterating ``records`` raises, the items read before are
-        still sent, and then ``BulkSourceError`` is raised: its ``response`` counts exactly those items
-        and its ``__cause__`` is the source's exception.
+        still sent, and then ``BulkSourceError`` is raised: its ``response`` counts exactly those items and
+        its ``__cause__`` is the source's exception. A 401 or 403, Ctrl-C and a failing callback stop it
+        as for ``BulkInstance.trigger``; the items not read yet stay in ``records``.
         """
         check_concurrency(concurrency)
-        tally = BulkTally()
+        if isinstance(records, (str, bytes, bytearray, memoryview)):
+            raise TypeError(
+                f"stream() takes an iterable of {self._kind.item_type.__name__} items, "
+                f"not {type(records).__name__}"
+            )
         kind = self._kind
+        tally = BulkTally(
+            keep=None if on_failure is not None else STREAM_FAILED_RECORDS_KEPT,
+            on_failure=on_failure,
+            resend=self.resend,
+        )
         conversions = _stream_conversions(records, kind, self._client.context, tally.warnings)
+        route = _route(self._client, kind)
         return send_all(
             conversions,
-            send_chunk=_route(self._client, kind),
+            send_chunk=route,
             max_records=kind.max_records,
             max_bytes=kind.max_bytes,
             concurrency=concurrency,
             on_progress=on_progress,
             tally=tally,
+            cancel=route.cancel,
         )
+
+    def resend(
+        self,
+        failed_records: Iterable[FailedRecord],
+        *,
+        concurrency: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResponse:
+        """Send failed records of an earlier send of this kind again, each body exactly as it was sent, so
+        under its own ``$insert_id`` / ``$idempotency_key``: the hub drops any it already accepted.
+
+        Only records that may pass on a second try are sent (see ``worth_resending``); the response counts
+        just those. Use it after ``BulkInterruptedError`` or ``BulkAuthenticationError`` (with a client
+        holding the right credentials), or for the records an ``on_failure`` callback collected.
+        """
+        if concurrency is None:
+            concurrency = self._kind.trigger_concurrency
+        check_concurrency(concurrency)
+        records = [_wire_again(failed["record"]) for failed in failed_records if worth_resending(failed)]
+        route = _route(self._client, self._kind)
+        return send_records(
+            records,
+            send_chunk=route,
+            max_records=self._kind.max_records,
+            max_bytes=self._kind.max_bytes,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            tally=BulkTally(resend=self.resend),
+            cancel=route.cancel,
+        )
+
+
+def worth_resending(failed: FailedRecord) -> bool:
+    """Whether sending the record again may succeed and cannot deliver it twice: never sent; sent with an
+    unknown outcome and a dedupe key; or refused by the hub for a reason that can pass (wrong credentials,
+    throttling, a conflict or a server error). Records refused before sending would be refused again."""
+    body = failed["record"]
+    if body is None:
+        return False
+    outcome = failed["outcome"]
+    if outcome == "not_sent":
+        return True
+    if outcome == "unknown":
+        return has_dedupe_key(body)
+    if outcome == "failed":
+        code = failed["code"]
+        return code in RESENDABLE_STATUSES or code >= FIRST_SERVER_ERROR_STATUS
+    return False
+
+
+def _wire_again(body: dict[str, object] | None) -> WireRecord:
+    """A record sent before, dumped again: the same text, so the same keys."""
+    assert body is not None  # worth_resending let only records with a body through
+    text = _json.dumps(body)
+    return WireRecord(text, _json.encoded_size(text), has_dedupe_key(body))
 
 
 class BulkWorkflowsFactory(BulkFactory[Workflow]):
@@ -283,16 +380,29 @@ def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireR
     try:
         return item._to_wire(context)
     except ValidationError as exc:
-        return FailedRecord(record=item._record(), error=short_reason(exc), code=exc.status_code)
+        return FailedRecord(
+            record=item._record(), error=short_reason(exc), code=exc.status_code, outcome="refused"
+        )
 
 
 def _stream_conversions(
     records: Iterable[object], kind: BulkKind[ItemT], context: WireContext, warnings: list[str]
 ) -> Iterator[WireRecord | FailedRecord]:
+    """Each item's conversion. One item that cannot be converted, whatever it raises, is one failed record
+    and the stream goes on; only an exception from iterating ``records`` itself stops it."""
     expected = kind.item_type
     for position, item in enumerate(records):
-        if isinstance(item, expected):
-            yield _convert(item, context, warnings)
-        else:
+        if not isinstance(item, expected):
             reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
-            yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE)
+            yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE, outcome="refused")
+            continue
+        try:
+            conversion = _convert(item, context, warnings)
+        except Exception as exc:  # this item only: reported, and the items after it are still sent
+            conversion = FailedRecord(
+                record=None,
+                error=f"item {position}: {short_reason(exc)}",
+                code=UNCONVERTIBLE_CODE,
+                outcome="refused",
+            )
+        yield conversion

@@ -7,7 +7,7 @@ what happened to them (resending the whole source would duplicate them under fre
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
 from .._errors import SuprsendError
@@ -35,12 +35,15 @@ class GuardedSource(Generic[T]):
     """Yields the source's items and ends quietly when the source raises (``error`` keeps the exception)
     or once ``stop()`` was called, without reading another item."""
 
-    __slots__ = ("_source", "error", "_stopped")
+    __slots__ = ("_source", "error", "_stopped", "on_interrupt")
 
     def __init__(self, source: Iterable[T]) -> None:
         self._source = source
         self.error: Exception | None = None
         self._stopped = False
+        # Ctrl-C while the source computes its next item: told here, and the source then ends quietly, so
+        # that the items read before are accounted for (as not sent) rather than lost with the exception.
+        self.on_interrupt: Callable[[KeyboardInterrupt], None] | None = None
 
     def stop(self) -> None:
         self._stopped = True
@@ -54,6 +57,11 @@ class GuardedSource(Generic[T]):
                 return
             except Exception as exc:  # re-raised as BulkSourceError once the records read are sent
                 self.error = exc
+                return
+            except KeyboardInterrupt as interrupt:
+                if self.on_interrupt is None:
+                    raise
+                self.on_interrupt(interrupt)
                 return
             yield item
 

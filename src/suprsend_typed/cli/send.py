@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from .._bulk.bulk import _route
+from .._bulk.response import BulkTally
 from .._bulk.sender import send_all
 from .._bulk.source import BulkSourceError
 from .._client import Suprsend
@@ -37,7 +38,7 @@ from .records import KINDS, RecordKind
 from .shard import Shard, ShardSpecError
 from .source import InputSource
 from .summary import Summary
-from .tracker import ChunkTracker, CountingTally
+from .tracker import ChunkTracker
 
 DESCRIPTION = """\
 Send a JSON Lines file (or standard input: -), one record per line in its wire form, in bulk requests.
@@ -231,7 +232,9 @@ def _send(
                 max_bytes=kind.bulk.max_bytes,
                 concurrency=concurrency,
                 on_progress=reporter.update,
-                tally=CountingTally(),
+                # The tracker writes each failed record to --failed-out; the tally only counts, so a file
+                # whose every line fails runs in bounded memory.
+                tally=BulkTally(keep=0),
             )
     except KeyboardInterrupt:
         return True, None

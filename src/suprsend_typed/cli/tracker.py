@@ -14,9 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-import attrs
-
-from .._bulk.response import BulkTally, ChunkOutcome, FailedRecord
+from .._bulk.response import ChunkOutcome, FailedRecord
 from .._context import WireRecord
 from .failed_out import FailedOut, outcome_unknown
 from .journal import Journal
@@ -77,25 +75,3 @@ class ChunkTracker:
             return []
         refused = set(failed_lines)
         return [line for line in lines if line not in refused]
-
-
-@attrs.define(kw_only=True, slots=True)
-class CountingTally(BulkTally):
-    """The bulk sender's tally without the failed records themselves: the tracker has written each one to
-    ``--failed-out`` already, so a file whose every line fails (a revoked key) runs in bounded memory."""
-
-    failed_count: int = 0
-
-    @property
-    def failure(self) -> int:
-        return self.failed_count
-
-    def add_chunk(self, outcome: ChunkOutcome) -> None:
-        self.total += outcome.total
-        self.success += outcome.success
-        self.failed_count += len(outcome.failed_records)
-        self.warnings.extend(outcome.warnings)
-
-    def add_failed(self, failed: FailedRecord) -> None:
-        self.total += 1
-        self.failed_count += 1

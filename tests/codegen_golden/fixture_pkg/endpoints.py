@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Final, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import attrs
 
 from .. import _models as _rt
 from .._errors import APIError, ValidationError, status_error
 from .._http import CallOptions, Headers, Request, Response
+from .._paths import encode_path_segment
 from .._types import UNSET, Unset
 from . import models
 
@@ -27,15 +28,8 @@ _DEFAULT_OPTIONS = CallOptions()
 
 
 def _segment(name: str, value: str, kind: _rt.Kind) -> str:
-    """One path parameter, checked against its schema and percent-encoded so that "/", "?" or spaces in it
-    cannot change the path."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("must be a non-empty string", path=name)
-    errors: list[tuple[str, str]] = []
-    kind.check(value, name, errors)
-    if errors:
-        raise ValidationError(errors[0][1], path=name, errors=errors)
-    return quote(value, safe="")
+    """One path parameter, checked and percent-encoded as one whole segment (dot segments refused)."""
+    return encode_path_segment(name, value, kind)
 
 
 def _url(base_url: str, path: str, query: Sequence[tuple[str, str]], **params: tuple[str, _rt.Kind]) -> str:

@@ -1,0 +1,34 @@
+"""Path parameters as they go into a request URL: checked, then percent-encoded as one whole segment.
+
+Encoding every reserved character keeps a value from adding segments or a query ("/", "?", "#"), but the
+dot segments "." and ".." are made of unreserved characters, which stay as they are; a server (or any URL
+normaliser on the way) then resolves them against the path, so ``tenant_id=".."`` would turn
+``v1/user/u/tenant/../`` into ``v1/user/u/``, another endpoint. Encoding the dots is no cure either, as
+RFC 3986 lets a normaliser decode ``%2E`` back to ".". So they are refused, before anything is sent.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ._errors import ValidationError
+from ._models import Kind
+
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def encode_path_segment(name: str, value: object, kind: Kind) -> str:
+    """``value`` percent-encoded as one path segment; ``ValidationError`` naming ``name`` when it is empty
+    or blank, a dot segment, text that is not valid Unicode (a lone surrogate), or against its schema."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("must be a non-empty string", path=name)
+    if value in DOT_SEGMENTS:
+        raise ValidationError(f"{value!r} is a dot segment, which would change the request path", path=name)
+    errors: list[tuple[str, str]] = []
+    kind.check(value, name, errors)
+    if errors:
+        raise ValidationError(errors[0][1], path=name, errors=errors)
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(f"is not valid Unicode (lone surrogate at {exc.start})", path=name) from None
