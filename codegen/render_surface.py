@@ -440,6 +440,9 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
             "query", "_args.query_pairs", [options, f"endpoints.{query_name}", fields], query_kwargs
         )
         call_kwargs.append(("query", Raw("query")))
+    elif any(param.role == "options" for param in real):
+        lines.append(f"{INDENT * 2}query = _args.free_query(options)")
+        call_kwargs.append(("query", Raw("query")))
     if operation.body is not None:
         if isinstance(operation.body, ModelRef):
             fields = _dict_literal([(p.wire_name, p.name) for p in body_fields])

@@ -134,8 +134,9 @@ def _positional(
     allowed = set(path_params) | set(query_params) | set(body_fields or ())
     if "requestBody" in operation:
         allowed.add(OFFICIAL_PAYLOAD)
-    if query_params:
-        allowed.add(OFFICIAL_OPTIONS)
+    # Also without documented query parameters: the official SDK passes its options dict through as the
+    # query, so the generated method does too (free-form, each key sent as given).
+    allowed.add(OFFICIAL_OPTIONS)
     for index, name in enumerate(raw):
         if name not in allowed:
             raise SpecError(

@@ -92,6 +92,29 @@ def query_pairs(
     return sorted(pairs, key=lambda pair: order.get(pair[0], len(order)))
 
 
+def free_query(options: Mapping[str, object] | None) -> list[tuple[str, str]]:
+    """The official ``options`` dict of an operation with no documented query parameters, passed through
+    as the official SDK does: keys in the caller's order, None left out, a list as one pair per item,
+    booleans as true/false. Only text, numbers and booleans are accepted as values."""
+    if options is None:
+        return []
+    if not isinstance(options, Mapping):
+        raise TypeError(f"options must be a dict of query parameters, got {type(options).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for key, value in options.items():
+        if not isinstance(key, str) or not key:
+            raise ValidationError("query parameter names must be non-empty strings", path=str(key))
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item is None:
+                continue
+            if not isinstance(item, str | int | float | bool):
+                raise ValidationError(
+                    f"must be text, a number or a boolean, got {type(item).__name__}", path=key
+                )
+            pairs.append((key, _rt.query_text(item)))
+    return pairs
+
+
 def _valid_query_value(shape: _rt.Shape, name: str, value: object) -> bool:
     for field in shape.fields:
         if field.name == name or field.key == name:

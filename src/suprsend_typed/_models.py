@@ -1116,11 +1116,11 @@ def query_pairs(query: Any) -> list[tuple[str, str]]:
     for field in query._shape.fields:
         value = getattr(query, field.name)
         items = value if isinstance(value, list | tuple) else [value]
-        pairs += [(field.key, _query_text(item)) for item in items if item is not None and item is not UNSET]
+        pairs += [(field.key, query_text(item)) for item in items if item is not None and item is not UNSET]
     return pairs
 
 
-def _query_text(value: object) -> str:
+def query_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
