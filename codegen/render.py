@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import render_groups as groups
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -62,9 +63,9 @@ def render_package(api: Api) -> dict[str, str]:
     files = {
         "__init__.py": _ENV.get_template("__init__.py.j2").render(**header),
         "limits.py": _ENV.get_template("limits.py.j2").render(**header, limits=api.limits),
-        "models.py": _models_file(api, aliases, header),
-        "endpoints.py": _endpoints_file(api, aliases, header),
     }
+    files |= _models_files(api, aliases, header)
+    files |= _endpoints_files(api, aliases, header)
     from .render_surface import render_surface
 
     files |= render_surface(api, {model.name: model for model in api.models}, aliases)
@@ -72,27 +73,120 @@ def render_package(api: Api) -> dict[str, str]:
     return {name: text.rstrip("\n") + "\n" for name, text in files.items()}
 
 
-def _endpoints_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> str:
+def _endpoints_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:
+    """``endpoints.py`` (shared helpers, untagged operations, lazy names) and one module per namespace."""
     taken = {model.name for model in api.models} | {alias.name for alias in api.aliases}
-    operations = [_operation_block(op, aliases, taken) for op in api.operations]
-    code = "\n".join(operations)
-    return _ENV.get_template("endpoints.py.j2").render(
+    blocks: dict[str, list[str]] = {}
+    for op in api.operations:
+        group = groups.operation_group(op.surface.namespace if op.surface else None)
+        blocks.setdefault(group, []).append(_operation_block(op, aliases, taken))
+    files: dict[str, str] = {}
+    exported: dict[str, list[str]] = {}
+    for group, operations in blocks.items():
+        if group == groups.BASE:
+            continue
+        code = "\n\n\n".join(block.strip("\n") for block in operations)
+        exported[group] = groups.public_names(code)
+        files[f"{groups.module_name('endpoints', group)}.py"] = _endpoints_group_file(group, code, header)
+    base = blocks.get(groups.BASE, [])
+    code = "\n".join(base)
+    tail = groups.lazy_tail("endpoints", exported, reexport=False)
+    typing_names = [name for name in ("ClassVar", "Final", "Literal") if re.search(rf"\b{name}\b", code)]
+    files["endpoints.py"] = _ENV.get_template("endpoints.py.j2").render(
         **header,
-        operations=operations,
+        operations=base,
         uses_models="models." in code,
         uses_queries="_rt.query_pairs" in code,
-        typing_names=[name for name in ("ClassVar", "Final", "Literal") if re.search(rf"\b{name}\b", code)],
+        typing_names=typing_names,
         types_names=[name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)],
+        tail=tail,
     )
+    return files
 
 
-def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> str:
-    classes = [_class_block(model) for model in api.models]
-    alias_blocks = [_alias_block(alias) for alias in api.aliases]
-    shapes = ["\n".join(_shape_lines(model, aliases)) for model in api.models]
+def _endpoints_group_file(group: str, code: str, header: dict[str, str]) -> str:
+    def uses(name: str) -> bool:
+        return re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
+
+    lines = [
+        _ENV.get_template("_header.j2").render(**header).rstrip("\n"),
+        f'"""The request builders and response parsers of the {group} operations; no I/O happens here."""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    abc = [name for name in ("Mapping", "Sequence") if uses(name)]
+    typing_names = [name for name in ("ClassVar", "Final", "Literal") if uses(name)]
+    if abc:
+        lines.append(f"from collections.abc import {', '.join(abc)}")
+    if typing_names:
+        lines.append(f"from typing import {', '.join(typing_names)}")
+    if abc or typing_names:
+        lines.append("")
+    if uses("attrs"):
+        lines += ["import attrs", ""]
+    if uses("_rt"):
+        lines.append("from .. import _models as _rt")
+    lines.append("from .._errors import status_error")
+    http = [name for name in ("CallOptions", "Request", "Response") if uses(name)]
+    lines.append(f"from .._http import {', '.join(http)}")
+    types = [name for name in ("UNSET", "Unset") if uses(name)]
+    if types:
+        lines.append(f"from .._types import {', '.join(types)}")
+    if uses("models"):
+        lines.append("from . import models")
+    helpers = [
+        name for name in ("_DEFAULT_OPTIONS", "_JSON_HEADERS", "_decode", "_named", "_url") if uses(name)
+    ]
+    lines.append(f"from .endpoints import {', '.join(helpers)}")
+    # Two blank lines before a def or class, one before a first assignment (as ruff's isort wants).
+    gap = "\n\n\n" if code.startswith(("def ", "class ", "@")) else "\n\n"
+    return "\n".join(lines) + gap + code
+
+
+def _models_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:
+    """``models.py`` (shared models, aliases, lazy names) and one module per namespace's own models."""
+    placement = groups.model_groups(api)
+    grouped: dict[str, list[Model]] = {groups.BASE: []}
+    for model in api.models:
+        grouped.setdefault(placement[model.name], []).append(model)
+    base_names = {model.name for model in grouped[groups.BASE]} | {alias.name for alias in api.aliases}
+    files: dict[str, str] = {}
+    exported: dict[str, list[str]] = {}
+    for group, models in grouped.items():
+        if group == groups.BASE:
+            continue
+        exported[group] = [model.name for model in models]
+        files[f"{groups.module_name('models', group)}.py"] = _models_file(
+            models, [], aliases, header, base_names=base_names
+        )
+    files["models.py"] = _models_file(
+        grouped[groups.BASE],
+        list(api.aliases),
+        aliases,
+        header,
+        tail=groups.lazy_tail("models", exported, reexport=True),
+        all_names=[model.name for model in api.models] + [alias.name for alias in api.aliases],
+    )
+    return files
+
+
+def _models_file(
+    models: list[Model],
+    alias_list: list[Alias],
+    aliases: dict[str, Alias],
+    header: dict[str, str],
+    *,
+    base_names: set[str] | None = None,
+    tail: str = "",
+    all_names: list[str] | None = None,
+) -> str:
+    classes = [_class_block(model) for model in models]
+    alias_blocks = [_alias_block(alias) for alias in alias_list]
+    shapes = ["\n".join(_shape_lines(model, aliases)) for model in models]
     registrations = [
         "\n".join(layout(Call("_rt.register_alias", (Raw(alias.name), kind(alias.type, aliases))), ""))
-        for alias in api.aliases
+        for alias in alias_list
         if annotation(alias.type) not in _UNREGISTRABLE
     ]
     code = "\n".join([*classes, *alias_blocks])
@@ -100,7 +194,30 @@ def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) ->
     typing_names = [
         name for name in ("Any", "ClassVar", "Literal", "TypeAlias") if re.search(rf"\b{name}\b", code)
     ]
+    if tail:
+        typing_names = ["TYPE_CHECKING", *sorted({*typing_names, "Any"})]
     types_names = [name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)]
+    base_imports: list[str] = []
+    if base_names is not None:
+        # Names used in code: the shapes and the field annotations (not the docstrings or comments).
+        annotations = [
+            line for block in classes for line in block.splitlines() if re.match(r"^    \w+: ", line)
+        ]
+        everything = "\n".join([*annotations, *shapes])
+        used = sorted(name for name in base_names if re.search(rf"(?<![\w.]){name}\b", everything))
+        if used:
+            base_imports = layout(Tuple(tuple(Raw(name) for name in used)), "", head="from .models import ")
+            if len(base_imports) == 1:
+                base_imports = ["from .models import " + ", ".join(used)]
+    if all_names is not None and tail:
+        tail = (
+            "\n".join(
+                ["", "", "__all__ = ["]
+                + [f'{INDENT}"{name}",' for name in all_names]
+                + ["]", '"""Every model and alias of the spec, wherever it is defined."""']
+            )
+            + tail
+        )
     return _ENV.get_template("models.py.j2").render(
         **header,
         classes=classes,
@@ -110,6 +227,8 @@ def _models_file(api: Api, aliases: dict[str, Alias], header: dict[str, str]) ->
         typing_names=typing_names,
         types_names=types_names,
         uses_attrs=bool(classes),
+        base_imports=base_imports,
+        tail=tail,
     )
 
 

@@ -602,7 +602,9 @@ def _resource_file(
     if "UNSET" in code or "Unset" in code:
         names = [name for name in ("UNSET", "Unset") if name in code]
         core_imports.append(f"from ..._types import {', '.join(names)}")
-    local = ["from .. import endpoints, models" if "models." in code else "from .. import endpoints"]
+    local = [f"from .. import endpoints_{namespace} as endpoints"]
+    if "models." in code:
+        local.append("from .. import models")
     local.append("from .. import operations as _ops")
     lines += core_imports + local
     lines += [

@@ -13,10 +13,11 @@ from suprsend_typed._models import Shape, structure, unstructure, validate
 
 from .kind_strategies import wire_objects
 
-# Every generated class, read from the module, so a schema added to the spec is covered without an edit.
+# Every generated class, read from the module's __all__ (namespace modules load on first use), so a
+# schema added to the spec is covered without an edit.
 ALL_MODELS = [
     value
-    for value in vars(m).values()
+    for value in (getattr(m, name) for name in m.__all__)
     if isinstance(value, type) and isinstance(vars(value).get("_shape"), Shape)
 ]
 REQUEST_MODELS = [cls for cls in ALL_MODELS if not cls._shape.lenient]

@@ -10,83 +10,14 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias
+import importlib
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
 from .._types import UNSET, Unset
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class LegacyWorkflow:
-    """Body of POST /{workspace}/trigger/ (a template/category workflow run for users)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # Workflow name.
-    name: str
-    # Template slug.
-    template: str
-    # Notification category slug.
-    notification_category: str
-    users: list[LegacyUserSetting]
-    data: WorkflowData
-    # Duration text like 1d2h30m10s, or whole seconds.
-    delay: str | int | Unset = UNSET
-    # ISO-8601 time such as 2021-08-27T20:14:51.643Z.
-    trigger_at: str | Unset = UNSET
-    delivery: Delivery | Unset = UNSET
-    idempotency_key: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    brand_id: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class WorkflowTrigger:
-    """Body of POST /trigger/ (a workflow run by slug)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # Workflow slug.
-    workflow: str
-    # Recipient distinct_ids or inline user objects.
-    recipients: list[str | UserSetting]
-    actor: str | UserSetting | Unset = UNSET
-    data: WorkflowData
-    metadata: dict[str, Any] | Unset = UNSET
-    idempotency_key: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    cancellation_key: str | None | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -146,366 +77,6 @@ class Attachment:
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class UserSetting:
-    """An inline recipient or actor of POST /trigger/; keys beyond these become profile properties."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_id: str | None | Unset = UNSET
-    # A transient user gets no stored profile.
-    is_transient: bool | None | Unset = UNSET
-    # ISO 639-1 code such as en.
-    preferred_language: str | None | Unset = UNSET
-    locale: str | None | Unset = UNSET
-    # IANA name such as America/Los_Angeles.
-    timezone: str | None | Unset = UNSET
-    channels: list[Channel] | Unset = UNSET
-    email: ChannelValues | Unset = UNSET
-    sms: ChannelValues | Unset = UNSET
-    whatsapp: ChannelValues | Unset = UNSET
-    inbox: ChannelValues | Unset = UNSET
-    messenger: ChannelValues | Unset = UNSET
-    androidpush: AndroidpushSetting | list[AndroidpushSetting] | Unset = UNSET
-    iospush: IospushSetting | list[IospushSetting] | Unset = UNSET
-    webpush: WebpushValues | Unset = UNSET
-    slack: SlackSetting | list[SlackSetting] | Unset = UNSET
-    ms_teams: MsTeamsSetting | list[MsTeamsSetting] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class LegacyUserSetting:
-    """A user of the legacy workflow body. As UserSetting, but channel strings need 2 characters and push
-    channels also take plain token strings.
-    """
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_id: str | None | Unset = UNSET
-    # A transient user gets no stored profile.
-    is_transient: bool | None | Unset = UNSET
-    # ISO 639-1 code such as en.
-    preferred_language: str | None | Unset = UNSET
-    locale: str | None | Unset = UNSET
-    # IANA name such as America/Los_Angeles.
-    timezone: str | None | Unset = UNSET
-    channels: list[Channel] | Unset = UNSET
-    email: LegacyChannelValues | Unset = UNSET
-    sms: LegacyChannelValues | Unset = UNSET
-    whatsapp: LegacyChannelValues | Unset = UNSET
-    inbox: LegacyChannelValues | Unset = UNSET
-    messenger: LegacyChannelValues | Unset = UNSET
-    androidpush: AndroidpushSetting | list[AndroidpushSetting] | str | list[str] | Unset = UNSET
-    iospush: IospushSetting | list[IospushSetting] | str | list[str] | Unset = UNSET
-    webpush: WebpushValues | Unset = UNSET
-    slack: SlackSetting | list[SlackSetting] | Unset = UNSET
-    ms_teams: MsTeamsSetting | list[MsTeamsSetting] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class AndroidpushSetting:
-    """An Android push token."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    token: str = attrs.field(repr=False)
-    provider: Literal["fcm", "xiaomi", "oppo"]
-    device_id: str | None | Unset = UNSET
-    # FCM app package name.
-    bundle_id: str | None | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class IospushSetting:
-    """An iOS push token."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    token: str = attrs.field(repr=False)
-    provider: Literal["apns"]
-    device_id: str | None | Unset = UNSET
-    # iOS app bundle id.
-    bundle_id: str | None | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SlackSetting:
-    """A Slack destination (bot token with channel, user or email; or an incoming webhook)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # Bot token (xoxb-...).
-    access_token: str | Unset = attrs.field(default=UNSET, repr=False)
-    channel_id: str | Unset = UNSET
-    user_id: str | Unset = UNSET
-    email: str | Unset = UNSET
-    incoming_webhook: SlackIncomingWebhook | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SlackIncomingWebhook:
-    """A Slack incoming webhook."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    url: str | Unset = attrs.field(default=UNSET, repr=False)
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class MsTeamsSetting:
-    """An MS Teams destination (conversation or user through the bot service; or an incoming webhook)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    tenant_id: str | Unset = UNSET
-    service_url: str | Unset = UNSET
-    conversation_id: str | Unset = UNSET
-    user_id: str | Unset = UNSET
-    incoming_webhook: MsTeamsIncomingWebhook | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class MsTeamsIncomingWebhook:
-    """An MS Teams incoming webhook."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    url: str | Unset = attrs.field(default=UNSET, repr=False)
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Delivery:
-    """Delivery settings of a legacy workflow."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # If true, channels are tried one by one until the success metric.
-    smart: bool | Unset = UNSET
-    # delivered, seen, interaction or a user-defined event.
-    success: str | Unset = UNSET
-    # Duration like 1h; used when smart is true.
-    time_to_live: str | Unset = UNSET
-    mandatory_channels: list[Channel] | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class EventPayload:
-    """Body of POST /v2/event/ (and one item of POST /v2/bulk/event/)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # A fresh uuid4 per event.
-    insert_id: str
-    # Epoch milliseconds.
-    time: int
-    event: str
-    # Workspace key or UID. The official schema asks for 20 characters, which breaks short workspace UIDs in
-    # Bearer mode; any non-empty value is accepted here.
-    env: str
-    distinct_id: str
-    properties: EventProperties
-    idempotency_key: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    brand_id: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class EventProperties:
-    """Event properties; file attachments go under $attachments."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # File attachments, usually a list of Attachment objects. Free-form, as in the official schemas: the hub,
-    # not the SDK, decides what it accepts here.
-    attachments: Any | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class IdentityEvent:
-    """Body of POST /event/ (an asynchronous profile edit, identity schema 2)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    schema: Literal["2"]
-    insert_id: str
-    time: int
-    env: str
-    distinct_id: str
-    user_operations: list[UserOperation]
-    properties: dict[str, Any] | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class UserOperation:
     """One profile operation; each key holds the values it applies to."""
 
@@ -546,104 +117,6 @@ class UserEditBody:
         _rt.check_instance(self, self._shape)
 
     __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class MessageUpdate:
-    """One message and the action to apply."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    message_id: str
-    action: MessageAction
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BulkMessagesUpdate:
-    """Body of PATCH /v1/bulk/message/."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    messages: list[MessageUpdate]
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TriggerAccepted:
-    """Answer to one accepted trigger. The hub always names the message it accepted, so message_id is a string
-    on every successful typed trigger; an answer without one is reported as an unexpected body.
-    """
-
-    _shape: ClassVar[_rt.Shape]
-
-    message_id: str
-    status: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class EventAccepted:
-    """Answer to one accepted event."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    message_id: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
-    message: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
     __getitem__ = _map.model_getitem
@@ -815,117 +288,6 @@ class CursorMeta:
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Message:
-    """One message (a notification sent, or tried, on one channel)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    message_id: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
-    channel: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    idempotency_key: str | None | Unset = UNSET
-    execution_id: str | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    is_read: bool | None | Unset = UNSET
-    is_archived: bool | None | Unset = UNSET
-    is_campaign: bool | None | Unset = UNSET
-    failure_reason: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class MessageList:
-    """One page of messages."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[Message] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class MessageUpdateResult:
-    """The outcome of one message of a bulk update."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    message_id: str | None | Unset = UNSET
-    status_code: int | None | Unset = UNSET
-    error: ErrorDetail | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BulkMessagesUpdateResponse:
-    """Per-message outcomes of a bulk update."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    records: list[MessageUpdateResult] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class OffsetMeta:
     """Offset pagination facts of a list page."""
 
@@ -935,84 +297,6 @@ class OffsetMeta:
     count: int | None | Unset = UNSET
     limit: int | None | Unset = UNSET
     offset: int | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class CursorPage:
-    """One cursor page of items the documents do not describe."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[dict[str, Any]] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class User:
-    """A user profile; channels such as $email come as extra keys."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_id: str | None | Unset = UNSET
-    # All user properties; reserved ones start with $.
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class UserPage:
-    """One page of users."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[User] | Unset = UNSET
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -1061,53 +345,6 @@ class ProfileUpsertBody:
     locale: str | None | Unset = UNSET
     # ISO 639-1 code such as en.
     preferred_language: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class UserMergeBody:
-    """Body of POST /v1/user/{distinct_id}/merge/."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # The user merged into this one (and then removed).
-    from_user_id: str | None
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class UserBulkDeleteBody:
-    """Body of DELETE /v1/bulk/user/; the official SDK passes this dict through ({} if none)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_ids: list[str] | Unset = UNSET
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -1189,87 +426,6 @@ class SubscribedObjectPage:
 
     meta: CursorMeta | Unset = UNSET
     results: list[SubscribedObjectLink] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ListSummary:
-    """A subscriber list as listed in a membership."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    list_id: str | None | Unset = UNSET
-    list_name: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    # static_list or query_based.
-    list_type: str | None | Unset = UNSET
-    source: str | None | Unset = UNSET
-    subscribers_count: int | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ListMembership:
-    """A user's membership of a subscriber list."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    list_: ListSummary | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscribedListPage:
-    """One page of the subscriber lists a user is in."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[ListMembership] | Unset = UNSET
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -1630,1109 +786,12 @@ class FullPreferenceUpdate:
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BulkPreferenceUpdate:
-    """Body of PATCH /v1/bulk/user/preference/."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_ids: list[str]
-    channel_preferences: list[ChannelPreferenceChange] | Unset = UNSET
-    categories: list[CategoryPreferenceSetting] | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BulkPreferenceReset:
-    """Body of PATCH /v1/bulk/user/preference/reset/."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_ids: list[str]
-    reset_channel_preferences: bool | Unset = UNSET
-    reset_categories: bool | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SuccessFlag:
-    """An acceptance without details."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    success: bool | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantSocialLinks:
-    """Social links of a tenant; set a link to "" (not null) to remove it."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    website: str | None | Unset = UNSET
-    facebook: str | None | Unset = UNSET
-    linkedin: str | None | Unset = UNSET
-    x: str | None | Unset = UNSET
-    instagram: str | None | Unset = UNSET
-    medium: str | None | Unset = UNSET
-    discord: str | None | Unset = UNSET
-    telegram: str | None | Unset = UNSET
-    youtube: str | None | Unset = UNSET
-    tiktok: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantUpsertBody:
-    """Body of POST /v1/tenant/{tenant_id}/. The hub needs tenant_name on creation; the official SDK passes
-    this dict through unchecked ({} if none).
-    """
-
-    _shape: ClassVar[_rt.Shape]
-
-    tenant_name: str | Unset = UNSET
-    # URL of the logo.
-    logo: str | None | Unset = UNSET
-    timezone: str | None | Unset = UNSET
-    primary_color: str | None | Unset = UNSET
-    secondary_color: str | None | Unset = UNSET
-    tertiary_color: str | None | Unset = UNSET
-    preference_page_url: str | None | Unset = UNSET
-    social_links: TenantSocialLinks | Unset = UNSET
-    # Custom properties used in templates.
-    properties: dict[str, Any] | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Tenant:
-    """A tenant and its settings."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    tenant_id: str | None | Unset = UNSET
-    tenant_name: str | None | Unset = UNSET
-    logo: str | None | Unset = UNSET
-    timezone: str | None | Unset = UNSET
-    # Channels blocked for the tenant.
-    blocked_channels: Any | Unset = UNSET
-    embedded_preference_url: str | None | Unset = UNSET
-    hosted_preference_domain: str | None | Unset = UNSET
-    primary_color: str | None | Unset = UNSET
-    secondary_color: str | None | Unset = UNSET
-    tertiary_color: str | None | Unset = UNSET
-    social_links: dict[str, Any] | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantPage:
-    """One page of tenants."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Tenant] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantCategoryPreference:
-    """A tenant's settings (and defaults) of one preference category."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    name: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    effective_tags: list[str] | None | Unset = UNSET
-    # system, transactional or promotional.
-    root_category: str | None | Unset = UNSET
-    # opt_in, opt_out or cant_unsubscribe.
-    default_preference: str | None | Unset = UNSET
-    default_mandatory_channels: list[str] | None | Unset = UNSET
-    default_opt_in_channels: list[str] | None | Unset = UNSET
-    enabled_for_tenant: bool | None | Unset = UNSET
-    visible_to_subscriber: bool | None | Unset = UNSET
-    preference: str | None | Unset = UNSET
-    mandatory_channels: list[str] | None | Unset = UNSET
-    opt_in_channels: list[str] | None | Unset = UNSET
-    blocked_channels: list[str] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantCategoryPage:
-    """One page of a tenant's category settings."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: OffsetMeta | Unset = UNSET
-    results: list[TenantCategoryPreference] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantPreferenceSection:
-    """A section of categories in a tenant's preferences."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    categories: list[TenantCategoryPreference] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantRootCategory:
-    """The sections of one root category (system, transactional or promotional)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    root_category: str | None | Unset = UNSET
-    sections: list[TenantPreferenceSection] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantFullPreference:
-    """A tenant's settings of every preference category."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    root_categories: list[TenantRootCategory] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantCategoryPreferenceUpdate:
-    """Body of a tenant category settings update; the official SDK passes this dict through."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    enabled_for_tenant: bool | Unset = UNSET
-    blocked_channels: list[str] | None | Unset = UNSET
-    visible_to_subscriber: bool | None | Unset = UNSET
-    # opt_in, opt_out or cant_unsubscribe.
-    preference: str | Unset = UNSET
-    mandatory_channels: list[str] | None | Unset = UNSET
-    opt_in_channels: list[str] | None | Unset = UNSET
-    # A digest schedule object, or null.
-    digest_schedule: Any | Unset = UNSET
-    # Preference properties (a list), or null.
-    properties: Any | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TenantDefaultPreferenceUpdate:
-    """Body of PATCH /v1/tenant/{tenant_id}/category/{category}/."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    preference: Literal["opt_in", "opt_out", "cant_unsubscribe"] | Unset = UNSET
-    visible_to_subscriber: bool | Unset = UNSET
-    mandatory_channels: list[str] | Unset = UNSET
-    opt_in_channels: list[str] | None | Unset = UNSET
-    blocked_channels: list[str] | None | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Brand:
-    """A brand (the older name of a tenant); its settings come as extra keys."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    brand_id: str | None | Unset = UNSET
-    brand_name: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BrandPage:
-    """One page of brands."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Brand] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectProfile:
-    """An object (a team, an organisation, ...); channels such as $email come as extra keys."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    id: str | None | Unset = UNSET
-    object_type: str | None | Unset = UNSET
-    subscriptions_count: int | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectPage:
-    """One page of objects."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[ObjectProfile] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectBulkDeleteBody:
-    """Body of DELETE /v1/bulk/object/{object_type}/; the official SDK passes this dict through."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    object_ids: list[str] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriptionRecipient:
-    """A recipient given as an object: another object ({"object_type", "id"}) or an inline user
-    ({"distinct_id", channels...}).
-    """
-
-    _shape: ClassVar[_rt.Shape]
-
-    object_type: str | Unset = UNSET
-    id: str | Unset = UNSET
-    distinct_id: str | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectSubscriptionsBody:
-    """Body of POST .../subscription/; the official SDK passes this dict through."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # distinct_ids, or recipient objects.
-    recipients: list[str | SubscriptionRecipient] | Unset = UNSET
-    # Subscription properties ($recipient.subscription.<prop>).
-    properties: dict[str, Any] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectSubscriptionsDeleteBody:
-    """Body of DELETE .../subscription/; the official SDK passes this dict through."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    recipients: list[str | SubscriptionRecipient] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriptionUser:
-    """The user side of a subscription."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_id: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectSubscription:
-    """A subscription of a user (or object) to an object."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    user: SubscriptionUser | Unset = UNSET
-    object: SubscribedObject | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ObjectSubscriptionPage:
-    """One page of an object's subscriptions."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[ObjectSubscription] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriberListCreate:
-    """Body of POST /v1/subscriber_list/. The official SDK passes this dict through after stripping list_id
-    (and refuses a missing or blank one).
-    """
-
-    _shape: ClassVar[_rt.Shape]
-
-    list_id: str
-    list_name: str | None | Unset = UNSET
-    list_description: str | None | Unset = UNSET
-    # static_list (the default) or query_based.
-    list_type: str | None | Unset = UNSET
-    # Emit $USER_ENTERED_LIST - <list_id> events.
-    track_user_entry: bool | None | Unset = UNSET
-    # Emit $USER_EXITED_LIST - <list_id> events.
-    track_user_exit: bool | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriberList:
-    """A subscriber list."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    list_id: str | None | Unset = UNSET
-    list_name: str | None | Unset = UNSET
-    list_description: str | None | Unset = UNSET
-    list_type: str | None | Unset = UNSET
-    subscribers_count: int | None | Unset = UNSET
-    source: str | None | Unset = UNSET
-    is_readonly: bool | None | Unset = UNSET
-    # active or draft.
-    status: str | None | Unset = UNSET
-    track_user_entry: bool | None | Unset = UNSET
-    track_user_exit: bool | None | Unset = UNSET
-    requested_for_delete: bool | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # Draft versions of the list.
-    drafts: Any | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriberListPage:
-    """One page of subscriber lists."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: OffsetMeta | Unset = UNSET
-    results: list[SubscriberList] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriberListMembers:
-    """The distinct_ids to add to or remove from a list (the official SDK builds this body)."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    distinct_ids: list[str]
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class AffectedCount:
-    """The outcome of adding or removing list members."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    success: bool | None | Unset = UNSET
-    affected_count: int | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class SubscriberListVersion:
-    """A draft version of a subscriber list."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    version_id: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ListSubscriber:
-    """A member of a subscriber list."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    id: str | None | Unset = UNSET
-    distinct_id: str | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class ListSubscriberPage:
-    """One page of a list's members."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: CursorMeta | Unset = UNSET
-    results: list[ListSubscriber] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Broadcast:
-    """Body of POST /{workspace}/broadcast/, as the official list_broadcast.json schema has it."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    # A fresh uuid4 per broadcast.
-    insert_id: str
-    # Epoch milliseconds.
-    time: int
-    list_id: str
-    channels: list[Channel] | Unset = UNSET
-    # Template slug.
-    template: str
-    notification_category: str
-    # Duration text like 1d2h30m10s, or whole seconds.
-    delay: str | int | Unset = UNSET
-    # ISO-8601 time such as 2021-08-27T20:14:51.643Z.
-    trigger_at: str | Unset = UNSET
-    data: WorkflowData
-    idempotency_key: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    brand_id: str | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class WorkflowRunCancel:
-    """Body of POST /v1/workflow_run/cancel/; name the runs by execution id, idempotency key, or slug."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    execution_id: str | Unset = UNSET
-    idempotency_key: str | Unset = UNSET
-    workflow_slug: str | Unset = UNSET
-    # Only the runs of these distinct_ids (with workflow_slug).
-    recipients: list[str] | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class BroadcastRunCancel:
-    """Body of POST /v1/broadcast_run/cancel/; name the runs by execution id, list id or idempotency key."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    execution_id: str | Unset = UNSET
-    list_id: str | Unset = UNSET
-    idempotency_key: str | Unset = UNSET
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _rt.model_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
 class CancelledRuns:
     """The runs a cancel call stopped."""
 
     _shape: ClassVar[_rt.Shape]
 
     execution_ids: list[str] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class Template:
-    """A template and its channels."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    id: int | None | Unset = UNSET
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
-    # {"name", "slug"} of the default language.
-    default_language: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    # {"name", "email"} of the last editor.
-    updated_by: dict[str, Any] | None | Unset = UNSET
-    last_triggered_at: str | None | Unset = UNSET
-    is_auto_translate_enabled: bool | None | Unset = UNSET
-    enabled_languages: list[str] | None | Unset = UNSET
-    channels: list[dict[str, Any]] | None | Unset = UNSET
-    tags: list[dict[str, Any]] | None | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TemplatePage:
-    """One page of templates."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Template] | Unset = UNSET
-    # Keys beyond the schema's properties, written back after them.
-    extra: dict[str, Any] = attrs.field(factory=dict)
-
-    def __attrs_post_init__(self) -> None:
-        _rt.check_instance(self, self._shape)
-
-    __repr__ = _map.model_dict_repr
-    __eq__ = _rt.model_eq
-    __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
-    __iter__ = _map.model_iter
-    __contains__ = _map.model_contains
-    get = _map.model_get
-    keys = _map.model_keys
-    to_dict = _map.model_to_dict
-
-
-@attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
-class TemplateChannelContent:
-    """A template's content on one channel, with its versions."""
-
-    _shape: ClassVar[_rt.Shape]
-
-    id: int | None | Unset = UNSET
-    # {"name", "slug", "is_template_approval_needed"}.
-    channel: dict[str, Any] | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
-    is_enabled: bool | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    disabled_languages: list[str] | None | Unset = UNSET
-    versions: list[dict[str, Any]] | None | Unset = UNSET
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -2781,42 +840,6 @@ EmptyBody: TypeAlias = dict[str, Any]
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.
-LegacyWorkflow._shape = _rt.Shape(
-    LegacyWorkflow,
-    (
-        _rt.Field("name", "name", _rt.Str(min_length=2), required=True),
-        _rt.Field("template", "template", _rt.Str(min_length=2), required=True),
-        _rt.Field("notification_category", "notification_category", _rt.Str(min_length=2), required=True),
-        _rt.Field("users", "users", _rt.ListOf(_rt.Model(LegacyUserSetting), min_items=1), required=True),
-        _rt.Field("data", "data", _rt.Model(WorkflowData), required=True),
-        _rt.Field("delay", "delay", _rt.OneOf((_rt.Str(), _rt.Int(minimum=0)))),
-        _rt.Field("trigger_at", "trigger_at", _rt.Str(min_length=2)),
-        _rt.Field("delivery", "delivery", _rt.Model(Delivery)),
-        _rt.Field("idempotency_key", "$idempotency_key", _rt.OneOf((_rt.Str(max_length=255), _rt.Null()))),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-        _rt.Field("brand_id", "brand_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-WorkflowTrigger._shape = _rt.Shape(
-    WorkflowTrigger,
-    (
-        _rt.Field("workflow", "workflow", _rt.Str(min_length=1), required=True),
-        _rt.Field(
-            "recipients",
-            "recipients",
-            _rt.ListOf(_rt.OneOf((_rt.Str(min_length=1), _rt.Model(UserSetting))), min_items=1),
-            required=True,
-        ),
-        _rt.Field("actor", "actor", _rt.OneOf((_rt.Str(min_length=1), _rt.Model(UserSetting)))),
-        _rt.Field("data", "data", _rt.Model(WorkflowData), required=True),
-        _rt.Field("metadata", "metadata", _rt.MapOf()),
-        _rt.Field("idempotency_key", "$idempotency_key", _rt.OneOf((_rt.Str(max_length=255), _rt.Null()))),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-        _rt.Field("cancellation_key", "cancellation_key", _rt.OneOf((_rt.Str(max_length=255), _rt.Null()))),
-    ),
-    extra=None,
-)
 WorkflowData._shape = _rt.Shape(
     WorkflowData,
     (_rt.Field("attachments", "$attachments", _rt.AnyValue()),),
@@ -2830,322 +853,6 @@ Attachment._shape = _rt.Shape(
         _rt.Field("data", "data", _rt.OneOf((_rt.Str(), _rt.Null()))),
         _rt.Field("url", "url", _rt.OneOf((_rt.Str(), _rt.Null()))),
         _rt.Field("ignore_if_error", "ignore_if_error", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-UserSetting._shape = _rt.Shape(
-    UserSetting,
-    (
-        _rt.Field("distinct_id", "distinct_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("is_transient", "is_transient", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("preferred_language", "$preferred_language", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("locale", "$locale", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("timezone", "$timezone", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field(
-            "channels",
-            "$channels",
-            _rt.ListOf(
-                _rt.Str(
-                    enum=(
-                        "androidpush",
-                        "iospush",
-                        "webpush",
-                        "email",
-                        "sms",
-                        "whatsapp",
-                        "slack",
-                        "inbox",
-                        "messenger",
-                        "ms_teams",
-                    ),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "email",
-            "$email",
-            _rt.OneOf((_rt.Str(min_length=1), _rt.ListOf(_rt.Str(min_length=1), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "sms",
-            "$sms",
-            _rt.OneOf((_rt.Str(min_length=1), _rt.ListOf(_rt.Str(min_length=1), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "whatsapp",
-            "$whatsapp",
-            _rt.OneOf((_rt.Str(min_length=1), _rt.ListOf(_rt.Str(min_length=1), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "inbox",
-            "$inbox",
-            _rt.OneOf((_rt.Str(min_length=1), _rt.ListOf(_rt.Str(min_length=1), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "messenger",
-            "$messenger",
-            _rt.OneOf((_rt.Str(min_length=1), _rt.ListOf(_rt.Str(min_length=1), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "androidpush",
-            "$androidpush",
-            _rt.OneOf(
-                (
-                    _rt.Model(AndroidpushSetting),
-                    _rt.ListOf(_rt.Model(AndroidpushSetting), min_items=1, max_items=10),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "iospush",
-            "$iospush",
-            _rt.OneOf(
-                (_rt.Model(IospushSetting), _rt.ListOf(_rt.Model(IospushSetting), min_items=1, max_items=10)),
-            ),
-        ),
-        _rt.Field(
-            "webpush",
-            "$webpush",
-            _rt.OneOf(
-                (
-                    _rt.MapOf(min_properties=1),
-                    _rt.ListOf(_rt.MapOf(min_properties=1), min_items=1, max_items=10),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "slack",
-            "$slack",
-            _rt.OneOf(
-                (_rt.Model(SlackSetting), _rt.ListOf(_rt.Model(SlackSetting), min_items=1, max_items=10)),
-            ),
-        ),
-        _rt.Field(
-            "ms_teams",
-            "$ms_teams",
-            _rt.OneOf(
-                (_rt.Model(MsTeamsSetting), _rt.ListOf(_rt.Model(MsTeamsSetting), min_items=1, max_items=10)),
-            ),
-        ),
-    ),
-    extra=_rt.AnyValue(),
-)
-LegacyUserSetting._shape = _rt.Shape(
-    LegacyUserSetting,
-    (
-        _rt.Field("distinct_id", "distinct_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("is_transient", "is_transient", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("preferred_language", "$preferred_language", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("locale", "$locale", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("timezone", "$timezone", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field(
-            "channels",
-            "$channels",
-            _rt.ListOf(
-                _rt.Str(
-                    enum=(
-                        "androidpush",
-                        "iospush",
-                        "webpush",
-                        "email",
-                        "sms",
-                        "whatsapp",
-                        "slack",
-                        "inbox",
-                        "messenger",
-                        "ms_teams",
-                    ),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "email",
-            "$email",
-            _rt.OneOf((_rt.Str(min_length=2), _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "sms",
-            "$sms",
-            _rt.OneOf((_rt.Str(min_length=2), _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "whatsapp",
-            "$whatsapp",
-            _rt.OneOf((_rt.Str(min_length=2), _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "inbox",
-            "$inbox",
-            _rt.OneOf((_rt.Str(min_length=2), _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "messenger",
-            "$messenger",
-            _rt.OneOf((_rt.Str(min_length=2), _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10))),
-        ),
-        _rt.Field(
-            "androidpush",
-            "$androidpush",
-            _rt.OneOf(
-                (
-                    _rt.Model(AndroidpushSetting),
-                    _rt.ListOf(_rt.Model(AndroidpushSetting), min_items=1, max_items=10),
-                    _rt.Str(min_length=2),
-                    _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "iospush",
-            "$iospush",
-            _rt.OneOf(
-                (
-                    _rt.Model(IospushSetting),
-                    _rt.ListOf(_rt.Model(IospushSetting), min_items=1, max_items=10),
-                    _rt.Str(min_length=2),
-                    _rt.ListOf(_rt.Str(min_length=2), min_items=1, max_items=10),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "webpush",
-            "$webpush",
-            _rt.OneOf(
-                (
-                    _rt.MapOf(min_properties=1),
-                    _rt.ListOf(_rt.MapOf(min_properties=1), min_items=1, max_items=10),
-                ),
-            ),
-        ),
-        _rt.Field(
-            "slack",
-            "$slack",
-            _rt.OneOf(
-                (_rt.Model(SlackSetting), _rt.ListOf(_rt.Model(SlackSetting), min_items=1, max_items=10)),
-            ),
-        ),
-        _rt.Field(
-            "ms_teams",
-            "$ms_teams",
-            _rt.OneOf(
-                (_rt.Model(MsTeamsSetting), _rt.ListOf(_rt.Model(MsTeamsSetting), min_items=1, max_items=10)),
-            ),
-        ),
-    ),
-    extra=_rt.AnyValue(),
-)
-AndroidpushSetting._shape = _rt.Shape(
-    AndroidpushSetting,
-    (
-        _rt.Field("token", "token", _rt.Str(min_length=1), required=True),
-        _rt.Field("provider", "provider", _rt.Str(enum=("fcm", "xiaomi", "oppo")), required=True),
-        _rt.Field("device_id", "device_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("bundle_id", "bundle_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=None,
-)
-IospushSetting._shape = _rt.Shape(
-    IospushSetting,
-    (
-        _rt.Field("token", "token", _rt.Str(min_length=1), required=True),
-        _rt.Field("provider", "provider", _rt.Str(enum=("apns",)), required=True),
-        _rt.Field("device_id", "device_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("bundle_id", "bundle_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=None,
-)
-SlackSetting._shape = _rt.Shape(
-    SlackSetting,
-    (
-        _rt.Field("access_token", "access_token", _rt.Str(pattern="^xox")),
-        _rt.Field("channel_id", "channel_id", _rt.Str(pattern="^[cC][a-zA-Z0-9]+$")),
-        _rt.Field("user_id", "user_id", _rt.Str(pattern="^[uUwW][a-zA-Z0-9]+$")),
-        _rt.Field("email", "email", _rt.Str(min_length=1)),
-        _rt.Field("incoming_webhook", "incoming_webhook", _rt.Model(SlackIncomingWebhook)),
-    ),
-    extra=None,
-)
-SlackIncomingWebhook._shape = _rt.Shape(
-    SlackIncomingWebhook,
-    (_rt.Field("url", "url", _rt.Str(pattern="^https://hooks.slack.com/")),),
-    extra=_rt.AnyValue(),
-)
-MsTeamsSetting._shape = _rt.Shape(
-    MsTeamsSetting,
-    (
-        _rt.Field("tenant_id", "tenant_id", _rt.Str()),
-        _rt.Field("service_url", "service_url", _rt.Str(pattern="^https://smba.trafficmanager.net/")),
-        _rt.Field("conversation_id", "conversation_id", _rt.Str()),
-        _rt.Field("user_id", "user_id", _rt.Str()),
-        _rt.Field("incoming_webhook", "incoming_webhook", _rt.Model(MsTeamsIncomingWebhook)),
-    ),
-    extra=None,
-)
-MsTeamsIncomingWebhook._shape = _rt.Shape(
-    MsTeamsIncomingWebhook,
-    (_rt.Field("url", "url", _rt.Str()),),
-    extra=_rt.AnyValue(),
-)
-Delivery._shape = _rt.Shape(
-    Delivery,
-    (
-        _rt.Field("smart", "smart", _rt.Bool()),
-        _rt.Field("success", "success", _rt.Str()),
-        _rt.Field("time_to_live", "time_to_live", _rt.Str()),
-        _rt.Field(
-            "mandatory_channels",
-            "mandatory_channels",
-            _rt.ListOf(
-                _rt.Str(
-                    enum=(
-                        "androidpush",
-                        "iospush",
-                        "webpush",
-                        "email",
-                        "sms",
-                        "whatsapp",
-                        "slack",
-                        "inbox",
-                        "messenger",
-                        "ms_teams",
-                    ),
-                ),
-            ),
-        ),
-    ),
-    extra=None,
-)
-EventPayload._shape = _rt.Shape(
-    EventPayload,
-    (
-        _rt.Field("insert_id", "$insert_id", _rt.Str(min_length=36), required=True),
-        _rt.Field("time", "$time", _rt.Int(minimum=1640995200000), required=True),
-        _rt.Field("event", "event", _rt.Str(min_length=2), required=True),
-        _rt.Field("env", "env", _rt.Str(min_length=1), required=True),
-        _rt.Field("distinct_id", "distinct_id", _rt.Str(min_length=1), required=True),
-        _rt.Field("properties", "properties", _rt.Model(EventProperties), required=True),
-        _rt.Field("idempotency_key", "$idempotency_key", _rt.OneOf((_rt.Str(max_length=255), _rt.Null()))),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-        _rt.Field("brand_id", "brand_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-EventProperties._shape = _rt.Shape(
-    EventProperties,
-    (_rt.Field("attachments", "$attachments", _rt.AnyValue()),),
-    extra=_rt.AnyValue(),
-)
-IdentityEvent._shape = _rt.Shape(
-    IdentityEvent,
-    (
-        _rt.Field("schema", "$schema", _rt.Str(enum=("2",)), required=True),
-        _rt.Field("insert_id", "$insert_id", _rt.Str(min_length=36), required=True),
-        _rt.Field("time", "$time", _rt.Int(minimum=1640995200000), required=True),
-        _rt.Field("env", "env", _rt.Str(min_length=1), required=True),
-        _rt.Field("distinct_id", "distinct_id", _rt.Str(min_length=1), required=True),
-        _rt.Field("user_operations", "$user_operations", _rt.ListOf(_rt.Model(UserOperation)), required=True),
-        _rt.Field("properties", "properties", _rt.MapOf()),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
     ),
     extra=_rt.AnyValue(),
 )
@@ -3165,50 +872,6 @@ UserEditBody._shape = _rt.Shape(
     UserEditBody,
     (_rt.Field("operations", "operations", _rt.ListOf(_rt.Model(UserOperation)), required=True),),
     extra=None,
-)
-MessageUpdate._shape = _rt.Shape(
-    MessageUpdate,
-    (
-        _rt.Field("message_id", "message_id", _rt.Str(min_length=1), required=True),
-        _rt.Field(
-            "action",
-            "action",
-            _rt.Str(enum=("seen", "clicked", "dismissed", "read", "unread", "archived", "unarchived")),
-            required=True,
-        ),
-    ),
-    extra=None,
-)
-BulkMessagesUpdate._shape = _rt.Shape(
-    BulkMessagesUpdate,
-    (
-        _rt.Field(
-            "messages",
-            "messages",
-            _rt.ListOf(_rt.Model(MessageUpdate), min_items=1, max_items=1000),
-            required=True,
-        ),
-    ),
-    extra=None,
-)
-TriggerAccepted._shape = _rt.Shape(
-    TriggerAccepted,
-    (
-        _rt.Field("message_id", "message_id", _rt.Str(), required=True),
-        _rt.Field("status", "status", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-EventAccepted._shape = _rt.Shape(
-    EventAccepted,
-    (
-        _rt.Field("message_id", "message_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("status", "status", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("message", "message", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
 )
 AcceptedMessage._shape = _rt.Shape(
     AcceptedMessage,
@@ -3273,86 +936,12 @@ CursorMeta._shape = _rt.Shape(
     extra=_rt.AnyValue(),
     lenient=True,
 )
-Message._shape = _rt.Shape(
-    Message,
-    (
-        _rt.Field("message_id", "message_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("status", "status", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("channel", "channel", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("category", "category", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("idempotency_key", "idempotency_key", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("execution_id", "execution_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("is_read", "is_read", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("is_archived", "is_archived", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("is_campaign", "is_campaign", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("failure_reason", "failure_reason", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-MessageList._shape = _rt.Shape(
-    MessageList,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(Message))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-MessageUpdateResult._shape = _rt.Shape(
-    MessageUpdateResult,
-    (
-        _rt.Field("message_id", "message_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("status_code", "status_code", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("error", "error", _rt.OneOf((_rt.Model(ErrorDetail), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-BulkMessagesUpdateResponse._shape = _rt.Shape(
-    BulkMessagesUpdateResponse,
-    (_rt.Field("records", "records", _rt.ListOf(_rt.Model(MessageUpdateResult))),),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
 OffsetMeta._shape = _rt.Shape(
     OffsetMeta,
     (
         _rt.Field("count", "count", _rt.OneOf((_rt.Int(), _rt.Null()))),
         _rt.Field("limit", "limit", _rt.OneOf((_rt.Int(), _rt.Null()))),
         _rt.Field("offset", "offset", _rt.OneOf((_rt.Int(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-CursorPage._shape = _rt.Shape(
-    CursorPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.MapOf())),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-User._shape = _rt.Shape(
-    User,
-    (
-        _rt.Field("distinct_id", "distinct_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("properties", "properties", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-UserPage._shape = _rt.Shape(
-    UserPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(User))),
     ),
     extra=_rt.AnyValue(),
     lenient=True,
@@ -3373,16 +962,6 @@ ProfileUpsertBody._shape = _rt.Shape(
         _rt.Field("locale", "$locale", _rt.OneOf((_rt.Str(), _rt.Null()))),
         _rt.Field("preferred_language", "$preferred_language", _rt.OneOf((_rt.Str(), _rt.Null()))),
     ),
-    extra=_rt.AnyValue(),
-)
-UserMergeBody._shape = _rt.Shape(
-    UserMergeBody,
-    (_rt.Field("from_user_id", "from_user_id", _rt.OneOf((_rt.Str(), _rt.Null())), required=True),),
-    extra=None,
-)
-UserBulkDeleteBody._shape = _rt.Shape(
-    UserBulkDeleteBody,
-    (_rt.Field("distinct_ids", "distinct_ids", _rt.ListOf(_rt.Str())),),
     extra=_rt.AnyValue(),
 )
 SubscribedObject._shape = _rt.Shape(
@@ -3413,38 +992,6 @@ SubscribedObjectPage._shape = _rt.Shape(
     (
         _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
         _rt.Field("results", "results", _rt.ListOf(_rt.Model(SubscribedObjectLink))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ListSummary._shape = _rt.Shape(
-    ListSummary,
-    (
-        _rt.Field("list_id", "list_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_name", "list_name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("description", "description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_type", "list_type", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("source", "source", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("subscribers_count", "subscribers_count", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ListMembership._shape = _rt.Shape(
-    ListMembership,
-    (
-        _rt.Field("list_", "list", _rt.Model(ListSummary)),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-SubscribedListPage._shape = _rt.Shape(
-    SubscribedListPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(ListMembership))),
     ),
     extra=_rt.AnyValue(),
     lenient=True,
@@ -3581,492 +1128,9 @@ FullPreferenceUpdate._shape = _rt.Shape(
     ),
     extra=None,
 )
-BulkPreferenceUpdate._shape = _rt.Shape(
-    BulkPreferenceUpdate,
-    (
-        _rt.Field(
-            "distinct_ids",
-            "distinct_ids",
-            _rt.ListOf(_rt.Str(min_length=1), min_items=1),
-            required=True,
-        ),
-        _rt.Field(
-            "channel_preferences",
-            "channel_preferences",
-            _rt.ListOf(_rt.Model(ChannelPreferenceChange)),
-        ),
-        _rt.Field("categories", "categories", _rt.ListOf(_rt.Model(CategoryPreferenceSetting))),
-    ),
-    extra=None,
-)
-BulkPreferenceReset._shape = _rt.Shape(
-    BulkPreferenceReset,
-    (
-        _rt.Field(
-            "distinct_ids",
-            "distinct_ids",
-            _rt.ListOf(_rt.Str(min_length=1), min_items=1),
-            required=True,
-        ),
-        _rt.Field("reset_channel_preferences", "reset_channel_preferences", _rt.Bool()),
-        _rt.Field("reset_categories", "reset_categories", _rt.Bool()),
-    ),
-    extra=None,
-)
-SuccessFlag._shape = _rt.Shape(
-    SuccessFlag,
-    (_rt.Field("success", "success", _rt.OneOf((_rt.Bool(), _rt.Null()))),),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantSocialLinks._shape = _rt.Shape(
-    TenantSocialLinks,
-    (
-        _rt.Field("website", "website", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("facebook", "facebook", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("linkedin", "LinkedIn", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("x", "x", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("instagram", "instagram", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("medium", "medium", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("discord", "discord", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("telegram", "telegram", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("youtube", "youtube", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tiktok", "tiktok", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-TenantUpsertBody._shape = _rt.Shape(
-    TenantUpsertBody,
-    (
-        _rt.Field("tenant_name", "tenant_name", _rt.Str()),
-        _rt.Field("logo", "logo", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("timezone", "timezone", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("primary_color", "primary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("secondary_color", "secondary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tertiary_color", "tertiary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("preference_page_url", "preference_page_url", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("social_links", "social_links", _rt.Model(TenantSocialLinks)),
-        _rt.Field("properties", "properties", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-Tenant._shape = _rt.Shape(
-    Tenant,
-    (
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tenant_name", "tenant_name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("logo", "logo", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("timezone", "timezone", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("blocked_channels", "blocked_channels", _rt.AnyValue()),
-        _rt.Field("embedded_preference_url", "embedded_preference_url", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("hosted_preference_domain", "hosted_preference_domain", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("primary_color", "primary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("secondary_color", "secondary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tertiary_color", "tertiary_color", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("social_links", "social_links", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("properties", "properties", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantPage._shape = _rt.Shape(
-    TenantPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(OffsetMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(Tenant))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantCategoryPreference._shape = _rt.Shape(
-    TenantCategoryPreference,
-    (
-        _rt.Field("name", "name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("category", "category", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("description", "description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tags", "tags", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("effective_tags", "effective_tags", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("root_category", "root_category", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("default_preference", "default_preference", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field(
-            "default_mandatory_channels",
-            "default_mandatory_channels",
-            _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null())),
-        ),
-        _rt.Field(
-            "default_opt_in_channels",
-            "default_opt_in_channels",
-            _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null())),
-        ),
-        _rt.Field("enabled_for_tenant", "enabled_for_tenant", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("visible_to_subscriber", "visible_to_subscriber", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("preference", "preference", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("mandatory_channels", "mandatory_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("opt_in_channels", "opt_in_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("blocked_channels", "blocked_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantCategoryPage._shape = _rt.Shape(
-    TenantCategoryPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(OffsetMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(TenantCategoryPreference))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantPreferenceSection._shape = _rt.Shape(
-    TenantPreferenceSection,
-    (
-        _rt.Field("name", "name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("slug", "slug", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("description", "description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("tags", "tags", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("categories", "categories", _rt.ListOf(_rt.Model(TenantCategoryPreference))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantRootCategory._shape = _rt.Shape(
-    TenantRootCategory,
-    (
-        _rt.Field("root_category", "root_category", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("sections", "sections", _rt.ListOf(_rt.Model(TenantPreferenceSection))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantFullPreference._shape = _rt.Shape(
-    TenantFullPreference,
-    (_rt.Field("root_categories", "root_categories", _rt.ListOf(_rt.Model(TenantRootCategory))),),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TenantCategoryPreferenceUpdate._shape = _rt.Shape(
-    TenantCategoryPreferenceUpdate,
-    (
-        _rt.Field("enabled_for_tenant", "enabled_for_tenant", _rt.Bool()),
-        _rt.Field("blocked_channels", "blocked_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("visible_to_subscriber", "visible_to_subscriber", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("preference", "preference", _rt.Str()),
-        _rt.Field("mandatory_channels", "mandatory_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("opt_in_channels", "opt_in_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("digest_schedule", "digest_schedule", _rt.AnyValue()),
-        _rt.Field("properties", "properties", _rt.AnyValue()),
-    ),
-    extra=_rt.AnyValue(),
-)
-TenantDefaultPreferenceUpdate._shape = _rt.Shape(
-    TenantDefaultPreferenceUpdate,
-    (
-        _rt.Field("preference", "preference", _rt.Str(enum=("opt_in", "opt_out", "cant_unsubscribe"))),
-        _rt.Field("visible_to_subscriber", "visible_to_subscriber", _rt.Bool()),
-        _rt.Field("mandatory_channels", "mandatory_channels", _rt.ListOf(_rt.Str())),
-        _rt.Field("opt_in_channels", "opt_in_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("blocked_channels", "blocked_channels", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-    ),
-    extra=None,
-)
-Brand._shape = _rt.Shape(
-    Brand,
-    (
-        _rt.Field("brand_id", "brand_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("brand_name", "brand_name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-BrandPage._shape = _rt.Shape(
-    BrandPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(OffsetMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(Brand))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ObjectProfile._shape = _rt.Shape(
-    ObjectProfile,
-    (
-        _rt.Field("id", "id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("object_type", "object_type", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("subscriptions_count", "subscriptions_count", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("properties", "properties", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ObjectPage._shape = _rt.Shape(
-    ObjectPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(ObjectProfile))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ObjectBulkDeleteBody._shape = _rt.Shape(
-    ObjectBulkDeleteBody,
-    (_rt.Field("object_ids", "object_ids", _rt.ListOf(_rt.Str())),),
-    extra=_rt.AnyValue(),
-)
-SubscriptionRecipient._shape = _rt.Shape(
-    SubscriptionRecipient,
-    (
-        _rt.Field("object_type", "object_type", _rt.Str()),
-        _rt.Field("id", "id", _rt.Str()),
-        _rt.Field("distinct_id", "distinct_id", _rt.Str()),
-    ),
-    extra=_rt.AnyValue(),
-)
-ObjectSubscriptionsBody._shape = _rt.Shape(
-    ObjectSubscriptionsBody,
-    (
-        _rt.Field(
-            "recipients",
-            "recipients",
-            _rt.ListOf(_rt.OneOf((_rt.Str(), _rt.Model(SubscriptionRecipient)))),
-        ),
-        _rt.Field("properties", "properties", _rt.MapOf()),
-    ),
-    extra=_rt.AnyValue(),
-)
-ObjectSubscriptionsDeleteBody._shape = _rt.Shape(
-    ObjectSubscriptionsDeleteBody,
-    (
-        _rt.Field(
-            "recipients",
-            "recipients",
-            _rt.ListOf(_rt.OneOf((_rt.Str(), _rt.Model(SubscriptionRecipient)))),
-        ),
-    ),
-    extra=_rt.AnyValue(),
-)
-SubscriptionUser._shape = _rt.Shape(
-    SubscriptionUser,
-    (
-        _rt.Field("distinct_id", "distinct_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ObjectSubscription._shape = _rt.Shape(
-    ObjectSubscription,
-    (
-        _rt.Field("user", "user", _rt.Model(SubscriptionUser)),
-        _rt.Field("object", "object", _rt.Model(SubscribedObject)),
-        _rt.Field("properties", "properties", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ObjectSubscriptionPage._shape = _rt.Shape(
-    ObjectSubscriptionPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(ObjectSubscription))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-SubscriberListCreate._shape = _rt.Shape(
-    SubscriberListCreate,
-    (
-        _rt.Field("list_id", "list_id", _rt.Str(min_length=1), required=True),
-        _rt.Field("list_name", "list_name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_description", "list_description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_type", "list_type", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("track_user_entry", "track_user_entry", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("track_user_exit", "track_user_exit", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-SubscriberList._shape = _rt.Shape(
-    SubscriberList,
-    (
-        _rt.Field("list_id", "list_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_name", "list_name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_description", "list_description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("list_type", "list_type", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("subscribers_count", "subscribers_count", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("source", "source", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("is_readonly", "is_readonly", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("status", "status", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("track_user_entry", "track_user_entry", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("track_user_exit", "track_user_exit", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("requested_for_delete", "requested_for_delete", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("drafts", "drafts", _rt.AnyValue()),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-SubscriberListPage._shape = _rt.Shape(
-    SubscriberListPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(OffsetMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(SubscriberList))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-SubscriberListMembers._shape = _rt.Shape(
-    SubscriberListMembers,
-    (_rt.Field("distinct_ids", "distinct_ids", _rt.ListOf(_rt.Str()), required=True),),
-    extra=None,
-)
-AffectedCount._shape = _rt.Shape(
-    AffectedCount,
-    (
-        _rt.Field("success", "success", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("affected_count", "affected_count", _rt.OneOf((_rt.Int(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-SubscriberListVersion._shape = _rt.Shape(
-    SubscriberListVersion,
-    (_rt.Field("version_id", "version_id", _rt.OneOf((_rt.Str(), _rt.Null()))),),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ListSubscriber._shape = _rt.Shape(
-    ListSubscriber,
-    (
-        _rt.Field("id", "id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("distinct_id", "distinct_id", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-ListSubscriberPage._shape = _rt.Shape(
-    ListSubscriberPage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(CursorMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(ListSubscriber))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-Broadcast._shape = _rt.Shape(
-    Broadcast,
-    (
-        _rt.Field("insert_id", "$insert_id", _rt.Str(min_length=36), required=True),
-        _rt.Field("time", "$time", _rt.Int(minimum=1640995200000), required=True),
-        _rt.Field("list_id", "list_id", _rt.Str(min_length=1), required=True),
-        _rt.Field(
-            "channels",
-            "channels",
-            _rt.ListOf(
-                _rt.Str(
-                    enum=(
-                        "androidpush",
-                        "iospush",
-                        "webpush",
-                        "email",
-                        "sms",
-                        "whatsapp",
-                        "slack",
-                        "inbox",
-                        "messenger",
-                        "ms_teams",
-                    ),
-                ),
-            ),
-        ),
-        _rt.Field("template", "template", _rt.Str(min_length=2), required=True),
-        _rt.Field("notification_category", "notification_category", _rt.Str(min_length=2), required=True),
-        _rt.Field("delay", "delay", _rt.OneOf((_rt.Str(), _rt.Int(minimum=0)))),
-        _rt.Field("trigger_at", "trigger_at", _rt.Str()),
-        _rt.Field("data", "data", _rt.Model(WorkflowData), required=True),
-        _rt.Field("idempotency_key", "$idempotency_key", _rt.OneOf((_rt.Str(max_length=255), _rt.Null()))),
-        _rt.Field("tenant_id", "tenant_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-        _rt.Field("brand_id", "brand_id", _rt.OneOf((_rt.Str(max_length=64), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-)
-WorkflowRunCancel._shape = _rt.Shape(
-    WorkflowRunCancel,
-    (
-        _rt.Field("execution_id", "execution_id", _rt.Str(min_length=1)),
-        _rt.Field("idempotency_key", "idempotency_key", _rt.Str(min_length=1)),
-        _rt.Field("workflow_slug", "workflow_slug", _rt.Str(min_length=1)),
-        _rt.Field("recipients", "recipients", _rt.ListOf(_rt.Str())),
-    ),
-    extra=None,
-)
-BroadcastRunCancel._shape = _rt.Shape(
-    BroadcastRunCancel,
-    (
-        _rt.Field("execution_id", "execution_id", _rt.Str(min_length=1)),
-        _rt.Field("list_id", "list_id", _rt.Str(min_length=1)),
-        _rt.Field("idempotency_key", "idempotency_key", _rt.Str(min_length=1)),
-    ),
-    extra=None,
-)
 CancelledRuns._shape = _rt.Shape(
     CancelledRuns,
     (_rt.Field("execution_ids", "execution_ids", _rt.ListOf(_rt.Str())),),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-Template._shape = _rt.Shape(
-    Template,
-    (
-        _rt.Field("id", "id", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("name", "name", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("slug", "slug", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("description", "description", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("is_active", "is_active", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("default_language", "default_language", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_by", "updated_by", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("last_triggered_at", "last_triggered_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field(
-            "is_auto_translate_enabled",
-            "is_auto_translate_enabled",
-            _rt.OneOf((_rt.Bool(), _rt.Null())),
-        ),
-        _rt.Field("enabled_languages", "enabled_languages", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("channels", "channels", _rt.OneOf((_rt.ListOf(_rt.MapOf()), _rt.Null()))),
-        _rt.Field("tags", "tags", _rt.OneOf((_rt.ListOf(_rt.MapOf()), _rt.Null()))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TemplatePage._shape = _rt.Shape(
-    TemplatePage,
-    (
-        _rt.Field("meta", "meta", _rt.Model(OffsetMeta)),
-        _rt.Field("results", "results", _rt.ListOf(_rt.Model(Template))),
-    ),
-    extra=_rt.AnyValue(),
-    lenient=True,
-)
-TemplateChannelContent._shape = _rt.Shape(
-    TemplateChannelContent,
-    (
-        _rt.Field("id", "id", _rt.OneOf((_rt.Int(), _rt.Null()))),
-        _rt.Field("channel", "channel", _rt.OneOf((_rt.MapOf(), _rt.Null()))),
-        _rt.Field("is_active", "is_active", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("is_enabled", "is_enabled", _rt.OneOf((_rt.Bool(), _rt.Null()))),
-        _rt.Field("created_at", "created_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("updated_at", "updated_at", _rt.OneOf((_rt.Str(), _rt.Null()))),
-        _rt.Field("disabled_languages", "disabled_languages", _rt.OneOf((_rt.ListOf(_rt.Str()), _rt.Null()))),
-        _rt.Field("versions", "versions", _rt.OneOf((_rt.ListOf(_rt.MapOf()), _rt.Null()))),
-    ),
     extra=_rt.AnyValue(),
     lenient=True,
 )
@@ -4111,3 +1175,266 @@ _rt.register_alias(
 )
 _rt.register_alias(BrandUpsertBody, _rt.MapOf())
 _rt.register_alias(EmptyBody, _rt.MapOf())
+
+
+__all__ = [
+    "LegacyWorkflow",
+    "WorkflowTrigger",
+    "WorkflowData",
+    "Attachment",
+    "UserSetting",
+    "LegacyUserSetting",
+    "AndroidpushSetting",
+    "IospushSetting",
+    "SlackSetting",
+    "SlackIncomingWebhook",
+    "MsTeamsSetting",
+    "MsTeamsIncomingWebhook",
+    "Delivery",
+    "EventPayload",
+    "EventProperties",
+    "IdentityEvent",
+    "UserOperation",
+    "UserEditBody",
+    "MessageUpdate",
+    "BulkMessagesUpdate",
+    "TriggerAccepted",
+    "EventAccepted",
+    "AcceptedMessage",
+    "ErrorDetail",
+    "BulkRecordResult",
+    "BulkRecordsResponse",
+    "ErrorResponse",
+    "CursorMeta",
+    "Message",
+    "MessageList",
+    "MessageUpdateResult",
+    "BulkMessagesUpdateResponse",
+    "OffsetMeta",
+    "CursorPage",
+    "User",
+    "UserPage",
+    "ProfileUpsertBody",
+    "UserMergeBody",
+    "UserBulkDeleteBody",
+    "SubscribedObject",
+    "SubscribedObjectLink",
+    "SubscribedObjectPage",
+    "ListSummary",
+    "ListMembership",
+    "SubscribedListPage",
+    "ChannelPreference",
+    "ChannelPreferences",
+    "CategoryChannelPreference",
+    "CategoryPreference",
+    "CategoryPreferencePage",
+    "PreferenceSection",
+    "FullPreference",
+    "ChannelPreferenceSetting",
+    "ChannelPreferencesUpdate",
+    "CategoryPreferenceUpdate",
+    "CategoryPreferenceSetting",
+    "ChannelPreferenceChange",
+    "FullPreferenceUpdate",
+    "BulkPreferenceUpdate",
+    "BulkPreferenceReset",
+    "SuccessFlag",
+    "TenantSocialLinks",
+    "TenantUpsertBody",
+    "Tenant",
+    "TenantPage",
+    "TenantCategoryPreference",
+    "TenantCategoryPage",
+    "TenantPreferenceSection",
+    "TenantRootCategory",
+    "TenantFullPreference",
+    "TenantCategoryPreferenceUpdate",
+    "TenantDefaultPreferenceUpdate",
+    "Brand",
+    "BrandPage",
+    "ObjectProfile",
+    "ObjectPage",
+    "ObjectBulkDeleteBody",
+    "SubscriptionRecipient",
+    "ObjectSubscriptionsBody",
+    "ObjectSubscriptionsDeleteBody",
+    "SubscriptionUser",
+    "ObjectSubscription",
+    "ObjectSubscriptionPage",
+    "SubscriberListCreate",
+    "SubscriberList",
+    "SubscriberListPage",
+    "SubscriberListMembers",
+    "AffectedCount",
+    "SubscriberListVersion",
+    "ListSubscriber",
+    "ListSubscriberPage",
+    "Broadcast",
+    "WorkflowRunCancel",
+    "BroadcastRunCancel",
+    "CancelledRuns",
+    "Template",
+    "TemplatePage",
+    "TemplateChannelContent",
+    "Channel",
+    "ChannelValues",
+    "LegacyChannelValues",
+    "WebpushValues",
+    "UserProfile",
+    "MessageAction",
+    "BrandUpsertBody",
+    "EmptyBody",
+]
+"""Every model and alias of the spec, wherever it is defined."""
+
+if TYPE_CHECKING:
+    from .models_brands import Brand as Brand
+    from .models_brands import BrandPage as BrandPage
+    from .models_broadcasts import BroadcastRunCancel as BroadcastRunCancel
+    from .models_events import EventAccepted as EventAccepted
+    from .models_events import EventPayload as EventPayload
+    from .models_events import EventProperties as EventProperties
+    from .models_messages import BulkMessagesUpdate as BulkMessagesUpdate
+    from .models_messages import BulkMessagesUpdateResponse as BulkMessagesUpdateResponse
+    from .models_messages import Message as Message
+    from .models_messages import MessageList as MessageList
+    from .models_messages import MessageUpdate as MessageUpdate
+    from .models_messages import MessageUpdateResult as MessageUpdateResult
+    from .models_objects import ObjectBulkDeleteBody as ObjectBulkDeleteBody
+    from .models_objects import ObjectPage as ObjectPage
+    from .models_objects import ObjectProfile as ObjectProfile
+    from .models_objects import ObjectSubscription as ObjectSubscription
+    from .models_objects import ObjectSubscriptionPage as ObjectSubscriptionPage
+    from .models_objects import ObjectSubscriptionsBody as ObjectSubscriptionsBody
+    from .models_objects import ObjectSubscriptionsDeleteBody as ObjectSubscriptionsDeleteBody
+    from .models_objects import SubscriptionRecipient as SubscriptionRecipient
+    from .models_objects import SubscriptionUser as SubscriptionUser
+    from .models_subscriber_lists import AffectedCount as AffectedCount
+    from .models_subscriber_lists import Broadcast as Broadcast
+    from .models_subscriber_lists import ListSubscriber as ListSubscriber
+    from .models_subscriber_lists import ListSubscriberPage as ListSubscriberPage
+    from .models_subscriber_lists import SubscriberList as SubscriberList
+    from .models_subscriber_lists import SubscriberListCreate as SubscriberListCreate
+    from .models_subscriber_lists import SubscriberListMembers as SubscriberListMembers
+    from .models_subscriber_lists import SubscriberListPage as SubscriberListPage
+    from .models_subscriber_lists import SubscriberListVersion as SubscriberListVersion
+    from .models_templates import Template as Template
+    from .models_templates import TemplateChannelContent as TemplateChannelContent
+    from .models_templates import TemplatePage as TemplatePage
+    from .models_tenants import Tenant as Tenant
+    from .models_tenants import TenantCategoryPage as TenantCategoryPage
+    from .models_tenants import TenantCategoryPreference as TenantCategoryPreference
+    from .models_tenants import TenantCategoryPreferenceUpdate as TenantCategoryPreferenceUpdate
+    from .models_tenants import TenantDefaultPreferenceUpdate as TenantDefaultPreferenceUpdate
+    from .models_tenants import TenantFullPreference as TenantFullPreference
+    from .models_tenants import TenantPage as TenantPage
+    from .models_tenants import TenantPreferenceSection as TenantPreferenceSection
+    from .models_tenants import TenantRootCategory as TenantRootCategory
+    from .models_tenants import TenantSocialLinks as TenantSocialLinks
+    from .models_tenants import TenantUpsertBody as TenantUpsertBody
+    from .models_users import BulkPreferenceReset as BulkPreferenceReset
+    from .models_users import BulkPreferenceUpdate as BulkPreferenceUpdate
+    from .models_users import CursorPage as CursorPage
+    from .models_users import IdentityEvent as IdentityEvent
+    from .models_users import ListMembership as ListMembership
+    from .models_users import ListSummary as ListSummary
+    from .models_users import SubscribedListPage as SubscribedListPage
+    from .models_users import SuccessFlag as SuccessFlag
+    from .models_users import User as User
+    from .models_users import UserBulkDeleteBody as UserBulkDeleteBody
+    from .models_users import UserMergeBody as UserMergeBody
+    from .models_users import UserPage as UserPage
+    from .models_workflows import AndroidpushSetting as AndroidpushSetting
+    from .models_workflows import Delivery as Delivery
+    from .models_workflows import IospushSetting as IospushSetting
+    from .models_workflows import LegacyUserSetting as LegacyUserSetting
+    from .models_workflows import LegacyWorkflow as LegacyWorkflow
+    from .models_workflows import MsTeamsIncomingWebhook as MsTeamsIncomingWebhook
+    from .models_workflows import MsTeamsSetting as MsTeamsSetting
+    from .models_workflows import SlackIncomingWebhook as SlackIncomingWebhook
+    from .models_workflows import SlackSetting as SlackSetting
+    from .models_workflows import TriggerAccepted as TriggerAccepted
+    from .models_workflows import UserSetting as UserSetting
+    from .models_workflows import WorkflowRunCancel as WorkflowRunCancel
+    from .models_workflows import WorkflowTrigger as WorkflowTrigger
+
+# Names defined in models_<namespace>.py, loaded on first use.
+_LAZY: dict[str, str] = {
+    "Brand": "brands",
+    "BrandPage": "brands",
+    "BroadcastRunCancel": "broadcasts",
+    "EventPayload": "events",
+    "EventProperties": "events",
+    "EventAccepted": "events",
+    "MessageUpdate": "messages",
+    "BulkMessagesUpdate": "messages",
+    "Message": "messages",
+    "MessageList": "messages",
+    "MessageUpdateResult": "messages",
+    "BulkMessagesUpdateResponse": "messages",
+    "ObjectProfile": "objects",
+    "ObjectPage": "objects",
+    "ObjectBulkDeleteBody": "objects",
+    "SubscriptionRecipient": "objects",
+    "ObjectSubscriptionsBody": "objects",
+    "ObjectSubscriptionsDeleteBody": "objects",
+    "SubscriptionUser": "objects",
+    "ObjectSubscription": "objects",
+    "ObjectSubscriptionPage": "objects",
+    "SubscriberListCreate": "subscriber_lists",
+    "SubscriberList": "subscriber_lists",
+    "SubscriberListPage": "subscriber_lists",
+    "SubscriberListMembers": "subscriber_lists",
+    "AffectedCount": "subscriber_lists",
+    "SubscriberListVersion": "subscriber_lists",
+    "ListSubscriber": "subscriber_lists",
+    "ListSubscriberPage": "subscriber_lists",
+    "Broadcast": "subscriber_lists",
+    "Template": "templates",
+    "TemplatePage": "templates",
+    "TemplateChannelContent": "templates",
+    "TenantSocialLinks": "tenants",
+    "TenantUpsertBody": "tenants",
+    "Tenant": "tenants",
+    "TenantPage": "tenants",
+    "TenantCategoryPreference": "tenants",
+    "TenantCategoryPage": "tenants",
+    "TenantPreferenceSection": "tenants",
+    "TenantRootCategory": "tenants",
+    "TenantFullPreference": "tenants",
+    "TenantCategoryPreferenceUpdate": "tenants",
+    "TenantDefaultPreferenceUpdate": "tenants",
+    "IdentityEvent": "users",
+    "CursorPage": "users",
+    "User": "users",
+    "UserPage": "users",
+    "UserMergeBody": "users",
+    "UserBulkDeleteBody": "users",
+    "ListSummary": "users",
+    "ListMembership": "users",
+    "SubscribedListPage": "users",
+    "BulkPreferenceUpdate": "users",
+    "BulkPreferenceReset": "users",
+    "SuccessFlag": "users",
+    "LegacyWorkflow": "workflows",
+    "WorkflowTrigger": "workflows",
+    "UserSetting": "workflows",
+    "LegacyUserSetting": "workflows",
+    "AndroidpushSetting": "workflows",
+    "IospushSetting": "workflows",
+    "SlackSetting": "workflows",
+    "SlackIncomingWebhook": "workflows",
+    "MsTeamsSetting": "workflows",
+    "MsTeamsIncomingWebhook": "workflows",
+    "Delivery": "workflows",
+    "TriggerAccepted": "workflows",
+    "WorkflowRunCancel": "workflows",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of a namespace module, imported on first use (PEP 562)."""
+    group = _LAZY.get(name)
+    if group is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}_{group}"), name)

@@ -9,7 +9,7 @@ from .. import _json
 from .._arguments import model_body
 from .._base_client import BuildRequest
 from .._errors import InputValueError, ValidationError, status_error
-from .._generated import endpoints
+from .._generated import endpoints_users as endpoints
 from .._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from .._generated.models import UserEditBody, UserProfile
 from .._generated.operations import EDIT_USER, EDIT_USER_FOR_TENANT, SEND_IDENTITY_EVENTS

@@ -12,7 +12,8 @@ from ... import _arguments as _args
 from ..._http import TimeoutLike
 from ..._resource import Resource
 from ..._types import UNSET, Unset
-from .. import endpoints, models
+from .. import endpoints_broadcasts as endpoints
+from .. import models
 from .. import operations as _ops
 
 

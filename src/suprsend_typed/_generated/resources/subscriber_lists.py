@@ -15,7 +15,8 @@ from ..._pages import Page, first_page
 from ..._resource import Resource
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
-from .. import endpoints, models
+from .. import endpoints_subscriber_lists as endpoints
+from .. import models
 from .. import operations as _ops
 
 

@@ -12,7 +12,8 @@ from ..._http import TimeoutLike
 from ..._pages import Page, first_page
 from ..._resource import Resource
 from ..._types import UNSET, Unset
-from .. import endpoints, models
+from .. import endpoints_templates as endpoints
+from .. import models
 from .. import operations as _ops
 
 

@@ -13,7 +13,8 @@ from ... import _models as _rt
 from ..._http import TimeoutLike
 from ..._resource import Resource
 from ..._types import UNSET, Unset
-from .. import endpoints, models
+from .. import endpoints_workflows as endpoints
+from .. import models
 from .. import operations as _ops
 
 

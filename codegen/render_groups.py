@@ -1,0 +1,100 @@
+"""Which generated module each model and operation lives in, so import time does not grow with the API.
+
+A model used by the operations of one namespace only goes to ``models_<namespace>.py``; a model several
+namespaces share (or an alias reaches) stays in ``models.py``. Every operation's builder and parser go to
+``endpoints_<namespace>.py``. ``models.py`` and ``endpoints.py`` load the namespace modules on first use of
+one of their names (a module ``__getattr__``), and re-export them for type checkers, so ``models.User``
+and ``endpoints.build_get_user`` work as if everything were in one module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .ir import AliasRef, Api, ArrayOf, MapOf, ModelRef, TypeExpr, UnionOf
+from .pyexpr import INDENT
+
+BASE = ""
+
+
+def _reach(roots: list[TypeExpr | None], api: Api) -> set[str]:
+    fields = {model.name: [field.type for field in model.fields] + [model.extra] for model in api.models}
+    alias_types = {alias.name: alias.type for alias in api.aliases}
+    found: set[str] = set()
+    pending = list(roots)
+    while pending:
+        expr = pending.pop()
+        if isinstance(expr, ModelRef) and expr.name not in found:
+            found.add(expr.name)
+            pending += fields[expr.name]
+        elif isinstance(expr, AliasRef):
+            pending.append(alias_types[expr.name])
+        elif isinstance(expr, ArrayOf):
+            pending.append(expr.items)
+        elif isinstance(expr, MapOf):
+            pending.append(expr.values)
+        elif isinstance(expr, UnionOf):
+            pending += expr.branches
+    return found
+
+
+def model_groups(api: Api) -> dict[str, str]:
+    """Model name -> its namespace, or BASE when it is shared, reached from an alias, or from no operation."""
+    users: dict[str, set[str]] = {model.name: set() for model in api.models}
+    for operation in api.operations:
+        namespace = operation.surface.namespace if operation.surface is not None else BASE
+        roots = [operation.body, *(r.type for r in operation.responses), *operation.other_answers]
+        for name in _reach(roots, api):
+            users[name].add(namespace)
+    for name in _reach([alias.type for alias in api.aliases], api):
+        users[name].add(BASE)
+    return {name: next(iter(spaces)) if len(spaces) == 1 else BASE for name, spaces in users.items()}
+
+
+def operation_group(operation_namespace: str | None) -> str:
+    return operation_namespace or BASE
+
+
+def module_name(kind: str, group: str) -> str:
+    return kind if group == BASE else f"{kind}_{group}"
+
+
+def public_names(code: str) -> list[str]:
+    """The public top-level names a generated module defines (classes, functions, constants)."""
+    names = re.findall(r"^(?:class|def) ([A-Za-z]\w*)", code, flags=re.M)
+    names += re.findall(r"^([A-Za-z]\w*)(?:: [^=\n]+)? = ", code, flags=re.M)
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def lazy_tail(kind: str, exported: dict[str, list[str]], *, reexport: bool) -> str:
+    """What ends ``models.py`` / ``endpoints.py``: the lazy ``__getattr__`` and, with ``reexport``, the
+    names again for type checkers (users write ``models.User``; hand code imports endpoint modules)."""
+    groups = {group: names for group, names in exported.items() if names}
+    if not groups:
+        return ""
+    lines = ["", ""]
+    if reexport:
+        lines += ["if TYPE_CHECKING:"]
+        for group in sorted(groups):
+            for name in sorted(groups[group]):
+                lines.append(f"{INDENT}from .{kind}_{group} import {name} as {name}")
+        lines.append("")
+    lines += [
+        f"# Names defined in {kind}_<namespace>.py, loaded on first use.",
+        "_LAZY: dict[str, str] = {",
+        *(f'{INDENT}"{name}": "{group}",' for group in sorted(groups) for name in groups[group]),
+        "}",
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562)."""',
+        f"{INDENT}group = _LAZY.get(name)",
+        f"{INDENT}if group is None:",
+        f'{INDENT * 2}raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")',
+        f'{INDENT}return getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+    ]
+    return "\n".join(lines)
