@@ -300,3 +300,21 @@ def test_the_readme_block_of_operation_commands_runs_against_the_sandbox(cli: Cl
     assert '"name": "Ann"' in done.stdout and done.stdout.rstrip().endswith("exit code 1")
     messages = (cli.workdir / "messages.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["recipient_id"] for line in messages] == ["user-1"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
+    trigger = {"workflow": "welcome", "recipients": ["u1"], "data": {}}
+    assert cli.run("workflows", "trigger", "--json", json.dumps(trigger)).returncode == exit_codes.OK
+    process = subprocess.Popen(
+        cli.command("messages", "list", "--all"),
+        cwd=cli.workdir,
+        env=cli.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # closed before the command writes: its first line meets a broken pipe
+    _, stderr = process.communicate(timeout=COMMAND_TIMEOUT_S)
+    assert process.returncode == exit_codes.OK
+    assert stderr == ""

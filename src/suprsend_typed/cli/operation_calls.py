@@ -13,6 +13,7 @@ The request still goes through the client's one request path (its ``RequestCore`
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -23,6 +24,7 @@ from .. import _models as _rt
 from .._errors import ValidationError
 from .._generated import endpoints, models
 from .._operation import OperationInfo
+from .._resource import Resource
 from .._types import UNSET
 
 PAYLOAD = "payload"
@@ -42,6 +44,16 @@ def query_class(op: OperationInfo) -> type[Any] | None:
     name = "".join(part.capitalize() for part in op.id.split("_")) + "Query"
     found: type[Any] | None = getattr(endpoints, name, None)
     return found
+
+
+def resource_class(namespace: str) -> type[Resource]:
+    """The generated resource class of a namespace (in ``_generated.resources``), without a client."""
+    module = importlib.import_module(f"{GENERATED_RESOURCES}.{namespace}")
+    return next(
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Resource) and value.__module__ == module.__name__
+    )
 
 
 def generated_class(resource: object, namespace: str) -> type[Any]:

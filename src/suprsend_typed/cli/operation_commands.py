@@ -16,19 +16,22 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any
 
+from .. import _models as _rt
 from .._client import Suprsend
 from .._errors import APIError, APIStatusError, SuprsendConfigError, ValidationError
+from .._generated import models
 from .._generated.operations import OPERATIONS
 from .._operation import OperationInfo
 from .._pages import Page
 from . import exit_codes, output, profiles
-from .operation_calls import CommandLineError, OperationCall, QueryField, generated_class
+from .operation_calls import CommandLineError, OperationCall, QueryField, generated_class, resource_class
 
 PROG = "suprsend-typed"
 STDIN = "-"
 FILE_PREFIX = "@"
+BOOL_METAVAR = "{true,false}"
 
 
 def spelled(name: str) -> str:
@@ -61,16 +64,8 @@ def add_parsers(subcommands: Any) -> None:
             _add_operation(methods, op)
 
 
-def _resource_class(op: OperationInfo) -> type[Any]:
-    """The generated resource class of the operation's namespace, without a client."""
-    module = __import__(f"suprsend_typed._generated.resources.{op.namespace}", fromlist=["_"])
-    classes = [value for value in vars(module).values() if isinstance(value, type)]
-    owner = next(cls for cls in classes if cls.__module__ == module.__name__ and hasattr(cls, op.method_name))
-    return owner
-
-
 def operation_call(op: OperationInfo) -> OperationCall:
-    return OperationCall.of(op, _resource_class(op))
+    return OperationCall.of(op, resource_class(op.namespace))
 
 
 def _add_operation(methods: Any, op: OperationInfo) -> None:
@@ -126,7 +121,7 @@ def _add_query_flag(parser: argparse.ArgumentParser, field: QueryField, doc: str
         type=convert,
         action="append" if field.repeated else "store",
         choices=list(enum) if enum else None,
-        metavar=field.name.upper(),
+        metavar=BOOL_METAVAR if isinstance(kind, _rt.Bool) else field.name.upper(),
         help=" ".join(part for part in (doc, _flag_note(field)) if part),
     )
 
@@ -139,13 +134,14 @@ def _flag_note(field: QueryField) -> str:
 
 
 def _epilog(call: OperationCall) -> str:
-    """The body's fields, from the generated method's docstring."""
-    query = {f.name for f in call.query_fields}
-    fields = [*call.positional_body_fields, *(name for name in call.docs if name in call.keywords - query)]
-    if not fields:
+    """The body's fields by wire key, described by the generated method's docstring."""
+    if call.op.body_model is None:
         return ""
+    shape: _rt.Shape = getattr(models, call.op.body_model)._shape
     lines = ["JSON body fields (--json '{...}'):"]
-    lines += [f"  {name}: {call.docs.get(name, '')}" for name in fields]
+    for field in shape.fields:
+        required = " (required)" if field.required else ""
+        lines.append(f"  {field.key}{required}: {call.docs.get(field.name, '')}".rstrip())
     return "\n".join(lines)
 
 
@@ -185,7 +181,6 @@ def invoke(
     keywords: dict[str, object],
     *,
     stream_all: bool,
-    out: TextIO | None = None,
 ) -> int:
     """Call the generated method on the client's resource and print the result's wire JSON."""
     name = command_name(call)
@@ -194,9 +189,12 @@ def invoke(
     try:
         result = function(resource, *positional, **keywords)
         if stream_all and isinstance(result, Page):
-            write_lines((wire(item) for item in result), out)
+            write_lines(wire(item) for item in result)
         else:
-            output.write_json(wire(result), out)
+            output.write_json(wire(result))
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): no more output is wanted, and none may be flushed at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except APIStatusError as exc:
         print(f"{name}: error: {exc.status_code} {exc.message}", file=sys.stderr)
         return exit_codes.FAILED
@@ -214,12 +212,11 @@ def wire(value: object) -> object:
     return to_dict() if callable(to_dict) else value
 
 
-def write_lines(values: Iterable[object], stream: TextIO | None = None) -> None:
+def write_lines(values: Iterable[object]) -> None:
     """JSON Lines, each line written as its item arrives (pages are fetched lazily: memory stays bounded)."""
-    out = sys.stdout if stream is None else stream
     for value in values:
-        out.write(json.dumps(value, ensure_ascii=False) + "\n")
-    out.flush()
+        sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 def read_body(spec: str | None) -> object:
