@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._version import __version__
-from . import exit_codes, profile_command, sandbox, send
+from . import exit_codes, operation_commands, profile_command, sandbox, send
 
 PROG = "suprsend-typed"
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     send.add_parser,
     profile_command.add_parser,
     sandbox.add_parser,
+    operation_commands.add_parsers,
 )
 
 
@@ -30,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Send files of events, workflow triggers and profile edits to SuprSend, resumably and "
-        "sharded; run the local sandbox hub. Exit codes: 0 all accepted, 1 some failed, 2 usage or "
+        "sharded; call any operation of the API (`suprsend-typed users get ID`); run the local sandbox hub. "
+        "Exit codes: 0 all accepted (or done), 1 some failed (or the API answered an error), 2 usage or "
         "configuration error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
