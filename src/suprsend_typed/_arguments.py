@@ -85,8 +85,9 @@ def query_pairs(
             raise ValidationError("given both in options and as a keyword argument", path=name)
         merged[name] = value
     if clamped:
+        given = {name: merged[name] for name in clamped if name in merged}
         first = {
-            name: merged[name] if name in merged and _valid_query_value(shape, name, merged[name]) else default
+            name: given[name] if name in given and _valid_query_value(shape, name, given[name]) else default
             for name, default in clamped.items()
         }
         merged = {**first, **{name: value for name, value in merged.items() if name not in first}}
