@@ -22,10 +22,10 @@ def encode_path_segment(name: str, value: object, kind: Kind) -> str:
     one path segment; ``ValidationError`` naming ``name`` when it is missing (None, empty or blank) or not
     text, a dot segment, text that is not valid Unicode (a lone surrogate), or against its schema."""
     if value is not None and not isinstance(value, str):
-        raise _official_error(name, f"{name} must be a string")
+        raise official_id_error(name, f"{name} must be a string")
     value = value.strip() if value is not None else ""
     if not value:
-        raise _official_error(name, f"missing {name}")
+        raise official_id_error(name, f"missing {name}")
     if value in DOT_SEGMENTS:
         raise ValidationError(f"{value!r} is a dot segment, which would change the request path", path=name)
     errors: list[tuple[str, str]] = []
@@ -38,7 +38,7 @@ def encode_path_segment(name: str, value: object, kind: Kind) -> str:
         raise ValidationError(f"is not valid Unicode (lone surrogate at {exc.start})", path=name) from None
 
 
-def _official_error(name: str, message: str) -> ValidationError:
+def official_id_error(name: str, message: str) -> ValidationError:
     """A ``ValidationError`` whose message is the official SDK's own (``missing tenant_id``), with ``path``
     still naming the parameter."""
     error = ValidationError(message, errors=((name, message),))
