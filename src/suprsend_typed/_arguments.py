@@ -68,7 +68,8 @@ def query_pairs(
     arguments that were given, checked by the generated query class ``cls``.
 
     ``clamped`` maps a parameter to the default the official SDK falls back to when its value is
-    invalid (``limit=5000`` becomes the default), instead of raising.
+    missing or invalid (``limit=5000`` becomes the default), instead of raising; as in the official SDK,
+    clamped parameters are always sent, ahead of the others.
     """
     merged: dict[str, object] = {}
     if options is not None:
@@ -83,9 +84,13 @@ def query_pairs(
         if name in merged or wire_keys.get(name) in merged:
             raise ValidationError("given both in options and as a keyword argument", path=name)
         merged[name] = value
-    for name, default in (clamped or {}).items():
-        if name in merged and not _valid_query_value(shape, name, merged[name]):
-            merged[name] = default
+    if clamped:
+        given = {name: merged[name] for name in clamped if name in merged}
+        first = {
+            name: given[name] if name in given and _valid_query_value(shape, name, given[name]) else default
+            for name, default in clamped.items()
+        }
+        merged = {**first, **{name: value for name, value in merged.items() if name not in first}}
     query: Any = _rt.query_from_options(merged, cls)
     pairs: list[tuple[str, str]] = query.to_pairs()
     order = {wire_keys.get(key, key): rank for rank, key in enumerate(merged)}

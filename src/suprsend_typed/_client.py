@@ -40,6 +40,7 @@ from ._http import (
 )
 from ._logging import LoggingMiddleware, configure_logging, logger
 from ._middleware import Handler, Middleware, compose
+from ._raw_request import QueryArgument, send_raw
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
 from ._seed_calls import seed_call
@@ -265,7 +266,7 @@ class Suprsend(Namespaces):
                 "allow_insecure": allow_insecure,
             },
         )
-        self.base_url = resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure)
+        self._base_url = resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure)
         agents = UserAgents.build(app_info)
         self.user_agent = agents.user_agent
         self._strict = strict
@@ -296,7 +297,7 @@ class Suprsend(Namespaces):
         handler: Handler = compose(chain, self._transport_send)
         self._open = OpenFlag()
         self._core = RequestCore(
-            base_url=self.base_url,
+            base_url=self._base_url,
             context=self._context,
             handler=handler,
             timeout=timeout,
@@ -395,6 +396,44 @@ class Suprsend(Namespaces):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def base_url(self) -> str:
+        """The hub URL every request goes to, ending in "/"."""
+        return self._base_url
+
+    @property
+    def auth_method(self) -> str:
+        """``"ws_key_secret"`` (HMAC signing) or ``"api_key"`` (Bearer), the official SDK's names."""
+        return "ws_key_secret" if self._auth_kind == "hmac" else "api_key"
+
+    @property
+    def workspace_key(self) -> str | None:
+        """The workspace key of an HMAC client; None for a Bearer client. The secret is never exposed."""
+        return self._context.workspace if self._auth_kind == "hmac" else None
+
+    @property
+    def workspace_uid(self) -> str | None:
+        """The workspace UID of a Bearer client; None for an HMAC client. The API key is never exposed."""
+        return self._context.workspace if self._auth_kind == "api_key" else None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        query: QueryArgument = None,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> Response:
+        """A signed request to an endpoint this SDK does not wrap yet: ``path`` relative to ``base_url``
+        (``"v1/user/u1/"``; ids percent-encoded by the caller), ``body`` any JSON value, ``query`` a dict
+        (as the official ``options``) or ``(name, value)`` pairs. It goes through the same middleware
+        chain as every call; retried only for GET or a body with ``$idempotency_key``. Returns the
+        ``Response`` (``.status_code``, ``.headers``, ``.json()``, ``.text``); a status >= 400 raises its
+        ``APIStatusError`` subclass. Absolute URLs and paths that could leave ``base_url`` are refused."""
+        return send_raw(self._core, method, path, body, query, timeout=timeout, max_retries=max_retries)
 
     def workspace_identifier(self) -> str:
         """The workspace key (HMAC) or workspace UID (Bearer): ``env`` in bodies, ``{workspace}`` in paths."""

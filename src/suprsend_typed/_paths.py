@@ -18,10 +18,14 @@ DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def encode_path_segment(name: str, value: object, kind: Kind) -> str:
-    """``value`` percent-encoded as one path segment; ``ValidationError`` naming ``name`` when it is empty
-    or blank, a dot segment, text that is not valid Unicode (a lone surrogate), or against its schema."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("must be a non-empty string", path=name)
+    """``value`` stripped of surrounding whitespace (as the official SDK strips ids), percent-encoded as
+    one path segment; ``ValidationError`` naming ``name`` when it is missing (None, empty or blank) or not
+    text, a dot segment, text that is not valid Unicode (a lone surrogate), or against its schema."""
+    if value is not None and not isinstance(value, str):
+        raise official_id_error(name, f"{name} must be a string")
+    value = value.strip() if value is not None else ""
+    if not value:
+        raise official_id_error(name, f"missing {name}")
     if value in DOT_SEGMENTS:
         raise ValidationError(f"{value!r} is a dot segment, which would change the request path", path=name)
     errors: list[tuple[str, str]] = []
@@ -32,3 +36,11 @@ def encode_path_segment(name: str, value: object, kind: Kind) -> str:
         return quote(value, safe="")
     except UnicodeEncodeError as exc:
         raise ValidationError(f"is not valid Unicode (lone surrogate at {exc.start})", path=name) from None
+
+
+def official_id_error(name: str, message: str) -> ValidationError:
+    """A ``ValidationError`` whose message is the official SDK's own (``missing tenant_id``), with ``path``
+    still naming the parameter."""
+    error = ValidationError(message, errors=((name, message),))
+    error.path = name
+    return error

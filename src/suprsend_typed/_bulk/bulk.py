@@ -56,6 +56,15 @@ INDEPENDENT_RECORDS_CONCURRENCY = 4
 ORDERED_RECORDS_CONCURRENCY = 1
 
 
+# Where each kind of item is streamed, named in the reason of an item given to the wrong factory.
+STREAM_OF_KIND: dict[type, str] = {
+    Workflow: "client.bulk_workflows.stream",
+    WorkflowTriggerRequest: "client.workflows.stream",
+    Event: "client.bulk_events.stream",
+    UserEdit: "client.bulk_users.stream",
+}
+
+
 class BulkAlreadySentError(SuprsendError, RuntimeError):
     """A bulk instance was used after ``trigger()``; the official SDK would send every record again."""
 
@@ -394,6 +403,8 @@ def _stream_conversions(
     for position, item in enumerate(records):
         if not isinstance(item, expected):
             reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
+            if type(item) in STREAM_OF_KIND:
+                reason += f"; stream {type(item).__name__} items with {STREAM_OF_KIND[type(item)]}"
             yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE, outcome="refused")
             continue
         try:

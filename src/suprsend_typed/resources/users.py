@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import _json
-from .._arguments import model_body
+from .._arguments import free_query, model_body
 from .._base_client import BuildRequest
 from .._errors import InputValueError, ValidationError, status_error
 from .._generated import endpoints_users as endpoints
@@ -15,6 +15,7 @@ from .._generated.models import UserEditBody, UserProfile
 from .._generated.operations import EDIT_USER, EDIT_USER_FOR_TENANT, SEND_IDENTITY_EVENTS
 from .._generated.resources import users as generated
 from .._http import TimeoutLike
+from .._paths import official_id_error
 from .._profile import UserEdit
 from .._resource import Resource
 from .._results import SeedResult
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 def _checked_id(value: object, name: str) -> str:
     """A stripped, non-blank id, or the official ``missing <name>`` validation error."""
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"missing {name}", path=name)
+        raise official_id_error(name, f"missing {name}")
     return value.strip()
 
 
@@ -88,9 +89,8 @@ class UsersResource(generated.UsersResource):
             if payload is None:
                 raise ValidationError("missing payload", path="payload")
             text = _checked_size(_json.dumps(model_body(payload, UserEditBody, {})))
-            tenant = _checked_id(tenant_id, "tenant_id") if tenant_id is not None else None
-        if options:
-            raise ValidationError("users.edit takes no query options", path="options")
+            # As the official SDK: an empty tenant_id edits the global profile.
+            tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
         operation, parse = EDIT_USER, endpoints.parse_edit_user
         build: BuildRequest = endpoints.build_edit_user
         path = {"distinct_id": distinct_id}
@@ -101,6 +101,7 @@ class UsersResource(generated.UsersResource):
             operation,
             build,
             path=path,
+            query=free_query(options),
             content=_json.encode(text),
             timeout=timeout,
             max_retries=max_retries,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from .. import _json
@@ -17,7 +17,9 @@ from .._seed_calls import seed_call
 from .._workflow import WorkflowTriggerRequest
 
 if TYPE_CHECKING:
-    from .._bulk.bulk import BulkInstance
+    from .._bulk.bulk import BulkInstance, BulkWorkflowTriggerFactory
+    from .._bulk.progress import ProgressCallback
+    from .._bulk.response import BulkResponse, FailedRecord, FailureCallback
 
 
 class WorkflowsResource(generated.WorkflowsResource):
@@ -110,6 +112,34 @@ class WorkflowsResource(generated.WorkflowsResource):
 
     def bulk_trigger_instance(self) -> BulkInstance[WorkflowTriggerRequest]:
         """A new bulk of ``WorkflowTriggerRequest`` records for ``POST trigger/`` (per-record results)."""
+        return self._bulk().new_instance()
+
+    def stream(
+        self,
+        records: Iterable[WorkflowTriggerRequest],
+        *,
+        concurrency: int = 1,
+        on_progress: ProgressCallback | None = None,
+        on_failure: FailureCallback | None = None,
+    ) -> BulkResponse:
+        """Send any number of ``WorkflowTriggerRequest`` items to ``POST trigger/``, converted and chunked
+        as they are pulled from ``records`` (see ``BulkFactory.stream``: bounded memory, per-record results,
+        ``concurrency`` chunks in flight, one chunk at a time unless told)."""
+        return self._bulk().stream(
+            records, concurrency=concurrency, on_progress=on_progress, on_failure=on_failure
+        )
+
+    def resend(
+        self,
+        failed_records: Iterable[FailedRecord],
+        *,
+        concurrency: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResponse:
+        """Send the failed records of an earlier stream or bulk trigger again (``BulkFactory.resend``)."""
+        return self._bulk().resend(failed_records, concurrency=concurrency, on_progress=on_progress)
+
+    def _bulk(self) -> BulkWorkflowTriggerFactory:
         from .._bulk.bulk import BulkWorkflowTriggerFactory
 
-        return BulkWorkflowTriggerFactory(self._core).new_instance()
+        return BulkWorkflowTriggerFactory(self._core)
