@@ -5,6 +5,7 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 ``structure``/``unstructure``/``validate``, typed errors, transports and middleware.
 """
 
+from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.progress import BulkProgressError
 from ._bulk.response import BulkResponse, FailedRecord
@@ -39,6 +40,7 @@ from ._generated import models
 from ._http import CallOptions, Headers, Request, Response, Timeout
 from ._middleware import Handler, Middleware
 from ._models import structure, unstructure, validate
+from ._object_edit import ObjectEdit
 from ._pages import Page
 from ._profile import Subscriber, UserEdit
 from ._results import SeedResult
@@ -90,6 +92,7 @@ __all__ = [
     "Middleware",
     "Page",
     "NotFoundError",
+    "ObjectEdit",
     "PermissionDeniedError",
     "RateLimitError",
     "ReplayTransport",
@@ -99,6 +102,7 @@ __all__ = [
     "SeedResult",
     "StatusResult",
     "Subscriber",
+    "SubscriberListBroadcast",
     "Suprsend",
     "SuprsendAPIException",
     "SuprsendConfigError",

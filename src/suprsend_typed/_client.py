@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
     from .resources.events import EventsResource
     from .resources.messages import MessagesResource
+    from .resources.objects import ObjectsResource
+    from .resources.subscriber_lists import SubscriberListsResource
     from .resources.users import UserFactory, UsersResource
     from .resources.workflows import WorkflowsResource
 
@@ -306,8 +308,9 @@ class Suprsend(Namespaces):
         )
         configure_logging(debug=bool(debug))
 
-    # The namespaces whose official form takes a builder (Event, WorkflowTriggerRequest, UserEdit) are the
-    # hand-written subclasses of the generated resources; the others come from the generated mixin.
+    # The namespaces whose official form takes a builder (Event, WorkflowTriggerRequest, UserEdit,
+    # ObjectEdit, SubscriberListBroadcast) or checks its arguments its own way are the hand-written
+    # subclasses of the generated resources; the others come from the generated mixin.
     @functools.cached_property
     def workflows(self) -> WorkflowsResource:
         from .resources.workflows import WorkflowsResource
@@ -331,6 +334,18 @@ class Suprsend(Namespaces):
         from .resources.messages import MessagesResource
 
         return MessagesResource(self._core)
+
+    @functools.cached_property
+    def objects(self) -> ObjectsResource:
+        from .resources.objects import ObjectsResource
+
+        return ObjectsResource(self._core)
+
+    @functools.cached_property
+    def subscriber_lists(self) -> SubscriberListsResource:
+        from .resources.subscriber_lists import SubscriberListsResource
+
+        return SubscriberListsResource(self._core)
 
     @functools.cached_property
     def user(self) -> UserFactory:

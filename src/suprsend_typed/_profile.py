@@ -1,4 +1,5 @@
-"""The user profile builder (UserEdit, alias Subscriber): one profile operation per public call.
+"""The profile builders: one profile operation per public call, for a user (UserEdit, alias Subscriber)
+or, through the same ``ProfileOperations``, for an object (``_object_edit.ObjectEdit``).
 
 Each call produces exactly the operation the official SDK produces. Arguments the official SDK would skip
 and values that fail the format checks of ``_profile_checks`` are never dropped silently: they are recorded
@@ -128,29 +129,24 @@ class _PendingOperation:
         return {self.kind: self.entries} if self.entries else None
 
 
-class UserEdit:
-    """Collects profile operations for one user; ``save()`` sends them as one identity event."""
+class ProfileOperations:
+    """Collects profile operations, one per public call; ``UserEdit`` and ``ObjectEdit`` add whose
+    profile they change and how it is sent."""
 
-    __slots__ = ("_core", "distinct_id", "tenant_id", "_operations", "_errors", "_warnings")
+    __slots__ = ("_core", "_subject", "_operations", "_errors", "_warnings")
 
-    def __init__(self, core: RequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
+    def __init__(self, core: RequestCore, subject: str) -> None:
         self._core = core
-        self.distinct_id = distinct_id
-        self.tenant_id = tenant_id
+        self._subject = subject  # whose profile this is, as log lines name it
         self._operations: list[dict[str, Any]] = []
         self._errors: list[str] = []
         self._warnings: list[str] = []
-
-    def __repr__(self) -> str:
-        return f"UserEdit(distinct_id={self.distinct_id!r}, operations={self._operations!r})"
 
     # ------------------------------------------------------------------ results
 
     @property
     def operations(self) -> tuple[dict[str, Any], ...]:
         return tuple(self._operations)
-
-    user_operations = operations
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -162,64 +158,15 @@ class UserEdit:
         """Keys that were skipped because they were not non-empty strings."""
         return tuple(self._warnings)
 
-    def save(self) -> SeedResult:
-        """Send the operations as one identity event (``POST event/``)."""
-        return save_profile(self._core, self)
-
     def get_payload(self) -> dict[str, list[dict[str, Any]]]:
-        """The ``{"operations": [...]}`` body of ``PATCH v1/user/{distinct_id}/``, keys as on the wire."""
+        """The ``{"operations": [...]}`` body of the profile's PATCH, keys as on the wire."""
         return with_text_keys({"operations": list(self._operations)})
 
-    def _edit_body_text(self) -> str:
-        """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
-        size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
+    def _checked_payload_text(self) -> str:
+        """The JSON text of ``get_payload()``, checked against the PATCH body's schema."""
         payload = self.get_payload()
         validate(payload, UserEditBody)
-        text = _json.dumps(payload)
-        size = _json.encoded_size(text)
-        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
-            raise InputValueError(
-                _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
-            )
-        return text
-
-    def _to_wire(self, ctx: WireContext) -> WireRecord:
-        body: dict[str, object] = {
-            "$schema": _IDENTITY_EVENT_SCHEMA,
-            "$insert_id": ctx.new_id(),
-            "$time": ctx.now_ms(),
-            "env": ctx.workspace,
-            "distinct_id": self.distinct_id,
-            "$user_operations": list(self._operations),
-            "properties": {"$ss_sdk_version": ctx.user_agent},
-        }
-        if self.tenant_id:
-            body["tenant_id"] = self.tenant_id
-        body = with_text_keys(body)
-        validate(body, IdentityEvent)
-        text = _json.dumps(body)
-        size = _json.encoded_size(text)
-        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
-            raise InputValueError(
-                _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
-            )
-        return WireRecord(text, size, dedupe=True)  # it has an $insert_id
-
-    def _record(self) -> dict[str, object]:
-        """The official ``as_json()`` shape, with the recorded problems as ``warnings`` lines."""
-        record: dict[str, object] = {
-            "distinct_id": self.distinct_id,
-            "$user_operations": list(self._operations),
-            "warnings": self._warning_lines(),
-        }
-        if self.tenant_id:
-            record["tenant_id"] = self.tenant_id
-        return record
-
-    def _warning_lines(self) -> list[str]:
-        """One line per kind of problem, prefixed with the user, as bulk responses list them."""
-        prefix = f"[distinct_id: {self.distinct_id}]"
-        return [prefix + "\n".join(lines) for lines in (self._warnings, self._errors) if lines]
+        return _json.dumps(payload)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -236,10 +183,10 @@ class UserEdit:
             line = f"[{pending.caller}] {problem.reason}"
             if problem.is_error:
                 self._errors.append(line)
-                logger.error("profile %r: %s", self.distinct_id, line)
+                logger.error("profile %r: %s", self._subject, line)
             else:
                 self._warnings.append(line)
-                logger.warning("profile %r: %s", self.distinct_id, line)
+                logger.warning("profile %r: %s", self._subject, line)
         operation = pending.operation()
         if operation is not None:
             self._operations.append(operation)
@@ -437,6 +384,75 @@ class UserEdit:
 
     def remove_ms_teams(self, value: dict[str, Any]) -> None:
         self._channel_call("remove_ms_teams", REMOVE, MS_TEAMS, value)
+
+
+class UserEdit(ProfileOperations):
+    """Collects profile operations for one user; ``save()`` sends them as one identity event."""
+
+    __slots__ = ("distinct_id", "tenant_id")
+
+    def __init__(self, core: RequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
+        super().__init__(core, distinct_id)
+        self.distinct_id = distinct_id
+        self.tenant_id = tenant_id
+
+    def __repr__(self) -> str:
+        return f"UserEdit(distinct_id={self.distinct_id!r}, operations={self._operations!r})"
+
+    user_operations = ProfileOperations.operations
+
+    def save(self) -> SeedResult:
+        """Send the operations as one identity event (``POST event/``)."""
+        return save_profile(self._core, self)
+
+    def _edit_body_text(self) -> str:
+        """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
+        size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
+        text = self._checked_payload_text()
+        size = _json.encoded_size(text)
+        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
+            raise InputValueError(
+                _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
+            )
+        return text
+
+    def _to_wire(self, ctx: WireContext) -> WireRecord:
+        body: dict[str, object] = {
+            "$schema": _IDENTITY_EVENT_SCHEMA,
+            "$insert_id": ctx.new_id(),
+            "$time": ctx.now_ms(),
+            "env": ctx.workspace,
+            "distinct_id": self.distinct_id,
+            "$user_operations": list(self._operations),
+            "properties": {"$ss_sdk_version": ctx.user_agent},
+        }
+        if self.tenant_id:
+            body["tenant_id"] = self.tenant_id
+        body = with_text_keys(body)
+        validate(body, IdentityEvent)
+        text = _json.dumps(body)
+        size = _json.encoded_size(text)
+        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
+            raise InputValueError(
+                _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
+            )
+        return WireRecord(text, size, dedupe=True)  # it has an $insert_id
+
+    def _record(self) -> dict[str, object]:
+        """The official ``as_json()`` shape, with the recorded problems as ``warnings`` lines."""
+        record: dict[str, object] = {
+            "distinct_id": self.distinct_id,
+            "$user_operations": list(self._operations),
+            "warnings": self._warning_lines(),
+        }
+        if self.tenant_id:
+            record["tenant_id"] = self.tenant_id
+        return record
+
+    def _warning_lines(self) -> list[str]:
+        """One line per kind of problem, prefixed with the user, as bulk responses list them."""
+        prefix = f"[distinct_id: {self.distinct_id}]"
+        return [prefix + "\n".join(lines) for lines in (self._warnings, self._errors) if lines]
 
 
 Subscriber = UserEdit

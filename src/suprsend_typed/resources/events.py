@@ -7,7 +7,7 @@ from typing import Any, overload
 
 from .._errors import InputValueError
 from .._event import Event
-from .._generated import endpoints
+from .._generated import endpoints_events as endpoints
 from .._generated.limits import MAX_BODY_APPARENT_BYTES
 from .._generated.models import EventAccepted, EventPayload
 from .._generated.operations import TRACK_EVENT

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from .. import _json
 from .._errors import APIError
-from .._generated import endpoints
+from .._generated import endpoints_workflows as endpoints
 from .._generated.models import BulkRecordsResponse, TriggerAccepted, WorkflowTrigger
 from .._generated.operations import TRIGGER_WORKFLOW
 from .._generated.resources import workflows as generated

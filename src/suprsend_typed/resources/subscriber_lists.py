@@ -1,0 +1,272 @@
+"""``client.subscriber_lists``: the generated resource with the official checks and short cuts, and the
+official ``broadcast(SubscriberListBroadcast)``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, overload
+
+from .. import _json
+from .._broadcast import SubscriberListBroadcast
+from .._errors import InputValueError, ValidationError
+from .._generated import endpoints_subscriber_lists as endpoints
+from .._generated.models import (
+    AcceptedMessage,
+    AffectedCount,
+    Broadcast,
+    SubscriberList,
+    SubscriberListCreate,
+)
+from .._generated.operations import BROADCAST_TO_LIST
+from .._generated.resources import subscriber_lists as generated
+from .._http import TimeoutLike
+from .._models import unstructure
+from .._official_ids import string_id, with_checked_ids
+from .._pages import Page
+from .._results import SeedResult
+from .._seed_calls import seed_call
+from .._status_result import StatusResult
+from .._types import UNSET, Unset
+
+_check_list_id = string_id("list_id")
+_check_version_id = string_id("version_id")
+_LIST = (0, _check_list_id)
+_VERSION = (1, _check_version_id)
+
+_Generated = generated.SubscriberListsResource
+
+
+def _checked_distinct_ids(distinct_ids: object) -> Sequence[str]:
+    if not isinstance(distinct_ids, list | tuple):
+        raise ValidationError("distinct_ids must be list of strings", path="distinct_ids")
+    return distinct_ids
+
+
+def _checked_create_payload(payload: object) -> dict[str, Any]:
+    """A copy of the official ``create`` payload with its ``list_id`` checked and stripped."""
+    body = unstructure(payload) if isinstance(payload, SubscriberListCreate) else payload
+    if not body:
+        raise ValidationError("missing payload", path="payload")
+    if not isinstance(body, Mapping):
+        raise TypeError(f"payload must be a dict or SubscriberListCreate, got {type(body).__name__}")
+    if not body.get("list_id"):
+        raise ValidationError("missing list_id is payload", path="list_id")  # sic: the official wording
+    return {**body, "list_id": _check_list_id(body["list_id"])}
+
+
+class SubscriberListsResource(_Generated):
+    """Every call checks and strips ``list_id`` and ``version_id`` with the official messages (``list_id
+    must be a string``, ``missing list_id``, ...) before anything is sent."""
+
+    __slots__ = ()
+
+    get = with_checked_ids(_Generated.get, _LIST)
+    delete = with_checked_ids(_Generated.delete, _LIST)
+    start_sync = with_checked_ids(_Generated.start_sync, _LIST)
+    list_subscribers = with_checked_ids(_Generated.list_subscribers, _LIST)
+    get_version = with_checked_ids(_Generated.get_version, _LIST, _VERSION)
+    finish_sync = with_checked_ids(_Generated.finish_sync, _LIST, _VERSION)
+    delete_version = with_checked_ids(_Generated.delete_version, _LIST, _VERSION)
+
+    def create(
+        self,
+        payload: SubscriberListCreate | Mapping[str, Any] | None = None,
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        list_id: str | Unset = UNSET,
+        list_name: str | None | Unset = UNSET,
+        list_description: str | None | Unset = UNSET,
+        list_type: str | None | Unset = UNSET,
+        track_user_entry: bool | None | Unset = UNSET,
+        track_user_exit: bool | None | Unset = UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SubscriberList:
+        """``POST v1/subscriber_list/``: create a list (or update the one with this ``list_id``).
+
+        As the official SDK: the payload must name a ``list_id`` (sent stripped, in a copy of the payload).
+        The fields may also be given as keyword arguments, alone or added to the payload.
+        """
+        if payload is not None or list_id is UNSET:
+            payload = _checked_create_payload(payload)
+        else:
+            list_id = _check_list_id(list_id)
+        return super().create(
+            payload,
+            options,
+            list_id=list_id,
+            list_name=list_name,
+            list_description=list_description,
+            list_type=list_type,
+            track_user_entry=track_user_entry,
+            track_user_exit=track_user_exit,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def get_all(
+        self,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> Page[SubscriberList]:
+        """``GET v1/subscriber_list/``, always with ``limit`` and ``offset`` as the official SDK sends them.
+
+        A value left out or outside the spec's range becomes the spec's default (20 and 0); ``options``
+        goes into the same query and may override both.
+        """
+        # UNSET is no valid value either, so the generated clamp puts the default in its place.
+        query_options: dict[str, object] = {"limit": limit, "offset": offset, **(options or {})}
+        return super().get_all(UNSET, UNSET, query_options, timeout=timeout, max_retries=max_retries)
+
+    def add(
+        self,
+        list_id: str,
+        distinct_ids: Sequence[str],
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> AffectedCount | StatusResult:
+        """``POST v1/subscriber_list/{list_id}/subscriber/add/``; an empty list sends nothing."""
+        checked_list = _check_list_id(list_id)
+        if not _checked_distinct_ids(distinct_ids):
+            return StatusResult(success=True)
+        return super().add(checked_list, distinct_ids, options, timeout=timeout, max_retries=max_retries)
+
+    def remove(
+        self,
+        list_id: str,
+        distinct_ids: Sequence[str],
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> AffectedCount | StatusResult:
+        """``POST v1/subscriber_list/{list_id}/subscriber/remove/``; an empty list sends nothing."""
+        checked_list = _check_list_id(list_id)
+        if not _checked_distinct_ids(distinct_ids):
+            return StatusResult(success=True)
+        return super().remove(checked_list, distinct_ids, options, timeout=timeout, max_retries=max_retries)
+
+    def add_to_version(
+        self,
+        list_id: str,
+        version_id: str,
+        distinct_ids: Sequence[str],
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> AffectedCount | StatusResult:
+        """``POST …/version/{version_id}/subscriber/add/``; an empty list sends nothing (and, as in the
+        official SDK, leaves ``version_id`` unchecked)."""
+        checked_list = _check_list_id(list_id)
+        if not _checked_distinct_ids(distinct_ids):
+            return StatusResult(success=True)
+        return super().add_to_version(
+            checked_list,
+            _check_version_id(version_id),
+            distinct_ids,
+            options,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def remove_from_version(
+        self,
+        list_id: str,
+        version_id: str,
+        distinct_ids: Sequence[str],
+        options: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> AffectedCount | StatusResult:
+        """``POST …/version/{version_id}/subscriber/remove/``; an empty list sends nothing (and, as in
+        the official SDK, leaves ``version_id`` unchecked)."""
+        checked_list = _check_list_id(list_id)
+        if not _checked_distinct_ids(distinct_ids):
+            return StatusResult(success=True)
+        return super().remove_from_version(
+            checked_list,
+            _check_version_id(version_id),
+            distinct_ids,
+            options,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    @overload  # type: ignore[override]
+    def broadcast(
+        self,
+        broadcast: SubscriberListBroadcast,
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult: ...
+
+    @overload
+    def broadcast(
+        self,
+        broadcast: Broadcast | Mapping[str, Any],
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> AcceptedMessage: ...
+
+    def broadcast(
+        self,
+        broadcast: SubscriberListBroadcast | Broadcast | Mapping[str, Any],
+        /,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | AcceptedMessage:
+        """``POST {workspace}/broadcast/``: send to every user of the body's ``list_id``.
+
+        With a ``SubscriberListBroadcast`` HTTP and transport failures come back as ``success=False``
+        results, as in the official SDK; with a ``Broadcast`` model or a dict (completed the same way:
+        ``$insert_id``, ``$time``, ``data``) the answer is typed and an error status raises.
+        """
+        core = self._core
+        path = {"workspace": core.context.workspace}
+        if isinstance(broadcast, SubscriberListBroadcast):
+            return seed_call(
+                core,
+                BROADCAST_TO_LIST,
+                endpoints.build_broadcast_to_list,
+                broadcast._to_wire(core.context),
+                with_raw_response=False,
+                path=path,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        if not isinstance(broadcast, Broadcast | Mapping):
+            raise InputValueError(
+                "argument must be a SubscriberListBroadcast, a Broadcast or a dict, "
+                f"got {type(broadcast).__name__}"
+            )
+        body = broadcast if isinstance(broadcast, Broadcast) else dict(broadcast)
+        record = SubscriberListBroadcast(body)._to_wire(core.context)
+        response = core.send_operation(
+            BROADCAST_TO_LIST,
+            endpoints.build_broadcast_to_list,
+            path=path,
+            content=_json.encode(record.text),
+            dedupe=record.dedupe,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return endpoints.parse_broadcast_to_list(response)
