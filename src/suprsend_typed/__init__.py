@@ -7,6 +7,7 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 
 from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
+from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
 from ._bulk.progress import BulkProgressError
 from ._bulk.response import BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
@@ -19,8 +20,6 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
-    BulkAuthenticationError,
-    BulkInterruptedError,
     ClientClosedError,
     ConflictError,
     InputValueError,

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._http import Response, mask_credentials, mask_json
-
-if TYPE_CHECKING:
-    from ._bulk.response import BulkResponse
 
 # The official SDK's exceptions report 500 unless a response gave another status; so do ours.
 DEFAULT_ERROR_STATUS = 500
@@ -133,41 +130,6 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """Any 5xx."""
-
-
-class BulkAuthenticationError(SuprsendError):
-    """A chunk of a bulk or stream was answered 401 or 403, so no further chunk was taken: the credentials
-    (or their permissions) are wrong for every chunk. ``__cause__`` is the hub's ``AuthenticationError`` or
-    ``PermissionDeniedError``.
-
-    ``response`` accounts for every record read: chunks answered before, the chunks refused, and the records
-    never sent (``outcome`` ``"not_sent"``). A stream read no further. With corrected credentials, send them
-    with ``client.bulk_events.resend(response.failed_records)`` (and friends) under the same keys.
-    """
-
-    def __init__(self, response: BulkResponse, cause: APIStatusError) -> None:
-        super().__init__(
-            f"the hub refused the credentials ({cause.message}); sending stopped after {response}",
-            status_code=cause.status_code,
-        )
-        self.response = response
-
-
-class BulkInterruptedError(KeyboardInterrupt):
-    """Ctrl-C (SIGINT) stopped a bulk or stream; still a ``KeyboardInterrupt``, so it ends a program as
-    one would, and ``except Exception`` does not catch it.
-
-    ``response`` accounts for every record read: those the hub acknowledged, those in flight when the
-    interrupt came (``outcome`` ``"unknown"``: the hub may have them) and those never sent (``"not_sent"``).
-    ``response.retry_failed()`` sends the last two again under the same keys, so nothing is delivered twice.
-    """
-
-    def __init__(self, response: BulkResponse) -> None:
-        super().__init__(
-            f"interrupted: {response.success} records acknowledged, {response.unknown} in flight "
-            f"(outcome unknown), {response.not_sent} not sent"
-        )
-        self.response = response
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 
 from hypothesis import given, settings
@@ -13,32 +12,16 @@ from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 from suprsend_typed._client import Suprsend
 from suprsend_typed._errors import APIConnectionError, APITimeoutError
 from suprsend_typed._event import Event
-from suprsend_typed._http import Headers, Request, Response, Timeout
+from suprsend_typed._http import Headers, Request, Response
 from suprsend_typed._profile import UserEdit
+from tests.core.fakes import FakeTransport
 
 BASE_URL = "http://127.0.0.1:9/"
 # Lets the retry layer wait 1 ms instead of its backoff.
 NO_WAIT = Headers({"retry-after-ms": "1"})
 
 
-class ContentTransport:
-    """Answers each request from what it carries, so the answer does not depend on thread timing."""
-
-    def __init__(self, answer: Callable[[Request, list[dict[str, object]]], Response]) -> None:
-        self.answer = answer
-        self.sent: list[Request] = []
-        self._lock = threading.Lock()
-
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
-        with self._lock:
-            self.sent.append(request)
-        return self.answer(request, json.loads(request.content))
-
-    def close(self) -> None:
-        self.sent.clear()
-
-
-def _client(transport: ContentTransport, *, max_retries: int = 0) -> Suprsend:
+def _client(transport: FakeTransport, *, max_retries: int = 0) -> Suprsend:
     return Suprsend(
         WORKSPACE_KEY, WORKSPACE_SECRET, base_url=BASE_URL, transport=transport, max_retries=max_retries
     )
@@ -67,8 +50,9 @@ def _expected_success(behaviour: str, bodies: list[dict[str, object]], per_recor
     return sum(1 for body in bodies if _n(body) % 3 != 0)
 
 
-def _scripted(script: list[str], per_record: bool) -> Callable[[Request, list[dict[str, object]]], Response]:
-    def answer(request: Request, bodies: list[dict[str, object]]) -> Response:
+def _scripted(script: list[str], per_record: bool) -> Callable[[Request], Response]:
+    def answer(request: Request) -> Response:
+        bodies: list[dict[str, object]] = json.loads(request.content)
         behaviour = _behaviour(script, bodies)
         if behaviour == "connection":
             raise APIConnectionError("connection reset by peer")
@@ -103,7 +87,7 @@ def _scripted(script: list[str], per_record: bool) -> Callable[[Request, list[di
 def test_accounting_invariant_through_the_client(
     kinds: list[str], script: list[str], concurrency: int, users: bool, streamed: bool
 ) -> None:
-    transport = ContentTransport(_scripted(script, per_record=not users))
+    transport = FakeTransport(answer=_scripted(script, per_record=not users))
     client = _client(transport)
     items: list[Event] | list[UserEdit]
     if users:
@@ -139,14 +123,15 @@ def test_accounting_invariant_through_the_client(
 def test_a_retried_chunk_carries_the_same_records_and_keys() -> None:
     attempts: list[bytes] = []
 
-    def answer(request: Request, bodies: list[dict[str, object]]) -> Response:
+    def answer(request: Request) -> Response:
         attempts.append(request.content)
+        bodies = json.loads(request.content)
         if len(attempts) == 1:
             return Response(status_code=503, headers=NO_WAIT, content=b"busy")
         results = [{"status": "success"} for _ in bodies]
         return Response(status_code=207, content=json.dumps({"records": results}).encode())
 
-    transport = ContentTransport(answer)
+    transport = FakeTransport(answer=answer)
     bulk = _client(transport, max_retries=2).bulk_events.new_instance()
     bulk.append(*(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(3)))
 
@@ -159,7 +144,7 @@ def test_a_retried_chunk_carries_the_same_records_and_keys() -> None:
 
 
 def test_client_surfaces_build_the_right_bulk_kinds() -> None:
-    transport = ContentTransport(lambda request, bodies: Response(status_code=202))
+    transport = FakeTransport(answer=lambda request: Response(status_code=202))
     client = _client(transport)
 
     workflows = client.workflows.bulk_trigger_instance()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import suprsend
@@ -12,7 +13,8 @@ from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 
 from suprsend_typed._client import Suprsend
 from suprsend_typed._event import Event
-from suprsend_typed._http import Request, Response, Timeout
+from suprsend_typed._http import Request, Response
+from tests.core.fakes import FakeTransport
 
 
 def _results(bodies: list[dict[str, Any]], failing: int) -> list[dict[str, Any]]:
@@ -35,19 +37,12 @@ class _OfficialAnswer:
         return self._payload
 
 
-class _Transport:
-    def __init__(self, failing: int) -> None:
-        self.failing = failing
-        self.chunk_sizes: list[int] = []
-
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
-        bodies = json.loads(request.content)
-        self.chunk_sizes.append(len(bodies))
-        payload = {"records": _results(bodies, self.failing)}
+def _answer_per_record(failing: int) -> Callable[[Request], Response]:
+    def answer(request: Request) -> Response:
+        payload = {"records": _results(json.loads(request.content), failing)}
         return Response(status_code=207, content=json.dumps(payload).encode())
 
-    def close(self) -> None:
-        self.chunk_sizes.clear()
+    return answer
 
 
 @settings(max_examples=15, deadline=None)
@@ -67,16 +62,17 @@ def test_events_bulk_matches_the_official_sdk(count: int, failing: int, concurre
     official_bulk.append(*(suprsend.Event(f"user-{n}", "order_placed", {"n": n}) for n in range(count)))
     official = official_bulk.trigger()
 
-    transport = _Transport(failing)
+    transport = FakeTransport(answer=_answer_per_record(failing))
     client = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url="http://127.0.0.1:9/", transport=transport)
     bulk = client.bulk_events.new_instance()
     bulk.append(*(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(count)))
     ours = bulk.trigger(concurrency=concurrency)
 
+    chunk_sizes = [len(bodies) for bodies in transport.bodies()]
     if concurrency == 1:
-        assert transport.chunk_sizes == official_sizes
+        assert chunk_sizes == official_sizes
     else:
-        assert sorted(transport.chunk_sizes) == sorted(official_sizes)
+        assert sorted(chunk_sizes) == sorted(official_sizes)
     assert str(ours) == str(official)
     assert [(f["error"], f["code"]) for f in ours.failed_records] == [
         (f["error"], f["code"]) for f in official.failed_records

@@ -16,8 +16,11 @@ _serial = itertools.count()
 
 
 @contextmanager
-def imported_package(folder: Path) -> Iterator[dict[str, ModuleType]]:
-    """The package's ``models``, ``endpoints`` and ``limits`` modules; removed from sys.modules afterwards."""
+def imported_package(
+    folder: Path, parts: tuple[str, ...] = ("models", "endpoints", "limits")
+) -> Iterator[dict[str, ModuleType]]:
+    """The package's modules named in ``parts`` (``resources.pets`` for a resource); removed from
+    sys.modules afterwards."""
     name = f"suprsend_typed._generated_under_test_{next(_serial)}"
     spec = importlib.util.spec_from_file_location(
         name, folder / "__init__.py", submodule_search_locations=[str(folder)]
@@ -27,7 +30,7 @@ def imported_package(folder: Path) -> Iterator[dict[str, ModuleType]]:
     sys.modules[name] = package
     try:
         spec.loader.exec_module(package)
-        yield {part: importlib.import_module(f"{name}.{part}") for part in ("models", "endpoints", "limits")}
+        yield {part: importlib.import_module(f"{name}.{part}") for part in parts}
     finally:
         for module_name in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
             del sys.modules[module_name]

@@ -1,8 +1,14 @@
-"""A scripted in-memory transport: any object with ``send``/``close`` can replace the default one."""
+"""The shared in-memory transport: any object with ``send``/``close`` can replace the default one.
+
+It answers from a script, or from each request (``answer``), and keeps what it was sent; it is safe to use
+from the sender threads of a bulk.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 
 import attrs
 
@@ -21,18 +27,25 @@ def reply(
 
 @attrs.define
 class FakeTransport:
-    """Answers from ``script`` in order (a Response is returned, an exception raised), then ``default``."""
+    """Answers from ``script`` in order (a Response is returned, an exception raised), then with
+    ``answer(request)`` when given (an answer that depends on what was sent, not on thread timing), else
+    ``default``."""
 
     script: list[Response | Exception] = attrs.field(factory=list)
     default: Response = attrs.field(factory=lambda: reply(202, {"message_id": "m-1", "status": "success"}))
+    answer: Callable[[Request], Response] | None = None
     sent: list[Request] = attrs.field(factory=list)
     timeouts: list[Timeout] = attrs.field(factory=list)
     closed: bool = False
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     def send(self, request: Request, *, timeout: Timeout) -> Response:
-        self.sent.append(request)
-        self.timeouts.append(timeout)
-        outcome = self.script.pop(0) if self.script else self.default
+        with self._lock:
+            self.sent.append(request)
+            self.timeouts.append(timeout)
+            outcome = self.script.pop(0) if self.script else None
+        if outcome is None:
+            outcome = self.answer(request) if self.answer is not None else self.default
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -42,3 +55,7 @@ class FakeTransport:
 
     def body(self, index: int = -1) -> object:
         return json.loads(self.sent[index].content)
+
+    def bodies(self) -> list[object]:
+        """The JSON body of each request sent, in order."""
+        return [json.loads(request.content) for request in self.sent]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,9 +19,10 @@ from suprsend_typed._errors import ValidationError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
 from suprsend_typed._generated.models import EventPayload, WorkflowTrigger
-from suprsend_typed._http import Headers, Request, Response, Timeout
+from suprsend_typed._http import Headers, Request, Response
 from suprsend_typed._models import structure
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
+from tests.core.fakes import FakeTransport
 
 from .scenarios import WORKSPACE_KEY, WORKSPACE_SECRET
 
@@ -32,28 +32,19 @@ PROBE_SETTINGS = settings(
 )
 
 
-class RecordingTransport:
-    """Accepts everything it is sent (per-record results for bulk paths) and keeps what it was sent."""
+def accept_all(request: Request) -> Response:
+    """Accepts everything it is sent: per-record results for the bulk paths."""
+    body = json.loads(request.content)
+    if isinstance(body, list) and request.path_and_query.endswith(PER_RECORD_PATHS):
+        answer: Any = {"status": "success", "records": [{"status": "success"} for _ in body]}
+        return Response(status_code=207, headers=Headers({"Content-Type": "application/json"}),
+                        content=json.dumps(answer).encode())  # fmt: skip
+    return Response(status_code=202, content=b'{"message": "OK"}')
 
-    def __init__(self) -> None:
-        self.sent: list[Request] = []
-        self._lock = threading.Lock()
 
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
-        with self._lock:
-            self.sent.append(request)
-        body = json.loads(request.content)
-        if isinstance(body, list) and request.path_and_query.endswith(PER_RECORD_PATHS):
-            answer: Any = {"status": "success", "records": [{"status": "success"} for _ in body]}
-            return Response(status_code=207, headers=Headers({"Content-Type": "application/json"}),
-                            content=json.dumps(answer).encode())  # fmt: skip
-        return Response(status_code=202, content=b'{"message": "OK"}')
-
-    def close(self) -> None:
-        self.sent.clear()
-
-    def sent_bodies(self) -> list[dict[str, Any]]:
-        return [item for request in self.sent for item in _as_list(json.loads(request.content))]
+def sent_records(transport: FakeTransport) -> list[dict[str, Any]]:
+    """Every record sent, bulk bodies flattened."""
+    return [item for body in transport.bodies() for item in _as_list(body)]
 
 
 def _as_list(body: Any) -> list[dict[str, Any]]:
@@ -61,12 +52,12 @@ def _as_list(body: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def transport() -> RecordingTransport:
-    return RecordingTransport()
+def transport() -> FakeTransport:
+    return FakeTransport(answer=accept_all)
 
 
 @pytest.fixture
-def client(transport: RecordingTransport) -> Iterator[Suprsend]:
+def client(transport: FakeTransport) -> Iterator[Suprsend]:
     with Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/", transport=transport) as made:
         yield made
 
@@ -106,7 +97,7 @@ def properties_with_one_bad_value(draw: st.DrawFn) -> dict[str, Any]:
     return {**extra, **nested}
 
 
-def assert_refused_before_sending(call: Callable[[], object], transport: RecordingTransport) -> None:
+def assert_refused_before_sending(call: Callable[[], object], transport: FakeTransport) -> None:
     with pytest.raises(ValidationError):
         call()
     assert transport.sent == []
@@ -115,7 +106,7 @@ def assert_refused_before_sending(call: Callable[[], object], transport: Recordi
 @PROBE_SETTINGS
 @given(properties=properties_with_one_bad_value())
 def test_event_with_an_unserialisable_value_is_refused(
-    properties: dict[str, Any], client: Suprsend, transport: RecordingTransport
+    properties: dict[str, Any], client: Suprsend, transport: FakeTransport
 ) -> None:
     assert_refused_before_sending(
         lambda: client.track_event(Event("user-1", "order_placed", properties)), transport
@@ -125,7 +116,7 @@ def test_event_with_an_unserialisable_value_is_refused(
 @PROBE_SETTINGS
 @given(data=properties_with_one_bad_value())
 def test_workflow_trigger_with_an_unserialisable_value_is_refused(
-    data: dict[str, Any], client: Suprsend, transport: RecordingTransport
+    data: dict[str, Any], client: Suprsend, transport: FakeTransport
 ) -> None:
     seed = WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["user-1"], "data": data})
     assert_refused_before_sending(lambda: client.workflows.trigger(seed), transport)
@@ -134,7 +125,7 @@ def test_workflow_trigger_with_an_unserialisable_value_is_refused(
 @PROBE_SETTINGS
 @given(data=properties_with_one_bad_value())
 def test_legacy_workflow_with_an_unserialisable_value_is_refused(
-    data: dict[str, Any], client: Suprsend, transport: RecordingTransport
+    data: dict[str, Any], client: Suprsend, transport: FakeTransport
 ) -> None:
     assert_refused_before_sending(lambda: client.trigger_workflow(legacy_workflow(data)), transport)
 
@@ -142,7 +133,7 @@ def test_legacy_workflow_with_an_unserialisable_value_is_refused(
 @PROBE_SETTINGS
 @given(properties=properties_with_one_bad_value())
 def test_typed_event_with_an_unserialisable_value_is_refused(
-    properties: dict[str, Any], client: Suprsend, transport: RecordingTransport
+    properties: dict[str, Any], client: Suprsend, transport: FakeTransport
 ) -> None:
     def call() -> object:
         return client.events.track(structure(event_payload(properties=properties), EventPayload))
@@ -189,7 +180,7 @@ NOT_TEXT = st.one_of(
 @PROBE_SETTINGS
 @given(distinct_id=NOT_TEXT, event_name=st.one_of(NOT_TEXT, st.just("order_placed")))
 def test_event_fields_of_the_wrong_type_are_refused(
-    distinct_id: object, event_name: object, client: Suprsend, transport: RecordingTransport
+    distinct_id: object, event_name: object, client: Suprsend, transport: FakeTransport
 ) -> None:
     event = Event(distinct_id, event_name)  # type: ignore[arg-type]
     assert_refused_before_sending(lambda: client.track_event(event), transport)
@@ -198,7 +189,7 @@ def test_event_fields_of_the_wrong_type_are_refused(
 @PROBE_SETTINGS
 @given(field=st.sampled_from(["$insert_id", "$time", "event", "distinct_id", "properties"]), value=NOT_TEXT)
 def test_typed_model_fields_of_the_wrong_type_are_refused(
-    field: str, value: object, client: Suprsend, transport: RecordingTransport
+    field: str, value: object, client: Suprsend, transport: FakeTransport
 ) -> None:
     if field == "$time" and isinstance(value, (int, float)) and not isinstance(value, bool):
         # A number is the right type for $time (whole floats too, as JSON Schema counts them): use its text.
@@ -218,7 +209,7 @@ def test_typed_model_fields_of_the_wrong_type_are_refused(
     ],
 )
 def test_wrong_kind_of_item_is_a_type_error(
-    call: Callable[[Suprsend], object], client: Suprsend, transport: RecordingTransport
+    call: Callable[[Suprsend], object], client: Suprsend, transport: FakeTransport
 ) -> None:
     with pytest.raises(TypeError):
         call(client)
@@ -227,7 +218,7 @@ def test_wrong_kind_of_item_is_a_type_error(
 
 @pytest.mark.parametrize("body", [["x"], "text", 42, None])
 def test_trigger_body_that_is_not_an_object_is_refused(
-    body: object, client: Suprsend, transport: RecordingTransport
+    body: object, client: Suprsend, transport: FakeTransport
 ) -> None:
     assert_refused_before_sending(lambda: client.workflows.trigger(WorkflowTriggerRequest(body)), transport)  # type: ignore[arg-type]
 
@@ -236,7 +227,7 @@ def test_trigger_body_that_is_not_an_object_is_refused(
 
 
 def test_huge_strings_are_refused_by_size_on_every_surface(
-    client: Suprsend, transport: RecordingTransport
+    client: Suprsend, transport: FakeTransport
 ) -> None:
     huge = "ü" * (MAX_BODY_APPARENT_BYTES // 2 + 1)  # two UTF-8 bytes each: over the limit in bytes only
     calls = [
@@ -259,7 +250,7 @@ def nested(depth: int) -> dict[str, Any]:
     return value
 
 
-def test_moderate_nesting_is_sent(client: Suprsend, transport: RecordingTransport) -> None:
+def test_moderate_nesting_is_sent(client: Suprsend, transport: FakeTransport) -> None:
     result = client.track_event(Event("user-1", "order_placed", {"tree": nested(NESTING_THAT_IS_FINE)}))
     assert result["success"] is True
     assert len(transport.sent) == 1
@@ -267,7 +258,7 @@ def test_moderate_nesting_is_sent(client: Suprsend, transport: RecordingTranspor
 
 @pytest.mark.parametrize("surface", ["event", "workflow_trigger", "typed_event"])
 def test_absurd_nesting_is_a_validation_error(
-    surface: str, client: Suprsend, transport: RecordingTransport
+    surface: str, client: Suprsend, transport: FakeTransport
 ) -> None:
     tree = {"tree": nested(NESTING_THE_JSON_ENCODER_CANNOT_TAKE)}
     calls: dict[str, Callable[[], object]] = {
@@ -284,13 +275,13 @@ def test_absurd_nesting_is_a_validation_error(
 
 
 @pytest.mark.parametrize("name", ["$custom", "$Identify_x", "ss_event", "SS_Event", "$"])
-def test_reserved_event_names_are_refused(name: str, client: Suprsend, transport: RecordingTransport) -> None:
+def test_reserved_event_names_are_refused(name: str, client: Suprsend, transport: FakeTransport) -> None:
     assert_refused_before_sending(lambda: client.track_event(Event("user-1", name)), transport)
 
 
 @pytest.mark.parametrize("value", [5, ["k"], {"k": 1}, "k" * 256])
 def test_reserved_idempotency_key_of_the_wrong_kind_is_refused(
-    value: object, client: Suprsend, transport: RecordingTransport
+    value: object, client: Suprsend, transport: FakeTransport
 ) -> None:
     seed = WorkflowTriggerRequest({"workflow": "w", "recipients": ["u"], "$idempotency_key": value})
     assert_refused_before_sending(lambda: client.workflows.trigger(seed), transport)
@@ -299,7 +290,7 @@ def test_reserved_idempotency_key_of_the_wrong_kind_is_refused(
 
 
 def test_two_different_idempotency_keys_for_one_trigger_are_refused(
-    client: Suprsend, transport: RecordingTransport
+    client: Suprsend, transport: FakeTransport
 ) -> None:
     seed = WorkflowTriggerRequest(
         {"workflow": "w", "recipients": ["u"], "$idempotency_key": "from-body"},
@@ -326,7 +317,7 @@ BAD_EVENT = st.one_of(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(items=st.lists(st.tuples(st.booleans(), GOOD_EVENT, BAD_EVENT), min_size=1, max_size=30))
 def test_bulk_sends_every_good_record_and_reports_every_bad_one(
-    items: list[tuple[bool, Event, Event]], client: Suprsend, transport: RecordingTransport
+    items: list[tuple[bool, Event, Event]], client: Suprsend, transport: FakeTransport
 ) -> None:
     transport.sent.clear()
     chosen = [good if is_good else bad for is_good, good, bad in items]
@@ -337,6 +328,6 @@ def test_bulk_sends_every_good_record_and_reports_every_bad_one(
     bulk.append(*chosen)
     result = bulk.trigger()
 
-    assert [body["properties"]["n"] for body in transport.sent_bodies()] == good_ns
+    assert [body["properties"]["n"] for body in sent_records(transport)] == good_ns
     assert (result.total, result.success, result.failure) == (len(chosen), len(good_ns), bad_count)
     assert all(failed["code"] == 400 and failed["error"] for failed in result.failed_records)

@@ -14,8 +14,9 @@ from http import HTTPStatus
 
 import pytest
 
+from suprsend_typed._bulk.errors import BulkAuthenticationError
 from suprsend_typed._client import Suprsend
-from suprsend_typed._errors import AuthenticationError, BulkAuthenticationError, SuprsendError
+from suprsend_typed._errors import AuthenticationError, SuprsendError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.models import WorkflowTrigger
 from suprsend_typed._http import BEARER_PREFIX, CredentialRegistry, Headers, Request, Response, Timeout

@@ -5,11 +5,8 @@ from __future__ import annotations
 import shutil
 import ssl
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
@@ -18,32 +15,21 @@ from suprsend_typed._client import Suprsend
 from suprsend_typed._errors import SuprsendConfigError
 from suprsend_typed._event import Event
 from suprsend_typed._urllib3_transport import Urllib3Transport
+from tests.core.loopback import LoopbackServer
 
 from .scenarios import WORKSPACE_KEY, WORKSPACE_SECRET
-
-ACCEPTED = b'{"message": "OK"}'
 
 
 @attrs.frozen
 class HttpsServer:
     url: str
     cert_file: Path
-    handled: list[str]
+    server: LoopbackServer
 
-
-class _Accepting(BaseHTTPRequestHandler):
-    handled: list[str]
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.handled.append(self.path)
-        self.send_response(202)
-        self.send_header("Content-Length", str(len(ACCEPTED)))
-        self.end_headers()
-        self.wfile.write(ACCEPTED)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent."""
+    @property
+    def handled(self) -> list[str]:
+        """The paths of the requests that reached the server."""
+        return [received.path for received in self.server.received]
 
 
 def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
@@ -63,18 +49,11 @@ def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 def https_server(tmp_path: Path) -> Iterator[HttpsServer]:
     """A loopback HTTPS server whose certificate no system trust store knows."""
     cert, key = _self_signed_certificate(tmp_path)
-    handled: list[str] = []
-    handler = type("Handler", (_Accepting,), {"handled": handled})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield HttpsServer(url=f"https://127.0.0.1:{server.server_address[1]}/", cert_file=cert, handled=handled)
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    server = LoopbackServer(tls=context)
+    yield HttpsServer(url=server.base_url, cert_file=cert, server=server)
+    server.close()
 
 
 def test_unknown_certificate_is_refused_by_default_and_nothing_is_sent(https_server: HttpsServer) -> None:

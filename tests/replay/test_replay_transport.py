@@ -16,26 +16,23 @@ from suprsend_typed.replay import (
     UnmatchedRequestError,
     load_cassette,
 )
+from tests.core.fakes import FakeTransport
 
 TIMEOUT = Timeout()
 
 
-class CountingTransport:
-    """Answers 202 with a body naming the call number; counts calls and closes."""
+def counting() -> FakeTransport:
+    """A transport answering 202 with a body naming the call number (1 for the first)."""
+    transport = FakeTransport()
 
-    def __init__(self) -> None:
-        self.calls = 0
-        self.closed = False
-
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
-        self.calls += 1
-        content = json.dumps({"call": self.calls}).encode()
+    def answer(request: Request) -> Response:
+        content = json.dumps({"call": len(transport.sent)}).encode()
         return Response(
             status_code=202, headers=Headers({"Content-Type": "application/json"}), content=content
         )
 
-    def close(self) -> None:
-        self.closed = True
+    transport.answer = answer
+    return transport
 
 
 def request(body: Any, *, path: str = "trigger/", method: str = "POST", **headers: str) -> Request:
@@ -48,7 +45,7 @@ def event(name: str, insert_id: str, time: int) -> dict[str, Any]:
 
 
 def recorded(path: Path, *bodies: Any) -> None:
-    transport = ReplayTransport(path, mode="all", inner=CountingTransport())
+    transport = ReplayTransport(path, mode="all", inner=counting())
     for body in bodies:
         transport.send(request(body), timeout=TIMEOUT)
     transport.close()
@@ -56,12 +53,12 @@ def recorded(path: Path, *bodies: Any) -> None:
 
 def test_once_records_when_the_cassette_is_missing_then_replays_only(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "c.json"
-    inner = CountingTransport()
+    inner = counting()
     first = ReplayTransport(path, mode="once", inner=inner)
     first.send(request({"a": 1}), timeout=TIMEOUT)
     first.close()
-    assert (inner.calls, inner.closed, len(load_cassette(path))) == (1, True, 1)
-    again = ReplayTransport(path, mode="once", inner=CountingTransport())
+    assert (len(inner.sent), inner.closed, len(load_cassette(path))) == (1, True, 1)
+    again = ReplayTransport(path, mode="once", inner=counting())
     assert again.send(request({"a": 1}), timeout=TIMEOUT).json() == {"call": 1}
     with pytest.raises(UnmatchedRequestError):
         again.send(request({"a": 2}), timeout=TIMEOUT)
@@ -71,27 +68,27 @@ def test_once_records_when_the_cassette_is_missing_then_replays_only(tmp_path: P
 def test_new_episodes_replays_known_requests_and_records_new_ones(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     recorded(path, {"a": 1})
-    inner = CountingTransport()
+    inner = counting()
     transport = ReplayTransport(path, mode="new_episodes", inner=inner)
     transport.send(request({"a": 1}), timeout=TIMEOUT)
     transport.send(request({"a": 2}), timeout=TIMEOUT)
-    assert inner.calls == 1
+    assert len(inner.sent) == 1
     assert [i.request.body.value for i in load_cassette(path)] == [{"a": 1}, {"a": 2}]
 
 
 def test_all_records_everything_again(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     recorded(path, {"old": True})
-    inner = CountingTransport()
+    inner = counting()
     transport = ReplayTransport(path, mode="all", inner=inner)
     transport.send(request({"new": True}), timeout=TIMEOUT)
-    assert inner.calls == 1
+    assert len(inner.sent) == 1
     assert [i.request.body.value for i in load_cassette(path)] == [{"new": True}]
 
 
 def test_volatile_values_are_ignored_when_matching(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
-    transport = ReplayTransport(path, mode="all", inner=CountingTransport())
+    transport = ReplayTransport(path, mode="all", inner=counting())
     transport.send(request(event("e", "id-1", 1), Date="Mon", Authorization="k:sig1"), timeout=TIMEOUT)
     player = ReplayTransport(path, mode="none")
     live = request(
@@ -149,7 +146,7 @@ def test_empty_cassette_says_so(tmp_path: Path) -> None:
 
 def test_custom_matchers_and_the_headers_matcher(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
-    transport = ReplayTransport(path, mode="all", inner=CountingTransport())
+    transport = ReplayTransport(path, mode="all", inner=counting())
     transport.send(request({"a": 1}, **{"X-Tenant": "t1"}), timeout=TIMEOUT)
 
     def same_tenant(old: RecordedRequest, new: RecordedRequest) -> str | None:
@@ -195,11 +192,8 @@ def test_cassette_is_readable_json_with_parsed_bodies(tmp_path: Path) -> None:
 def test_non_json_and_binary_bodies_replay_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
 
-    class Echo(CountingTransport):
-        def send(self, request: Request, *, timeout: Timeout) -> Response:
-            return Response(status_code=200, content=request.content)
-
-    transport = ReplayTransport(path, mode="all", inner=Echo())
+    echo = FakeTransport(answer=lambda request: Response(status_code=200, content=request.content))
+    transport = ReplayTransport(path, mode="all", inner=echo)
     payloads = [b"plain text", b"\xff\x00binary", b'{"spaced" :  1}']
     for payload in payloads:
         transport.send(Request(method="POST", url="http://hub.test/x/", content=payload), timeout=TIMEOUT)

@@ -8,23 +8,19 @@ from pathlib import Path
 
 from suprsend_typed._http import Headers, Request, Response, Timeout
 from suprsend_typed.replay import REDACTED, ReplayTransport, load_cassette
+from tests.core.fakes import FakeTransport
 
 SECRET = "ws-secret-7f3a9c"
 API_KEY = "api-key-51e0d2"
 SIGNATURE = "c2lnbmF0dXJlLWJ5dGVz+/="
 
 
-class Echo:
+def echo(request: Request) -> Response:
     """Answers with the request body and echoes Authorization back, like a careless server might."""
-
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
-        headers = Headers(
-            {"Set-Cookie": f"session={API_KEY}", "X-Echo": request.headers.get("Authorization", "")}
-        )
-        return Response(status_code=200, headers=headers, content=request.content)
-
-    def close(self) -> None:
-        """Nothing to release."""
+    headers = Headers(
+        {"Set-Cookie": f"session={API_KEY}", "X-Echo": request.headers.get("Authorization", "")}
+    )
+    return Response(status_code=200, headers=headers, content=request.content)
 
 
 def send(transport: ReplayTransport, content: bytes, authorization: str, query: str = "") -> None:
@@ -35,7 +31,7 @@ def send(transport: ReplayTransport, content: bytes, authorization: str, query: 
 
 def test_secrets_are_scrubbed_everywhere_before_writing(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
-    transport = ReplayTransport(path, mode="all", inner=Echo(), secrets=[SECRET])
+    transport = ReplayTransport(path, mode="all", inner=FakeTransport(answer=echo), secrets=[SECRET])
     body = {"note": f"secret is {SECRET}", SECRET: [f"Bearer {API_KEY}", SIGNATURE], "n": 1}
     send(transport, json.dumps(body).encode(), f"Bearer {API_KEY}", query=f"?token={API_KEY}")
     send(transport, b"plain " + SECRET.encode(), f"WKEY:{SIGNATURE}")
@@ -60,7 +56,11 @@ def test_secrets_are_scrubbed_everywhere_before_writing(tmp_path: Path) -> None:
 def test_scrubbed_cassette_still_replays_requests_that_carry_secrets(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     content = json.dumps({"key": SECRET}).encode()
-    send(ReplayTransport(path, mode="all", inner=Echo(), secrets=[SECRET]), content, "Bearer x")
+    send(
+        ReplayTransport(path, mode="all", inner=FakeTransport(answer=echo), secrets=[SECRET]),
+        content,
+        "Bearer x",
+    )
     player = ReplayTransport(path, mode="none", secrets=[SECRET])
     send(player, content, "Bearer x")
     assert player.play_count == 1
@@ -73,7 +73,7 @@ def test_before_record_can_drop_or_rewrite_interactions_and_is_scrubbed_after(tm
         return interaction if interaction.request.body.format == "json" else None
 
     transport = ReplayTransport(
-        path, mode="all", inner=Echo(), secrets=[SECRET], before_record=keep_only_json
+        path, mode="all", inner=FakeTransport(answer=echo), secrets=[SECRET], before_record=keep_only_json
     )
     send(transport, json.dumps({"a": SECRET}).encode(), "Bearer x")
     send(transport, b"text", "Bearer x")

@@ -17,7 +17,8 @@ from http import HTTPStatus
 import attrs
 
 from .._context import WireRecord
-from .._errors import APIStatusError, BulkAuthenticationError, BulkInterruptedError, SuprsendError
+from .._errors import APIStatusError, SuprsendError
+from .errors import BulkAuthenticationError, BulkInterruptedError
 from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 
 ProgressCallback = Callable[[int, int], None]

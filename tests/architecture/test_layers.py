@@ -1,0 +1,217 @@
+"""The package's import layers, checked on the source (the contract in docs/ARCHITECTURE.md).
+
+Every ``import`` counts: module level, inside ``if TYPE_CHECKING:`` and inside functions, since each is a
+dependency a reader (and a refactoring) must respect. From the bottom up:
+
+- core: the hand-written request machinery and schema runtime; imports only core;
+- generated: ``_generated.*``; imports core and generated;
+- sdk: the official SDK's builders, results and bulk machinery, and the hand resources; imports core,
+  generated and sdk, never the client or anything above;
+- top: the client, the package face, sandbox, replay, the pytest plugin and the command line; imports
+  anything below, and another top unit only where ``TOP_ALLOWED`` says so.
+
+Every module must be placed in a layer: a new module fails this test until it is.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import suprsend_typed
+
+PACKAGE = "suprsend_typed"
+ROOT = Path(suprsend_typed.__file__).parent
+
+CORE = frozenset(
+    {
+        "_types",
+        "_http",
+        "_transport",
+        "_middleware",
+        "_errors",
+        "_json",
+        "_wire_keys",
+        "_context",
+        "_models",
+        "_schema_kinds",
+        "_valid_compiler",
+        "_model_methods",
+        "_model_mapping",
+        "_urllib3_transport",
+        "_signing",
+        "_headers",
+        "_retry",
+        "_logging",
+        "_config",
+        "_operation",
+        "_base_client",
+        "_arguments",
+        "_pages",
+        "_resource",
+        "_status_result",
+        "_paths",
+        "_version",
+        "_field_redaction",
+        "_key_hints",
+        "_profile_checks",
+        # The official SDK's raw signed call: the one request path with a caller-given route.
+        "_raw_request",
+    }
+)
+GENERATED_PACKAGES = frozenset({"_generated"})
+SDK = frozenset(
+    {
+        "_seed_calls",
+        "_results",
+        "_attachments",
+        "_workflow",
+        "_event",
+        "_profile",
+        # Checks recipients' $ keys against the generated channel models, so it sits above them.
+        "_dollar_keys",
+        "_broadcast",
+        "_object_edit",
+        "_official_ids",
+    }
+)
+SDK_PACKAGES = frozenset({"resources", "_bulk"})
+# A top unit is a module or a whole package; units import each other only along these edges.
+TOP_ALLOWED: dict[str, frozenset[str]] = {
+    "_client": frozenset(),
+    # The package face re-exports the client and, lazily, ReplayTransport.
+    "__init__": frozenset({"_client", "replay"}),
+    "__main__": frozenset({"cli"}),
+    # A replay transport can build the client it records for.
+    "replay": frozenset({"_client"}),
+    # The sandbox hands out a client configured for itself.
+    "sandbox": frozenset({"_client"}),
+    # The plugin's fixtures are a sandbox, a replay transport and clients for them.
+    "pytest_plugin": frozenset({"_client", "replay", "sandbox"}),
+    # The command line sends with a client and runs the sandbox (`suprsend-typed sandbox`).
+    "cli": frozenset({"_client", "sandbox"}),
+}
+
+LAYER_RANK = {"core": 0, "generated": 1, "sdk": 2, "top": 3}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([PACKAGE, *parts])
+
+
+def all_modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+
+
+MODULES = all_modules()
+
+
+def unit_of(module: str) -> str:
+    """The first name below the package (``_bulk.sender`` -> ``_bulk``); the package itself: ``__init__``."""
+    rest = module[len(PACKAGE) + 1 :]
+    return rest.split(".")[0] if rest else "__init__"
+
+
+def layer_of(module: str) -> str | None:
+    unit = unit_of(module)
+    if unit in CORE:
+        return "core"
+    if unit in GENERATED_PACKAGES:
+        return "generated"
+    if unit in SDK or unit in SDK_PACKAGES:
+        return "sdk"
+    if unit in TOP_ALLOWED:
+        return "top"
+    return None
+
+
+def resolve(name: str) -> str:
+    """The module an imported name lives in: ``suprsend_typed.Event`` is the package face itself."""
+    while name not in MODULES and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name
+
+
+def imports_of(module: str, path: Path) -> Iterator[tuple[int, str]]:
+    """(line, imported module of this package) for every import statement anywhere in the file."""
+    is_package = path.name == "__init__.py"
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
+                    yield node.lineno, resolve(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            if target != PACKAGE and not target.startswith(PACKAGE + "."):
+                continue
+            for alias in node.names:
+                # `from . import _json` names a module; `from . import Event` names something in the face.
+                yield node.lineno, resolve(f"{target}.{alias.name}")
+
+
+def violation(importer: str, imported: str) -> str | None:
+    """Why ``importer`` may not import ``imported``, or None when the layers allow it."""
+    mine, theirs = layer_of(importer), layer_of(imported)
+    assert mine is not None and theirs is not None
+    unit, other = unit_of(importer), unit_of(imported)
+    if mine == "top" and theirs == "top":
+        if unit == other or other in TOP_ALLOWED[unit]:
+            return None
+        return f"top unit {unit!r} may import only {sorted(TOP_ALLOWED[unit])} of the top layer"
+    if LAYER_RANK[theirs] > LAYER_RANK[mine]:
+        return f"the {mine} layer may not import the {theirs} layer"
+    return None
+
+
+def test_every_module_has_a_layer() -> None:
+    unplaced = sorted(name for name in MODULES if layer_of(name) is None)
+    assert not unplaced, f"place these modules in a layer in {Path(__file__).name}: {unplaced}"
+
+
+def test_allowances_name_top_units() -> None:
+    for unit, allowed in TOP_ALLOWED.items():
+        assert allowed <= TOP_ALLOWED.keys() - {unit}, f"{unit}: {sorted(allowed)}"
+
+
+@pytest.mark.parametrize("layer", sorted(LAYER_RANK))
+def test_layer_imports(layer: str) -> None:
+    problems = []
+    for module, path in MODULES.items():
+        if layer_of(module) != layer:
+            continue
+        for line, imported in imports_of(module, path):
+            why = violation(module, imported)
+            if why is not None:
+                rel = path.relative_to(ROOT.parent)
+                problems.append(f"{rel}:{line}: {module} imports {imported}: {why}")
+    assert not problems, "layer contract broken:\n" + "\n".join(problems)
+
+
+def test_checker_sees_type_checking_and_function_imports(tmp_path: Path) -> None:
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from .._client import Suprsend\n"
+        "def later() -> None:\n"
+        "    from ..cli import main\n"
+    )
+    probe = tmp_path / "probe.py"
+    probe.write_text(source, encoding="utf-8")
+    module = f"{PACKAGE}._bulk.probe"
+    found = sorted(imports_of(module, probe))
+    assert found == [(3, f"{PACKAGE}._client"), (5, f"{PACKAGE}.cli.main")]
+    assert [violation(module, imported) for _, imported in found] == [
+        "the sdk layer may not import the top layer",
+        "the sdk layer may not import the top layer",
+    ]
