@@ -344,6 +344,10 @@ def test_each_call_sends_the_same_request_and_returns_the_same_result(pair: Pair
 @_settings
 @given(a=ids, b=ids, c=ids)
 def test_generated_ids_are_encoded_alike(pair: Pair, name: str, a: str, b: str, c: str) -> None:
+    if name == "objects.update_category_preference":
+        # The official SDK sends this category unstripped; we strip every path id (README: official bugs
+        # we fix), so both agree only on a category without surrounding blanks.
+        c = c.strip() or "c"
     call, probe = _calls(a, b, c)[name]
     pair.compare(call, probe=probe)
 
