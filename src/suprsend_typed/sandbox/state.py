@@ -203,9 +203,12 @@ class State:
         source = self.store.profile(source_id)
         if source is None:
             raise invalid("from_user_id", f"user {source_id!r} not found")
-        payload = {key: value for key, value in source.items() if key in CHANNEL_KEYS}
-        merged = upsert({k: v for k, v in target.items() if k != "distinct_id"}, payload, now=call.now)
+        merged = upsert({k: v for k, v in target.items() if k != "distinct_id"}, {}, now=call.now)
         merged["properties"] = {**source.get("properties", {}), **merged["properties"]}
+        for channel in CHANNEL_KEYS & source.keys():  # the source's channel entries join the target's
+            entries = merged.setdefault(channel, [])
+            known = [entry["value"] for entry in entries]  # a list: a web push value is an object
+            entries.extend(entry for entry in source[channel] if entry["value"] not in known)
         self._forget_users([source_id])
         self.store.save_profiles([(distinct_id, merged)])
         return 200, {"distinct_id": distinct_id, **merged}
