@@ -147,7 +147,6 @@ class Hub:
         state_handlers = {
             op_id: self._state_handler(OPERATIONS[op_id], handler)
             for op_id, handler in self.state.handlers().items()
-            if op_id in OPERATIONS
         }
         self.handlers: Mapping[str, Handler] = {
             **state_handlers,

@@ -11,8 +11,10 @@ namespaces (user profiles in its ``profiles`` table):
   (``user:<distinct_id>`` or ``object:<type>/<id>``);
 - ``tenant_profile:<tenant_id>``: tenant-scoped profile overlays by distinct id;
 - ``members:<list_id>``, ``version:<list_id>``: list members by distinct id, list versions by version id;
+  ``version_members:<list_id>/<version_id>``: a version's members by distinct id;
 - ``preferences``: a subscriber's choices by owner key (``user:<id>`` or ``object:<type>/<id>``, plus
-  ``@<tenant_id>`` when tenant-scoped); ``tenant_preference:<tenant_id>``: a tenant's category settings.
+  ``#tenant:<tenant_id>`` when tenant-scoped); ``tenant_preference:<tenant_id>``: a tenant's category
+  settings.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._generated.operations import OPERATIONS
 from .profiles import CHANNEL_KEYS, OperationError, apply_operations, upsert
 from .store import Store
 
@@ -34,6 +37,8 @@ CANCELLED: Final = "cancelled"
 CANT_UNSUBSCRIBE: Final = "cant_unsubscribe"
 OPT_IN: Final = "opt_in"
 OPT_OUT: Final = "opt_out"
+TENANT_SCOPE: Final = "#tenant:"
+"""Joins an owner key and a tenant id: the key of a subscriber's preferences within one tenant."""
 DEFAULT_CATEGORIES: Final = (
     (
         "transactional",
@@ -138,12 +143,8 @@ class State:
         self._workspaces = workspaces
 
     def handlers(self) -> dict[str, Handler]:
-        """Operation id -> handler, for every public method named like an operation."""
-        return {
-            name: getattr(self, name)
-            for name in dir(type(self))
-            if not name.startswith("_") and name not in ("handlers", "store")
-        }
+        """Operation id -> handler, for every method named like an operation of the table."""
+        return {name: getattr(self, name) for name in dir(type(self)) if name in OPERATIONS}
 
     # Users
 
@@ -173,14 +174,14 @@ class State:
         """Remove the profiles and everything that names them: tenant overlays, list memberships,
         subscriptions and preferences."""
         self.store.delete_profiles(distinct_ids)
-        for namespace, _, _ in self._namespaces("tenant_profile:", "members:", "version:"):
+        for namespace, _, _ in self._namespaces("tenant_profile:", "members:", "version_members:"):
             self.store.delete_entities(namespace, distinct_ids)
         for namespace, _, _ in self._namespaces("subscription:"):
             self.store.delete_entities(namespace, [f"user:{key}" for key in distinct_ids])
         owners = {f"user:{key}" for key in distinct_ids}
         self.store.delete_entities(
             "preferences",
-            [key for key in self.store.entities("preferences") if key.split("@")[0] in owners],
+            [key for key in self.store.entities("preferences") if key.split(TENANT_SCOPE)[0] in owners],
         )
 
     def _namespaces(self, *prefixes: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -729,7 +730,7 @@ class State:
         tenant_id = call.text("tenant_id")
         if tenant_id:
             self._tenant(tenant_id)
-            owner += f"@{tenant_id}"
+            owner += f"{TENANT_SCOPE}{tenant_id}"
         return owner
 
     def _full_preference(self, call: StateCall, owner: str) -> Any:
@@ -865,7 +866,7 @@ class State:
         if not tenant_id:
             return ""
         self._tenant(tenant_id)
-        return f"@{tenant_id}"
+        return f"{TENANT_SCOPE}{tenant_id}"
 
     # Tenant preferences
 
