@@ -12,8 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from .._errors import ValidationError
+from .._generated import models
 from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
+from .._generated.operations import OPERATIONS
 from .._json import dumps
+from .._models import validate
+from .._operation import OperationInfo
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
 from .guard import Refusal, check_size
@@ -26,6 +30,8 @@ from .limits import (
 )
 from .profiles import OperationError, apply_operations
 from .routes import Route, match_route
+from .state import Handler as StateHandler
+from .state import State, StateCall, StateError
 from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
 from .validation import Validator, error_text, join_path
 
@@ -72,21 +78,21 @@ def _legacy_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
-_RECORD_ROUTES: Final = {  # by the template of their route in ``routes.ROUTES``
-    "/trigger/": _RecordRoute(
+_RECORD_ROUTES: Final = {  # by operation id
+    "trigger_workflow": _RecordRoute(
         kind="workflow_trigger",
         family="workflow",
         arrays="per_record",
         limits=WORKFLOW_LIMITS,
         single=_trigger_answer,
     ),
-    "/v2/event/": _RecordRoute(
+    "track_event": _RecordRoute(
         kind="event", family="event", arrays="object_only", limits=EVENT_LIMITS, single=_trigger_answer
     ),
-    "/v2/bulk/event/": _RecordRoute(
+    "track_events_bulk": _RecordRoute(
         kind="event", family="event", arrays="array_only", limits=EVENT_LIMITS, single=_trigger_answer
     ),
-    "/event/": _RecordRoute(
+    "send_identity_events": _RecordRoute(
         kind="identity_event",
         family="identity",
         arrays="whole",
@@ -137,15 +143,21 @@ class Hub:
         self._new_id = new_id
         self._validate = validator
         self._record_bodies = record_bodies
+        self.state = State(store=store, new_id=new_id, workspaces=lambda: credentials.workspace_names)
+        state_handlers = {
+            op_id: self._state_handler(OPERATIONS[op_id], handler)
+            for op_id, handler in self.state.handlers().items()
+        }
         self.handlers: Mapping[str, Handler] = {
-            "records": self._serve_records,
-            "legacy_records": self._serve_legacy_records,
+            **state_handlers,
+            **{op_id: self._serve_records for op_id in _RECORD_ROUTES},
+            "trigger_legacy_workflow": self._serve_legacy_records,
             "edit_user": self._edit_user,
             "get_user": self._get_user,
             "list_messages": self._list_messages,
-            "update_messages": self._update_messages,
+            "bulk_update_messages": self._update_messages,
         }
-        """The handler each ``routes.Route.handler`` names."""
+        """The handler of each operation id (``routes.Route.handler``)."""
 
     def screen(
         self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
@@ -243,7 +255,7 @@ class Hub:
     # Records endpoints (triggers and events)
 
     def _serve_records(self, call: Call) -> HubAnswer:
-        return self._records(_RECORD_ROUTES[call.route.template], call.request, call.body, call.now)
+        return self._records(_RECORD_ROUTES[call.route.handler], call.request, call.body, call.now)
 
     def _serve_legacy_records(self, call: Call) -> HubAnswer:
         workspace = call.params["workspace"]
@@ -330,6 +342,33 @@ class Hub:
                 except OperationError:
                     continue  # the event was accepted; like the hub, drop the edit it cannot apply
             self.store.save_profiles(profiles.items())
+
+    # State operations (``state.State``)
+
+    def _state_handler(self, op: OperationInfo, handler: StateHandler) -> Handler:
+        """``handler`` behind the checks every state operation shares: its body against the operation's
+        generated model (400 naming the field), and the answer logged."""
+        model = None if op.body_model is None else getattr(models, op.body_model)
+
+        def serve(call: Call) -> HubAnswer:
+            body = call.body
+            if model is not None:
+                try:
+                    validate(body if body is not None else {}, model)
+                except ValidationError as exc:
+                    return self._refuse(call.request, 400, error_text(exc), "validation_error")
+            query = parse_qs(urlsplit(call.raw_path).query, keep_blank_values=True)
+            request = StateCall(params=call.params, query=query, body=body, now=iso_time(call.now))
+            try:
+                status, document = handler(request)
+            except StateError as exc:
+                return self._refuse(call.request, exc.status, exc.message, exc.error_type)
+            self.store.save_request(_answered(call.request, status))
+            if document is None:
+                return HubAnswer(status=status, body=b"")
+            return _json_answer(status, document)
+
+        return serve
 
     # Users
 
@@ -461,6 +500,7 @@ def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -
             "status": "delivered",
             "idempotency_key": row.idempotency_key,
             "tenant_id": item.get("tenant_id"),
+            "execution_id": base,
             "created_at": iso_time(now),
         }
         for index, distinct_id in enumerate(ids)

@@ -1,23 +1,25 @@
-"""The sandbox's routing table: which hub handler serves each method and path template.
+"""The sandbox's routing table, built from the generated operation table: one route per operation.
 
-Every route the sandbox serves is a row here, named by the spec's path template, so the table can be
-replaced by one generated from the spec's operations without touching the handlers: a row only names the
-``Hub`` handler that serves it (see ``Hub.handlers``).
+A route is the operation's method and path template; its handler is named by the operation id (see
+``Hub.handlers``), so a new operation in the spec is routed without a line here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 from urllib.parse import unquote
 
 import attrs
 
+from .._generated.operations import OPERATIONS
+from .._operation import OperationInfo
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class Route:
-    """``method`` and ``template`` (``/v1/user/{distinct_id}/``) served by the hub handler ``handler``;
-    ``kind`` is what the request log calls such requests."""
+    """``method`` and ``template`` (``/v1/user/{distinct_id}/``) of the operation ``kind`` (its id, also
+    what the request log calls such requests), served by the hub handler ``handler``."""
 
     method: str
     template: str
@@ -36,17 +38,16 @@ class RouteMatch:
     params: Mapping[str, str]  # path parameters by name, percent-decoded
 
 
-ROUTES: Final = (
-    Route(method="POST", template="/trigger/", kind="workflow_trigger", handler="records"),
-    Route(method="POST", template="/v2/event/", kind="event", handler="records"),
-    Route(method="POST", template="/v2/bulk/event/", kind="event", handler="records"),
-    Route(method="POST", template="/event/", kind="identity_event", handler="records"),
-    Route(method="POST", template="/{workspace}/trigger/", kind="legacy_workflow", handler="legacy_records"),
-    Route(method="PATCH", template="/v1/user/{distinct_id}/", kind="user_edit", handler="edit_user"),
-    Route(method="GET", template="/v1/user/{distinct_id}/", kind="user", handler="get_user"),
-    Route(method="GET", template="/v1/message/", kind="message_list", handler="list_messages"),
-    Route(method="PATCH", template="/v1/bulk/message/", kind="message_update", handler="update_messages"),
-)
+def routes_of(operations: Iterable[OperationInfo]) -> tuple[Route, ...]:
+    """One route per operation, those with fewer ``{name}`` segments first, so that a literal segment wins
+    over a parameter (``/v1/bulk/user/`` before ``/v1/{x}/user/``)."""
+    routes = [
+        Route(method=op.http_method, template=f"/{op.path}", kind=op.id, handler=op.id) for op in operations
+    ]
+    return tuple(sorted(routes, key=lambda route: sum(s.startswith("{") for s in route.segments)))
+
+
+ROUTES: Final = routes_of(OPERATIONS.values())
 
 
 def match_route(method: str, path: str, routes: tuple[Route, ...] = ROUTES) -> RouteMatch | None:

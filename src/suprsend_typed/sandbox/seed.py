@@ -7,7 +7,7 @@ The document is an object with any of these lists (every item an object with its
       "tenants": [{"tenant_id": "acme", "tenant_name": "Acme"}],
       "preference_categories": [{"category": "newsletter", "name": "Newsletter",
                                  "default_preference": "opt_in"}],
-      "templates": [{"slug": "welcome", "name": "Welcome"}]
+      "templates": [{"slug": "welcome", "name": "Welcome", "channels": ["email"]}]
     }
 
 A user is the body of a user upsert plus its ``distinct_id``: channel keys (``$email`` ...) become channel

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS entities (
     namespace TEXT, id TEXT, document TEXT, PRIMARY KEY (namespace, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, recipient_id TEXT, workflow TEXT, status TEXT,
-    idempotency_key TEXT, tenant_id TEXT, created_at TEXT);
+    idempotency_key TEXT, tenant_id TEXT, execution_id TEXT, category TEXT, list_id TEXT, created_at TEXT);
 """
 _TABLES: Final = ("requests", "records", "dedupe", "profiles", "entities", "messages")
 MESSAGE_FILTER_COLUMNS: Final = (
@@ -43,9 +43,11 @@ MESSAGE_FILTER_COLUMNS: Final = (
     "status",
     "idempotency_key",
     "tenant_id",
+    "execution_id",
+    "category",
 )
 # Columns a stored message is written with, and read back with (plus its sequence number first).
-_MESSAGE_WRITTEN_COLUMNS: Final = (*MESSAGE_FILTER_COLUMNS, "created_at")
+_MESSAGE_WRITTEN_COLUMNS: Final = (*MESSAGE_FILTER_COLUMNS, "list_id", "created_at")
 _MESSAGE_READ_COLUMNS: Final = ("seq", *_MESSAGE_WRITTEN_COLUMNS)
 _INSERT_MESSAGE: Final = (
     f"INSERT INTO messages ({', '.join(_MESSAGE_WRITTEN_COLUMNS)}) "
@@ -280,6 +282,43 @@ class Store:
         with self._lock:
             self._db.executemany("INSERT OR REPLACE INTO profiles VALUES (?, ?)", rows)
 
+    def profiles(self) -> dict[str, dict[str, Any]]:
+        """Every profile by distinct id, in id order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT distinct_id, profile FROM profiles ORDER BY distinct_id"
+            ).fetchall()
+        return {key: dict(json.loads(profile)) for key, profile in rows}
+
+    def delete_profiles(self, distinct_ids: Iterable[str]) -> int:
+        """Remove these profiles; how many there were."""
+        with self._lock:
+            cursor = self._db.executemany(
+                "DELETE FROM profiles WHERE distinct_id = ?", [(key,) for key in distinct_ids]
+            )
+        return cursor.rowcount
+
+    def delete_entities(self, namespace: str, keys: Iterable[str] | None = None) -> int:
+        """Remove these items of ``namespace`` (all of them when ``keys`` is None); how many there were."""
+        with self._lock:
+            if keys is None:
+                cursor = self._db.execute("DELETE FROM entities WHERE namespace = ?", (namespace,))
+            else:
+                cursor = self._db.executemany(
+                    "DELETE FROM entities WHERE namespace = ? AND id = ?", [(namespace, key) for key in keys]
+                )
+        return cursor.rowcount
+
+    def entities_under(self, prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(namespace, id, item)`` of the namespaces starting with ``prefix``, in namespace and id order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT namespace, id, document FROM entities WHERE substr(namespace, 1, ?) = ? "
+                "ORDER BY namespace, id",
+                (len(prefix), prefix),
+            ).fetchall()
+        return [(namespace, key, dict(json.loads(document))) for namespace, key, document in rows]
+
     def save_entities(self, namespace: str, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Store (or replace) items of ``namespace`` (``tenants``, ``templates`` ...) by id."""
         rows = [(namespace, key, json.dumps(document, ensure_ascii=False)) for key, document in items]
@@ -302,18 +341,7 @@ class Store:
         return {key: dict(json.loads(document)) for key, document in rows}
 
     def add_messages(self, messages: Iterable[dict[str, Any]]) -> None:
-        rows = [
-            (
-                m["message_id"],
-                m["recipient_id"],
-                m["workflow"],
-                m["status"],
-                m.get("idempotency_key"),
-                m.get("tenant_id"),
-                m["created_at"],
-            )
-            for m in messages
-        ]
+        rows = [tuple(m.get(column) for column in _MESSAGE_WRITTEN_COLUMNS) for m in messages]
         with self._lock:
             self._db.executemany(_INSERT_MESSAGE, rows)
 
@@ -331,6 +359,23 @@ class Store:
         with self._lock:
             rows = self._db.execute(query, [*params, limit]).fetchall()
         return [dict(zip(_MESSAGE_READ_COLUMNS, row, strict=True)) for row in rows]
+
+    def cancel_messages(self, conditions: dict[str, list[str]], status: str, *, broadcast: bool) -> list[str]:
+        """Give ``status`` to the messages of workflow runs (or of broadcast runs, with ``broadcast``) whose
+        columns are in the given value lists; the distinct execution ids of the messages changed, in order."""
+        where = " AND ".join(
+            [
+                "list_id IS NOT NULL" if broadcast else "list_id IS NULL",
+                *(f"{column} IN ({', '.join('?' * len(values))})" for column, values in conditions.items()),
+            ]
+        )
+        params = [value for values in conditions.values() for value in values]
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT execution_id FROM messages WHERE {where} ORDER BY seq", params
+            ).fetchall()
+            self._db.execute(f"UPDATE messages SET status = ? WHERE {where}", [status, *params])
+        return [row[0] for row in rows if row[0] is not None]
 
     def set_message_status(self, message_id: str, status: str) -> bool:
         with self._lock:
