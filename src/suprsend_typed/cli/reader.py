@@ -28,6 +28,10 @@ INVALID_LINE_CODE = 400
 # and its text when it is not JSON.
 InvalidLine = Callable[[int, str, Any, str | None], None]
 
+# JSON Lines are UTF-8; a byte order mark at the start of the file is skipped.
+_DECODER = json.JSONDecoder()
+_BOM = "\ufeff"
+
 
 @attrs.define(kw_only=True, slots=True)
 class LineCounts:
@@ -80,7 +84,9 @@ class LineReader:
                 counts.already_acknowledged += 1
                 continue
             try:
-                body = json.loads(raw)
+                # Decoded here, not by json.loads: bytes make it guess the encoding of every line.
+                text = raw.decode("utf-8")
+                body = _DECODER.decode(text[1:] if text.startswith(_BOM) else text)
             except ValueError as exc:
                 if shard is None or shard.owns(None):
                     self._invalid(number, f"not JSON: {exc}", None, raw.decode("utf-8", errors="replace"))
