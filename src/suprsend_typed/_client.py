@@ -38,7 +38,7 @@ from ._http import (
     TimeoutLike,
     registered_credentials,
 )
-from ._logging import LoggingMiddleware, configure_logging, logger
+from ._logging import LoggingMiddleware, configure_logging
 from ._middleware import Handler, Middleware, compose
 from ._raw_request import QueryArgument, send_raw
 from ._results import SeedResult
@@ -271,12 +271,8 @@ class Suprsend(Namespaces):
         self._base_url = resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure)
         agents = UserAgents.build(app_info)
         self.user_agent = agents.user_agent
-        self._strict = strict
-        self._logger = logger
         timeout = checked_timeout(timeout)
-        self._timeout = timeout
-        self._max_retries = max_retries
-        self._context = WireContext(
+        context = WireContext(
             workspace=workspace,
             user_agent=agents.user_agent,
             clock=clock,
@@ -300,7 +296,7 @@ class Suprsend(Namespaces):
         self._open = OpenFlag()
         self._core = RequestCore(
             base_url=self._base_url,
-            context=self._context,
+            context=context,
             handler=handler,
             timeout=timeout,
             max_retries=max_retries,
@@ -362,14 +358,12 @@ class Suprsend(Namespaces):
         client it came from owns it). Bulk factories, ``.stream`` and profile builders taken from the copy
         use its defaults too. Options left ``None`` keep this client's values.
         """
-        new_timeout = checked_timeout(timeout) if timeout is not None else self._timeout
+        new_timeout = checked_timeout(timeout) if timeout is not None else self._core.timeout
         if max_retries is None:
-            checked_retries = self._max_retries
+            checked_retries = self._core.max_retries
         else:
             checked_retries = check_max_retries(max_retries, source="max_retries")
         derived = copy.copy(self)
-        derived._timeout = new_timeout
-        derived._max_retries = checked_retries
         derived._owns_transport = False
         derived._open = OpenFlag()
         derived._core = attrs.evolve(
@@ -387,7 +381,7 @@ class Suprsend(Namespaces):
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(workspace={self._context.workspace!r}, auth={self._auth_kind!r}, "
+            f"{type(self).__name__}(workspace={self._core.context.workspace!r}, auth={self._auth_kind!r}, "
             f"base_url={self.base_url!r})"
         )
 
@@ -425,12 +419,12 @@ class Suprsend(Namespaces):
     @property
     def workspace_key(self) -> str | None:
         """The workspace key of an HMAC client; None for a Bearer client. The secret is never exposed."""
-        return self._context.workspace if self._auth_kind == "hmac" else None
+        return self._core.context.workspace if self._auth_kind == "hmac" else None
 
     @property
     def workspace_uid(self) -> str | None:
         """The workspace UID of a Bearer client; None for an HMAC client. The API key is never exposed."""
-        return self._context.workspace if self._auth_kind == "api_key" else None
+        return self._core.context.workspace if self._auth_kind == "api_key" else None
 
     def request(
         self,
@@ -452,12 +446,12 @@ class Suprsend(Namespaces):
 
     def workspace_identifier(self) -> str:
         """The workspace key (HMAC) or workspace UID (Bearer): ``env`` in bodies, ``{workspace}`` in paths."""
-        return self._context.workspace
+        return self._core.context.workspace
 
     # ------------------------------------------------------------------ internals other modules use
 
     def _transport_send(self, request: Request) -> Response:
-        return self._transport.send(request, timeout=request.options.timeout or self._timeout)
+        return self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
 
     # ------------------------------------------------------------------ seed surface
 
