@@ -124,9 +124,9 @@ def sdk_hub() -> Iterator[Sandbox]:
 
 def _exact(client: Suprsend, make: Callable[[str], ItemT], size: int) -> ItemT:
     """The item that ``make(padding)`` builds, padded so the SDK measures it at exactly ``size`` bytes."""
-    measured = make("")._to_wire(client._context).apparent_size
+    measured = make("")._to_wire(client._core.context).apparent_size
     item = make("x" * (size - measured))
-    assert item._to_wire(client._context).apparent_size == size
+    assert item._to_wire(client._core.context).apparent_size == size
     return item
 
 

@@ -12,7 +12,7 @@ _SAMPLES = 2000
 
 
 def _default_context() -> WireContext:
-    return Suprsend("WKEY-default-ids-00001", "secret", base_url="http://127.0.0.1:9/")._context
+    return Suprsend("WKEY-default-ids-00001", "secret", base_url="http://127.0.0.1:9/")._core.context
 
 
 def test_insert_ids_are_canonical_version_4_uuids_and_all_different() -> None:
