@@ -457,7 +457,7 @@ class Suprsend(Namespaces):
 
     def trigger_workflow(
         self,
-        workflow: Workflow | dict[str, Any],
+        data: Workflow | dict[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -466,8 +466,7 @@ class Suprsend(Namespaces):
 
         ``timeout`` and ``max_retries`` override the client's defaults for this call only.
         """
-        if isinstance(workflow, dict):
-            workflow = Workflow(workflow)
+        workflow = Workflow(data) if isinstance(data, dict) else data
         if not isinstance(workflow, Workflow):
             raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
         return seed_call(
