@@ -127,7 +127,7 @@ class LineReader:
             except RecursionError:
                 self._invalid(number, f"cannot be encoded: {TOO_DEEP}", body, raw)
                 continue
-            except Exception as exc:  # noqa: BLE001 - whatever one line does, the lines after it are sent
+            except Exception as exc:  # whatever one line does, the lines after it are sent
                 self._invalid(number, f"cannot be encoded: {type(exc).__name__}: {exc}", body, raw)
                 continue
             counts.records += 1

@@ -58,7 +58,14 @@ With --shard K/N, only the lines whose distinct id (for workflows, the first rec
 sent: int.from_bytes(sha256(distinct_id)[:8], "big") % N. Run shards 0/N .. N-1/N, each with its own
 journal, to split one file across processes or machines without overlap.
 
-Exit codes: 0 all accepted, 1 some failed or invalid, 2 usage or configuration error, 130 interrupted."""
+A journal is bound to what its lines held: a line is skipped only once the digest of its chunk's content
+matches; standard input carrying another stream, or a file edited in place, stops the command (exit 4)
+instead of skipping lines it never sent. A --journal or --failed-out path that is the input, or a
+--journal path holding anything but a journal, is refused with nothing written. Both files are 0600.
+
+Exit codes: 0 all accepted, 1 some failed or invalid (or sending stopped on an error), 2 usage or
+configuration error (nothing sent), 3 the hub refused the credentials (401/403; nothing more was sent),
+4 the input is not the one the journal acknowledged, 130 interrupted."""
 
 # Bad lines printed to standard error before the rest are only counted (all are in --failed-out).
 SHOWN_INVALID_LINES = 20
