@@ -186,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
         )
         started = time.monotonic()
         stop = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
+        # Taken while the journal is open: a chunk answered later is then journaled or listed here, or both.
+        unanswered = [] if args.dry_run else tracker.unanswered()
         error = stop.error
         if journal is not None:
             try:
@@ -193,7 +195,6 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 error = error or f"the journal could not be synced: {exc}"
         reporter.finish()
-        unanswered = [] if args.dry_run else tracker.unanswered()
         if failed_out is not None:
             why = "interrupted" if stop.interrupted else "sending stopped"
             for line, record in unanswered:
