@@ -4,7 +4,7 @@ bound to what those lines held.
 The file is text. Its first line is ``suprsend-typed-journal {json}``, naming what it belongs to: the
 format, the record kind, the input's identity, the seed of the dedupe keys and the shard. Every later line
 is ``A <ranges> <digest>``: the lines of one chunk the hub accepted, as ``first-last`` or ``line`` items
-joined by commas, and the digest of their content (see ``fingerprint`` and ``entry_digest``). An entry is
+joined by commas, and the digest of their content (see ``entry_digest``). An entry is
 one ``write`` on a file opened for appending, made by the sender thread as soon as its chunk is answered,
 so a killed process loses no entry (the kernel has it). A syncer thread fsyncs after every batch of
 entries, so a lost machine loses at most the entries of the last moments, whose records go again with the
@@ -48,20 +48,15 @@ ACK_PREFIX = b"A "
 _NEWLINE = b"\n"
 # The journal holds which lines of the user's data were sent: readable by its owner only.
 FILE_MODE = 0o600
-# Bytes of a line's fingerprint and of an entry's digest (BLAKE2b): a different line passes unnoticed with
-# odds of 1 in 2**64.
+# Bytes of an entry's digest (BLAKE2b): a chunk of other content passes unnoticed with odds of 1 in 2**64.
 DIGEST_BYTES = 8
 _ENTRY_DIGEST_HEX = 2 * DIGEST_BYTES
 
 
-def fingerprint(raw: bytes) -> bytes:
-    """The fingerprint of one input line's bytes (without its line ending)."""
-    return hashlib.blake2b(raw, digest_size=DIGEST_BYTES).digest()
-
-
-def entry_digest(fingerprints: Sequence[bytes]) -> str:
-    """The digest of an entry: of its lines' fingerprints in ascending line order, as hex."""
-    return hashlib.blake2b(b"".join(fingerprints), digest_size=DIGEST_BYTES).hexdigest()
+def entry_digest(raw_lines: Sequence[bytes]) -> str:
+    """The digest of an entry, as hex: of its lines' bytes (without line endings) in ascending line order,
+    each followed by a newline (which no line holds). One hash per chunk: nothing is hashed per line."""
+    return hashlib.blake2b(_NEWLINE.join(raw_lines) + _NEWLINE, digest_size=DIGEST_BYTES).hexdigest()
 
 
 class JournalError(Exception):
@@ -114,7 +109,8 @@ class Verifier:
         running = self._open.get(entry)
         if running is None:
             running = self._open[entry] = hashlib.blake2b(digest_size=DIGEST_BYTES)
-        running.update(fingerprint(raw))
+        running.update(raw)
+        running.update(_NEWLINE)
         self._remaining[entry] -= 1
         if self._remaining[entry] == 0:
             del self._open[entry]
@@ -204,9 +200,9 @@ class Journal:
             os.close(fd)
             raise
 
-    def acknowledge(self, lines: Sequence[int], fingerprints: Sequence[bytes]) -> None:
-        """Record lines the hub accepted (ascending, distinct) with their fingerprints: written at once,
-        synced soon after."""
+    def acknowledge(self, lines: Sequence[int], raw_lines: Sequence[bytes]) -> None:
+        """Record lines the hub accepted (ascending, distinct) with their bytes, which are digested: written
+        at once, synced soon after."""
         if self._sync_error is not None:
             raise self._sync_error
         if not lines:
@@ -216,7 +212,7 @@ class Journal:
             text = _range_text(first, last)
         else:
             text = ",".join(_range_text(first, last) for first, last in ranges(lines))
-        entry = ACK_PREFIX + f"{text} {entry_digest(fingerprints)}".encode()
+        entry = ACK_PREFIX + f"{text} {entry_digest(raw_lines)}".encode()
         with self._write_lock:
             _write_all(self._fd, entry + _NEWLINE)
         self._unsynced.set()

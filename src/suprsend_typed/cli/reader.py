@@ -17,7 +17,7 @@ from .._context import WireContext, WireRecord
 from .._errors import ValidationError
 from .._json import TOO_DEEP
 from .ids import LineIds
-from .journal import Verifier, fingerprint
+from .journal import Verifier
 from .lineset import LineSet
 from .records import RecordKind
 from .shard import Shard
@@ -80,8 +80,6 @@ class LineReader:
         kind, context, key_name, key_of = self._kind, self._context, self._kind.dedupe_key, self._ids.key
         build, distinct_id = kind.build, kind.distinct_id
         verifier = self._verifier
-        # Fingerprints are only journaled: without a journal no line is hashed for it.
-        line_fingerprint = fingerprint if verifier is not None else _no_fingerprint
         done_end = done.end  # no line at or past it is done: a fresh run makes no membership test
         for number, raw in self._source.lines():
             counts.lines += 1
@@ -131,7 +129,7 @@ class LineReader:
                 self._invalid(number, f"cannot be encoded: {type(exc).__name__}: {exc}", body, raw)
                 continue
             counts.records += 1
-            line_of[id(record)] = (number, line_fingerprint(raw), record)
+            line_of[id(record)] = (number, raw, record)  # raw: digested by the journal per chunk
             yield record
         if verifier is not None:
             verifier.finish(counts.lines)
@@ -146,7 +144,3 @@ class LineReader:
     def _invalid(self, number: int, reason: str, value: Any, raw: bytes) -> None:
         self.counts.invalid += 1
         self._on_invalid(number, reason, value, raw)
-
-
-def _no_fingerprint(raw: bytes) -> bytes:
-    return b""

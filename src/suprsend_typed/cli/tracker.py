@@ -2,7 +2,7 @@
 ``--failed-out`` file's source of truth.
 
 The bulk sender packs ``WireRecord``s, which know nothing of lines, so the reader files each record's line
-number and fingerprint (and the record itself, which keeps it alive) under the record's identity (``id()``,
+number and bytes (and the record itself, which keeps it alive) under the record's identity (``id()``,
 unique while the record is alive) and the tracker, which wraps the chunk route, takes them back when the
 chunk is answered. What is still filed when sending stopped was never answered (``unanswered``). A
 chunk's failed records come back in the order of its records (``BulkResponse`` guarantees it), so they are
@@ -34,7 +34,7 @@ class ChunkTracker:
         self._route = route
         self._journal = journal
         self._failed_out = failed_out
-        # id(record) -> (line number, fingerprint, record), for the records not answered yet.
+        # id(record) -> (line number, line bytes, record), for the records not answered yet.
         self.line_of: dict[int, tuple[int, bytes, WireRecord]] = {}
         self._lock = threading.Lock()
         self.accepted = 0
@@ -51,7 +51,7 @@ class ChunkTracker:
             accepted = self._report_failures(records, filed, outcome.failed_records)
         if self._journal is not None:
             lines = [line for line, _, _ in accepted]
-            self._journal.acknowledge(lines, [line_print for _, line_print, _ in accepted])
+            self._journal.acknowledge(lines, [raw for _, raw, _ in accepted])
         with self._lock:
             self.accepted += outcome.success
             self.failed += len(outcome.failed_records)
