@@ -70,6 +70,16 @@ def test_a_partial_last_entry_left_by_a_crash_is_cut_off(tmp_path: Path) -> None
     assert path.read_text().splitlines()[1:] == [f"A 1-5 {digest(range(1, 6))}", f"A 20 {digest([20])}"]
 
 
+def test_a_header_cut_by_a_crash_is_written_again(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.write_bytes(b'suprsend-typed-journal {"format": 2, "ki')
+
+    open_journal(path).close()
+
+    assert path.read_text().startswith("suprsend-typed-journal {") and path.read_text().endswith("}\n")
+    open_journal(path).close()
+
+
 def test_a_journal_of_another_send_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "j"
     open_journal(path).close()

@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover - not POSIX: no lock against a second pr
 MAGIC = "suprsend-typed-journal"
 FORMAT_VERSION = 2
 ACK_PREFIX = b"A "
+_MAGIC_PREFIX = MAGIC.encode() + b" "
 _NEWLINE = b"\n"
 # The journal holds which lines of the user's data were sent: readable by its owner only.
 FILE_MODE = 0o600
@@ -183,6 +184,9 @@ class Journal:
             content = _read_all(fd)
             complete = content[: content.rfind(_NEWLINE) + 1]
             lines = complete.split(_NEWLINE)[:-1]
+            if not lines and content.startswith(_MAGIC_PREFIX):  # a run killed while writing the header
+                os.ftruncate(fd, 0)
+                content = b""
             if not content:
                 header = {"format": FORMAT_VERSION, **expected, "seed": new_seed()}
                 _write_all(fd, f"{MAGIC} {json.dumps(header, sort_keys=True)}\n".encode())

@@ -29,6 +29,7 @@ from .._bulk.response import BulkTally
 from .._bulk.sender import send_all
 from .._bulk.source import BulkSourceError
 from .._client import Suprsend
+from .._context import WireRecord
 from .._errors import DEFAULT_ERROR_STATUS, APIStatusError, SuprsendConfigError
 from . import exit_codes, profiles
 from .exit_codes import CREDENTIALS_HINT
@@ -197,12 +198,13 @@ def run(args: argparse.Namespace) -> int:
         reporter.finish()
         if failed_out is not None:
             why = "interrupted" if stop.interrupted else "sending stopped"
-            for line, record in unanswered:
+            for line, raw, record in unanswered:
                 failed_out.write(
                     line=line,
                     error=f"not answered: {why} before the hub answered (it may have the record)",
                     code=DEFAULT_ERROR_STATUS,
-                    record=json.loads(record.text),
+                    record=_sent_body(record),
+                    raw=raw,
                     not_answered=True,
                 )
         counts = reader.counts
@@ -296,6 +298,14 @@ def _send(
     except OSError as exc:  # the input, the journal or --failed-out could not be read or written
         return Stop(error=f"stopped: {exc}")
     return Stop()
+
+
+def _sent_body(record: WireRecord) -> Any:
+    """The body a record carries, with its dedupe key (None if it cannot be read back: its line is kept)."""
+    try:
+        return json.loads(record.text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _clash(args: argparse.Namespace, source: InputSource) -> str | None:

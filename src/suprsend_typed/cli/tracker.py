@@ -58,9 +58,10 @@ class ChunkTracker:
             self.unknown += sum(outcome_unknown(failed["code"]) for failed in outcome.failed_records)
         return outcome
 
-    def unanswered(self) -> list[tuple[int, WireRecord]]:
-        """The records handed to the sender that got no answer (sending stopped), by line."""
-        return sorted(((line, record) for line, _, record in list(self.line_of.values())), key=_first)
+    def unanswered(self) -> list[tuple[int, bytes, WireRecord]]:
+        """The lines handed to the sender that got no answer (sending stopped): number, bytes and record."""
+        filed = list(self.line_of.values())  # one copy in C: a straggling sender thread may still pop
+        return sorted(filed, key=_first)
 
     def _report_failures(
         self,
@@ -88,5 +89,5 @@ class ChunkTracker:
         return [entry for entry in filed if entry[0] not in refused]
 
 
-def _first(item: tuple[int, WireRecord]) -> int:
+def _first(item: tuple[int, bytes, WireRecord]) -> int:
     return item[0]
