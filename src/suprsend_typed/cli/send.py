@@ -197,16 +197,7 @@ def run(args: argparse.Namespace) -> int:
                 error = error or f"the journal could not be synced: {exc}"
         reporter.finish()
         if failed_out is not None:
-            why = "interrupted" if stop.interrupted else "sending stopped"
-            for line, raw, record in unanswered:
-                failed_out.write(
-                    line=line,
-                    error=f"not answered: {why} before the hub answered (it may have the record)",
-                    code=DEFAULT_ERROR_STATUS,
-                    record=_sent_body(record),
-                    raw=raw,
-                    not_answered=True,
-                )
+            _list_unanswered(failed_out, unanswered, interrupted=stop.interrupted)
         counts = reader.counts
         if shown > SHOWN_INVALID_LINES:
             reporter.message(f"... and {shown - SHOWN_INVALID_LINES} more invalid lines")
@@ -298,6 +289,22 @@ def _send(
     except OSError as exc:  # the input, the journal or --failed-out could not be read or written
         return Stop(error=f"stopped: {exc}")
     return Stop()
+
+
+def _list_unanswered(
+    failed_out: FailedOut, unanswered: list[tuple[int, bytes, WireRecord]], *, interrupted: bool
+) -> None:
+    """The lines a stop left without an answer, marked: the hub may have them (a resend keeps their keys)."""
+    why = "interrupted" if interrupted else "sending stopped"
+    for line, raw, record in unanswered:
+        failed_out.write(
+            line=line,
+            error=f"not answered: {why} before the hub answered (it may have the record)",
+            code=DEFAULT_ERROR_STATUS,
+            record=_sent_body(record),
+            raw=raw,
+            not_answered=True,
+        )
 
 
 def _sent_body(record: WireRecord) -> Any:
