@@ -1,5 +1,7 @@
 """An item that cannot be encoded (nested too deeply, not valid Unicode, an integer too long to print, a
-value that raises) is one failed record of ``append()`` and ``stream()``: the items around it are sent."""
+mapping whose reading recurses) is one failed record of ``append()`` and ``stream()``: the items around it
+are sent. (A conversion bug, which is not an encoding failure, still makes ``append`` keep nothing: see
+tests/reliability/test_boundary_errors.py.)"""
 
 from __future__ import annotations
 
@@ -30,14 +32,14 @@ def _nested(depth: int, *, in_list: bool) -> object:
     return value
 
 
-class _ExplodingDict(dict[str, Any]):
-    """A mapping that raises when it is read: a conversion failure that is not a validation error."""
+class _EndlessMapping(dict[str, Any]):
+    """A mapping whose reading recurses without end: a RecursionError outside the JSON encoder."""
 
     def items(self) -> Any:
-        raise RuntimeError("cannot read this mapping")
+        return self.items()
 
     def __iter__(self) -> Any:
-        raise RuntimeError("cannot read this mapping")
+        return iter(self)
 
 
 UNENCODABLE: dict[str, Callable[[], object]] = {
@@ -48,7 +50,7 @@ UNENCODABLE: dict[str, Callable[[], object]] = {
     "a huge int": lambda: 10**HUGE_INT_DIGITS,
     "NaN": lambda: float("nan"),
     "an object": object,
-    "a mapping that raises": lambda: _ExplodingDict(a=1),
+    "a mapping that recurses when read": lambda: _EndlessMapping(a=1),
 }
 
 

@@ -153,11 +153,9 @@ class BulkInstance(Generic[ItemT]):
         self._sent = False
 
     def append(self, *items: ItemT) -> None:
-        """Convert each item now; a wrong kind raises ``TypeError``; an item that is invalid or cannot be
-        encoded (whatever its conversion raises) is kept as one failed record.
+        """Convert each item now; a wrong kind raises ``TypeError``, an invalid item is kept as failed.
 
-        All or nothing: if any item is of the wrong kind, none of ``items`` is kept, so the call can be
-        repeated.
+        All or nothing: if any item raises, none of ``items`` is kept, so the call can be repeated.
         """
         self._check_unsent()
         expected = self._kind.item_type
@@ -169,10 +167,7 @@ class BulkInstance(Generic[ItemT]):
         records: list[WireRecord] = []
         invalid: list[FailedRecord] = []
         for item in items:
-            try:
-                conversion = _convert(item, context, warnings)
-            except Exception as exc:  # this item only: kept as failed, the others go on
-                conversion = _unconvertible(short_reason(exc))
+            conversion = _convert(item, context, warnings)
             if isinstance(conversion, WireRecord):
                 records.append(conversion)
             else:
@@ -414,11 +409,11 @@ def _stream_conversions(
             continue
         try:
             conversion = _convert(item, context, warnings)
-        except Exception as exc:  # this item only: reported, the items after it are sent
-            conversion = _unconvertible(f"item {position}: {short_reason(exc)}")
+        except Exception as exc:  # this item only: reported, and the items after it are still sent
+            conversion = FailedRecord(
+                record=None,
+                error=f"item {position}: {short_reason(exc)}",
+                code=UNCONVERTIBLE_CODE,
+                outcome="refused",
+            )
         yield conversion
-
-
-def _unconvertible(reason: str) -> FailedRecord:
-    """The failed record of an item whose conversion raised something other than a validation error."""
-    return FailedRecord(record=None, error=reason, code=UNCONVERTIBLE_CODE, outcome="refused")
