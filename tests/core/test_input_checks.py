@@ -61,7 +61,9 @@ def test_configuration_errors_carry_no_http_code(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("SUPRSEND_WORKSPACE_KEY", raising=False)
     with pytest.raises(SuprsendConfigError) as raised:
         Suprsend(None, SECRET)
-    assert str(raised.value) == "Missing workspace_key"
+    assert str(raised.value) == (
+        "Missing workspace_key: pass workspace_key=... to the client or set SUPRSEND_WORKSPACE_KEY"
+    )
 
 
 def test_users_edit_refuses_a_body_over_the_limit_before_sending() -> None:

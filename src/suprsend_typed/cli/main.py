@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Send files of events, workflow triggers and profile edits to SuprSend, resumably and "
         "sharded; call any operation of the API (`suprsend-typed users get ID`); run the local sandbox hub. "
         "Exit codes: 0 all accepted (or done), 1 some failed (or the API answered an error), 2 usage or "
-        "configuration error, 130 interrupted.",
+        "configuration error, 3 the hub refused the credentials (401 or 403), 4 the input is not the one "
+        "the --journal acknowledged, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

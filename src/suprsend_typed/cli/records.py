@@ -75,10 +75,21 @@ def _checked_size(text: str, extra: int, limit: int, what: str) -> int:
     return size
 
 
+def _checked_event_key(body: dict[str, Any]) -> str:
+    """The line's ``event``, checked as the library checks an event name but named by its wire key (the
+    library's messages name the ``Event`` argument, ``event_name``, which a line does not have)."""
+    value = body.get("event")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputValueError('event missing: a line of `send events` names its event under "event"')
+    if not isinstance(value, str):
+        raise InputValueError(f"event must be a string, got {type(value).__name__}")
+    return _checked_event_name(value)
+
+
 def build_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     """A line of ``send events``: the body of ``POST v2/event/``."""
     body["distinct_id"] = _checked_distinct_id(body.get("distinct_id"))
-    body["event"] = _checked_event_name(body.get("event"))
+    body["event"] = _checked_event_key(body)
     body.setdefault("$time", ctx.now_ms())
     body.setdefault("env", ctx.workspace)
     body["properties"] = _with_sdk_version(body.get("properties"), ctx)
