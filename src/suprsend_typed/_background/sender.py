@@ -126,6 +126,7 @@ class BackgroundSender:
         self._left = 0  # records not sent when the sender closed
         self._dead_at_close = 0
         self._thread_done = False
+        self._sending = False  # the thread is in a send cycle
         self._outbox_closed = False
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         _LIVE.add(self)
@@ -276,15 +277,19 @@ class BackgroundSender:
         (after closing).
         """
         self._check_not_forked()
+        join = False
         with self._cond:
             if not self._closed:
-                self._finish(timeout)
+                join = self._finish(timeout)
             left = self._left
+        if join:  # it is not sending: it ends (closing the outbox) as soon as it sees the sender closed
+            self._thread.join()
         self._raise_if_stopped()
         return left == 0
 
-    def _finish(self, timeout: float | None) -> None:
-        """Under the lock: wait for the queue to empty (or ``timeout``), then close."""
+    def _finish(self, timeout: float | None) -> bool:
+        """Under the lock: wait for the queue to empty (or ``timeout``), then close; whether to wait for
+        the thread (not while it sends: a send cancelled at close may still wait for its answer)."""
         self._closing = True
         self._cond.notify_all()
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -303,8 +308,9 @@ class BackgroundSender:
             where = self._outbox.location
             fate = f"kept in {where} for the next sender" if where else "lost (the queue was in memory)"
             logger.warning("background sender closed with %d records not sent: %s", left, fate)
-        if self._thread_done:  # else the thread closes the outbox once its send in flight ends
+        if self._thread_done:  # else the thread closes the outbox as it ends
             self._close_outbox()
+        return not self._thread_done and not self._sending
 
     def _close_outbox(self) -> None:
         if not self._outbox_closed:
@@ -369,8 +375,10 @@ class BackgroundSender:
                     entries = self._next_batch(failures)
                     if entries is None:
                         return
+                    self._sending = True
                 settlement = deliver(entries, self._routes)
                 with self._cond:
+                    self._sending = False
                     self._outbox.settle(settlement.done, settlement.dead)
                     self._batches += 1
                     self._sent += len(settlement.done)
