@@ -81,6 +81,10 @@ class Outbox(Protocol):
         one of them came from the last ``head``."""
         ...
 
+    def checkpoint(self) -> None:
+        """After a cycle, on the sender's thread and outside its lock: upkeep no call must wait for."""
+        ...
+
     def dead_letters(self, limit: int | None) -> list[DeadLetter]: ...
 
     def dead_count(self) -> int: ...
@@ -138,6 +142,9 @@ class MemoryOutbox:
         queue.extendleft(reversed(kept))
         self._dead.extend(letter for _, letter in dead)
         self._dead_count += len(dead)
+
+    def checkpoint(self) -> None:
+        """Nothing to keep up in memory."""
 
     def dead_letters(self, limit: int | None) -> list[DeadLetter]:
         letters = list(self._dead)

@@ -387,6 +387,7 @@ class BackgroundSender:
                     if settlement.auth_error is not None:
                         self._stop(settlement.auth_error)
                     self._cond.notify_all()
+                self._outbox.checkpoint()
                 for warning in settlement.warnings:
                     logger.warning("background sender: %s", warning)
                 self._report(settlement.dead, settlement.failed)

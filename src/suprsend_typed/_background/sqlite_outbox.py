@@ -48,6 +48,7 @@ class SqliteOutbox:
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
+        self._checkpointer: sqlite3.Connection | None = None
         try:
             self._db = _open(self._path, fsync=fsync)
             (self._pending,) = self._db.execute("SELECT count(*) FROM outbox").fetchone()
@@ -90,23 +91,32 @@ class SqliteOutbox:
         return None if key is None else int(key)
 
     def settle(self, done: Iterable[int], dead: Sequence[tuple[Entry, DeadLetter]]) -> None:
-        removed = [(key,) for key in done]
-        removed.extend((entry.key,) for entry, _ in dead)
+        removed = sorted([*done, *(entry.key for entry, _ in dead)])
         if not removed:
             return
         now = time.time()
         with self._db:  # one transaction: a dead letter is never both queued and dead, nor neither
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT INTO dead_letters (kind, body, error, code, outcome, dead_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (entry.kind, entry.record.text, letter.error, letter.code, letter.outcome, now)
-                    for entry, letter in dead
-                ],
-            )
-            self._db.executemany("DELETE FROM outbox WHERE id = ?", removed)
+            if dead:
+                self._db.executemany(
+                    "INSERT INTO dead_letters (kind, body, error, code, outcome, dead_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (entry.kind, entry.record.text, letter.error, letter.code, letter.outcome, now)
+                        for entry, letter in dead
+                    ],
+                )
+            # Usually the whole head was settled: one range, one statement.
+            self._db.executemany("DELETE FROM outbox WHERE id BETWEEN ? AND ?", _runs(removed))
         self._pending -= len(removed)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
+        on a connection of the sender's thread and outside its lock, so that no call waits for a disk
+        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer."""
+        if self._checkpointer is None:
+            self._checkpointer = _connect(self._path)
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def dead_letters(self, limit: int | None) -> list[DeadLetter]:
         rows = self._db.execute(
@@ -126,6 +136,8 @@ class SqliteOutbox:
 
     def close(self) -> None:
         try:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
             self._db.close()
         finally:
             self.release_lock()
@@ -163,13 +175,32 @@ def _take_lock(path: str) -> int | None:
     return fd
 
 
-def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
+def _runs(keys: list[int]) -> list[tuple[int, int]]:
+    """Sorted keys as (first, last) ranges of consecutive keys."""
+    runs: list[tuple[int, int]] = []
+    first = last = keys[0]
+    for key in keys[1:]:
+        if key != last + 1:
+            runs.append((first, last))
+            first = key
+        last = key
+    runs.append((first, last))
+    return runs
+
+
+def _connect(path: str) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
         )
+        db.execute("PRAGMA wal_autocheckpoint=0")  # see SqliteOutbox.checkpoint
     except sqlite3.Error as exc:
         raise SuprsendConfigError(f"cannot open the outbox {path}: {exc}") from exc
+    return db
+
+
+def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
+    db = _connect(path)
     try:
         if fcntl is None:  # pragma: no cover - no flock: SQLite itself keeps other processes out
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
