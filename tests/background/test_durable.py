@@ -212,3 +212,19 @@ def test_a_forked_child_never_uses_its_parents_sender(tmp_path: Path) -> None:
         client.background(outbox)
     durable.close()
     in_memory.close()
+
+
+def test_a_record_of_a_kind_this_sdk_does_not_send_becomes_a_dead_letter(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox.db"
+    _client(FakeTransport()).background(outbox).close()  # creates the tables
+    with sqlite3.connect(outbox) as db:
+        db.execute(
+            "INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)",
+            ("future_kind", '{"$insert_id": "i-1"}', 20, 1),
+        )
+    transport = FakeTransport()
+    with _client(transport).background(outbox, flush_interval=FAST) as sender:
+        assert sender.flush(timeout=WAIT)
+        (letter,) = sender.dead_letters()
+    assert letter.kind == "future_kind" and letter.outcome == "refused" and "future_kind" in letter.error
+    assert transport.sent == []

@@ -78,7 +78,18 @@ def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
         if settlement.auth_error is not None:
             settlement.retry += len(kind_entries)
             continue
-        kind = KINDS[kind_id]
+        kind = KINDS.get(kind_id)
+        if kind is None:  # an outbox written by another version of the SDK
+            for entry in kind_entries:
+                reason = f"this SDK does not send records of kind {kind_id!r}"
+                failed = FailedRecord(
+                    record=entry.record.body,
+                    error=reason,
+                    code=ValidationError.status_code,
+                    outcome="refused",
+                )
+                _bury(settlement, entry, failed)
+            continue
         packed = chunks(
             kind_entries, max_records=kind.max_records, max_bytes=kind.max_bytes, size_of=_ENTRY_SIZE
         )

@@ -333,7 +333,8 @@ class BackgroundSender:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        """``close()`` waiting up to ``exit_timeout``, so a ``with`` block ends even if the hub is down."""
+        self.close(self._exit_timeout)
 
     # ------------------------------------------------------------------ inspection
 
