@@ -7,13 +7,6 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 
 from typing import TYPE_CHECKING
 
-from ._background.errors import (
-    ForkedSenderError,
-    OutboxLockedError,
-    QueueFullError,
-    SenderClosedError,
-    SenderStoppedError,
-)
 from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
@@ -61,11 +54,33 @@ from ._version import __version__
 from ._workflow import Workflow, WorkflowTriggerRequest
 
 if TYPE_CHECKING:
+    from ._background.errors import (
+        ForkedSenderError,
+        OutboxLockedError,
+        QueueFullError,
+        SenderClosedError,
+        SenderStoppedError,
+    )
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
     from .replay import ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
+
+
+# Imported on first use (see __getattr__), so that importing the package loads no background machinery.
+_BACKGROUND_NAMES = frozenset(
+    {
+        "BackgroundSender",
+        "DeadLetter",
+        "ForkedSenderError",
+        "OutboxLockedError",
+        "QueueFullError",
+        "SenderClosedError",
+        "SenderStats",
+        "SenderStoppedError",
+    }
+)
 
 
 def __getattr__(name: str) -> object:
@@ -75,10 +90,12 @@ def __getattr__(name: str) -> object:
         from .replay import ReplayTransport
 
         return ReplayTransport
-    if name in ("BackgroundSender", "SenderStats", "DeadLetter"):
-        from ._background import outbox, sender
+    if name in _BACKGROUND_NAMES:
+        from ._background import errors, outbox, sender
 
-        return getattr(sender, name, None) or getattr(outbox, name)
+        for module in (sender, outbox, errors):
+            if hasattr(module, name):
+                return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
