@@ -42,7 +42,7 @@ from .._retry import backoff_delay
 from .._workflow import WorkflowTriggerRequest
 from .delivery import EDIT_KIND, EVENT_KIND, LARGEST_CHUNK_RECORDS, TRIGGER_KIND, Routes, deliver
 from .errors import ForkedSenderError, QueueFullError, SenderClosedError, SenderStoppedError
-from .outbox import DeadLetter, MemoryOutbox, Outbox
+from .outbox import DeadLetter, Entry, MemoryOutbox, Outbox
 from .sqlite_outbox import SqliteOutbox
 
 FullPolicy = Literal["block", "drop"]
@@ -410,7 +410,7 @@ class BackgroundSender:
                     self._close_outbox()
                 self._cond.notify_all()
 
-    def _next_batch(self, failures: int) -> list[Any] | None:
+    def _next_batch(self, failures: int) -> list[Entry] | None:
         """Under the lock: wait until a cycle is due, then the entries to send; None when the thread ends."""
         cond = self._cond
         outbox = self._outbox
@@ -445,7 +445,7 @@ class BackgroundSender:
             f" in {self._outbox.location}" if self._outbox.location else "",
         )
 
-    def _report(self, dead: list[tuple[Any, DeadLetter]], failed: list[FailedRecord]) -> None:
+    def _report(self, dead: list[tuple[Entry, DeadLetter]], failed: list[FailedRecord]) -> None:
         """Each record refused for good goes to ``on_error`` (or to the log when there is none)."""
         for (_, letter), failure in zip(dead, failed, strict=True):
             if self._on_error is None:
