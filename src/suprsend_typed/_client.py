@@ -542,23 +542,21 @@ class Suprsend(Namespaces):
         safe; with ``fsync=True`` power-loss safe), and a later sender on the file sends what is left.
         A batch goes when ``max_batch`` records are queued or the oldest has waited ``flush_interval``
         seconds. ``on_error(failed_record)`` gets each record refused for good (they are also kept as
-        dead letters). Options left ``None`` take the defaults of ``suprsend_typed._background.sender``.
+        dead letters). Options left ``None`` take the defaults the README lists.
         """
-        from ._background.sender import BackgroundSender, defaults_for
+        from ._background.sender import BackgroundSender
 
         sender = BackgroundSender(
             self._core,
             outbox,
+            flush_interval=flush_interval,
+            max_batch=max_batch,
+            max_queue=max_queue,
             on_error=on_error,
             when_full=when_full,
+            block_timeout=block_timeout,
             fsync=fsync,
-            **defaults_for(
-                flush_interval=flush_interval,
-                max_batch=max_batch,
-                max_queue=max_queue,
-                block_timeout=block_timeout,
-                exit_timeout=exit_timeout,
-            ),
+            exit_timeout=exit_timeout,
         )
         senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
             _BACKGROUND_SENDERS, weakref.WeakSet()

@@ -93,15 +93,22 @@ class BackgroundSender:
         core: RequestCore,
         outbox: str | os.PathLike[str] | None = None,
         *,
-        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
-        max_batch: int = LARGEST_CHUNK_RECORDS,
-        max_queue: int = DEFAULT_MAX_QUEUE,
+        flush_interval: float | None = None,
+        max_batch: int | None = None,
+        max_queue: int | None = None,
         on_error: ErrorCallback | None = None,
         when_full: FullPolicy = "block",
-        block_timeout: float = DEFAULT_BLOCK_TIMEOUT,
+        block_timeout: float | None = None,
         fsync: bool = False,
-        exit_timeout: float = DEFAULT_EXIT_TIMEOUT,
+        exit_timeout: float | None = None,
     ) -> None:
+        """Options left ``None`` take the ``DEFAULT_*`` values of this module (``max_batch``: the largest
+        chunk of any kind)."""
+        flush_interval = DEFAULT_FLUSH_INTERVAL if flush_interval is None else flush_interval
+        max_batch = LARGEST_CHUNK_RECORDS if max_batch is None else max_batch
+        max_queue = DEFAULT_MAX_QUEUE if max_queue is None else max_queue
+        block_timeout = DEFAULT_BLOCK_TIMEOUT if block_timeout is None else block_timeout
+        exit_timeout = DEFAULT_EXIT_TIMEOUT if exit_timeout is None else exit_timeout
         _check_options(flush_interval, max_batch, max_queue, on_error, when_full, block_timeout, exit_timeout)
         self._context = core.context
         self._routes = Routes(core)
@@ -461,24 +468,6 @@ class BackgroundSender:
                 self._on_error(failure)
             except Exception:
                 logger.exception("background sender: on_error raised; the record stays a dead letter")
-
-
-def defaults_for(
-    *,
-    flush_interval: float | None,
-    max_batch: int | None,
-    max_queue: int | None,
-    block_timeout: float | None,
-    exit_timeout: float | None,
-) -> dict[str, Any]:
-    """The numeric options, each given value or its default."""
-    return {
-        "flush_interval": DEFAULT_FLUSH_INTERVAL if flush_interval is None else flush_interval,
-        "max_batch": LARGEST_CHUNK_RECORDS if max_batch is None else max_batch,
-        "max_queue": DEFAULT_MAX_QUEUE if max_queue is None else max_queue,
-        "block_timeout": DEFAULT_BLOCK_TIMEOUT if block_timeout is None else block_timeout,
-        "exit_timeout": DEFAULT_EXIT_TIMEOUT if exit_timeout is None else exit_timeout,
-    }
 
 
 def _check_options(
