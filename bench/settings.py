@@ -20,6 +20,7 @@ SPEC_FILE = REPO_ROOT / "spec" / "suprsend.yaml"
 
 EVENTS_PER_FLOOR_CHUNK = 100  # what the SDK's chunker gives for small events (MAX_EVENTS_PER_BULK)
 HUB_LATENCY_MS = 20
+BACKGROUND_MODES = ("sync", "memory", "durable")  # client.track_event, then sender.track_event per outbox
 
 
 @attrs.frozen(kw_only=True)
@@ -42,6 +43,9 @@ class Sizes:
     latency_runs: int
     import_runs: int
     codegen_runs: int
+    background_calls: int  # timed calls of the per-call latency runs
+    background_events: int  # events queued by the end-to-end runs
+    background_runs: int
     profile_prefix: str  # profiles of a smoke run never overwrite those of a full run
 
 
@@ -62,6 +66,9 @@ FULL = Sizes(
     latency_runs=3,
     import_runs=5,
     codegen_runs=3,
+    background_calls=2_000,
+    background_events=100_000,
+    background_runs=3,
     profile_prefix="profile-",
 )
 
@@ -82,5 +89,8 @@ QUICK = Sizes(
     latency_runs=1,
     import_runs=3,
     codegen_runs=1,
+    background_calls=300,
+    background_events=5_000,
+    background_runs=1,
     profile_prefix="quick-profile-",
 )

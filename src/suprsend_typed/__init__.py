@@ -5,6 +5,8 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 ``structure``/``unstructure``/``validate``, typed errors, transports and middleware.
 """
 
+from typing import TYPE_CHECKING
+
 from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
@@ -51,20 +53,62 @@ from ._urllib3_transport import Urllib3Transport
 from ._version import __version__
 from ._workflow import Workflow, WorkflowTriggerRequest
 
+if TYPE_CHECKING:
+    from ._background.errors import (
+        ForkedSenderError,
+        OutboxLockedError,
+        QueueFullError,
+        SenderClosedError,
+        SenderStoppedError,
+    )
+    from ._background.outbox import DeadLetter
+    from ._background.sender import BackgroundSender, SenderStats
+    from .replay import ReplayTransport
+
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
 
 
+# Imported on first use (see __getattr__), so that importing the package loads no background machinery.
+_BACKGROUND_NAMES = frozenset(
+    {
+        "BackgroundSender",
+        "DeadLetter",
+        "ForkedSenderError",
+        "OutboxLockedError",
+        "QueueFullError",
+        "SenderClosedError",
+        "SenderStats",
+        "SenderStoppedError",
+    }
+)
+
+
 def __getattr__(name: str) -> object:
-    """``ReplayTransport`` is imported on first use: most programs never need the cassette machinery."""
+    """``ReplayTransport`` and the background sender's classes are imported on first use: most programs
+    never need the cassette machinery or SQLite."""
     if name == "ReplayTransport":
         from .replay import ReplayTransport
 
         return ReplayTransport
+    if name in _BACKGROUND_NAMES:
+        from ._background import errors, outbox, sender
+
+        for module in (sender, outbox, errors):
+            if hasattr(module, name):
+                return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "APIConnectionError",
+    "BackgroundSender",
+    "DeadLetter",
+    "ForkedSenderError",
+    "OutboxLockedError",
+    "QueueFullError",
+    "SenderClosedError",
+    "SenderStats",
+    "SenderStoppedError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",

@@ -78,7 +78,8 @@ SDK = frozenset(
         "_official_ids",
     }
 )
-SDK_PACKAGES = frozenset({"resources", "_bulk"})
+# _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
+SDK_PACKAGES = frozenset({"resources", "_bulk", "_background"})
 # A top unit is a module or a whole package; units import each other only along these edges.
 TOP_ALLOWED: dict[str, frozenset[str]] = {
     "_client": frozenset(),
