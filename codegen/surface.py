@@ -29,6 +29,7 @@ EXTENSION_KEYS = frozenset(
         "x-suprsend-result",
         "x-suprsend-positional",
         "x-suprsend-empty-shortcut",
+        "x-suprsend-records",  # read by records.py
     }
 )
 OFFICIAL_PAYLOAD = "payload"
