@@ -30,7 +30,7 @@ class RequestLimits:
 
     max_records: int  # records in one array
     max_record_bytes: int  # one record
-    max_total_bytes: int = MAX_CHUNK_APPARENT_BYTES  # all records of one request together
+    max_total_bytes: int  # all records of one request together
 
 
 def request_limits(records: Records) -> RequestLimits:
