@@ -5,37 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._error_base import DEFAULT_ERROR_STATUS as DEFAULT_ERROR_STATUS
+from ._error_base import SuprsendConfigError as SuprsendConfigError
+from ._error_base import SuprsendError as SuprsendError
 from ._http import Response, mask_credentials, mask_json
 
-# The official SDK's exceptions report 500 unless a response gave another status; so do ours.
-DEFAULT_ERROR_STATUS = 500
 # The first server-error status: from here on every status is an InternalServerError.
 FIRST_SERVER_ERROR_STATUS = 500
-
-
-class SuprsendError(Exception):
-    """Base of every error this SDK raises. ``str()`` is ``[code: N] message`` as in the official SDK."""
-
-    status_code: int = DEFAULT_ERROR_STATUS
-
-    def __init__(self, message: str = "", *, status_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if status_code is not None:
-            self.status_code = status_code
-
-    def __str__(self) -> str:
-        return f"[code: {self.status_code}] {self.message}"
-
-
-class SuprsendConfigError(SuprsendError):
-    """Missing or invalid credentials, base URL or client option.
-
-    Nothing was sent, so ``str()`` is the message alone: no ``[code: 500]`` pointing at a server problem.
-    """
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ValidationError(SuprsendError, ValueError):

@@ -150,9 +150,7 @@ class Event:
             body.update(self._optional_keys())
         validate(body, EventPayload)
         text = _json.dumps(body)
-        size = _json.encoded_size(text)
-        if size > MAX_BODY_APPARENT_BYTES:
-            raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
+        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:

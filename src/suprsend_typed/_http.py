@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import attrs
 from urllib3.util.url import _encode_target
 
+from ._error_base import SuprsendConfigError
+
 REDACTED = "***"
 # Registered secrets shorter than this are not masked in free text: they would blank out ordinary words and
 # paths everywhere, process-wide. Real workspace secrets and API keys are far longer; Authorization values
@@ -220,8 +222,6 @@ def _seconds_problem(value: object) -> str | None:
 
 
 def _config_error(message: str) -> Exception:
-    from ._errors import SuprsendConfigError  # _errors imports this module
-
     return SuprsendConfigError(message)
 
 

@@ -21,15 +21,10 @@ from .._operation import OperationInfo
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
 from .guard import Refusal, check_size
-from .limits import (
-    EVENT_LIMITS,
-    IDENTITY_EVENT_LIMITS,
-    WORKFLOW_LIMITS,
-    RequestLimits,
-    check_limits,
-)
+from .limits import RequestLimits, check_limits, request_limits
 from .profiles import OperationError, apply_operations
 from .routes import Route, match_route
+from .schema_answer import SchemaRefusal, schema_answer
 from .state import Handler as StateHandler
 from .state import State, StateCall, StateError
 from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
@@ -78,30 +73,37 @@ def _legacy_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
+def _record_route(op_id: str, *, kind: str, family: str, single: Callable[[str], Any]) -> _RecordRoute:
+    """The route of a records endpoint: its array rule and limits are the spec's record facts."""
+    records = OPERATIONS[op_id].records
+    if records is None:
+        raise ValueError(f"operation {op_id!r} has no x-suprsend-records in the spec")
+    arrays: ArrayRule
+    if records.body == "object":
+        arrays = "object_only"
+    elif records.body == "array":
+        arrays = "array_only"
+    else:
+        arrays = "per_record" if records.answer == "per-record" else "whole"
+    return _RecordRoute(
+        kind=kind, family=family, arrays=arrays, limits=request_limits(records), single=single
+    )
+
+
 _RECORD_ROUTES: Final = {  # by operation id
-    "trigger_workflow": _RecordRoute(
-        kind="workflow_trigger",
-        family="workflow",
-        arrays="per_record",
-        limits=WORKFLOW_LIMITS,
-        single=_trigger_answer,
+    "trigger_workflow": _record_route(
+        "trigger_workflow", kind="workflow_trigger", family="workflow", single=_trigger_answer
     ),
-    "track_event": _RecordRoute(
-        kind="event", family="event", arrays="object_only", limits=EVENT_LIMITS, single=_trigger_answer
+    "track_event": _record_route("track_event", kind="event", family="event", single=_trigger_answer),
+    "track_events_bulk": _record_route(
+        "track_events_bulk", kind="event", family="event", single=_trigger_answer
     ),
-    "track_events_bulk": _RecordRoute(
-        kind="event", family="event", arrays="array_only", limits=EVENT_LIMITS, single=_trigger_answer
-    ),
-    "send_identity_events": _RecordRoute(
-        kind="identity_event",
-        family="identity",
-        arrays="whole",
-        limits=IDENTITY_EVENT_LIMITS,
-        single=_identity_answer,
+    "send_identity_events": _record_route(
+        "send_identity_events", kind="identity_event", family="identity", single=_identity_answer
     ),
 }
-_LEGACY_ROUTE: Final = _RecordRoute(
-    kind="legacy_workflow", family="workflow", arrays="whole", limits=WORKFLOW_LIMITS, single=_legacy_answer
+_LEGACY_ROUTE: Final = _record_route(
+    "trigger_legacy_workflow", kind="legacy_workflow", family="workflow", single=_legacy_answer
 )
 
 
@@ -244,7 +246,10 @@ class Hub:
         route, params = found.route, found.params
         call = Call(route=route, params=params, request=request, body=body, raw_path=raw_path, now=now)
         try:
-            return self.handlers[route.handler](call)
+            handler = self.handlers.get(route.handler)
+            if handler is None:  # an operation the sandbox keeps no state for: answered from the spec
+                return self._from_schema(call)
+            return handler(call)
         except RecursionError:
             # A body that parsed may still nest too deeply for validation or for measuring its size.
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
@@ -369,6 +374,19 @@ class Hub:
             return _json_answer(status, document)
 
         return serve
+
+    def _from_schema(self, call: Call) -> HubAnswer:
+        query = parse_qs(urlsplit(call.raw_path).query, keep_blank_values=True)
+        try:
+            answer = schema_answer(
+                OPERATIONS[call.route.kind], params=call.params, query=query, body=call.body
+            )
+        except SchemaRefusal as exc:
+            return self._refuse(call.request, 400, exc.message, "validation_error")
+        self.store.save_request(_answered(call.request, answer.status))
+        if answer.document is None:
+            return HubAnswer(status=answer.status, body=b"")
+        return _json_answer(answer.status, answer.document)
 
     # Users
 

@@ -7,20 +7,37 @@ from typing import Any, Final
 
 from .._errors import ValidationError
 from .._generated import models
+from .._generated.operations import OPERATIONS
 from .._models import validate
+from .._operation import OperationInfo
 
 Validator = Callable[[str, Any], None]
 """``(kind, record)``: raises ``ValidationError`` (with a field path) when ``record`` is not valid."""
 
-MODELS: Final[dict[str, type[Any]]] = {
-    "legacy_workflow": models.LegacyWorkflow,
-    "workflow_trigger": models.WorkflowTrigger,
-    "event": models.EventPayload,
-    "identity_event": models.IdentityEvent,
-    "user_edit": models.UserEditBody,
-    "message_update": models.BulkMessagesUpdate,
+RECORD_OPERATIONS: Final[dict[str, str]] = {
+    "legacy_workflow": "trigger_legacy_workflow",
+    "workflow_trigger": "trigger_workflow",
+    "event": "track_events_bulk",
+    "identity_event": "send_identity_events",
+    "user_edit": "edit_user",
+    "message_update": "bulk_update_messages",
 }
-"""Record kind -> the generated model its body must satisfy."""
+"""The sandbox's record kind (as its request log names it) -> the operation whose records it is."""
+
+
+def record_model(operation: OperationInfo) -> type[Any]:
+    """The generated model of one record of ``operation`` (its record facts), else of its whole body."""
+    name = operation.records.model if operation.records is not None else operation.body_model
+    if name is None:
+        raise ValueError(f"operation {operation.id!r} has no body model in the spec")
+    model: type[Any] = getattr(models, name)
+    return model
+
+
+MODELS: Final[dict[str, type[Any]]] = {
+    kind: record_model(OPERATIONS[op_id]) for kind, op_id in RECORD_OPERATIONS.items()
+}
+"""Record kind -> the generated model its body must satisfy, from the operation table."""
 
 
 def validate_record(kind: str, record: Any) -> None:

@@ -5,7 +5,8 @@
 
 Wire keys map to field names (``$idempotency_key`` <-> ``idempotency_key``); ``UNSET`` fields are left off
 the wire while ``None`` is sent as null. Use ``suprsend_typed._models.structure``/``unstructure`` to convert
-from and to wire dicts.
+from and to wire dicts. The shared models are defined in ``shared_models.py``, each namespace's own in
+``models_<namespace>.py``; this module is their one face.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "ToyOffsetPage",
 ]
 """Every model and alias of the spec, wherever it is defined."""
+
 
 if TYPE_CHECKING:
     from .models_pets import Bump as Bump
