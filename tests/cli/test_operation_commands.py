@@ -255,7 +255,7 @@ def test_trigger_then_list_messages_as_a_page_and_as_json_lines(cli: Cli) -> Non
     every = cli.run("messages", "list", "--limit", "2", "--all")
     assert every.returncode == exit_codes.OK, every.stderr
     lines = [json.loads(line) for line in every.stdout.splitlines()]
-    assert len(lines) == 3 and {line["recipient_id"] for line in lines} == {"u1"}
+    assert len(lines) == 3 and {line["recipient"]["distinct_id"] for line in lines} == {"u1"}
 
 
 def test_events_track_sends_the_wire_event_as_given(cli: Cli) -> None:

@@ -15,7 +15,7 @@ from .._generated import models
 from .._generated.operations import OPERATIONS
 from .._models import validate
 from .._operation import OperationInfo
-from .answers import HubAnswer, error_body, json_answer
+from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
 from .guard import Refusal, check_size
@@ -32,7 +32,7 @@ from .limits import (
     check_limits,
 )
 from .profiles import OperationError, apply_operations
-from .routes import Route, match_route
+from .routes import Route, allowed_methods, match_route
 from .store import RecordRow, RequestOutcome, RequestRow, Store
 from .times import iso_time
 from .validation import PUBLIC_EVENT, Validator, error_text, is_public_event, join_path
@@ -219,6 +219,11 @@ class Hub:
             return self._refuse(request, 401, auth.error, "authentication_error")
         found = match_route(method, path)
         if found is None:
+            allowed = allowed_methods(path)
+            if allowed:
+                message = f"method {method} not allowed on {path}: use {', '.join(allowed)}"
+                allow = (("Allow", ", ".join(allowed)),)
+                return self._refuse(request, 405, message, "method_not_allowed", headers=allow)
             return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
         request = attrs.evolve(request, kind=found.route.kind)
         try:
@@ -388,10 +393,17 @@ class Hub:
     def _invalid(self, request: RequestRow, path: str, reason: str) -> HubAnswer:
         return self._refuse(request, 400, f"{path}: {reason}" if path else reason, "validation_error")
 
-    def _refuse(self, request: RequestRow, status: int, message: str, error_type: str) -> HubAnswer:
+    def _refuse(
+        self,
+        request: RequestRow,
+        status: int,
+        message: str,
+        error_type: str,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> HubAnswer:
         outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "rejected"
         self.store.save_request(attrs.evolve(request, status=status, outcome=outcome, error=message))
-        return HubAnswer(status=status, body=error_body(status, message, error_type))
+        return error_answer(status, message, error_type, headers)
 
 
 def _answered(request: RequestRow, status: int) -> RequestRow:

@@ -22,7 +22,14 @@ from .._http import Headers
 from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import Credentials
 from .faults import Fault, FaultInjector, rule_from_json
-from .guard import WILDCARD_ADDRESSES, HostPolicy, Refusal, check_size, content_length
+from .guard import (
+    WILDCARD_ADDRESSES,
+    HostPolicy,
+    Refusal,
+    check_header_names,
+    check_size,
+    content_length,
+)
 from .hub import TOO_DEEP_MESSAGE, Hub
 from .limits import MAX_CONTENT_LENGTH
 from .seed import Seed, apply_seed, parse_seed
@@ -45,6 +52,17 @@ MAX_CONNECTIONS: Final = 256
 _LINGER_SECONDS: Final = 1.0  # after refusing an unread body: how long to discard what the client still sends
 _LINGER_CHUNK_BYTES: Final = 64 * 1024
 _BUSY_RETRY_AFTER_SECONDS: Final = 1
+
+
+_CONTROL_METHODS: Final = {
+    "requests": ("GET",),
+    "records": ("GET",),
+    "counts": ("GET",),
+    "reset": ("POST",),
+    "seed": ("POST",),
+    "faults": ("GET", "POST", "DELETE"),
+}
+"""The methods each control endpoint serves; another gets a 405 with ``Allow``."""
 
 
 def _new_uuid() -> str:
@@ -234,6 +252,10 @@ class Sandbox:
         parts = urlsplit(raw_path)
         name = parts.path[len(CONTROL_PREFIX) :].strip("/")
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        allowed = _CONTROL_METHODS.get(name)
+        if allowed is not None and method not in allowed:
+            message = f"method {method} not allowed on {parts.path}: use {', '.join(allowed)}"
+            return error_answer(405, message, "method_not_allowed", (("Allow", ", ".join(allowed)),))
         if name == "requests" and method == "GET":
             return json_answer(200, self.requests(query.get("outcome")))
         if name == "records" and method == "GET":
@@ -262,23 +284,22 @@ class Sandbox:
         return json_answer(200, seeded.counts())
 
     def _control_faults(self, method: str, content: bytes) -> HubAnswer:
+        """GET lists the rules, DELETE clears them, POST adds one (``_CONTROL_METHODS`` allows no other)."""
         if method == "GET":
             return json_answer(200, [rule.to_json() for rule in self.faults.rules()])
         if method == "DELETE":
             self.faults.clear()
             return json_answer(200, [])
-        if method == "POST":
-            try:
-                document = json.loads(content)
-                if not isinstance(document, dict):
-                    raise ValueError("expected a JSON object")
-                rule = self.faults.add(**rule_from_json(document))
-            except RecursionError:
-                return error_answer(400, TOO_DEEP_MESSAGE, "validation_error")
-            except ValueError as exc:
-                return error_answer(400, str(exc), "validation_error")
-            return json_answer(201, rule.to_json())
-        return error_answer(405, f"{method} not allowed on faults", "method_not_allowed")
+        try:
+            document = json.loads(content)
+            if not isinstance(document, dict):
+                raise ValueError("expected a JSON object")
+            rule = self.faults.add(**rule_from_json(document))
+        except RecursionError:
+            return error_answer(400, TOO_DEEP_MESSAGE, "validation_error")
+        except ValueError as exc:
+            return error_answer(400, str(exc), "validation_error")
+        return json_answer(201, rule.to_json())
 
 
 class _Server(ThreadingHTTPServer):
@@ -379,20 +400,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)
         super().finish()
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        """Every method (``do_GET``, ``do_TRACE``, ``do_FOO`` ...) is served by ``_serve``, so that a method
+        no operation has gets the hub's JSON 405 with ``Allow``, never the server's HTML 501."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the store is the log."""
@@ -400,9 +413,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         """Check the head, then read the body, then answer: a request refused on its head is never read."""
         sandbox = self.server.sandbox
-        refusal = sandbox.host_policy.check_host(self.headers.get("Host"))
+        malformed = check_header_names(self.headers)
+        refusal = malformed or sandbox.host_policy.check_host(self.headers.get("Host"))
         declared = self.headers.get_all("Content-Length") or []
         length = content_length(declared, self.headers.get("Transfer-Encoding"))
+        if malformed is not None:
+            length = Refusal(status=400, message=malformed.message, error_type=malformed.error_type)
         if isinstance(length, Refusal):
             # Where this request ends is unknown, so the connection closes after the answer.
             self.close_connection = True
@@ -509,7 +525,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in answer.headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(answer.body)
+        if self.command != "HEAD":  # a HEAD answer has the GET answer's head and no body
+            self.wfile.write(answer.body)
 
     def _drop(self) -> None:
         """Close the connection without a byte of answer, as a crashed or restarted server would."""
