@@ -11,11 +11,30 @@ def _template(ctx: Context, slug: str) -> dict[str, Any]:
     template = ctx.store.entity("templates", slug)
     if template is None:
         raise not_found("template", slug)
-    return {"slug": slug, **template}
+    return _answer(slug, template)
+
+
+def _answer(slug: str, template: dict[str, Any]) -> dict[str, Any]:
+    """The hub's template: each channel an object ``{"channel": {"name", "slug"}, ...}``; a seed may name
+    a channel by its slug alone."""
+    channels = [_channel(item) for item in template.get("channels") or []]
+    return {"slug": slug, **template, "channels": channels}
+
+
+def _channel(item: Any) -> Any:
+    if isinstance(item, str):
+        return {"channel": {"name": item, "slug": item}, "is_active": True, "is_enabled": True}
+    return item
+
+
+def _channel_slug(item: Any) -> str:
+    channel = item.get("channel") if isinstance(item, dict) else None
+    slug = channel.get("slug") if isinstance(channel, dict) else None
+    return str(slug if slug is not None else item.get("slug") if isinstance(item, dict) else item)
 
 
 def list_templates(ctx: Context, call: StateCall) -> Answer:
-    templates = [{"slug": key, **item} for key, item in ctx.store.entities("templates").items()]
+    templates = [_answer(key, item) for key, item in ctx.store.entities("templates").items()]
     return 200, offset_page(call, templates)
 
 
@@ -26,7 +45,7 @@ def get_template(ctx: Context, call: StateCall) -> Answer:
 def get_template_channel(ctx: Context, call: StateCall) -> Answer:
     slug, channel = call.params["template_slug"], call.params["channel"]
     channels = _template(ctx, slug).get("channels") or []
-    names = [item if isinstance(item, str) else str(item.get("slug")) for item in channels]
+    names = [_channel_slug(item) for item in channels]
     if channel not in names:
         raise not_found("template channel", f"{slug}/{channel}")
     return 200, {
