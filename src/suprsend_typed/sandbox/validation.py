@@ -17,8 +17,6 @@ MODELS: Final[dict[str, type[Any]]] = {
     "workflow_trigger": models.WorkflowTrigger,
     "event": models.EventPayload,
     "identity_event": models.IdentityEvent,
-    "user_edit": models.UserEditBody,
-    "message_update": models.BulkMessagesUpdate,
 }
 """Record kind -> the generated model its body must satisfy."""
 

@@ -75,7 +75,7 @@ def _category_answer(ctx: Context, owner: str, slug: str, tenant_id: str | None)
     return {
         "name": definition.get("name", slug),
         "category": slug,
-        "description": definition.get("description"),
+        "description": definition.get("description") or "",
         "tags": definition.get("tags") or [],
         "original_preference": default,
         "preference": preference,

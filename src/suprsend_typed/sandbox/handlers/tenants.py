@@ -43,7 +43,7 @@ def _tenant_category(ctx: Context, tenant_id: str, slug: str) -> Any:
     return {
         "name": definition.get("name", slug),
         "category": slug,
-        "description": definition.get("description"),
+        "description": definition.get("description") or "",
         "tags": definition.get("tags") or [],
         "root_category": definition.get("root_category") or "transactional",
         "default_preference": default,
