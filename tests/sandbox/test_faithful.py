@@ -387,3 +387,26 @@ def test_control_endpoints_answer_other_methods_with_a_405(model_hub: Sandbox) -
     answer = raw_exchange(model_hub.url, head, b"{}")
     assert answer.status == 405 and answer.headers["allow"] == "GET, POST, DELETE"
     assert len(model_hub.faults.rules()) == 0
+
+
+def test_our_client_takes_the_hubs_statuses_as_success(model_hub: Sandbox) -> None:
+    """201 for upserts, merges, list member changes and finish_sync, 202 for a preference PATCH, 200 for a
+    subscription: our client, like the official SDK (``test_official_sdk.py``), succeeds on each."""
+    with model_hub.client() as client:
+        assert client.users.upsert("ann", {"plan": "pro"})["distinct_id"] == "ann"
+        client.users.upsert("bob", {"age": 30})
+        assert client.users.merge("ann", "bob")["properties"] == {"plan": "pro", "age": 30}
+        assert client.tenants.upsert("acme", {"tenant_name": "Acme"})["tenant_id"] == "acme"
+        assert client.objects.upsert("team", "t1", {})["id"] == "t1"
+        assert client.objects.create_subscriptions("team", "t1", {"recipients": ["ann"]})["user"]
+        client.subscriber_lists.create({"list_id": "l1"})
+        assert client.subscriber_lists.add("l1", ["ann"])["affected_count"] == 1
+        assert client.subscriber_lists.remove("l1", ["ann"])["affected_count"] == 1
+        version = client.subscriber_lists.start_sync("l1")["version_id"]
+        assert client.subscriber_lists.finish_sync("l1", version)["status"] == "completed"
+        changed = client.users.update_category_preference("ann", "newsletter", {"preference": "opt_in"})
+        assert changed["preference"] == "opt_in"
+        changed = client.objects.update_category_preference(
+            "team", "t1", "newsletter", {"preference": "opt_in"}
+        )
+        assert changed["preference"] == "opt_in"
