@@ -16,7 +16,9 @@ import pytest
 import suprsend as official
 
 from suprsend_typed._errors import APIStatusError, error_message
+from suprsend_typed._generated.operations import OPERATIONS
 from suprsend_typed._http import Response
+from suprsend_typed._operation import OperationInfo
 from suprsend_typed.sandbox import DEFAULT_API_KEY, Fault, Sandbox
 from suprsend_typed.sandbox.limits import MAX_CONTENT_LENGTH
 
@@ -410,3 +412,38 @@ def test_our_client_takes_the_hubs_statuses_as_success(model_hub: Sandbox) -> No
             "team", "t1", "newsletter", {"preference": "opt_in"}
         )
         assert changed["preference"] == "opt_in"
+
+
+def _existing_params(wire: Wire) -> dict[str, str]:
+    """Path parameters naming entities that exist, so that a request gets past its 404s to its body."""
+    ok(wire.send("POST", "v1/user/ann/", {}), 201)
+    ok(wire.send("POST", "v1/object/team/t1/", {}), 201)
+    ok(wire.send("POST", "v1/tenant/acme/", {"tenant_name": "Acme"}), 201)
+    ok(wire.send("POST", "v1/subscriber_list/", {"list_id": "l1"}), 201)
+    version = ok(wire.send("POST", "v1/subscriber_list/l1/start_sync/", {}), 201)["version_id"]
+    return {
+        "distinct_id": "ann",
+        "tenant_id": "acme",
+        "object_type": "team",
+        "object_id": "t1",
+        "list_id": "l1",
+        "version_id": version,
+        "category": "newsletter",
+        "brand_id": "b1",
+        "workspace": wire.credentials.workspace_key,
+        "template_slug": "welcome",
+        "channel": "email",
+    }
+
+
+@pytest.mark.parametrize(
+    "op", [op for op in OPERATIONS.values() if op.http_method != "GET"], ids=lambda op: str(op.id)
+)
+def test_no_operation_answers_a_null_or_missing_body_with_a_5xx(sent: Wire, op: OperationInfo) -> None:
+    params = _existing_params(sent)
+    path = op.path.format(**{name: params[name] for name in op.path_params})
+    for content in (b"", b"null"):
+        response = sent.send(op.http_method, path, content=content)
+        assert response.status_code < 500, (content, response.text)
+        if response.status_code == 400:
+            assert ": " in response.json()["message"] or response.json()["message"].startswith("expected")
