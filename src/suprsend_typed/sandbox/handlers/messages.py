@@ -91,7 +91,8 @@ def _fan_out(
                 found.append(({"distinct_id": name}, parent))
             elif name not in seen and depth + 1 < _MAX_FANOUT_DEPTH:
                 seen.add(name)
-                pending.append((*name.split("/", 1), depth + 1))  # type: ignore[arg-type]
+                inner_type, inner_id = name.split("/", 1)
+                pending.append((inner_type, inner_id, depth + 1))
     return found
 
 
