@@ -299,7 +299,7 @@ def test_the_readme_block_of_operation_commands_runs_against_the_sandbox(cli: Cl
     assert done.returncode == 0, done.stderr
     assert '"name": "Ann"' in done.stdout and done.stdout.rstrip().endswith("exit code 1")
     messages = (cli.workdir / "messages.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["recipient_id"] for line in messages] == ["user-1"]
+    assert [json.loads(line)["recipient"]["distinct_id"] for line in messages] == ["user-1"]
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
