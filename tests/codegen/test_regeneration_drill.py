@@ -100,7 +100,7 @@ with Sandbox() as hub:
     try:
         urllib.request.urlopen(bad, timeout=30)
     except urllib.error.HTTPError as exc:
-        found["bad_body"] = exc.code, json.loads(exc.read())["error"]["message"]
+        found["bad_body"] = exc.code, json.loads(exc.read())["message"]
     bulk = client.bulk_events.new_instance()
     bulk.append(*[Event(distinct_id=f"u{{i}}", event_name="drill") for i in range({EVENTS_SENT})])
     response = bulk.trigger()

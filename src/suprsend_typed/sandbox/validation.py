@@ -19,8 +19,6 @@ RECORD_OPERATIONS: Final[dict[str, str]] = {
     "workflow_trigger": "trigger_workflow",
     "event": "track_events_bulk",
     "identity_event": "send_identity_events",
-    "user_edit": "edit_user",
-    "message_update": "bulk_update_messages",
 }
 """The sandbox's record kind (as its request log names it) -> the operation whose records it is."""
 
@@ -40,9 +38,38 @@ MODELS: Final[dict[str, type[Any]]] = {
 """Record kind -> the generated model its body must satisfy, from the operation table."""
 
 
+PUBLIC_EVENT: Final = "public_event"
+"""The Event API shape ``POST /event/`` also takes (the description's): ``distinct_id``, ``event``, and
+optional ``properties``, ``tenant_id``, ``$idempotency_key``. No generated model describes it: the SDKs
+send identity events there."""
+_PUBLIC_EVENT_TEXTS: Final = ("distinct_id", "event")
+_PUBLIC_EVENT_OPTIONAL_TEXTS: Final = ("tenant_id", "$idempotency_key")
+
+
 def validate_record(kind: str, record: Any) -> None:
     """The default ``Validator``: checks ``record`` against the model of ``kind`` without building it."""
+    if kind == PUBLIC_EVENT:
+        _validate_public_event(record)
+        return
     validate(record, MODELS[kind])
+
+
+def _validate_public_event(record: Any) -> None:
+    if not isinstance(record, dict):
+        raise ValidationError("expected an object")
+    for key in _PUBLIC_EVENT_TEXTS:
+        if not isinstance(record.get(key), str) or not record[key]:
+            raise ValidationError("required, a non-empty string", path=key)
+    for key in _PUBLIC_EVENT_OPTIONAL_TEXTS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise ValidationError("expected a string", path=key)
+    if record.get("properties") is not None and not isinstance(record["properties"], dict):
+        raise ValidationError("expected an object", path="properties")
+
+
+def is_public_event(record: Any) -> bool:
+    """Whether a ``POST /event/`` item is the Event API shape rather than an identity event."""
+    return isinstance(record, dict) and "$schema" not in record and "event" in record
 
 
 def join_path(prefix: str, path: str) -> str:
