@@ -73,11 +73,17 @@ class APIConnectionError(APIError):
     ``outcome_unknown`` is False only when the request certainly never left (no connection could be
     opened); otherwise it may have reached the hub and been processed although no answer came back (a
     dropped connection, a read timeout), and resending it is safe only with the same dedupe key.
+
+    ``status_code`` is the official SDK's 500, but no HTTP answer came, so ``str()`` is the message alone:
+    a ``[code: 500]`` there would read as the hub's answer.
     """
 
     def __init__(self, message: str = "connection error", *, outcome_unknown: bool = True) -> None:
         super().__init__(message, status_code=DEFAULT_ERROR_STATUS)
         self.outcome_unknown = outcome_unknown
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class APITimeoutError(APIConnectionError):
