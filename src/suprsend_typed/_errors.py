@@ -93,6 +93,26 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, outcome_unknown=outcome_unknown)
 
 
+class PaginationLoopError(APIError):
+    """The hub asked for a page already fetched (a repeated cursor or offset), so walking on would never end.
+
+    ``parameter`` is the query parameter (``after`` or ``offset``) and ``position`` its repeated value;
+    ``pages`` is how many pages were fetched before the repeat was seen.
+    """
+
+    def __init__(self, *, parameter: str, position: str, pages: int) -> None:
+        super().__init__(
+            f"the hub repeated {parameter}={position!r} after {pages} page(s): "
+            "walking on would fetch the same pages again forever"
+        )
+        self.parameter = parameter
+        self.position = position
+        self.pages = pages
+
+    def __str__(self) -> str:
+        return self.message  # every page was answered with a success: no HTTP code to show
+
+
 class APIStatusError(APIError):
     """The hub answered with an error status. ``message`` comes from the body (see ``error_message``).
 
