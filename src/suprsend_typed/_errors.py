@@ -93,6 +93,18 @@ class APITimeoutError(APIConnectionError):
         super().__init__(message, outcome_unknown=outcome_unknown)
 
 
+class ResponseTooLargeError(APIConnectionError):
+    """The answer's body, decoded, passed the transport's size cap (``max_response_bytes``).
+
+    Reading stopped at the cap, so the answer is lost: the hub may have processed the request
+    (``outcome_unknown``). ``limit`` is the cap in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message, outcome_unknown=True)
+        self.limit = limit
+
+
 class PaginationLoopError(APIError):
     """The hub asked for a page already fetched (a repeated cursor or offset), so walking on would never end.
 
