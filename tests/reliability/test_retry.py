@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suprsend_typed._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
+from suprsend_typed._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ResponseTooLargeError,
+    SuprsendConfigError,
+)
 from suprsend_typed._http import CallOptions, Headers, Request, Response
 from suprsend_typed._middleware import compose
 from suprsend_typed._retry import (
@@ -296,3 +301,10 @@ def test_refusals_only_are_a_certain_failure() -> None:
     with pytest.raises(APIConnectionError) as raised:
         run([APIConnectionError("refused", outcome_unknown=False), refused], client_retries=1)
     assert not raised.value.outcome_unknown
+
+
+def test_an_answer_over_the_size_cap_is_not_fetched_again() -> None:
+    too_large = ResponseTooLargeError("the answer is larger than the cap", limit=1024)
+    with pytest.raises(ResponseTooLargeError) as raised:
+        run([too_large, response(200)])
+    assert raised.value is too_large and raised.value.outcome_unknown
