@@ -247,7 +247,9 @@ class Urllib3Transport:
                     raise APITimeoutError(
                         f"{what}: timed out: the answer was still arriving after total={deadline.total}s"
                     )
-                _bound_next_read(raw, deadline.bound(timeout.read))
+                wait = deadline.bound(timeout.read)
+                if wait != timeout.read:  # urllib3 set the read timeout itself: change it only when shorter
+                    _bound_next_read(raw, wait)
                 chunk = raw.read1(READ_CHUNK_BYTES, decode_content=False)
                 if not chunk:
                     return body.finish()
