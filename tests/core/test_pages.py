@@ -6,6 +6,7 @@ pages were asked for, in which order and with which parameters.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
@@ -13,8 +14,11 @@ import pytest
 
 from suprsend_typed import PaginationLoopError, Suprsend
 from suprsend_typed._http import Request, Response
+from suprsend_typed.cli import exit_codes
+from suprsend_typed.cli.main import main as cli_main
 
 from .fakes import FakeTransport, reply
+from .loopback import LoopbackServer, Reply
 
 WORKSPACE = "WKEY-0123456789abcdef"
 SECRET = "WS-SECRET-VALUE"
@@ -153,3 +157,24 @@ def test_max_pages_must_be_a_positive_int(bad: object) -> None:
     client, _ = _client(_cursor_hub(THREE_PAGES))
     with pytest.raises(ValueError, match="max_pages"):
         next(client.messages.list().iter_pages(max_pages=bad))  # type: ignore[arg-type]
+
+
+def test_the_command_line_all_option_stops_at_a_repeated_cursor(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``messages list --all`` against a hub cycling c1 -> c2 -> c1: the pages seen are printed, then a
+    one-line error naming the cursor, and the command fails instead of running forever."""
+    for ids, after in ((["m1"], "c1"), (["m2"], "c2"), (["m3"], "c1")):
+        page = {"meta": {"has_next": True, "after": after}, "results": [{"message_id": i} for i in ids]}
+        server.replies.append(Reply(status=200, body=json.dumps(page).encode()))
+    for name in ("SUPRSEND_API_KEY", "SUPRSEND_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_KEY", WORKSPACE)
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_SECRET", SECRET)
+    monkeypatch.setenv("SUPRSEND_BASE_URL", server.base_url)
+    code = cli_main(["messages", "list", "--all"])
+    out, err = capsys.readouterr()
+    assert code == exit_codes.FAILED
+    assert [json.loads(line)["message_id"] for line in out.splitlines()] == ["m1", "m2", "m3"]
+    assert "after='c1'" in err and len(err.strip().splitlines()) == 1
+    assert len(server.received) == 3
