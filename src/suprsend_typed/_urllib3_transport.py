@@ -235,12 +235,12 @@ class Urllib3Transport:
         On any failure the connection is closed before it goes back to the pool: the rest of the answer is
         still on it.
         """
-        body = BodyCollector(
-            content_encoding=raw.headers.get("content-encoding", ""),
-            max_bytes=self._max_response_bytes,
-            what=what,
-        )
         try:
+            body = BodyCollector(
+                content_encoding=raw.headers.get("content-encoding", ""),
+                max_bytes=self._max_response_bytes,
+                what=what,
+            )
             body.check_declared_length(raw.headers.get("content-length"))
             while True:
                 if deadline.expired():

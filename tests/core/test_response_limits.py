@@ -8,6 +8,7 @@ with a scripted clock and hand-made bodies.
 from __future__ import annotations
 
 import gzip
+import threading
 import tracemalloc
 import zlib
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ WHAT = "GET 127.0.0.1:1"
 DRIP = 0.2
 DRIPPED_BODY = b'{"message_id": "m-1", "status": "success", "padding": "' + b"x" * 40 + b'"}'
 DEADLINE = 1.0
+HANG_GUARD_SECONDS = 60.0
 # A byte every fraction of a millisecond: always data to read, yet the whole body takes many seconds.
 STEADY_DRIP = 0.0002
 STEADY_BODY = b'"' + b"y" * 20_000 + b'"'
@@ -214,3 +216,25 @@ def test_collector_reports_a_corrupt_or_overencoded_body_as_a_connection_error()
         _collect([b"this is not gzip"], encoding="gzip")
     with pytest.raises(APIConnectionError, match="content encodings"):
         _collect([b""], encoding=", ".join(["gzip"] * (MAX_CONTENT_ENCODINGS + 1)))
+
+
+def test_an_answer_refused_before_its_body_is_read_gives_its_connection_back(server: LoopbackServer) -> None:
+    transport = Urllib3Transport(
+        pool_size=1, max_response_bytes=CAP
+    )  # a lost connection blocks the next send
+    overencoded = ", ".join(["identity"] * (MAX_CONTENT_ENCODINGS + 1))
+    outcomes: list[object] = []
+
+    def send_four() -> None:
+        for _ in range(3):
+            server.replies.append(Reply(status=200, headers=(("Content-Encoding", overencoded),)))
+            with pytest.raises(APIConnectionError, match="content encodings"):
+                transport.send(_get(server), timeout=Timeout(connect=5.0, read=5.0))
+        outcomes.append(transport.send(_get(server), timeout=Timeout(connect=5.0, read=5.0)).status_code)
+
+    sender = threading.Thread(target=send_four, daemon=True)
+    sender.start()
+    sender.join(HANG_GUARD_SECONDS)  # only runs out when a connection was never given back
+    transport.close()
+    assert not sender.is_alive(), "a send waited forever for the pool's only connection"
+    assert outcomes == [202]
