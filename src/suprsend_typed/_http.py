@@ -246,19 +246,34 @@ def request_target(url: str) -> str:
     return _encode_target(path + ("?" + parts.query if parts.query else ""))
 
 
+def _connect_plus_read(timeout: Timeout) -> float | None:
+    """The default ``total``: both limits together, so a body that drips cannot stretch an attempt."""
+    connect, read = timeout.connect, timeout.read
+    if _seconds_problem(connect) or _seconds_problem(read) or connect is None or read is None:
+        return None  # no limit on one of them, or a bad value its own validator reports
+    return connect + read
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Timeout:
-    """Connect and read timeouts in seconds; ``None`` disables one (never the default).
+    """Connect, read and total timeouts in seconds; ``None`` disables one (never the default).
 
-    Where a timeout is taken, a plain number means that many seconds for both, as in requests and httpx.
+    ``connect`` bounds opening a connection, ``read`` each wait for bytes of the answer, and ``total`` the
+    whole attempt: connecting, sending and reading the whole body (a hub that drips its answer one byte at a
+    time never waits ``read`` at once). ``total`` defaults to ``connect + read``. Where a timeout is taken,
+    a plain number means that many seconds for all three, as in requests and httpx. Each retry is a new
+    attempt with its own ``total``.
     """
 
     connect: float | None = attrs.field(default=5.0, validator=_check_seconds)
     read: float | None = attrs.field(default=30.0, validator=_check_seconds)
+    total: float | None = attrs.field(
+        default=attrs.Factory(_connect_plus_read, takes_self=True), validator=_check_seconds
+    )
 
     @classmethod
     def of(cls, value: Timeout | float) -> Timeout:
-        """``value`` as a ``Timeout``: a number is used for both the connect and the read timeout."""
+        """``value`` as a ``Timeout``: a number is used for the connect, the read and the total timeout."""
         if isinstance(value, Timeout):
             return value
         if value is None:
@@ -266,11 +281,11 @@ class Timeout:
         problem = _seconds_problem(value)
         if problem is not None:
             raise _config_error(f"timeout {problem} (or a suprsend_typed.Timeout)")
-        return cls(connect=value, read=value)
+        return cls(connect=value, read=value, total=value)
 
 
 TimeoutLike = Timeout | float
-"""What a ``timeout=`` argument takes: a ``Timeout``, or seconds for both connect and read."""
+"""What a ``timeout=`` argument takes: a ``Timeout``, or seconds for connect, read and the whole attempt."""
 
 
 @attrs.frozen(kw_only=True, slots=True)

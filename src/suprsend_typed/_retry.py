@@ -8,7 +8,8 @@ When to retry (the Stainless rules):
 
 - an ``x-should-retry: true|false`` response header wins;
 - otherwise the statuses 408, 409, 429 and every 5xx;
-- ``APIConnectionError`` and ``APITimeoutError`` raised by the transport.
+- ``APIConnectionError`` and ``APITimeoutError`` raised by the transport, except ``ResponseTooLargeError``:
+  a hub that answered past the size cap would do so again.
 
 How long to wait before retry ``n`` (0 for the first retry):
 
@@ -36,7 +37,7 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
-from ._errors import APIConnectionError, SuprsendConfigError
+from ._errors import APIConnectionError, ResponseTooLargeError, SuprsendConfigError
 from ._http import Headers, Request, Response
 from ._logging import logger
 from ._middleware import Handler
@@ -189,7 +190,7 @@ class RetryMiddleware:
                 unanswered = unanswered or exc.outcome_unknown
                 outcome = exc
                 reason, last_headers = f"{type(exc).__name__}: {exc.message}", None
-                final = retry_index >= allowed
+                final = retry_index >= allowed or isinstance(exc, ResponseTooLargeError)
             else:
                 if not should_retry_response(outcome):
                     return _final(outcome, unanswered)

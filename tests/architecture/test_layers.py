@@ -47,6 +47,8 @@ CORE = frozenset(
         "_model_methods",
         "_model_mapping",
         "_urllib3_transport",
+        # The deadline and size cap of an answer, shared by every transport.
+        "_response_limits",
         "_signing",
         "_headers",
         "_retry",

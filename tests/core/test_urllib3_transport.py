@@ -102,6 +102,9 @@ def test_refused_connection_is_a_connection_error_not_a_timeout(
     assert "refused" in str(info.value).lower()
     assert f"POST 127.0.0.1:{port}: could not connect: " in str(info.value)
     assert "SECRET" not in str(info.value)
+    # No HTTP answer came: the text carries no HTTP code, the attribute keeps the official 500.
+    assert "[code:" not in str(info.value)
+    assert info.value.status_code == 500
 
 
 def _post_from_threads(transport: Urllib3Transport, urls: list[str]) -> list[BaseException]:

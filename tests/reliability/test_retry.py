@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suprsend_typed._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
+from suprsend_typed._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ResponseTooLargeError,
+    SuprsendConfigError,
+)
 from suprsend_typed._http import CallOptions, Headers, Request, Response
 from suprsend_typed._middleware import compose
 from suprsend_typed._retry import (
@@ -274,3 +279,32 @@ def test_layers_inside_retry_run_once_per_attempt_with_a_fresh_clock_reading() -
     assert [r.headers["Date"] for r in transport.sent] == [
         email.utils.formatdate(NOW + offset, usegmt=True) for offset in (0, 1, 2)
     ]
+
+
+def test_a_read_timeout_then_a_refused_connection_leaves_the_outcome_unknown() -> None:
+    """The first attempt may have been processed; the refusal of the second does not undo that."""
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    with pytest.raises(APIConnectionError) as raised:
+        run([APITimeoutError("read timed out", outcome_unknown=True), refused], client_retries=1)
+    assert raised.value is refused
+    assert raised.value.outcome_unknown
+
+
+def test_a_lost_answer_two_attempts_back_still_marks_the_final_answer_unknown() -> None:
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    last, _, _ = run([APITimeoutError("read timed out"), refused, response(503)])
+    assert last.status_code == 503 and last.outcome_unknown
+
+
+def test_refusals_only_are_a_certain_failure() -> None:
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    with pytest.raises(APIConnectionError) as raised:
+        run([APIConnectionError("refused", outcome_unknown=False), refused], client_retries=1)
+    assert not raised.value.outcome_unknown
+
+
+def test_an_answer_over_the_size_cap_is_not_fetched_again() -> None:
+    too_large = ResponseTooLargeError("the answer is larger than the cap", limit=1024)
+    with pytest.raises(ResponseTooLargeError) as raised:
+        run([too_large, response(200)])
+    assert raised.value is too_large and raised.value.outcome_unknown
