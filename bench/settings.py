@@ -20,6 +20,9 @@ SPEC_FILE = REPO_ROOT / "spec" / "suprsend.yaml"
 
 EVENTS_PER_FLOOR_CHUNK = 100  # what the SDK's chunker gives for small events (MAX_EVENTS_PER_BULK)
 HUB_LATENCY_MS = 20
+# Chunks a bulk instance's trigger() sends at once by default (INDEPENDENT_RECORDS_CONCURRENCY in the SDK):
+# the floor of the bulk figure uses as many threads.
+BULK_TRIGGER_CONCURRENCY = 4
 
 
 @attrs.frozen(kw_only=True)
