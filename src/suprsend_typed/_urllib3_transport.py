@@ -24,7 +24,7 @@ from urllib3.exceptions import (
     PoolError,
     TimeoutError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Retry, parse_url
 
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
@@ -40,6 +40,11 @@ DEFAULT_POOL_SIZE = 10
 _PARSED_URLS = 256
 # Origins whose pool a transport remembers before it forgets them all (the manager still holds the pools).
 _ORIGINS = 32
+
+# No urllib3 retries or redirects (the retry middleware decides). One shared value: ``retries=False`` made
+# urllib3 build a new Retry on every request and log the conversion at DEBUG each time. A Retry is immutable
+# (``increment`` returns a new one), so threads can share it.
+_NO_RETRIES = Retry(total=False, redirect=False)
 
 _Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
 
@@ -135,7 +140,7 @@ class Urllib3Transport:
             urllib3.PoolManager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
-            retries=False,
+            retries=_NO_RETRIES,
             socket_options=_SOCKET_OPTIONS,
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
@@ -172,7 +177,7 @@ class Urllib3Transport:
                 target,
                 body=body,
                 headers=sent_headers,
-                retries=False,
+                retries=_NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
                 timeout=_urllib3_timeout(timeout),
