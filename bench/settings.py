@@ -45,6 +45,7 @@ class Sizes:
     latency_runs: int
     import_runs: int
     codegen_runs: int
+    run_test_suite: bool  # `make test` takes minutes: full runs only
     profile_prefix: str  # profiles of a smoke run never overwrite those of a full run
 
 
@@ -65,6 +66,7 @@ FULL = Sizes(
     latency_runs=3,
     import_runs=5,
     codegen_runs=3,
+    run_test_suite=True,
     profile_prefix="profile-",
 )
 
@@ -85,5 +87,6 @@ QUICK = Sizes(
     latency_runs=1,
     import_runs=3,
     codegen_runs=1,
+    run_test_suite=False,
     profile_prefix="quick-profile-",
 )

@@ -1,5 +1,5 @@
 """Bulk events through the seed API (``new_instance().append(...).trigger()``), ours vs the official SDK and
-the floor (every wire record built up front, then 100-record chunks POSTed by as many threads as trigger())."""
+the floor (every wire record built up front, then 100-record chunks POSTed by as many threads as trigger)."""
 
 from __future__ import annotations
 
