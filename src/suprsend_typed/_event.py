@@ -144,7 +144,7 @@ class Event:
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
         # This runs once per bulk record: the common cases (a plain str id, a dict of properties and no
-        # attachments, an all-ASCII body) take the short way, the rest the general helpers.
+        # attachments) take the short way, the rest the general helpers.
         distinct_id = self.distinct_id
         if type(distinct_id) is not str or not (distinct_id := distinct_id.strip()):
             distinct_id = _checked_distinct_id(self.distinct_id)
@@ -170,7 +170,7 @@ class Event:
         if not _EVENT_SHAPE.valid(body):
             validate(body, EventPayload)  # raises, naming every problem
         text = _json.dumps(body)
-        size = len(text) if text.isascii() else _json.encoded_size(text)
+        size = _json.encoded_size(text)
         if size > MAX_BODY_APPARENT_BYTES:
             raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id

@@ -38,10 +38,6 @@ def _entry_size(key: str, value: str) -> int:
     return _json.apparent_size(_json.dumps(key) + _KEY_SEPARATOR + _json.dumps(value) + _ITEM_SEPARATOR)
 
 
-# What ``_entry_size("$idempotency_key", value)`` adds besides ``value``'s own dumped text, counted once.
-_AUTO_KEY_ENTRY_BYTES = _entry_size("$idempotency_key", "") - len('""')
-
-
 class _WorkflowBody:
     """Shared build steps: copy what changes, add the given keys, validate, dump once, check the size."""
 
@@ -121,7 +117,7 @@ class _WorkflowBody:
         if auto_key is not None:
             # Measured as the official SDK measures the body it sends, which has no automatic key: the
             # runtime bytes above are the allowance for exactly such keys.
-            size -= _AUTO_KEY_ENTRY_BYTES + _json.apparent_size(_json.dumps(auto_key))
+            size -= _entry_size("$idempotency_key", auto_key)
         if size > MAX_BODY_APPARENT_BYTES:
             raise InputValueError(_json.too_big_message("workflow body", size, MAX_BODY_APPARENT_BYTES))
         return WireRecord(text, size, has_dedupe_key(body))
