@@ -27,9 +27,9 @@ from tests.support.budget import examples
 from .kind_strategies import extra_keys, json_values, wire_objects, wire_values
 from .test_round_trips import ALL_MODELS
 
-_settings = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Each field of each model, so fewer examples each.
-_field_settings = settings(_settings, max_examples=examples(10))
+_field_settings = settings(_settings, max_examples=examples(5))
 _HOSTILE_KEY = "'); import os; ('"
 
 

@@ -80,7 +80,7 @@ CASES = [
 
 @pytest.mark.parametrize(("schema_file", "cls"), CASES, ids=[case[0] for case in CASES])
 @settings(
-    max_examples=examples(60),
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
