@@ -91,7 +91,7 @@ def lazy_tail(kind: str, exported: dict[str, list[str]], *, reexport: bool) -> s
         "",
         "",
         "def __getattr__(name: str) -> Any:",
-        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562) and then kept here, so that',
+        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562) and kept here:',
         f'{INDENT}later reads (one per call of a seed method) are plain module attribute reads."""',
         f"{INDENT}group = _LAZY.get(name)",
         f"{INDENT}if group is None:",

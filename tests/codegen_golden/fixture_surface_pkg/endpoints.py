@@ -89,7 +89,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562) and then kept here, so that
+    """A name of a namespace module, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
     group = _LAZY.get(name)
     if group is None:
