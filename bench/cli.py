@@ -6,7 +6,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from .figures import background, bulk, cli, codegen, hubs, imports, latency, single, stream
+from .figures import background, bulk, cli, codegen, hubs, imports, latency, single, stream, tests
 from .hub import HUB_KINDS, resolve_kind
 from .report import Figure, git_state, render, write_json
 from .settings import FULL, PARTIAL_RESULTS_FILE, QUICK, QUICK_RESULTS_FILE, RESULTS_FILE, Sizes
@@ -22,6 +22,7 @@ FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
     "import": lambda sizes, _hub: imports.measure(sizes),
     "codegen": lambda sizes, _hub: codegen.measure(sizes),
     "hubs": lambda sizes, _hub: hubs.measure(sizes),
+    "tests": lambda sizes, _hub: tests.measure(sizes),
 }
 
 

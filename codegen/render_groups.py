@@ -94,10 +94,13 @@ def lazy_tail(kind: str, exported: dict[str, list[str]], *, reexport: bool) -> s
         "",
         "",
         "def __getattr__(name: str) -> Any:",
-        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562)."""',
+        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562) and kept here:',
+        f'{INDENT}later reads (one per call of a seed method) are plain module attribute reads."""',
         f"{INDENT}group = _LAZY.get(name)",
         f"{INDENT}if group is None:",
         f'{INDENT * 2}raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")',
-        f'{INDENT}return getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+        f'{INDENT}value = getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+        f"{INDENT}globals()[name] = value",
+        f"{INDENT}return value",
     ]
     return "\n".join(lines)

@@ -199,7 +199,8 @@ def _add_headers(
     items: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[tuple[str, str], ...], dict[str, int]]:
     """``kept`` and its lower-cased ``index`` with ``items`` added; a repeated name replaces in place."""
-    for name, value in items.items() if isinstance(items, Mapping) else items:
+    # ``type(...) is dict`` first: middleware passes plain dicts, and the Mapping check is an ABC lookup.
+    for name, value in items.items() if type(items) is dict or isinstance(items, Mapping) else items:
         key = name.lower()
         position = index.get(key)
         if position is None:
@@ -318,7 +319,15 @@ class Request:
         return request_target(self.url)
 
     def with_headers(self, extra: Mapping[str, str]) -> Request:
-        return attrs.evolve(self, headers=self.headers.merged(extra))
+        # Built directly: ``attrs.evolve`` reads every field by name, and each middleware layer does this on
+        # every attempt.
+        return Request(
+            method=self.method,
+            url=self.url,
+            headers=self.headers.merged(extra),
+            content=self.content,
+            options=self.options,
+        )
 
     def __repr__(self) -> str:
         return mask_credentials(

@@ -76,9 +76,18 @@ class HmacAuth:
     clock: Callable[[], float]
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        dated = request.with_headers({"Date": formatdate(self.clock(), usegmt=True)})
-        signature = request_signature(self.secret, dated)
-        return call_next(dated.with_headers({"Authorization": f"{self.workspace_key}:{signature}"}))
+        date = formatdate(self.clock(), usegmt=True)
+        method, content = request.method, request.content
+        to_sign = string_to_sign(
+            method,
+            content_md5(method, content),
+            request.headers.get("Content-Type", ""),
+            date,
+            request.path_and_query,
+        )
+        # Both headers in one step (what adding Date, signing, then adding Authorization gives).
+        signed = {"Date": date, "Authorization": f"{self.workspace_key}:{sign(self.secret, to_sign)}"}
+        return call_next(request.with_headers(signed))
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -24,7 +24,7 @@ from urllib3.exceptions import (
     PoolError,
     TimeoutError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Retry, parse_url
 
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
@@ -47,6 +47,11 @@ DEFAULT_POOL_SIZE = 10
 _PARSED_URLS = 256
 # Origins whose pool a transport remembers before it forgets them all (the manager still holds the pools).
 _ORIGINS = 32
+
+# No urllib3 retries or redirects (the retry middleware decides). One shared value: ``retries=False`` made
+# urllib3 build a new Retry on every request and log the conversion at DEBUG each time. A Retry is immutable
+# (``increment`` returns a new one), so threads can share it.
+_NO_RETRIES = Retry(total=False, redirect=False)
 
 _Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
 
@@ -123,9 +128,19 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE_CHARACTER = re.compile(r"[\r\n\x00]")
 
 
+# Header names already found valid: the same dozen names are sent on every request. Emptied when full.
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_KEPT = 256
+
+
 def _checked_headers(headers: Headers) -> dict[str, str]:
     """The headers to send, or a ``ValidationError`` naming the bad one (a middleware's, usually)."""
     items = headers.items_list()
+    # The common case in two cheap passes: every name seen valid before, and no bad character in any value.
+    if all(name in _VALID_NAMES for name, _value in items) and not _BAD_VALUE_CHARACTER.search(
+        "".join([value for _name, value in items])
+    ):
+        return dict(items)
     for name, value in items:
         if not _HEADER_NAME.fullmatch(name):
             raise ValidationError(f"invalid header name {name!r}", path="headers")
@@ -133,6 +148,9 @@ def _checked_headers(headers: Headers) -> dict[str, str]:
             raise ValidationError(
                 f"the value of header {name!r} contains CR, LF or NUL", path=f"headers.{name}"
             )
+        if len(_VALID_NAMES) >= _VALID_NAMES_KEPT:
+            _VALID_NAMES.clear()
+        _VALID_NAMES.add(name)
     return dict(items)
 
 
@@ -160,7 +178,7 @@ class Urllib3Transport:
             urllib3.PoolManager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
-            retries=False,
+            retries=_NO_RETRIES,
             socket_options=_SOCKET_OPTIONS,
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
@@ -198,7 +216,7 @@ class Urllib3Transport:
                 target,
                 body=body,
                 headers=sent_headers,
-                retries=False,
+                retries=_NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
                 timeout=_urllib3_timeout(timeout),

@@ -24,6 +24,7 @@ from suprsend_typed._logging import (
     redact_header,
     register_secret,
 )
+from tests.support.budget import examples
 
 from .fakes import ScriptedTransport, StepClock, response
 
@@ -122,7 +123,7 @@ _secret_text = st.text(st.characters(blacklist_characters="*", blacklist_categor
 
 
 @given(prefix=st.text(), secret=_secret_text, other=_secret_text, suffix=st.text())
-@settings(max_examples=150)
+@settings(max_examples=examples(60))
 def test_redacted_text_never_contains_a_secret(prefix: str, secret: str, other: str, suffix: str) -> None:
     text = prefix + secret + other + secret + suffix
     masked = redact(text, [secret, other])

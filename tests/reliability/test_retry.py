@@ -26,6 +26,7 @@ from suprsend_typed._retry import (
     retry_after_seconds,
     retry_delay,
 )
+from tests.support.budget import examples
 
 from .fakes import ScriptedTransport, SleepRecorder, response
 
@@ -194,7 +195,7 @@ def test_backoff_survives_absurd_retry_counts() -> None:
 
 
 @given(retry_index=st.integers(min_value=0, max_value=10**6), jitter=st.floats(0.0, 1.0, exclude_max=True))
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 def test_backoff_stays_within_the_documented_bounds(retry_index: int, jitter: float) -> None:
     base = min(0.5 * 2.0 ** min(retry_index, 1000), MAX_RETRY_DELAY)
     assert 0.75 * base <= backoff_delay(retry_index, jitter) <= base
@@ -241,7 +242,7 @@ def test_retry_after_reads_an_http_date_against_the_injected_clock() -> None:
     seconds=st.one_of(st.none(), st.text(max_size=40)),
     retry_index=st.integers(0, 50),
 )
-@settings(max_examples=100)
+@settings(max_examples=examples(50))
 def test_any_header_text_gives_a_delay_between_zero_and_the_cap(
     ms: str | None, seconds: str | None, retry_index: int
 ) -> None:

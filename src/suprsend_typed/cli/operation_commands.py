@@ -58,9 +58,14 @@ def _aliases(name: str) -> list[str]:
     return [name] if spelled(name) != name else []
 
 
-def add_parsers(subcommands: Any) -> None:
-    """One command per namespace, one subcommand per operation."""
+def add_parsers(subcommands: Any, *, only: str | None = None) -> None:
+    """One command per namespace, one subcommand per operation.
+
+    With ``only`` (the command named on the command line), only that namespace gets its operation
+    subcommands: building them all cost about 0.13 s of CPU per run. The other namespaces are still listed.
+    """
     for namespace, ops in namespaces().items():
+        wanted = only is None or only in (namespace, spelled(namespace))
         parser = subcommands.add_parser(
             spelled(namespace),
             aliases=_aliases(namespace),
@@ -68,7 +73,7 @@ def add_parsers(subcommands: Any) -> None:
             description=f"The {namespace} operations of the SuprSend API, one subcommand each.",
         )
         methods = parser.add_subparsers(dest="operation", required=True, metavar="OPERATION")
-        for op in ops:
+        for op in ops if wanted else ():
             _add_operation(methods, op)
 
 

@@ -57,7 +57,9 @@ the file, the line number and the content unless the line has its own), so the h
 
 With --shard K/N, only the lines whose distinct id (for workflows, the first recipient's) hashes to K are
 sent: int.from_bytes(sha256(distinct_id)[:8], "big") % N. Run shards 0/N .. N-1/N, each with its own
-journal, to split one file across processes or machines without overlap.
+journal, to split one file across processes or machines without overlap. --shard auto takes K from
+JOB_COMPLETION_INDEX (set in each pod of a Kubernetes Indexed Job) and N from --shard-count or
+SUPRSEND_SHARD_COUNT (see docs/kubernetes.md).
 
 A journal is bound to what its lines held: a line is skipped only once the digest of its chunk's content
 matches; standard input carrying another stream, or a file edited in place, stops the command (exit 4)
@@ -96,7 +98,13 @@ def add_parser(subcommands: Any) -> None:
         "each user's edits in order)",
     )
     parser.add_argument("--journal", metavar="PATH", help="record acknowledged lines here; rerun to resume")
-    parser.add_argument("--shard", metavar="K/N", help="send only the lines of shard K of N (by distinct id)")
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="send only the lines of shard K of N (by distinct id); auto: K from JOB_COMPLETION_INDEX "
+        "(a Kubernetes Indexed Job's pod index), N from --shard-count or SUPRSEND_SHARD_COUNT",
+    )
+    parser.add_argument("--shard-count", type=int, metavar="N", help="the number of shards for --shard auto")
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -122,7 +130,12 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         return _usage(f"--concurrency must be at least 1, got {concurrency}")
     try:
-        shard = Shard.parse(args.shard) if args.shard else None
+        if args.shard:
+            shard: Shard | None = Shard.resolve(args.shard, count=args.shard_count, environ=os.environ)
+        elif args.shard_count is not None:
+            raise ShardSpecError("--shard-count goes with --shard auto")
+        else:
+            shard = None
     except ShardSpecError as exc:
         return _usage(str(exc))
     try:
