@@ -156,19 +156,19 @@ def _models_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -
             models, [], aliases, header, base_names=base_names
         )
     all_names = [model.name for model in api.models] + [alias.name for alias in api.aliases]
-    tail = groups.lazy_tail("models", exported, reexport=True)
-    if not tail:
+    if len(grouped) == 1:
         files["models.py"] = _models_file(grouped[groups.BASE], list(api.aliases), aliases, header)
         return files
     # The shared models live in their own module, which the namespace modules import; ``models.py`` is only
     # the face that re-exports them and loads the namespace modules, so no module imports one importing it.
+    # Importing the face defines no class: the shared models load on first use like the namespace ones.
     shared = _models_file(grouped[groups.BASE], list(api.aliases), aliases, header)
     files[f"{groups.SHARED_MODELS}.py"] = shared
+    shared_names = [model.name for model in grouped[groups.BASE]] + [alias.name for alias in api.aliases]
+    tail = groups.lazy_tail("models", exported, reexport=True, shared=(groups.SHARED_MODELS, shared_names))
     files["models.py"] = _ENV.get_template("models_face.py.j2").render(
         **header,
         shared_module=groups.SHARED_MODELS,
-        # In the order isort keeps them: case-insensitive.
-        shared_names=sorted(base_names, key=lambda name: (name.lower(), name)),
         all_names=all_names,
         tail=tail,
     )

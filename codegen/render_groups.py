@@ -73,33 +73,38 @@ def public_names(code: str) -> list[str]:
     return seen
 
 
-def lazy_tail(kind: str, exported: dict[str, list[str]], *, reexport: bool) -> str:
+def lazy_tail(
+    kind: str, exported: dict[str, list[str]], *, reexport: bool, shared: tuple[str, list[str]] | None = None
+) -> str:
     """What ends ``models.py`` / ``endpoints.py``: the lazy ``__getattr__`` and, with ``reexport``, the
-    names again for type checkers (users write ``models.User``; hand code imports endpoint modules)."""
-    groups = {group: names for group, names in exported.items() if names}
-    if not groups:
+    names again for type checkers (users write ``models.User``; hand code imports endpoint modules).
+    ``shared`` (module, names) are loaded lazily too, so that importing the face defines no class."""
+    modules = {f"{kind}_{group}": names for group, names in exported.items() if names}
+    if shared is not None and shared[1]:
+        modules[shared[0]] = shared[1]
+    if not modules:
         return ""
     lines = ["", ""]
     if reexport:
         lines += ["if TYPE_CHECKING:"]
-        for group in sorted(groups):
-            for name in sorted(groups[group]):
-                lines.append(f"{INDENT}from .{kind}_{group} import {name} as {name}")
+        for module in sorted(modules):
+            for name in sorted(modules[module], key=lambda name: (name.lower(), name)):
+                lines.append(f"{INDENT}from .{module} import {name} as {name}")
         lines.append("")
     lines += [
-        f"# Names defined in {kind}_<namespace>.py, loaded on first use.",
+        "# Each name and the module that defines it, loaded on first use.",
         "_LAZY: dict[str, str] = {",
-        *(f'{INDENT}"{name}": "{group}",' for group in sorted(groups) for name in groups[group]),
+        *(f'{INDENT}"{name}": "{module}",' for module in sorted(modules) for name in modules[module]),
         "}",
         "",
         "",
         "def __getattr__(name: str) -> Any:",
-        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562) and kept here:',
+        f'{INDENT}"""A name of a module of this package, imported on first use (PEP 562) and kept here:',
         f'{INDENT}later reads (one per call of a seed method) are plain module attribute reads."""',
-        f"{INDENT}group = _LAZY.get(name)",
-        f"{INDENT}if group is None:",
+        f"{INDENT}module = _LAZY.get(name)",
+        f"{INDENT}if module is None:",
         f'{INDENT * 2}raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")',
-        f'{INDENT}value = getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+        f'{INDENT}value = getattr(importlib.import_module(f".{{module}}", __package__), name)',
         f"{INDENT}globals()[name] = value",
         f"{INDENT}return value",
     ]

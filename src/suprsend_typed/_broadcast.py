@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _json
 from ._context import WireContext, WireRecord, has_dedupe_key
 from ._errors import InputValueError
+from ._generated import models
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
-from ._generated.models import Broadcast
 from ._models import validate
 from ._wire_keys import with_text_keys
 from ._workflow import _WorkflowBody
+
+if TYPE_CHECKING:
+    from ._generated.models import Broadcast
 
 
 class SubscriberListBroadcast(_WorkflowBody):
@@ -24,7 +27,7 @@ class SubscriberListBroadcast(_WorkflowBody):
 
     __slots__ = ("brand_id",)
 
-    _model = Broadcast
+    _model_name = "Broadcast"
 
     def __init__(
         self,
@@ -49,7 +52,7 @@ class SubscriberListBroadcast(_WorkflowBody):
             body["data"] = {}
         if not isinstance(body["data"], dict):
             raise InputValueError("data must be a dictionary")
-        validate(body, Broadcast)
+        validate(body, models.Broadcast)
         text = _json.dumps(body)
         size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "SubscriberListBroadcast body")
         return WireRecord(text, size, has_dedupe_key(body))

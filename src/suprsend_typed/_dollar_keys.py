@@ -9,27 +9,29 @@ The known keys are the ``$`` properties the spec gives a recipient, and the push
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import warnings
 from collections.abc import Mapping
 
 from ._errors import ValidationError
-from ._generated.models import LegacyUserSetting, UserSetting
+from ._generated import models
 from ._key_hints import did_you_mean
 
 DOLLAR = "$"
 # Besides the recipient properties, a profile edit of a push channel names its provider and bundle id.
 _PROFILE_PUSH_SETTINGS = frozenset({"$id_provider", "$bundle_id"})
-KNOWN_DOLLAR_KEYS: frozenset[str] = (
-    frozenset(
-        field.key
-        for model in (UserSetting, LegacyUserSetting)
-        for field in model._shape.fields
-        if field.key.startswith(DOLLAR)
-    )
-    | _PROFILE_PUSH_SETTINGS
-)
+
+
+@functools.cache
+def known_dollar_keys() -> frozenset[str]:
+    """The ``$`` keys a recipient may hold, from the generated models (loaded here, at first use)."""
+    recipient_models = (models.UserSetting, models.LegacyUserSetting)
+    keys = {field.key for model in recipient_models for field in model._shape.fields}
+    return frozenset(key for key in keys if key.startswith(DOLLAR)) | _PROFILE_PUSH_SETTINGS
+
+
 # The bodies whose recipients are checked, and where the recipients are: a list or a single one.
 _RECIPIENT_LISTS = ("recipients", "users")
 _SINGLE_RECIPIENTS = ("actor",)
@@ -44,26 +46,28 @@ def dollar_key_problem(key: str, *, kept: bool = False) -> str | None:
 
     ``kept`` adds that the value is still sent (as a plain property), for warnings.
     """
-    if not key.startswith(DOLLAR) or key in KNOWN_DOLLAR_KEYS:
+    known = known_dollar_keys()
+    if not key.startswith(DOLLAR) or key in known:
         return None
     consequence = " and is sent as a plain property" if kept else ""
-    hint = did_you_mean(key, KNOWN_DOLLAR_KEYS)
+    hint = did_you_mean(key, known)
     return f"{key!r} is not a SuprSend property (keys starting with $ are reserved){consequence}{hint}"
 
 
 def check_recipient_keys(body: Mapping[str, object], *, strict: bool) -> None:
     """Warn about (or, when ``strict``, refuse) unknown ``$`` keys of the recipients of a workflow body."""
     problems: list[tuple[str, str]] = []  # (path, key)
+    known = known_dollar_keys()
     for field in _RECIPIENT_LISTS:
         recipients = body.get(field)
         if isinstance(recipients, list):
             for index, recipient in enumerate(recipients):
                 if isinstance(recipient, dict):
-                    _collect(recipient, f"{field}[{index}]", problems)
+                    _collect(recipient, f"{field}[{index}]", known, problems)
     for field in _SINGLE_RECIPIENTS:
         recipient = body.get(field)
         if isinstance(recipient, dict):
-            _collect(recipient, field, problems)
+            _collect(recipient, field, known, problems)
     if not problems:
         return
     if strict:
@@ -74,10 +78,12 @@ def check_recipient_keys(body: Mapping[str, object], *, strict: bool) -> None:
         warnings.warn(message, SuprsendWarning, stacklevel=_user_stacklevel())
 
 
-def _collect(recipient: Mapping[object, object], path: str, problems: list[tuple[str, str]]) -> None:
+def _collect(
+    recipient: Mapping[object, object], path: str, known: frozenset[str], problems: list[tuple[str, str]]
+) -> None:
     # Runs for every inline recipient sent, so the common key (no "$", or a known one) costs two tests.
     for key in recipient:
-        if isinstance(key, str) and key[:1] == DOLLAR and key not in KNOWN_DOLLAR_KEYS:
+        if isinstance(key, str) and key[:1] == DOLLAR and key not in known:
             problems.append((f"{path}.{key}", key))
 
 

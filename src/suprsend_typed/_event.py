@@ -9,8 +9,8 @@ from . import _json
 from ._attachments import attachment_for
 from ._context import WireContext, WireRecord
 from ._errors import InputValueError
+from ._generated import models
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
-from ._generated.models import EventPayload
 from ._models import validate
 from ._wire_keys import with_text_keys
 
@@ -26,8 +26,6 @@ RESERVED_EVENT_NAMES = frozenset(
         "$user_logout",
     }
 )
-# Read once: validating each bulk record through ``validate`` looked the shape up every time.
-_EVENT_SHAPE = EventPayload._shape
 _RESERVED_SIGIL = "$"
 _RESERVED_PREFIX = "ss_"
 # The property the SDK writes its own version into, as the official SDK does; a caller's value would be lost.
@@ -167,8 +165,10 @@ class Event:
         }
         if self.idempotency_key or self.tenant_id or self.brand_id:
             body.update(self._optional_keys())
-        if not _EVENT_SHAPE.valid(body):
-            validate(body, EventPayload)  # raises, naming every problem
+        # The shape's own check first: ``validate`` looks the shape up and collects every problem.
+        model = models.EventPayload  # loaded at the first event, not at import
+        if not model._shape.valid(body):
+            validate(body, model)  # raises, naming every problem
         text = _json.dumps(body)
         size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id

@@ -20,8 +20,8 @@ from ._base_client import RequestCore
 from ._context import WireContext, WireRecord
 from ._dollar_keys import dollar_key_problem
 from ._errors import ValidationError
+from ._generated import models
 from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
-from ._generated.models import IdentityEvent, UserEditBody
 from ._logging import logger
 from ._models import validate
 from ._seed_calls import save_profile
@@ -165,7 +165,7 @@ class ProfileOperations:
     def _checked_payload_text(self) -> str:
         """The JSON text of ``get_payload()``, checked against the PATCH body's schema."""
         payload = self.get_payload()
-        validate(payload, UserEditBody)
+        validate(payload, models.UserEditBody)
         return _json.dumps(payload)
 
     # ------------------------------------------------------------------ plumbing
@@ -425,7 +425,7 @@ class UserEdit(ProfileOperations):
         if self.tenant_id:
             body["tenant_id"] = self.tenant_id
         body = with_text_keys(body)
-        validate(body, IdentityEvent)
+        validate(body, models.IdentityEvent)
         text = _json.dumps(body)
         size = _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _json
 from ._attachments import attachment_for
 from ._context import WireContext, WireRecord, has_dedupe_key
 from ._dollar_keys import check_recipient_keys
 from ._errors import InputValueError
+from ._generated import models
 from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
-from ._generated.models import LegacyWorkflow, WorkflowTrigger
 from ._models import unstructure, validate
 from ._wire_keys import with_text_keys
+
+if TYPE_CHECKING:
+    from ._generated.models import LegacyWorkflow, WorkflowTrigger
 
 # json's default separators: between an object's entries, and between a key and its value.
 _ITEM_SEPARATOR = ", "
@@ -43,15 +46,21 @@ class _WorkflowBody:
 
     __slots__ = ("body", "idempotency_key", "tenant_id", "_attachments")
 
-    _model: ClassVar[type]
+    # The generated model of the body, by name: ``models`` loads it at first use, not at import.
+    _model_name: ClassVar[str]
 
     def __init__(self, body: object, idempotency_key: str | None, tenant_id: str | None) -> None:
-        self.body = _body_dict(body, self._model, type(self).__name__)
+        self.body = _body_dict(body, self._model(), type(self).__name__)
         self.idempotency_key = idempotency_key
         self.tenant_id = tenant_id
         # A tuple, so an item without attachments (nearly all) holds no list of its own: bulk keeps
         # many items alive, and every container they hold is work for the garbage collector.
         self._attachments: tuple[dict[str, object], ...] = ()
+
+    @classmethod
+    def _model(cls) -> type:
+        model: type = getattr(models, cls._model_name)
+        return model
 
     def _added_values(self) -> dict[str, str | None]:
         """Keys the constructor arguments add, in the order the official SDK writes them."""
@@ -110,7 +119,7 @@ class _WorkflowBody:
             body["data"] = {}
         if not isinstance(body["data"], dict):
             raise InputValueError("data must be a dictionary")
-        validate(body, self._model)
+        validate(body, self._model())
         check_recipient_keys(body, strict=ctx.strict)
         text = _json.dumps(body)
         allowance = WORKFLOW_RUNTIME_BYTES
@@ -139,7 +148,7 @@ class Workflow(_WorkflowBody):
 
     __slots__ = ("brand_id",)
 
-    _model = LegacyWorkflow
+    _model_name = "LegacyWorkflow"
 
     def __init__(
         self,
@@ -160,7 +169,7 @@ class WorkflowTriggerRequest(_WorkflowBody):
 
     __slots__ = ("cancellation_key",)
 
-    _model = WorkflowTrigger
+    _model_name = "WorkflowTrigger"
 
     def __init__(
         self,

@@ -34,7 +34,13 @@ def test_an_operation_without_record_facts_makes_no_kind() -> None:
         BulkKind(
             item_type=Event,
             operation=operations.GET_USER,
-            build_request=endpoints.build_track_events_bulk,
             path=lambda core: {},
             trigger_concurrency=1,
         )
+
+
+def test_each_kind_builds_its_requests_with_the_generated_builder_of_its_operation() -> None:
+    assert LEGACY_WORKFLOWS.build_request is endpoints.build_trigger_legacy_workflow
+    assert WORKFLOW_TRIGGERS.build_request is endpoints.build_trigger_workflow
+    assert EVENTS.build_request is endpoints.build_track_events_bulk
+    assert USERS.build_request is endpoints.build_send_identity_events

@@ -77,7 +77,6 @@ class BulkKind(Generic[ItemT]):
 
     item_type: type[ItemT]
     operation: OperationInfo = attrs.field(validator=_takes_records)
-    build_request: BuildRequest
     # The path parameters the client fills in (the workspace of the legacy trigger path).
     path: Callable[[RequestCore], dict[str, str]]
     trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
@@ -87,6 +86,13 @@ class BulkKind(Generic[ItemT]):
         records = self.operation.records
         assert records is not None  # checked when the kind is made
         return records
+
+    @property
+    def build_request(self) -> BuildRequest:
+        """The generated request builder of the operation (``build_<operation id>``), read at first send
+        so that importing the package loads no endpoint or model module."""
+        build: BuildRequest = getattr(endpoints, f"build_{self.operation.id}")
+        return build
 
     @property
     def record_model(self) -> type[Any]:
@@ -120,28 +126,24 @@ def _no_path(core: RequestCore) -> dict[str, str]:
 LEGACY_WORKFLOWS = BulkKind(
     item_type=Workflow,
     operation=operations.TRIGGER_LEGACY_WORKFLOW,
-    build_request=endpoints.build_trigger_legacy_workflow,
     path=_workspace_path,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 WORKFLOW_TRIGGERS = BulkKind(
     item_type=WorkflowTriggerRequest,
     operation=operations.TRIGGER_WORKFLOW,
-    build_request=endpoints.build_trigger_workflow,
     path=_no_path,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 EVENTS = BulkKind(
     item_type=Event,
     operation=operations.TRACK_EVENTS_BULK,
-    build_request=endpoints.build_track_events_bulk,
     path=_no_path,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 USERS = BulkKind(
     item_type=UserEdit,
     operation=operations.SEND_IDENTITY_EVENTS,
-    build_request=endpoints.build_send_identity_events,
     path=_no_path,
     trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
 )

@@ -6,50 +6,13 @@
 Wire keys map to field names (``$idempotency_key`` <-> ``idempotency_key``); ``UNSET`` fields are left off
 the wire while ``None`` is sent as null. Use ``suprsend_typed._models.structure``/``unstructure`` to convert
 from and to wire dicts. The shared models are defined in ``shared_models.py``, each namespace's own in
-``models_<namespace>.py``; this module is their one face.
+``models_<namespace>.py``; this module is their one face, which imports each module on first use.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from .shared_models import AcceptedMessage as AcceptedMessage
-from .shared_models import Attachment as Attachment
-from .shared_models import BrandUpsertBody as BrandUpsertBody
-from .shared_models import BulkRecordResult as BulkRecordResult
-from .shared_models import BulkRecordsResponse as BulkRecordsResponse
-from .shared_models import CancelledRuns as CancelledRuns
-from .shared_models import CategoryChannelPreference as CategoryChannelPreference
-from .shared_models import CategoryPreference as CategoryPreference
-from .shared_models import CategoryPreferencePage as CategoryPreferencePage
-from .shared_models import CategoryPreferenceSetting as CategoryPreferenceSetting
-from .shared_models import CategoryPreferenceUpdate as CategoryPreferenceUpdate
-from .shared_models import Channel as Channel
-from .shared_models import ChannelPreference as ChannelPreference
-from .shared_models import ChannelPreferenceChange as ChannelPreferenceChange
-from .shared_models import ChannelPreferences as ChannelPreferences
-from .shared_models import ChannelPreferenceSetting as ChannelPreferenceSetting
-from .shared_models import ChannelPreferencesUpdate as ChannelPreferencesUpdate
-from .shared_models import ChannelValues as ChannelValues
-from .shared_models import CursorMeta as CursorMeta
-from .shared_models import ErrorDetail as ErrorDetail
-from .shared_models import ErrorResponse as ErrorResponse
-from .shared_models import FullPreference as FullPreference
-from .shared_models import FullPreferenceUpdate as FullPreferenceUpdate
-from .shared_models import LegacyChannelValues as LegacyChannelValues
-from .shared_models import MessageAction as MessageAction
-from .shared_models import OffsetMeta as OffsetMeta
-from .shared_models import PreferenceSection as PreferenceSection
-from .shared_models import ProfileUpsertBody as ProfileUpsertBody
-from .shared_models import SubscribedObject as SubscribedObject
-from .shared_models import SubscribedObjectLink as SubscribedObjectLink
-from .shared_models import SubscribedObjectPage as SubscribedObjectPage
-from .shared_models import UserEditBody as UserEditBody
-from .shared_models import UserOperation as UserOperation
-from .shared_models import UserProfile as UserProfile
-from .shared_models import WebpushValues as WebpushValues
-from .shared_models import WorkflowData as WorkflowData
 
 __all__ = [
     "LegacyWorkflow",
@@ -233,88 +196,160 @@ if TYPE_CHECKING:
     from .models_workflows import UserSetting as UserSetting
     from .models_workflows import WorkflowRunCancel as WorkflowRunCancel
     from .models_workflows import WorkflowTrigger as WorkflowTrigger
+    from .shared_models import AcceptedMessage as AcceptedMessage
+    from .shared_models import Attachment as Attachment
+    from .shared_models import BrandUpsertBody as BrandUpsertBody
+    from .shared_models import BulkRecordResult as BulkRecordResult
+    from .shared_models import BulkRecordsResponse as BulkRecordsResponse
+    from .shared_models import CancelledRuns as CancelledRuns
+    from .shared_models import CategoryChannelPreference as CategoryChannelPreference
+    from .shared_models import CategoryPreference as CategoryPreference
+    from .shared_models import CategoryPreferencePage as CategoryPreferencePage
+    from .shared_models import CategoryPreferenceSetting as CategoryPreferenceSetting
+    from .shared_models import CategoryPreferenceUpdate as CategoryPreferenceUpdate
+    from .shared_models import Channel as Channel
+    from .shared_models import ChannelPreference as ChannelPreference
+    from .shared_models import ChannelPreferenceChange as ChannelPreferenceChange
+    from .shared_models import ChannelPreferences as ChannelPreferences
+    from .shared_models import ChannelPreferenceSetting as ChannelPreferenceSetting
+    from .shared_models import ChannelPreferencesUpdate as ChannelPreferencesUpdate
+    from .shared_models import ChannelValues as ChannelValues
+    from .shared_models import CursorMeta as CursorMeta
+    from .shared_models import ErrorDetail as ErrorDetail
+    from .shared_models import ErrorResponse as ErrorResponse
+    from .shared_models import FullPreference as FullPreference
+    from .shared_models import FullPreferenceUpdate as FullPreferenceUpdate
+    from .shared_models import LegacyChannelValues as LegacyChannelValues
+    from .shared_models import MessageAction as MessageAction
+    from .shared_models import OffsetMeta as OffsetMeta
+    from .shared_models import PreferenceSection as PreferenceSection
+    from .shared_models import ProfileUpsertBody as ProfileUpsertBody
+    from .shared_models import SubscribedObject as SubscribedObject
+    from .shared_models import SubscribedObjectLink as SubscribedObjectLink
+    from .shared_models import SubscribedObjectPage as SubscribedObjectPage
+    from .shared_models import UserEditBody as UserEditBody
+    from .shared_models import UserOperation as UserOperation
+    from .shared_models import UserProfile as UserProfile
+    from .shared_models import WebpushValues as WebpushValues
+    from .shared_models import WorkflowData as WorkflowData
 
-# Names defined in models_<namespace>.py, loaded on first use.
+# Each name and the module that defines it, loaded on first use.
 _LAZY: dict[str, str] = {
-    "Brand": "brands",
-    "BrandPage": "brands",
-    "BroadcastRunCancel": "broadcasts",
-    "EventPayload": "events",
-    "EventProperties": "events",
-    "EventAccepted": "events",
-    "MessageUpdate": "messages",
-    "BulkMessagesUpdate": "messages",
-    "Message": "messages",
-    "MessageList": "messages",
-    "MessageUpdateResult": "messages",
-    "BulkMessagesUpdateResponse": "messages",
-    "ObjectProfile": "objects",
-    "ObjectPage": "objects",
-    "ObjectBulkDeleteBody": "objects",
-    "SubscriptionRecipient": "objects",
-    "ObjectSubscriptionsBody": "objects",
-    "ObjectSubscriptionsDeleteBody": "objects",
-    "SubscriptionUser": "objects",
-    "ObjectSubscription": "objects",
-    "ObjectSubscriptionPage": "objects",
-    "SubscriberListCreate": "subscriber_lists",
-    "SubscriberList": "subscriber_lists",
-    "SubscriberListPage": "subscriber_lists",
-    "SubscriberListMembers": "subscriber_lists",
-    "AffectedCount": "subscriber_lists",
-    "EmptyBody": "subscriber_lists",
-    "SubscriberListVersion": "subscriber_lists",
-    "ListSubscriber": "subscriber_lists",
-    "ListSubscriberPage": "subscriber_lists",
-    "Broadcast": "subscriber_lists",
-    "Template": "templates",
-    "TemplatePage": "templates",
-    "TemplateChannelContent": "templates",
-    "TenantSocialLinks": "tenants",
-    "TenantUpsertBody": "tenants",
-    "Tenant": "tenants",
-    "TenantPage": "tenants",
-    "TenantCategoryPreference": "tenants",
-    "TenantCategoryPage": "tenants",
-    "TenantPreferenceSection": "tenants",
-    "TenantRootCategory": "tenants",
-    "TenantFullPreference": "tenants",
-    "TenantCategoryPreferenceUpdate": "tenants",
-    "TenantDefaultPreferenceUpdate": "tenants",
-    "IdentityEvent": "users",
-    "CursorPage": "users",
-    "User": "users",
-    "UserPage": "users",
-    "UserMergeBody": "users",
-    "UserBulkDeleteBody": "users",
-    "ListSummary": "users",
-    "ListMembership": "users",
-    "SubscribedListPage": "users",
-    "BulkPreferenceUpdate": "users",
-    "BulkPreferenceReset": "users",
-    "SuccessFlag": "users",
-    "LegacyWorkflow": "workflows",
-    "WorkflowTrigger": "workflows",
-    "UserSetting": "workflows",
-    "LegacyUserSetting": "workflows",
-    "AndroidpushSetting": "workflows",
-    "IospushSetting": "workflows",
-    "SlackSetting": "workflows",
-    "SlackIncomingWebhook": "workflows",
-    "MsTeamsSetting": "workflows",
-    "MsTeamsIncomingWebhook": "workflows",
-    "Delivery": "workflows",
-    "TriggerAccepted": "workflows",
-    "WorkflowRunCancel": "workflows",
+    "Brand": "models_brands",
+    "BrandPage": "models_brands",
+    "BroadcastRunCancel": "models_broadcasts",
+    "EventPayload": "models_events",
+    "EventProperties": "models_events",
+    "EventAccepted": "models_events",
+    "MessageUpdate": "models_messages",
+    "BulkMessagesUpdate": "models_messages",
+    "Message": "models_messages",
+    "MessageList": "models_messages",
+    "MessageUpdateResult": "models_messages",
+    "BulkMessagesUpdateResponse": "models_messages",
+    "ObjectProfile": "models_objects",
+    "ObjectPage": "models_objects",
+    "ObjectBulkDeleteBody": "models_objects",
+    "SubscriptionRecipient": "models_objects",
+    "ObjectSubscriptionsBody": "models_objects",
+    "ObjectSubscriptionsDeleteBody": "models_objects",
+    "SubscriptionUser": "models_objects",
+    "ObjectSubscription": "models_objects",
+    "ObjectSubscriptionPage": "models_objects",
+    "SubscriberListCreate": "models_subscriber_lists",
+    "SubscriberList": "models_subscriber_lists",
+    "SubscriberListPage": "models_subscriber_lists",
+    "SubscriberListMembers": "models_subscriber_lists",
+    "AffectedCount": "models_subscriber_lists",
+    "EmptyBody": "models_subscriber_lists",
+    "SubscriberListVersion": "models_subscriber_lists",
+    "ListSubscriber": "models_subscriber_lists",
+    "ListSubscriberPage": "models_subscriber_lists",
+    "Broadcast": "models_subscriber_lists",
+    "Template": "models_templates",
+    "TemplatePage": "models_templates",
+    "TemplateChannelContent": "models_templates",
+    "TenantSocialLinks": "models_tenants",
+    "TenantUpsertBody": "models_tenants",
+    "Tenant": "models_tenants",
+    "TenantPage": "models_tenants",
+    "TenantCategoryPreference": "models_tenants",
+    "TenantCategoryPage": "models_tenants",
+    "TenantPreferenceSection": "models_tenants",
+    "TenantRootCategory": "models_tenants",
+    "TenantFullPreference": "models_tenants",
+    "TenantCategoryPreferenceUpdate": "models_tenants",
+    "TenantDefaultPreferenceUpdate": "models_tenants",
+    "IdentityEvent": "models_users",
+    "CursorPage": "models_users",
+    "User": "models_users",
+    "UserPage": "models_users",
+    "UserMergeBody": "models_users",
+    "UserBulkDeleteBody": "models_users",
+    "ListSummary": "models_users",
+    "ListMembership": "models_users",
+    "SubscribedListPage": "models_users",
+    "BulkPreferenceUpdate": "models_users",
+    "BulkPreferenceReset": "models_users",
+    "SuccessFlag": "models_users",
+    "LegacyWorkflow": "models_workflows",
+    "WorkflowTrigger": "models_workflows",
+    "UserSetting": "models_workflows",
+    "LegacyUserSetting": "models_workflows",
+    "AndroidpushSetting": "models_workflows",
+    "IospushSetting": "models_workflows",
+    "SlackSetting": "models_workflows",
+    "SlackIncomingWebhook": "models_workflows",
+    "MsTeamsSetting": "models_workflows",
+    "MsTeamsIncomingWebhook": "models_workflows",
+    "Delivery": "models_workflows",
+    "TriggerAccepted": "models_workflows",
+    "WorkflowRunCancel": "models_workflows",
+    "WorkflowData": "shared_models",
+    "Attachment": "shared_models",
+    "UserOperation": "shared_models",
+    "UserEditBody": "shared_models",
+    "AcceptedMessage": "shared_models",
+    "ErrorDetail": "shared_models",
+    "BulkRecordResult": "shared_models",
+    "BulkRecordsResponse": "shared_models",
+    "ErrorResponse": "shared_models",
+    "CursorMeta": "shared_models",
+    "OffsetMeta": "shared_models",
+    "ProfileUpsertBody": "shared_models",
+    "SubscribedObject": "shared_models",
+    "SubscribedObjectLink": "shared_models",
+    "SubscribedObjectPage": "shared_models",
+    "ChannelPreference": "shared_models",
+    "ChannelPreferences": "shared_models",
+    "CategoryChannelPreference": "shared_models",
+    "CategoryPreference": "shared_models",
+    "CategoryPreferencePage": "shared_models",
+    "PreferenceSection": "shared_models",
+    "FullPreference": "shared_models",
+    "ChannelPreferenceSetting": "shared_models",
+    "ChannelPreferencesUpdate": "shared_models",
+    "CategoryPreferenceUpdate": "shared_models",
+    "CategoryPreferenceSetting": "shared_models",
+    "ChannelPreferenceChange": "shared_models",
+    "FullPreferenceUpdate": "shared_models",
+    "CancelledRuns": "shared_models",
+    "Channel": "shared_models",
+    "ChannelValues": "shared_models",
+    "LegacyChannelValues": "shared_models",
+    "WebpushValues": "shared_models",
+    "UserProfile": "shared_models",
+    "MessageAction": "shared_models",
+    "BrandUpsertBody": "shared_models",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562) and kept here:
+    """A name of a module of this package, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
-    group = _LAZY.get(name)
-    if group is None:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
     globals()[name] = value
     return value

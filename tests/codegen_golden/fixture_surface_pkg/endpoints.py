@@ -59,41 +59,41 @@ def _decode(response: Response, kind: _rt.Kind) -> Any:
         raise APIError(message, status_code=response.status_code) from exc
 
 
-# Names defined in endpoints_<namespace>.py, loaded on first use.
+# Each name and the module that defines it, loaded on first use.
 _LAZY: dict[str, str] = {
-    "build_create_pet": "pets",
-    "parse_create_pet": "pets",
-    "ListPetsQuery": "pets",
-    "build_list_pets": "pets",
-    "parse_list_pets": "pets",
-    "build_get_pet": "pets",
-    "parse_get_pet": "pets",
-    "build_bump_pet": "pets",
-    "parse_bump_pet": "pets",
-    "build_delete_pet": "pets",
-    "parse_delete_pet": "pets",
-    "CREATE_PET_BODY": "pets",
-    "LIST_PETS_LIMIT_MINIMUM": "pets",
-    "LIST_PETS_LIMIT_MAXIMUM": "pets",
-    "BUMP_PET_BODY": "pets",
-    "ListToysQuery": "toys",
-    "build_list_toys": "toys",
-    "parse_list_toys": "toys",
-    "build_add_toys": "toys",
-    "parse_add_toys": "toys",
-    "LIST_TOYS_LIMIT_MINIMUM": "toys",
-    "LIST_TOYS_LIMIT_MAXIMUM": "toys",
-    "LIST_TOYS_OFFSET_MINIMUM": "toys",
-    "ADD_TOYS_BODY": "toys",
+    "build_create_pet": "endpoints_pets",
+    "parse_create_pet": "endpoints_pets",
+    "ListPetsQuery": "endpoints_pets",
+    "build_list_pets": "endpoints_pets",
+    "parse_list_pets": "endpoints_pets",
+    "build_get_pet": "endpoints_pets",
+    "parse_get_pet": "endpoints_pets",
+    "build_bump_pet": "endpoints_pets",
+    "parse_bump_pet": "endpoints_pets",
+    "build_delete_pet": "endpoints_pets",
+    "parse_delete_pet": "endpoints_pets",
+    "CREATE_PET_BODY": "endpoints_pets",
+    "LIST_PETS_LIMIT_MINIMUM": "endpoints_pets",
+    "LIST_PETS_LIMIT_MAXIMUM": "endpoints_pets",
+    "BUMP_PET_BODY": "endpoints_pets",
+    "ListToysQuery": "endpoints_toys",
+    "build_list_toys": "endpoints_toys",
+    "parse_list_toys": "endpoints_toys",
+    "build_add_toys": "endpoints_toys",
+    "parse_add_toys": "endpoints_toys",
+    "LIST_TOYS_LIMIT_MINIMUM": "endpoints_toys",
+    "LIST_TOYS_LIMIT_MAXIMUM": "endpoints_toys",
+    "LIST_TOYS_OFFSET_MINIMUM": "endpoints_toys",
+    "ADD_TOYS_BODY": "endpoints_toys",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562) and kept here:
+    """A name of a module of this package, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
-    group = _LAZY.get(name)
-    if group is None:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
     globals()[name] = value
     return value

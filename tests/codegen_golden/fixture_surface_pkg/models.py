@@ -6,14 +6,13 @@
 Wire keys map to field names (``$idempotency_key`` <-> ``idempotency_key``); ``UNSET`` fields are left off
 the wire while ``None`` is sent as null. Use ``suprsend_typed._models.structure``/``unstructure`` to convert
 from and to wire dicts. The shared models are defined in ``shared_models.py``, each namespace's own in
-``models_<namespace>.py``; this module is their one face.
+``models_<namespace>.py``; this module is their one face, which imports each module on first use.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
 
 __all__ = [
     "NewPet",
@@ -42,27 +41,27 @@ if TYPE_CHECKING:
     from .models_toys import ToyNames as ToyNames
     from .models_toys import ToyOffsetPage as ToyOffsetPage
 
-# Names defined in models_<namespace>.py, loaded on first use.
+# Each name and the module that defines it, loaded on first use.
 _LAZY: dict[str, str] = {
-    "NewPet": "pets",
-    "Pet": "pets",
-    "Bump": "pets",
-    "CursorMeta": "pets",
-    "PetCursorPage": "pets",
-    "ToyNames": "toys",
-    "Toy": "toys",
-    "Done": "toys",
-    "OffsetMeta": "toys",
-    "ToyOffsetPage": "toys",
+    "NewPet": "models_pets",
+    "Pet": "models_pets",
+    "Bump": "models_pets",
+    "CursorMeta": "models_pets",
+    "PetCursorPage": "models_pets",
+    "ToyNames": "models_toys",
+    "Toy": "models_toys",
+    "Done": "models_toys",
+    "OffsetMeta": "models_toys",
+    "ToyOffsetPage": "models_toys",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562) and kept here:
+    """A name of a module of this package, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
-    group = _LAZY.get(name)
-    if group is None:
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
     globals()[name] = value
     return value
