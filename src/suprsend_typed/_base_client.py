@@ -71,6 +71,13 @@ class RequestCore:
     open_flags: tuple[OpenFlag, ...] = ()
     # Set once a seed call (which reports failures as success=False) logged a 401/403; copies share it.
     credentials_warned: OnceFlag = attrs.field(factory=OnceFlag, eq=False)
+    # (limit, what): a JSON body ``call`` sends is size-checked as a record (``_json.checked_size``) on
+    # the text it dumps, so a limited call dumps its body once. Set on a copy (``with_body_limit``).
+    body_limit: tuple[int, str] | None = None
+
+    def with_body_limit(self, limit: int, what: str) -> RequestCore:
+        """A copy whose ``call`` refuses a body over ``limit`` bytes with the official ``too big`` message."""
+        return attrs.evolve(self, body_limit=(limit, what))
 
     def call_options(
         self,
@@ -145,7 +152,12 @@ class RequestCore:
 
         ``body`` is the wire value (a dict or list, already checked against its schema), dumped here once.
         """
-        content = b"" if body is None else _json.encode(_json.dumps(body))
+        content = b""
+        if body is not None:
+            text = _json.dumps(body)
+            if self.body_limit is not None:
+                _json.checked_size(text, *self.body_limit)
+            content = _json.encode(text)
         response = self.send_operation(
             operation,
             build,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from suprsend_typed._client import Suprsend
-from suprsend_typed._errors import ValidationError
+from suprsend_typed._errors import InputValueError, ValidationError
 from suprsend_typed._event import Event
 from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
 from suprsend_typed._generated.models import EventPayload, WorkflowTrigger
@@ -238,6 +238,25 @@ def test_huge_strings_are_refused_by_size_on_every_surface(
     ]
     for call in calls:
         assert_refused_before_sending(call, transport)
+
+
+def test_a_typed_event_is_size_checked_on_the_body_it_sends_and_dumped_once(
+    client: Suprsend, transport: FakeTransport
+) -> None:
+    def payload(note: str) -> dict[str, Any]:
+        return event_payload(properties={"note": note})
+
+    room = MAX_BODY_APPARENT_BYTES - len(json.dumps(payload(""), ensure_ascii=False).encode())
+    at_limit = payload("ü" * (room // 2) + "x" * (room % 2))  # "ü" is two UTF-8 bytes
+    client.events.track(at_limit)
+    (sent,) = transport.sent
+    assert sent.content == json.dumps(at_limit, ensure_ascii=False).encode()
+    assert len(sent.content) == MAX_BODY_APPARENT_BYTES
+    with pytest.raises(InputValueError, match=r"Event size too big - 819201 Bytes, must not cross 800KB$"):
+        client.events.track(payload(at_limit["properties"]["note"] + "x"))
+    with pytest.raises(InputValueError, match="Event size too big"):
+        client.events.track(at_limit, tenant_id=None)  # a keyword field counts: it is sent (as null)
+    assert len(transport.sent) == 1
 
 
 NESTING_THE_JSON_ENCODER_CANNOT_TAKE = 5_000

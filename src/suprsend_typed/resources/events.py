@@ -64,20 +64,7 @@ class EventsResource(generated.EventsResource):
             )
         if payload is not None and not isinstance(payload, EventPayload | Mapping):
             raise TypeError(f"events.track expects an Event or EventPayload, got {type(payload).__name__}")
-        _check_size(payload)
-        return super().track(payload, timeout=timeout, max_retries=max_retries, **fields)
-
-
-def _check_size(event: EventPayload | Mapping[str, Any] | None) -> None:
-    """The per-event size limit of the seed ``Event``, for models and dicts too."""
-    from .. import _json
-    from .._models import unstructure
-
-    if event is None:
-        return
-    body = unstructure(event) if isinstance(event, EventPayload) else event
-    try:
-        text = _json.dumps(body)
-    except ValueError:  # ValidationError: not JSON
-        return  # the schema check that follows names the bad value
-    _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
+        # The seed ``Event``'s size limit, for models and dicts too: checked on the body as sent, on the
+        # one text the request core dumps.
+        limited = generated.EventsResource(self._core.with_body_limit(MAX_BODY_APPARENT_BYTES, "Event size"))
+        return limited.track(payload, timeout=timeout, max_retries=max_retries, **fields)
