@@ -94,8 +94,10 @@ def _tls_context(verify: bool, ca_certs: str | None) -> ssl.SSLContext:
     return context
 
 
+@functools.lru_cache(maxsize=_PARSED_URLS)
 def _origin(url: str) -> str:
-    """Host and port only: error messages never carry the path, query or headers."""
+    """Host and port only: error messages never carry the path, query or headers. Cached like ``_route``:
+    every request names its origin for the errors its answer may raise."""
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -36,9 +36,11 @@ def _body_dict(body: object, model: type, owner: str) -> dict[str, Any]:
     )
 
 
-def _entry_size(key: str, value: str) -> int:
-    """The bytes one string entry adds to the wire text of an object that has other entries too."""
-    return _json.apparent_size(_json.dumps(key) + _KEY_SEPARATOR + _json.dumps(value) + _ITEM_SEPARATOR)
+# The bytes the automatic key's entry adds to the wire text of a body (which has other entries too),
+# besides its value's JSON text: measured once, not on every call.
+_AUTO_KEY_ENTRY_BYTES = _json.apparent_size(
+    _json.dumps("$idempotency_key") + _KEY_SEPARATOR + _ITEM_SEPARATOR
+)
 
 
 class _WorkflowBody:
@@ -126,7 +128,7 @@ class _WorkflowBody:
         if auto_key is not None:
             # Measured as the official SDK measures the body it sends, which has no automatic key: the
             # runtime bytes above are the allowance for exactly such keys.
-            allowance -= _entry_size("$idempotency_key", auto_key)
+            allowance -= _AUTO_KEY_ENTRY_BYTES + _json.apparent_size(_json.dumps(auto_key))
         size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "workflow body", allowance=allowance)
         return WireRecord(text, size, has_dedupe_key(body))
 

@@ -7,15 +7,19 @@ import os
 import shutil
 import subprocess
 import sys
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suprsend_typed._http import CallOptions, Headers, Request, Response
 from suprsend_typed._signing import (
     BearerAuth,
     HmacAuth,
+    HttpDates,
     content_md5,
     request_signature,
     sign,
@@ -195,3 +199,10 @@ def test_repr_hides_secrets() -> None:
     assert "WKEY" in hmac_text
     assert "TOP-SECRET" not in hmac_text
     assert "TOP-SECRET" not in bearer_text
+
+
+@given(st.lists(st.floats(min_value=0, max_value=4e9, allow_nan=False), min_size=1, max_size=5))
+def test_the_date_header_is_formatdate_of_the_clock_whatever_the_last_second_was(times: list[float]) -> None:
+    dates = HttpDates()
+    for seconds in [*times, *(whole + 0.9999997 for whole in (0.0, 1_767_225_599.0))]:
+        assert dates(seconds) == formatdate(seconds, usegmt=True)
