@@ -92,12 +92,18 @@ class HeadersMiddleware:
     """Adds the user-agent headers, and the JSON content type when the request has none (also on GET)."""
 
     agents: UserAgents
+    # The headers added, built once: without and with the JSON content type (never changed once built).
+    _agent_headers: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
+    _typed_agent_headers: dict[str, str] = attrs.field(init=False, eq=False, repr=False)
 
-    def __call__(self, request: Request, call_next: Handler) -> Response:
-        extra = {
+    def __attrs_post_init__(self) -> None:
+        agent_headers = {
             "User-Agent": self.agents.user_agent,
             "X-Suprsend-Client-User-Agent": self.agents.client_user_agent,
         }
-        if "Content-Type" not in request.headers:
-            extra["Content-Type"] = JSON_CONTENT_TYPE
-        return call_next(request.with_headers(extra))
+        object.__setattr__(self, "_agent_headers", agent_headers)
+        object.__setattr__(self, "_typed_agent_headers", {**agent_headers, "Content-Type": JSON_CONTENT_TYPE})
+
+    def __call__(self, request: Request, call_next: Handler) -> Response:
+        has_type = "Content-Type" in request.headers
+        return call_next(request.with_headers(self._agent_headers if has_type else self._typed_agent_headers))

@@ -244,7 +244,8 @@ class Urllib3Transport:
                 # No connection was taken from the pool, so nothing was sent.
                 outcome_unknown=not isinstance(exc, PoolError),
             ) from exc
-        headers = Headers([(name, raw.headers[name]) for name in raw.headers])
+        # One entry per name, repeated headers joined by ", " (what ``raw.headers[name]`` gives), in one pass.
+        headers = Headers(raw.headers.itermerged())
         return Response(status_code=raw.status, headers=headers, content=content)
 
     def _read_body(
@@ -274,6 +275,8 @@ class Urllib3Transport:
                 if not chunk:
                     return body.finish()
                 body.feed(chunk)
+                if raw.length_remaining == 0:  # all the Content-Length said: no read for the empty end
+                    return body.finish()
         except BaseException:
             raw.close()
             raise
