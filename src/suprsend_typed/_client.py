@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._base_client import OpenFlag, RequestCore, checked_timeout
-from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
+from ._config import (
+    resolve_api_key_credentials,
+    resolve_base_url,
+    resolve_hmac_credentials,
+    resolve_max_response_bytes,
+)
 from ._context import WireContext
 from ._errors import SuprsendConfigError
 from ._event import Event
@@ -42,6 +47,7 @@ from ._http import (
 from ._logging import LoggingMiddleware, configure_logging
 from ._middleware import Handler, Middleware, compose
 from ._raw_request import QueryArgument, send_raw
+from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
 from ._seed_calls import seed_call
@@ -125,6 +131,11 @@ os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
 
 # The instance attribute that holds the background senders a client made (created on first use).
 _BACKGROUND_SENDERS = "_background_senders"
+# The options of the default transport and their defaults: with transport=, another value is refused.
+_DEFAULT_TRANSPORT_OPTIONS = {
+    "pool_size": DEFAULT_POOL_SIZE,
+    "max_response_bytes": DEFAULT_MAX_RESPONSE_BYTES,
+}
 
 
 class Suprsend(Namespaces):
@@ -136,8 +147,9 @@ class Suprsend(Namespaces):
     (callables ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile
     values), ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
     ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
-    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``),
-    ``redact_fields`` (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
+    caps bulk concurrency), ``max_response_bytes`` (the default transport's cap on an answer's decoded body,
+    8 MiB), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``), ``redact_fields``
+    (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
     """
 
     def __init__(
@@ -160,6 +172,7 @@ class Suprsend(Namespaces):
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
         redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
@@ -187,6 +200,7 @@ class Suprsend(Namespaces):
             pool_size=pool_size,
             sleep=sleep,
             redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -210,6 +224,7 @@ class Suprsend(Namespaces):
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
         redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
         credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
@@ -234,6 +249,7 @@ class Suprsend(Namespaces):
             pool_size=pool_size,
             sleep=sleep,
             redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
         )
         return client
 
@@ -259,15 +275,17 @@ class Suprsend(Namespaces):
         pool_size: int,
         sleep: Callable[[float], None],
         redact_fields: Sequence[str],
+        max_response_bytes: int,
     ) -> None:
         # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
         registered_credentials.add_secret(secret)
         registered_credentials.add_authorization_prefix(authorization_prefix)
+        max_response_bytes = resolve_max_response_bytes(max_response_bytes)
         _check_options(
             timeout,
             middleware,
             transport,
-            pool_size,
+            {"pool_size": pool_size, "max_response_bytes": max_response_bytes},
             {
                 "strict": strict,
                 "auto_idempotency_key": auto_idempotency_key,
@@ -288,7 +306,9 @@ class Suprsend(Namespaces):
         )
         self._owns_transport = transport is None
         self._transport: Transport = (
-            transport if transport is not None else Urllib3Transport(pool_size=pool_size)
+            transport
+            if transport is not None
+            else Urllib3Transport(pool_size=pool_size, max_response_bytes=max_response_bytes)
         )
         self._auth_kind = "hmac" if isinstance(auth, HmacAuth) else "api_key"
         chain: list[Middleware] = [
@@ -597,7 +617,11 @@ def _checked_names(names: object) -> Sequence[str]:
 
 
 def _check_options(
-    timeout: object, middleware: object, transport: object, pool_size: object, flags: Mapping[str, object]
+    timeout: object,
+    middleware: object,
+    transport: object,
+    transport_options: Mapping[str, object],
+    flags: Mapping[str, object],
 ) -> None:
     """Refuse option values of the wrong kind at construction, not at the first request."""
     checked_timeout(timeout)
@@ -613,10 +637,12 @@ def _check_options(
             raise SuprsendConfigError(
                 f"transport must have a callable send(request, *, timeout), got {type(transport).__name__}"
             )
-        if pool_size != DEFAULT_POOL_SIZE:
-            raise SuprsendConfigError(
-                "pool_size configures the default transport; it has no effect with transport="
-            )
+        for name, value in transport_options.items():
+            if value != _DEFAULT_TRANSPORT_OPTIONS[name]:
+                raise SuprsendConfigError(
+                    f"{name} configures the default transport; it has no effect with transport= "
+                    "(give it to your transport instead)"
+                )
     for name, flag in flags.items():
         if not isinstance(flag, bool):
             raise SuprsendConfigError(f"{name} must be a bool, got {flag!r}")
