@@ -258,6 +258,26 @@ def test_trigger_then_list_messages_as_a_page_and_as_json_lines(cli: Cli) -> Non
     assert len(lines) == 3 and {line["recipient"]["distinct_id"] for line in lines} == {"u1"}
 
 
+def test_max_pages_stops_the_walk_and_says_how_to_go_on(cli: Cli) -> None:
+    """Five messages, two a page: ``--max-pages 2`` prints four and, on standard error, the cursor that a
+    second run continues from; together they are the five, each once."""
+    with cli.hub.client() as client:
+        for n in range(5):
+            client.workflows.trigger({"workflow": "welcome", "recipients": [f"u{n}"], "data": {}})
+    capped = cli.run("messages", "list", "--limit", "2", "--all", "--max-pages", "2")
+    assert capped.returncode == exit_codes.OK, capped.stderr
+    first = [json.loads(line)["message_id"] for line in capped.stdout.splitlines()]
+    assert len(first) == 4
+    hint = re.search(
+        r"stopped after 2 page\(s\) \(--max-pages\); more pages remain: continue with (.*)$", capped.stderr
+    )
+    assert hint is not None, capped.stderr
+    rest = cli.run("messages", "list", "--limit", "2", "--all", *hint.group(1).split())
+    assert rest.returncode == exit_codes.OK and rest.stderr == ""
+    second = [json.loads(line)["message_id"] for line in rest.stdout.splitlines()]
+    assert len(second) == 1 and len(set(first + second)) == 5
+
+
 def test_events_track_sends_the_wire_event_as_given(cli: Cli) -> None:
     event = {
         "event": "signed_up",
