@@ -108,11 +108,11 @@ def test_offset_has_next_page_at_the_boundary() -> None:
 
 def test_next_page_start_names_the_parameter_and_value_of_the_next_page() -> None:
     tenants, _ = _client(_offset_hub(5))
-    pages = list(tenants.tenants.list(2).iter_pages())
-    assert [page.next_page_start() for page in pages] == [("offset", "2"), ("offset", "4"), None]
+    by_offset = [page.next_page_start() for page in tenants.tenants.list(2).iter_pages()]
+    assert by_offset == [("offset", "2"), ("offset", "4"), None]
     messages, _ = _client(_cursor_hub(THREE_PAGES))
-    pages = list(messages.messages.list(limit=2).iter_pages())
-    assert [page.next_page_start() for page in pages] == [("after", "c1"), ("after", "c2"), None]
+    by_cursor = [page.next_page_start() for page in messages.messages.list(limit=2).iter_pages()]
+    assert by_cursor == [("after", "c1"), ("after", "c2"), None]
 
 
 @pytest.mark.parametrize(
