@@ -75,7 +75,6 @@ SDK = frozenset(
         "_dollar_keys",
         "_broadcast",
         "_object_edit",
-        "_official_ids",
     }
 )
 SDK_PACKAGES = frozenset({"resources", "_bulk"})
