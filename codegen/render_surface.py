@@ -471,6 +471,7 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
     real = [param for param in params if param.role != "separator"]
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
+    lines += _official_checks(operation, surface, real)
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
     path += [
@@ -536,6 +537,27 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
         parse = "parse_status" if surface.result == "status" else f"endpoints.parse_{op_id}"
         call = Call("self._core.call", (Raw(constant), Raw(build), Raw(parse)), tuple(call_kwargs))
     lines += layout(call, INDENT * 2, head="return ")
+    return lines
+
+
+def _official_checks(operation: Operation, surface: Surface, params: list[_Param]) -> list[str]:
+    """The official SDK's checks before anything else: ids in its order, then a list that must be one."""
+    lines: list[str] = []
+    by_key = {param.key: param for param in params}
+    for name in surface.id_checks:
+        param = by_key.get(name)
+        if param is None or param.role != "path":
+            raise SpecError(
+                _pointer(operation), f"x-suprsend-id-checks: {name!r} is not a positional path id"
+            )
+        style = ", missing_only=True" if surface.id_missing_only else ""
+        lines.append(f"{INDENT * 2}{param.name} = _paths.official_id({param.name}, {string(name)}{style})")
+    if surface.empty_shortcut is not None and surface.empty_shortcut_message is not None:
+        param = by_key[surface.empty_shortcut]
+        message = string(surface.empty_shortcut_message)
+        lines += layout(
+            Call("_args.official_list", (Raw(param.name), Raw(string(param.key)), Raw(message))), INDENT * 2
+        )
     return lines
 
 
@@ -650,6 +672,8 @@ def _resource_file(
         core_imports.append("from ... import _arguments as _args")
     if "_rt." in code:
         core_imports.append("from ... import _models as _rt")
+    if "_paths." in code:
+        core_imports.append("from ... import _paths")
     core_imports.append("from ..._http import TimeoutLike")
     if "Page[" in code:
         core_imports.append("from ..._pages import Page, first_page")

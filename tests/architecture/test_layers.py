@@ -82,7 +82,6 @@ SDK = frozenset(
         "_dollar_keys",
         "_broadcast",
         "_object_edit",
-        "_official_ids",
     }
 )
 # _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
