@@ -76,9 +76,13 @@ class HmacAuth:
     clock: Callable[[], float]
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` dated now and signed: the pure part, shared with the async chain."""
         dated = request.with_headers({"Date": formatdate(self.clock(), usegmt=True)})
         signature = request_signature(self.secret, dated)
-        return call_next(dated.with_headers({"Authorization": f"{self.workspace_key}:{signature}"}))
+        return dated.with_headers({"Authorization": f"{self.workspace_key}:{signature}"})
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -88,4 +92,8 @@ class BearerAuth:
     api_key: str = attrs.field(repr=False)
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        return call_next(request.with_headers({"Authorization": f"Bearer {self.api_key}"}))
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` with the Bearer header: the pure part, shared with the async chain."""
+        return request.with_headers({"Authorization": f"Bearer {self.api_key}"})

@@ -60,6 +60,14 @@ CORE = frozenset(
         "_profile_checks",
         # The official SDK's raw signed call: the one request path with a caller-given route.
         "_raw_request",
+        # The async request path: transport protocol, default transport, chain, core, pages, resources.
+        "_async_transport",
+        "_aiohttp_transport",
+        "_async_middleware",
+        "_async_retry",
+        "_async_base_client",
+        "_async_pages",
+        "_async_resource",
     }
 )
 GENERATED_PACKAGES = frozenset({"_generated"})
