@@ -5,6 +5,8 @@ official exception names) behave as in ``suprsend-py-sdk``; the typed surface ad
 ``structure``/``unstructure``/``validate``, typed errors, transports and middleware.
 """
 
+from typing import TYPE_CHECKING
+
 from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
@@ -51,19 +53,52 @@ from ._urllib3_transport import Urllib3Transport
 from ._version import __version__
 from ._workflow import Workflow, WorkflowTriggerRequest
 
+if TYPE_CHECKING:
+    from ._aiohttp_transport import AiohttpTransport
+    from ._async_client import AsyncSuprsend
+    from ._async_middleware import AsyncHandler, AsyncMiddleware
+    from ._async_pages import AsyncPage, AsyncPager
+    from ._async_retry import AsyncRetryMiddleware
+    from ._async_transport import AsyncTransport
+
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
+
+# The async client's names, imported on first use: a sync program never loads asyncio through us.
+_ASYNC_NAMES = {
+    "AsyncSuprsend": "._async_client",
+    "AiohttpTransport": "._aiohttp_transport",
+    "AsyncHandler": "._async_middleware",
+    "AsyncMiddleware": "._async_middleware",
+    "AsyncPage": "._async_pages",
+    "AsyncPager": "._async_pages",
+    "AsyncRetryMiddleware": "._async_retry",
+    "AsyncTransport": "._async_transport",
+}
 
 
 def __getattr__(name: str) -> object:
-    """``ReplayTransport`` is imported on first use: most programs never need the cassette machinery."""
+    """``ReplayTransport`` and the async names are imported on first use: most programs never need the
+    cassette machinery, and a sync program never needs asyncio."""
     if name == "ReplayTransport":
         from .replay import ReplayTransport
 
         return ReplayTransport
+    if name in _ASYNC_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_ASYNC_NAMES[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "AiohttpTransport",
+    "AsyncHandler",
+    "AsyncMiddleware",
+    "AsyncPage",
+    "AsyncPager",
+    "AsyncRetryMiddleware",
+    "AsyncSuprsend",
+    "AsyncTransport",
     "APIConnectionError",
     "APIError",
     "APIStatusError",

@@ -86,12 +86,14 @@ SDK = frozenset(
         "_official_ids",
     }
 )
-SDK_PACKAGES = frozenset({"resources", "_bulk"})
+SDK_PACKAGES = frozenset({"resources", "async_resources", "_bulk"})
 # A top unit is a module or a whole package; units import each other only along these edges.
 TOP_ALLOWED: dict[str, frozenset[str]] = {
     "_client": frozenset(),
+    # The async client shares the sync client's settings and identity.
+    "_async_client": frozenset({"_client"}),
     # The package face re-exports the client and, lazily, ReplayTransport.
-    "__init__": frozenset({"_client", "replay"}),
+    "__init__": frozenset({"_client", "_async_client", "replay"}),
     "__main__": frozenset({"cli"}),
     # A replay transport can build the client it records for.
     "replay": frozenset({"_client"}),
