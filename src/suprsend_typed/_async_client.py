@@ -54,6 +54,7 @@ from ._signing import BearerAuth, HmacAuth
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
+    from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
     from .async_resources.events import AsyncEventsResource
     from .async_resources.workflows import AsyncWorkflowsResource
 
@@ -366,3 +367,21 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             tenant_id=tenant_id or brand_id,
         )
         return await self.track_event(event)
+
+    @property
+    def bulk_workflows(self) -> AsyncBulkWorkflowsFactory:
+        from ._bulk.async_bulk import AsyncBulkWorkflowsFactory
+
+        return AsyncBulkWorkflowsFactory(self._core)
+
+    @property
+    def bulk_events(self) -> AsyncBulkEventsFactory:
+        from ._bulk.async_bulk import AsyncBulkEventsFactory
+
+        return AsyncBulkEventsFactory(self._core)
+
+    @property
+    def bulk_users(self) -> AsyncBulkUsersFactory:
+        from ._bulk.async_bulk import AsyncBulkUsersFactory
+
+        return AsyncBulkUsersFactory(self._core)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import uuid
 from typing import Any
 
 import pytest
@@ -40,8 +41,9 @@ NOW = 1_700_000_000.0
 
 
 def _ids() -> Any:
+    """Ids in the form of uuid4 strings, numbered, so that both clients give the same ones."""
     counter = iter(range(10**9))
-    return lambda: f"id-{next(counter)}"
+    return lambda: str(uuid.UUID(int=next(counter), version=4))
 
 
 def sync_client(transport: FakeTransport) -> Suprsend:
@@ -145,4 +147,24 @@ def test_seed_calls_send_the_same_bytes_from_both_clients(case: tuple[str, Any])
         async_error = exc
     assert type(sync_error) is type(async_error)
     assert str(sync_error) == str(async_error)
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+LEGACY_NAMES = {"name": "welcome", "template": "welcome"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("trigger", {"workflow": "welcome", "recipients": ["u-1"], "data": {"n": 1}}),
+        ("legacy", {**LEGACY_NAMES, "notification_category": "system", "users": [{"distinct_id": "u-1"}]}),
+        ("event", ("u-1", "order_placed", {"n": 1})),
+    ],
+)
+def test_valid_seed_inputs_reach_the_wire_alike(case: tuple[str, Any]) -> None:
+    kind, body = case
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    _seed_sync(by_sync, kind, body)
+    asyncio.run(_seed_async(by_async, kind, body))
+    assert len(by_sync.sent) == 1
     assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]

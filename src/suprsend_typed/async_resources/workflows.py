@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from .. import _json
 from .._errors import APIError
@@ -15,6 +15,11 @@ from .._http import TimeoutLike
 from .._results import SeedResult
 from .._seed_calls import async_seed_call
 from .._workflow import WorkflowTriggerRequest
+
+if TYPE_CHECKING:
+    from .._bulk.async_bulk import AsyncBulkInstance, AsyncBulkWorkflowTriggerFactory
+    from .._bulk.progress import ProgressCallback
+    from .._bulk.response import BulkResponse, FailedRecord, FailureCallback
 
 
 class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
@@ -98,3 +103,35 @@ class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
             expected = "a WorkflowTriggerRequest, WorkflowTrigger, dict or list"
             raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
         return await super().trigger(workflow, timeout=timeout, max_retries=max_retries)
+
+    def bulk_trigger_instance(self) -> AsyncBulkInstance[WorkflowTriggerRequest]:
+        """A new bulk of ``WorkflowTriggerRequest`` records for ``POST trigger/`` (per-record results)."""
+        return self._bulk().new_instance()
+
+    async def stream(
+        self,
+        records: Iterable[WorkflowTriggerRequest] | AsyncIterable[WorkflowTriggerRequest],
+        *,
+        concurrency: int = 1,
+        on_progress: ProgressCallback | None = None,
+        on_failure: FailureCallback | None = None,
+    ) -> BulkResponse:
+        """Stream ``WorkflowTriggerRequest`` items to ``POST trigger/``, as the sync ``workflows.stream``."""
+        return await self._bulk().stream(
+            records, concurrency=concurrency, on_progress=on_progress, on_failure=on_failure
+        )
+
+    async def resend(
+        self,
+        failed_records: Iterable[FailedRecord],
+        *,
+        concurrency: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResponse:
+        """Send the failed records of an earlier stream or bulk trigger again."""
+        return await self._bulk().resend(failed_records, concurrency=concurrency, on_progress=on_progress)
+
+    def _bulk(self) -> AsyncBulkWorkflowTriggerFactory:
+        from .._bulk.async_bulk import AsyncBulkWorkflowTriggerFactory
+
+        return AsyncBulkWorkflowTriggerFactory(self._core)
