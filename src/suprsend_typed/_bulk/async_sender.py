@@ -233,6 +233,7 @@ async def _send_feed(
 ) -> BulkResponse:
     """Take chunks from ``feed`` and send up to ``concurrency`` at once; fold outcomes in chunk order."""
     in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]] = deque()
+    held: tuple[WireRecord, ...] = ()  # a chunk read and waiting for room: not sent if cancelled now
     try:
         # As the sync sender: one chunk at a time is answered before the next is read; with more, the next
         # chunk is read while the ones in flight are answered.
@@ -246,8 +247,10 @@ async def _send_feed(
             if isinstance(item, Rejected):
                 progress.reject(item.record, item.reason)
                 continue
+            held = item.records
             while len(in_flight) >= concurrency and not progress.stopped:
                 await _fold_oldest(in_flight, progress)
+            held = ()
             if progress.stopped:
                 progress.not_sent(item.records)
                 continue
@@ -257,6 +260,8 @@ async def _send_feed(
             await _fold_oldest(in_flight, progress)
     except asyncio.CancelledError as cancel:
         await _abandon(in_flight, progress, cancel)
+        if held:
+            progress.not_sent(held)
         _count_the_rest(feed, progress)
         raise BulkCancelledError(progress.finish()) from cancel
     except BaseException:
