@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from ._async_pages import AsyncPage, AsyncPager
     from ._async_retry import AsyncRetryMiddleware
     from ._async_transport import AsyncTransport
+    from .replay import AsyncReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
 
@@ -73,6 +74,7 @@ _ASYNC_NAMES = {
     "AsyncPager": "._async_pages",
     "AsyncRetryMiddleware": "._async_retry",
     "AsyncTransport": "._async_transport",
+    "AsyncReplayTransport": ".replay",
 }
 
 
@@ -96,6 +98,7 @@ __all__ = [
     "AsyncMiddleware",
     "AsyncPage",
     "AsyncPager",
+    "AsyncReplayTransport",
     "AsyncRetryMiddleware",
     "AsyncSuprsend",
     "AsyncTransport",

@@ -96,7 +96,7 @@ TOP_ALLOWED: dict[str, frozenset[str]] = {
     "__init__": frozenset({"_client", "_async_client", "replay"}),
     "__main__": frozenset({"cli"}),
     # A replay transport can build the client it records for.
-    "replay": frozenset({"_client"}),
+    "replay": frozenset({"_client", "_async_client"}),
     # The sandbox hands out a client configured for itself.
     "sandbox": frozenset({"_client"}),
     # The plugin's fixtures are a sandbox, a replay transport and clients for them.
