@@ -100,7 +100,7 @@ TOP_ALLOWED: dict[str, frozenset[str]] = {
     # The sandbox hands out a client configured for itself.
     "sandbox": frozenset({"_client"}),
     # The plugin's fixtures are a sandbox, a replay transport and clients for them.
-    "pytest_plugin": frozenset({"_client", "replay", "sandbox"}),
+    "pytest_plugin": frozenset({"_client", "_async_client", "replay", "sandbox"}),
     # The command line sends with a client and runs the sandbox (`suprsend-typed sandbox`).
     "cli": frozenset({"_client", "sandbox"}),
 }
