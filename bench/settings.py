@@ -42,6 +42,11 @@ class Sizes:
     latency_runs: int
     import_runs: int
     codegen_runs: int
+    concurrent_calls: int  # async client: all at once on one event loop, against +20 ms
+    concurrent_threads: int  # the sync client's threads for the same calls
+    concurrent_runs: int
+    async_stream_events: int
+    async_stream_runs: int
     profile_prefix: str  # profiles of a smoke run never overwrite those of a full run
 
 
@@ -62,6 +67,11 @@ FULL = Sizes(
     latency_runs=3,
     import_runs=5,
     codegen_runs=3,
+    concurrent_calls=1_000,
+    concurrent_threads=64,
+    concurrent_runs=5,
+    async_stream_events=200_000,
+    async_stream_runs=3,
     profile_prefix="profile-",
 )
 
@@ -82,5 +92,10 @@ QUICK = Sizes(
     latency_runs=1,
     import_runs=3,
     codegen_runs=1,
+    concurrent_calls=1_000,
+    concurrent_threads=64,
+    concurrent_runs=1,
+    async_stream_events=20_000,
+    async_stream_runs=1,
     profile_prefix="quick-profile-",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from suprsend_typed import Event, Suprsend, Workflow
 
@@ -26,6 +27,22 @@ def single(url: str, *, calls: int, warmup: int) -> Workload:
         for i in range(calls):
             accepted += bool(client.trigger_workflow(Workflow(body=workflow_body(i)))["success"])
         return Outcome(total=calls, success=accepted)
+
+    return run
+
+
+def concurrent_triggers(url: str, *, calls: int, warmup: int, threads: int) -> Workload:
+    """``calls`` legacy triggers from ``threads`` threads sharing one client (``pool_size=threads``)."""
+    client = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url=url, pool_size=threads)
+    pool = ThreadPoolExecutor(max_workers=threads)
+
+    def trigger(i: int) -> bool:
+        return bool(client.trigger_workflow(Workflow(body=workflow_body(i)))["success"])
+
+    sum(pool.map(trigger, range(warmup)))
+
+    def run() -> Outcome:
+        return Outcome(total=calls, success=sum(pool.map(trigger, range(calls))))
 
     return run
 

@@ -224,8 +224,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         chain: list[AsyncMiddleware] = [
             *middleware,
             AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            AsyncPrepared(HeadersMiddleware(agents=settings.agents)),
-            AsyncPrepared(auth),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
             AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
         ]
         handler: AsyncHandler = compose_async(chain, self._transport_send)
