@@ -698,7 +698,8 @@ def _resource_file(
 
 
 def api_reference(api: Api, models: dict[str, Model]) -> str:
-    """docs/api.md: every namespace and method with its signature, retry policy and route."""
+    """docs/api.md: every namespace and method with its signature, retry policy and route, for the sync
+    client and then, from the same rows, the async client's signatures."""
     lines = [
         "# API reference",
         "",
@@ -707,21 +708,46 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
         "arguments are typed from the spec. List methods return pages that iterate over every item lazily.",
         "",
     ]
-    for namespace, operations in namespaces(api).items():
+    groups = namespaces(api)
+    for namespace, operations in groups.items():
         lines += [f"## client.{namespace}", "", "| Method | Request | Retry | Returns |", "|---|---|---|---|"]
         for operation in operations:
             surface = operation.surface
             assert surface is not None
-            params = [p for p in _params(operation, surface, models) if p.role != "separator"]
-            args = ", ".join(
-                p.name + ("" if p.default is None else "=…")
-                for p in params
-                if p.role in ("path", "payload", "options") or p.default is None
-            )
             returns = _return_annotation(operation, models).replace("|", "\\|")
             lines.append(
-                f"| `{surface.method_name}({args})` | `{operation.method} {operation.path.lstrip('/')}` "
-                f"| {surface.retry} | `{returns}` |"
+                f"| `{surface.method_name}({_reference_args(operation, models)})` "
+                f"| `{operation.method} {operation.path.lstrip('/')}` | {surface.retry} | `{returns}` |"
             )
         lines.append("")
+    lines += [
+        "## AsyncSuprsend",
+        "",
+        "`AsyncSuprsend` (`pip install 'suprsend-typed[async]'`) has every namespace and method above, rendered",
+        "from the same operation table: the same arguments and result types, awaited. A list method is a plain",
+        "call returning an `AsyncPager`: `await` it for the first `AsyncPage`, or `async for` over every item.",
+        "",
+    ]
+    for namespace, operations in groups.items():
+        lines += [f"### client.{namespace} (async)", "", "| Signature |", "|---|"]
+        for operation in operations:
+            surface = operation.surface
+            assert surface is not None
+            define = "def" if surface.pagination is not None else ASYNC.define
+            returns = _return_annotation(operation, models, ASYNC).replace("|", "\\|")
+            args = _reference_args(operation, models)
+            lines.append(f"| `{define} {surface.method_name}({args}) -> {returns}` |")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _reference_args(operation: Operation, models: dict[str, Model]) -> str:
+    """The arguments docs/api.md shows: positional ones, and keyword ones without a default."""
+    surface = operation.surface
+    assert surface is not None
+    params = [p for p in _params(operation, surface, models) if p.role != "separator"]
+    return ", ".join(
+        p.name + ("" if p.default is None else "=…")
+        for p in params
+        if p.role in ("path", "payload", "options") or p.default is None
+    )
