@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -151,6 +152,7 @@ def test_seed_calls_send_the_same_bytes_from_both_clients(case: tuple[str, Any])
 
 
 LEGACY_NAMES = {"name": "welcome", "template": "welcome"}
+USERS = [{"distinct_id": "u"}]
 
 
 @pytest.mark.parametrize(
@@ -168,3 +170,38 @@ def test_valid_seed_inputs_reach_the_wire_alike(case: tuple[str, Any]) -> None:
     asyncio.run(_seed_async(by_async, kind, body))
     assert len(by_sync.sent) == 1
     assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+def test_attachments_reach_the_wire_alike(tmp_path: Path) -> None:
+    invoice = tmp_path / "invoice.pdf"
+    invoice.write_bytes(b"%PDF-1.4 invoice")
+
+    def requests() -> tuple[WorkflowTriggerRequest, Event, Workflow]:
+        trigger = WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u-1"], "data": {"n": 1}})
+        trigger.add_attachment(invoice)
+        event = Event("u-1", "order_placed", {"n": 1})
+        event.add_attachment(invoice, file_name="bill.pdf")
+        legacy = Workflow(
+            {**LEGACY_NAMES, "notification_category": "system", "users": [{"distinct_id": "u"}]}
+        )
+        legacy.add_attachment("https://example.com/terms.pdf")
+        return trigger, event, legacy
+
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    trigger, event, legacy = requests()
+    with sync_client(by_sync) as client:
+        client.workflows.trigger(trigger)
+        client.track_event(event)
+        client.trigger_workflow(legacy)
+
+    async def run() -> None:
+        trigger, event, legacy = requests()
+        async with async_client(by_async) as client:
+            await client.workflows.trigger(trigger)
+            await client.track_event(event)
+            await client.trigger_workflow(legacy)
+
+    asyncio.run(run())
+    assert len(by_sync.sent) == 3
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+    assert b"$attachments" in by_sync.sent[0].content
