@@ -158,6 +158,9 @@ class Surface:
     positional: tuple[str, ...] = ()
     # A body field whose empty list makes the official SDK answer {"success": True} without a request.
     empty_shortcut: str | None = None
+    # ``x-suprsend-official-names``: (positional argument, the official SDK's name for it), so that the
+    # official keyword form (``tenant_payload=``) works.
+    official_names: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)

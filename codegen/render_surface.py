@@ -43,6 +43,14 @@ class _Param:
     # How the argument reaches the request: "path", "payload", "options", "query", "body".
     role: str
     wire_name: str = ""
+    # The spec's name for a positional argument the official SDK names otherwise (``payload`` for
+    # ``tenant_payload``); empty when the two agree.
+    spec_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The name the generated body code uses for this argument's slot (path key, query field)."""
+        return self.spec_name or self.name
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +230,13 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
         kwargs.append(("positional", _strings(surface.positional)))
         if surface.empty_shortcut is not None:
             kwargs.append(("empty_shortcut", Raw(string(surface.empty_shortcut))))
+        if surface.official_names:
+            kwargs.append(
+                (
+                    "official_names",
+                    Tuple(tuple(_strings(pair) for pair in surface.official_names)),
+                )
+            )
         if operation.summary:
             kwargs.append(("summary", Raw(string(operation.summary))))
         lines.append("")
@@ -327,39 +342,9 @@ def _params(operation: Operation, surface: Surface, models: dict[str, Model]) ->
     queries: dict[str, QueryParam] = {param.wire_name: param for param in operation.query_params}
     positional: list[_Param] = []
     for name in surface.positional:
-        if any(param.name == name for param in operation.path_params):
-            description = f"The {name} path parameter."
-            positional.append(
-                _Param(name=name, annotation="str", default=None, description=description, role="path")
-            )
-        elif name == OFFICIAL_PAYLOAD:
-            assert operation.body is not None
-            is_model = isinstance(operation.body, ModelRef)
-            positional.append(
-                _Param(
-                    name=name,
-                    annotation=_payload_annotation(operation.body) + (" | None" if is_model else ""),
-                    default="None" if is_model else None,
-                    description="The whole body, as a dict (the official SDK's argument) or a model; "
-                    "keyword arguments add fields to it.",
-                    role="payload",
-                )
-            )
-        elif name == OFFICIAL_OPTIONS:
-            positional.append(
-                _Param(
-                    name=name,
-                    annotation="Mapping[str, object] | None",
-                    default="None",
-                    description="Query parameters as a dict (the official SDK's argument), keyed by "
-                    "parameter names.",
-                    role="options",
-                )
-            )
-        elif name in queries:
-            positional.append(_query_param(queries.pop(name)))
-        else:
-            positional.append(_body_param(body_fields.pop(name)))
+        param = _positional_param(operation, name, queries, body_fields)
+        official = dict(surface.official_names).get(name)
+        positional.append(param if official is None else attrs.evolve(param, name=official, spec_name=name))
     keywords = [_query_param(param) for param in queries.values()]
     # With a payload dict the keyword fields only add to it, so none of them is required on its own.
     with_payload = OFFICIAL_PAYLOAD in surface.positional
@@ -378,6 +363,42 @@ def _params(operation: Operation, surface: Surface, models: dict[str, Model]) ->
             raise SpecError(pointer, f"argument name {param.name!r} is used twice; set x-python-name")
         taken.add(param.name)
     return [*positional, _SEPARATOR, *keywords]
+
+
+def _positional_param(
+    operation: Operation, name: str, queries: dict[str, QueryParam], body_fields: dict[str, Field]
+) -> _Param:
+    """The positional argument ``name``; a query parameter or body field it names leaves the keywords."""
+    if any(param.name == name for param in operation.path_params):
+        description = f"The {name} path parameter."
+        return _Param(name=name, annotation="str", default=None, description=description, role="path")
+    if name == OFFICIAL_PAYLOAD:
+        assert operation.body is not None
+        is_model = isinstance(operation.body, ModelRef)
+        return _Param(
+            name=name,
+            annotation=_payload_annotation(operation.body) + (" | None" if is_model else ""),
+            default="None" if is_model else None,
+            description="The whole body, as a dict (the official SDK's argument) or a model; "
+            "keyword arguments add fields to it.",
+            role="payload",
+        )
+    if name == OFFICIAL_OPTIONS:
+        return _Param(
+            name=name,
+            annotation="Mapping[str, object] | None",
+            default="None",
+            description="Query parameters as a dict (the official SDK's argument), keyed by parameter names.",
+            role="options",
+        )
+    if name in queries:
+        query = queries.pop(name)
+        param = _query_param(query)
+        if query.clamp and query.default is not None:
+            # The official default in the signature; the clamp still turns a bad value into it.
+            return attrs.evolve(param, default=repr(query.default))
+        return param
+    return _body_param(body_fields.pop(name))
 
 
 _SEPARATOR = _Param(name="/", annotation="", default=None, description="", role="separator")
@@ -454,8 +475,6 @@ def _method_lines(
     keyword_started = False
     for param in params:
         if param.role == "separator":
-            if any(p.role != "separator" for p in params[: params.index(param)]):
-                lines.append(f"{INDENT * 2}/,")
             lines.append(f"{INDENT * 2}*,")
             keyword_started = True
             continue
@@ -483,7 +502,7 @@ def _method_lines(
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
-    path = [(param.name, param.name) for param in real if param.role == "path"]
+    path = [(param.key, param.name) for param in real if param.role == "path"]
     path += [
         (param.name, "self._core.context.workspace") for param in operation.path_params if param.from_client
     ]
@@ -495,7 +514,7 @@ def _method_lines(
     if operation.query_params:
         query_name = "".join(part.capitalize() for part in op_id.split("_")) + "Query"
         options = "options" if any(param.role == "options" for param in real) else "None"
-        fields = _dict_literal([(p.name, p.name) for p in real if p.role == "query"])
+        fields = _dict_literal([(p.key, p.name) for p in real if p.role == "query"])
         clamped = [param for param in operation.query_params if param.clamp]
         query_kwargs: tuple[tuple[str, Raw | Call | Tuple], ...] = ()
         if clamped:

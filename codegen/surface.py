@@ -29,6 +29,7 @@ EXTENSION_KEYS = frozenset(
         "x-suprsend-result",
         "x-suprsend-positional",
         "x-suprsend-empty-shortcut",
+        "x-suprsend-official-names",
     }
 )
 OFFICIAL_PAYLOAD = "payload"
@@ -76,14 +77,16 @@ def surface(
     result = operation.get("x-suprsend-result", "model")
     if result not in ("model", "status"):
         raise SpecError(child(pointer, "x-suprsend-result"), "x-suprsend-result must be model or status")
+    positional = _positional(operation, pointer, path_params, query_params, body_fields)
     return Surface(
         namespace=namespace,
         method_name=method_name,
         retry=retry,
         pagination=_pagination(operation, pointer, query_params),
         result=result,
-        positional=_positional(operation, pointer, path_params, query_params, body_fields),
+        positional=positional,
         empty_shortcut=_empty_shortcut(operation, pointer, body_fields),
+        official_names=_official_names(operation, pointer, positional),
     )
 
 
@@ -158,3 +161,20 @@ def _empty_shortcut(
     if body_fields is None or name not in body_fields:
         raise SpecError(child(pointer, "x-suprsend-empty-shortcut"), f"{name!r} is not a body field")
     return str(name)
+
+
+def _official_names(
+    operation: Mapping[str, Any], pointer: str, positional: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``x-suprsend-official-names``: positional argument -> the name the official SDK gives it (its
+    keyword form), such as ``{payload: tenant_payload}``."""
+    pointer = child(pointer, "x-suprsend-official-names")
+    raw = operation.get("x-suprsend-official-names", {})
+    if not isinstance(raw, Mapping):
+        raise SpecError(pointer, "expected {argument: official name}")
+    renamed: list[tuple[str, str]] = []
+    for ours, official in raw.items():
+        if ours not in positional:
+            raise SpecError(child(pointer, str(ours)), f"{ours!r} is not a positional argument")
+        renamed.append((str(ours), _name(official, child(pointer, str(ours)), "an official name")))
+    return tuple(sorted(renamed, key=lambda pair: positional.index(pair[0])))

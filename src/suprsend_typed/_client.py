@@ -458,7 +458,7 @@ class Suprsend(ClientIdentity, Namespaces):
 
     def trigger_workflow(
         self,
-        workflow: Workflow | dict[str, Any],
+        data: Workflow | dict[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -467,8 +467,7 @@ class Suprsend(ClientIdentity, Namespaces):
 
         ``timeout`` and ``max_retries`` override the client's defaults for this call only.
         """
-        if isinstance(workflow, dict):
-            workflow = Workflow(workflow)
+        workflow = Workflow(data) if isinstance(data, dict) else data
         if not isinstance(workflow, Workflow):
             raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
         return seed_call(

@@ -49,16 +49,23 @@ def string_id(name: str) -> IdCheck:
 def with_checked_ids(
     method: Callable[Concatenate[R, P], T], *checks: tuple[int, IdCheck]
 ) -> Callable[Concatenate[R, P], T]:
-    """``method`` with its positional arguments at the given indexes checked and stripped first, in the
-    order given. An argument not passed is left for ``method`` to report."""
+    """``method`` with its arguments at the given positional indexes checked and stripped first, in the
+    order given, whether passed by position or by keyword. An argument not passed is left for ``method``
+    to report."""
     call: Callable[..., T] = method
+    # The positional parameter names after ``self``.
+    code = getattr(method, "__code__")  # noqa: B009 - a Callable's type does not declare __code__
+    names = code.co_varnames[1 : code.co_argcount]
+    named = [(index, names[index], check) for index, check in checks]
 
     @functools.wraps(method)
     def checked(self: R, /, *args: P.args, **kwargs: P.kwargs) -> T:
         values = list(args)
-        for index, check in checks:
+        for index, name, check in named:
             if index < len(values):
                 values[index] = check(values[index])
+            elif name in kwargs:
+                kwargs[name] = check(kwargs[name])
         return call(self, *values, **kwargs)
 
     return checked

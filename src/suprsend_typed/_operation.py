@@ -51,6 +51,8 @@ class OperationInfo:
     result: ResultKind = "model"
     positional: tuple[str, ...] = ()
     empty_shortcut: str | None = None
+    # (positional argument, the official SDK's keyword name for it) where the two differ.
+    official_names: tuple[tuple[str, str], ...] = ()
     summary: str = ""
 
     def retryable(self, *, dedupe: bool) -> bool:

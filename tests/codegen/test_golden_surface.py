@@ -83,6 +83,20 @@ def test_each_retry_policy_decides_whether_an_attempt_may_be_repeated(package: d
         pets.bump("p1", 1, max_retries=2)
 
 
+def test_positional_arguments_take_their_official_names_by_keyword(package: dict[str, ModuleType]) -> None:
+    """``x-suprsend-official-names: {payload: bump_payload}``: the same request by position or keyword."""
+    core = recording_core(_pet_answer)
+    pets = package["resources.pets"].PetsResource(core)
+    pets.bump("p 1", 2, {})
+    pets.bump(pet_id="p 1", by=2, bump_payload={})
+    first, second = core.sent
+    assert (first.url, first.content) == (second.url, second.content)
+    assert json.loads(second.content) == {"by": 2}
+    assert package["operations"].BUMP_PET.official_names == (("payload", "bump_payload"),)
+    with pytest.raises(TypeError):
+        pets.bump(pet_id="p1", by=2, payload={})
+
+
 def _pet_answer(request: Request) -> Response:
     return Response(status_code=200, content=b'{"id": "p1", "name": "Rex", "counter": 1}')
 

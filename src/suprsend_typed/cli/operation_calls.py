@@ -133,7 +133,7 @@ class OperationCall:
     path_ids: tuple[str, ...]
     query_fields: tuple[QueryField, ...]
     query_cls: type[Any] | None
-    # Positional-only parameters of the generated method, in order, with their defaults.
+    # Positional parameters of the generated method, in order, with their defaults and spec names.
     positional: tuple[inspect.Parameter, ...]
     keywords: frozenset[str]
     # Body fields the method takes as positional arguments instead of a payload (``from_user_id``).
@@ -144,7 +144,12 @@ class OperationCall:
     def of(cls, op: OperationInfo, resource_cls: type[Any]) -> OperationCall:
         function = getattr(resource_cls, op.method_name)
         parameters = list(inspect.signature(function).parameters.values())[1:]  # without self
-        positional = tuple(p for p in parameters if p.kind is inspect.Parameter.POSITIONAL_ONLY)
+        # Named as the spec names them (``payload``), where the method takes the official SDK's name.
+        positional = tuple(
+            p.replace(name=spec_name)
+            for p, spec_name in zip(parameters, op.positional, strict=False)
+            if p.kind is not inspect.Parameter.KEYWORD_ONLY
+        )
         keywords = frozenset(
             p.name
             for p in parameters

@@ -25,14 +25,13 @@ class EventsResource(generated.EventsResource):
 
     @overload
     def track(
-        self, event: Event, /, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+        self, payload: Event, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult: ...
 
     @overload
     def track(
         self,
-        event: EventPayload | Mapping[str, Any] | None = None,
-        /,
+        payload: EventPayload | Mapping[str, Any] | None = None,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -41,8 +40,7 @@ class EventsResource(generated.EventsResource):
 
     def track(
         self,
-        event: Event | EventPayload | Mapping[str, Any] | None = None,
-        /,
+        payload: Event | EventPayload | Mapping[str, Any] | None = None,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -53,22 +51,22 @@ class EventsResource(generated.EventsResource):
         With an ``Event`` HTTP and transport failures come back as ``success=False`` results, as in the
         official SDK; with a model, a dict or keyword fields they raise typed errors.
         """
-        if isinstance(event, Event):
+        if isinstance(payload, Event):
             if fields:
                 raise TypeError(f"events.track(Event) takes no fields; got {', '.join(sorted(fields))}")
             return seed_call(
                 self._core,
                 TRACK_EVENT,
                 endpoints.build_track_event,
-                event._to_wire(self._core.context),
+                payload._to_wire(self._core.context),
                 with_raw_response=True,
                 timeout=timeout,
                 max_retries=max_retries,
             )
-        if event is not None and not isinstance(event, EventPayload | Mapping):
-            raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
-        _check_size(event)
-        return super().track(event, timeout=timeout, max_retries=max_retries, **fields)
+        if payload is not None and not isinstance(payload, EventPayload | Mapping):
+            raise TypeError(f"events.track expects an Event or EventPayload, got {type(payload).__name__}")
+        _check_size(payload)
+        return super().track(payload, timeout=timeout, max_retries=max_retries, **fields)
 
 
 def _check_size(event: EventPayload | Mapping[str, Any] | None) -> None:

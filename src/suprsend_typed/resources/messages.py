@@ -20,7 +20,6 @@ class MessagesResource(generated.MessagesResource):
     def bulk_update(
         self,
         messages: Sequence[MessageUpdate | Mapping[str, Any]],
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,

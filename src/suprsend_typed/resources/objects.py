@@ -58,10 +58,9 @@ class ObjectsResource(_Generated):
 
     def edit(  # type: ignore[override]
         self,
-        edit: ObjectEdit | str,
+        edit_ins_or_object_type: ObjectEdit | str,
         object_id: str | None = None,
-        payload: UserEditBody | Mapping[str, Any] | None = None,
-        /,
+        edit_payload: UserEditBody | Mapping[str, Any] | None = None,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -73,8 +72,9 @@ class ObjectsResource(_Generated):
         per-call ``max_retries`` other than 0 is refused. Returns the updated object; raises
         ``APIStatusError`` subclasses on an error status.
         """
+        edit = edit_ins_or_object_type
         if isinstance(edit, ObjectEdit):
-            if object_id is not None or payload is not None:
+            if object_id is not None or edit_payload is not None:
                 raise TypeError(
                     "objects.edit(ObjectEdit) takes no object_id or payload: the builder has both"
                 )
@@ -82,10 +82,10 @@ class ObjectsResource(_Generated):
             text = edit._checked_payload_text()
         else:
             object_type, checked_id = _check_type(edit), _check_id(object_id)
-            if payload is None:
+            if edit_payload is None:
                 # The official SDK sends {} here, which has no operations to apply.
                 raise ValidationError("missing payload", path="payload")
-            text = _json.dumps(model_body(payload, UserEditBody, {}))
+            text = _json.dumps(model_body(edit_payload, UserEditBody, {}))
         response = self._core.send_operation(
             EDIT_OBJECT,
             endpoints.build_edit_object,

@@ -72,7 +72,6 @@ class SubscriberListsResource(_Generated):
         self,
         payload: SubscriberListCreate | Mapping[str, Any] | None = None,
         options: Mapping[str, object] | None = None,
-        /,
         *,
         list_id: str | Unset = UNSET,
         list_name: str | None | Unset = UNSET,
@@ -107,10 +106,9 @@ class SubscriberListsResource(_Generated):
 
     def get_all(
         self,
-        limit: int | Unset = UNSET,
-        offset: int | Unset = UNSET,
+        limit: int | Unset = 20,
+        offset: int | Unset = 0,
         options: Mapping[str, object] | None = None,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -129,7 +127,6 @@ class SubscriberListsResource(_Generated):
         list_id: str,
         distinct_ids: Sequence[str],
         options: Mapping[str, object] | None = None,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -145,7 +142,6 @@ class SubscriberListsResource(_Generated):
         list_id: str,
         distinct_ids: Sequence[str],
         options: Mapping[str, object] | None = None,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -162,7 +158,6 @@ class SubscriberListsResource(_Generated):
         version_id: str,
         distinct_ids: Sequence[str],
         options: Mapping[str, object] | None = None,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -187,7 +182,6 @@ class SubscriberListsResource(_Generated):
         version_id: str,
         distinct_ids: Sequence[str],
         options: Mapping[str, object] | None = None,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -209,8 +203,7 @@ class SubscriberListsResource(_Generated):
     @overload  # type: ignore[override]
     def broadcast(
         self,
-        broadcast: SubscriberListBroadcast,
-        /,
+        broadcast_instance: SubscriberListBroadcast,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -219,8 +212,7 @@ class SubscriberListsResource(_Generated):
     @overload
     def broadcast(
         self,
-        broadcast: Broadcast | Mapping[str, Any],
-        /,
+        broadcast_instance: Broadcast | Mapping[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -228,8 +220,7 @@ class SubscriberListsResource(_Generated):
 
     def broadcast(
         self,
-        broadcast: SubscriberListBroadcast | Broadcast | Mapping[str, Any],
-        /,
+        broadcast_instance: SubscriberListBroadcast | Broadcast | Mapping[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -242,23 +233,23 @@ class SubscriberListsResource(_Generated):
         """
         core = self._core
         path = {"workspace": core.context.workspace}
-        if isinstance(broadcast, SubscriberListBroadcast):
+        if isinstance(broadcast_instance, SubscriberListBroadcast):
             return seed_call(
                 core,
                 BROADCAST_TO_LIST,
                 endpoints.build_broadcast_to_list,
-                broadcast._to_wire(core.context),
+                broadcast_instance._to_wire(core.context),
                 with_raw_response=False,
                 path=path,
                 timeout=timeout,
                 max_retries=max_retries,
             )
-        if not isinstance(broadcast, Broadcast | Mapping):
+        if not isinstance(broadcast_instance, Broadcast | Mapping):
             raise InputValueError(
                 "argument must be a SubscriberListBroadcast, a Broadcast or a dict, "
-                f"got {type(broadcast).__name__}"
+                f"got {type(broadcast_instance).__name__}"
             )
-        body = broadcast if isinstance(broadcast, Broadcast) else dict(broadcast)
+        body = broadcast_instance if isinstance(broadcast_instance, Broadcast) else dict(broadcast_instance)
         record = SubscriberListBroadcast(body)._to_wire(core.context)
         response = core.send_operation(
             BROADCAST_TO_LIST,

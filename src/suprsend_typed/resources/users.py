@@ -61,8 +61,8 @@ class UsersResource(generated.UsersResource):
 
     def edit(  # type: ignore[override]
         self,
-        user: UserEdit | str,
-        payload: UserEditBody | Mapping[str, Any] | None = None,
+        edit_ins_or_distinct_id: UserEdit | str,
+        edit_payload: UserEditBody | Mapping[str, Any] | None = None,
         tenant_id: str | None = None,
         options: Mapping[str, object] | None = None,
         *,
@@ -76,8 +76,9 @@ class UsersResource(generated.UsersResource):
         ``max_retries`` other than 0 is refused. Returns the updated profile; raises ``APIStatusError``
         subclasses on an error status and ``APIConnectionError`` when no answer arrives.
         """
+        user = edit_ins_or_distinct_id
         if isinstance(user, UserEdit):
-            if payload is not None:
+            if edit_payload is not None:
                 raise TypeError("users.edit(UserEdit) takes no payload; the builder holds the operations")
             text = user._edit_body_text()
             distinct_id = _checked_id(user.distinct_id, "distinct_id")
@@ -86,9 +87,9 @@ class UsersResource(generated.UsersResource):
             raise ValidationError("instance is required", path="user")
         else:
             distinct_id = _checked_id(user, "distinct_id")
-            if payload is None:
+            if edit_payload is None:
                 raise ValidationError("missing payload", path="payload")
-            text = _checked_size(_json.dumps(model_body(payload, UserEditBody, {})))
+            text = _checked_size(_json.dumps(model_body(edit_payload, UserEditBody, {})))
             # As the official SDK: an empty tenant_id edits the global profile.
             tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
         operation, parse = EDIT_USER, endpoints.parse_edit_user
@@ -109,14 +110,14 @@ class UsersResource(generated.UsersResource):
         return parse(response)
 
     def async_edit(
-        self, user: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+        self, edit_instance: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
     ) -> SeedResult:
         """``POST event/`` with the builder's operations as one identity event.
 
         Raises ``APIStatusError`` subclasses on an error status (as the official SDK does) and returns the
         T1 success result otherwise. ``timeout`` and ``max_retries`` override the client's for this call.
         """
-        profile = _checked_profile(user, "async_edit")
+        profile = _checked_profile(edit_instance, "async_edit")
         record = profile._to_wire(self._core.context)
         response = self._core.send_operation(
             SEND_IDENTITY_EVENTS,
@@ -142,7 +143,7 @@ class UserFactory(Resource):
 
     __slots__ = ()
 
-    def get_instance(self, distinct_id: str) -> UserEdit:
+    def get_instance(self, distinct_id: str | None = None) -> UserEdit:
         if not isinstance(distinct_id, str):
             raise InputValueError(
                 "distinct_id must be a string. an Id which uniquely identify a user in your app",

@@ -32,7 +32,6 @@ class WorkflowsResource(generated.WorkflowsResource):
     def trigger(
         self,
         workflow: WorkflowTriggerRequest,
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -42,7 +41,6 @@ class WorkflowsResource(generated.WorkflowsResource):
     def trigger(
         self,
         workflow: WorkflowTrigger | Mapping[str, Any],
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -52,7 +50,6 @@ class WorkflowsResource(generated.WorkflowsResource):
     def trigger(
         self,
         workflow: Sequence[WorkflowTrigger | Mapping[str, Any]],
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -64,7 +61,6 @@ class WorkflowsResource(generated.WorkflowsResource):
         | WorkflowTrigger
         | Mapping[str, Any]
         | Sequence[WorkflowTrigger | Mapping[str, Any]],
-        /,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
