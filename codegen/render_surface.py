@@ -742,9 +742,10 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
     lines += [
         "## AsyncSuprsend",
         "",
-        "`AsyncSuprsend` (`pip install 'suprsend-typed[async]'`) has every namespace and method above, rendered",
-        "from the same operation table: the same arguments and result types, awaited. A list method is a plain",
-        "call returning an `AsyncPager`: `await` it for the first `AsyncPage`, or `async for` over every item.",
+        "`AsyncSuprsend` (`pip install 'suprsend-typed[async]'`) has every namespace and method above,",
+        "rendered from the same operation table: the same arguments and result types, awaited.",
+        "A list method is a plain call returning an `AsyncPager`: `await` it for the first `AsyncPage`,",
+        "or `async for` over every item.",
         "",
     ]
     for namespace, operations in groups.items():
