@@ -90,6 +90,43 @@ def test_every_operation_sends_the_same_bytes_from_both_clients(op: OperationInf
     assert len(by_sync.sent) == 1
 
 
+@pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=list(OPERATIONS))
+def test_the_official_keyword_forms_send_the_same_bytes_from_the_async_client(op: OperationInfo) -> None:
+    """Positional arguments passed by their (official) names, where the signature allows it."""
+    call = operation_call(op)
+    ids = [f"{name}-v" for name in call.path_ids]
+    body = sample_body(op) if call.takes_body else None
+    args = direct_arguments(op, call, ids, body)
+
+    by_sync = FakeTransport(script=[NOT_FOUND])
+    with sync_client(by_sync) as client, pytest.raises(NotFoundError):
+        resource = getattr(client, op.namespace)
+        getattr(generated_class(resource, op.namespace), op.method_name)(resource, *args)
+
+    by_async = AsyncFakeTransport(FakeTransport(script=[NOT_FOUND]))
+
+    async def run() -> None:
+        async with async_client(by_async) as client:
+            resource = getattr(client, op.namespace)
+            method = getattr(async_generated_class(resource, op.namespace), op.method_name)
+            signature = inspect.signature(method)
+            bound = signature.bind(resource, *args).arguments
+            kinds = {name: signature.parameters[name].kind for name in bound if name != "self"}
+            positional = [
+                bound[name] for name, kind in kinds.items() if kind is inspect.Parameter.POSITIONAL_ONLY
+            ]
+            keywords = {
+                name: bound[name]
+                for name, kind in kinds.items()
+                if kind is not inspect.Parameter.POSITIONAL_ONLY
+            }
+            with pytest.raises(NotFoundError):
+                await method(resource, *positional, **keywords)
+
+    asyncio.run(run())
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
 def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
     sync, aio = sync_client(FakeTransport()), async_client(AsyncFakeTransport())
     for op in OPERATIONS.values():
