@@ -5,8 +5,8 @@ the base URL, the body context, the client's default call options and the compos
 client owns one; ``with_options`` makes a copy with other defaults that shares the chain.
 
 Nothing here does I/O itself: ``send`` hands the request to the chain, whose innermost handler is the
-transport. The same functions could drive an async chain: building and parsing are plain functions of
-values.
+transport. The async client's ``AsyncRequestCore`` (``_async_base_client``) shares the pure parts here
+(``operation_options``, ``body_content``, ``check_open``): building and parsing are plain functions of values.
 """
 
 from __future__ import annotations
