@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SPEC := spec/suprsend.yaml
 GENERATED := src/suprsend_typed/_generated
+PYTEST_ARGS ?=
 
 .PHONY: install generate check-generated lint typecheck test test-fast demo bench clean
 
@@ -30,7 +31,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy --strict tests/typing
 
 test: $(STAMP) check-generated lint typecheck
-	$(PY) -m pytest -q -n 2 tests
+	$(PY) -m pytest -q -n 2 tests $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x tests

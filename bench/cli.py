@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .figures import (
     async_http,
     async_stream,
+    background,
     bulk,
     cli,
     codegen,
@@ -18,6 +19,7 @@ from .figures import (
     latency,
     single,
     stream,
+    tests,
 )
 from .hub import HUB_KINDS, resolve_kind
 from .report import Figure, git_state, render, write_json
@@ -33,9 +35,11 @@ FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
     "concurrent": concurrent.measure,
     "async_stream": async_stream.measure,
     "async_http": async_http.measure,
+    "background": background.measure,
     "import": lambda sizes, _hub: imports.measure(sizes),
     "codegen": lambda sizes, _hub: codegen.measure(sizes),
     "hubs": lambda sizes, _hub: hubs.measure(sizes),
+    "tests": lambda sizes, _hub: tests.measure(sizes),
 }
 
 

@@ -119,6 +119,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "total": outcome.total,
         "success": outcome.success,
+        **outcome.extra,
     }
 
 

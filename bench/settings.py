@@ -20,6 +20,10 @@ SPEC_FILE = REPO_ROOT / "spec" / "suprsend.yaml"
 
 EVENTS_PER_FLOOR_CHUNK = 100  # what the SDK's chunker gives for small events (MAX_EVENTS_PER_BULK)
 HUB_LATENCY_MS = 20
+BACKGROUND_MODES = ("sync", "memory", "durable")  # client.track_event, then sender.track_event per outbox
+# Chunks a bulk instance's trigger() sends at once by default (INDEPENDENT_RECORDS_CONCURRENCY in the SDK):
+# the floor of the bulk figure uses as many threads.
+BULK_TRIGGER_CONCURRENCY = 4
 
 
 @attrs.frozen(kw_only=True)
@@ -47,6 +51,10 @@ class Sizes:
     concurrent_runs: int
     async_stream_events: int
     async_stream_runs: int
+    background_calls: int  # timed calls of the per-call latency runs
+    background_events: int  # events queued by the end-to-end runs
+    background_runs: int
+    run_test_suite: bool  # `make test` takes minutes: full runs only
     profile_prefix: str  # profiles of a smoke run never overwrite those of a full run
 
 
@@ -72,6 +80,10 @@ FULL = Sizes(
     concurrent_runs=5,
     async_stream_events=200_000,
     async_stream_runs=3,
+    background_calls=2_000,
+    background_events=100_000,
+    background_runs=3,
+    run_test_suite=True,
     profile_prefix="profile-",
 )
 
@@ -97,5 +109,9 @@ QUICK = Sizes(
     concurrent_runs=1,
     async_stream_events=20_000,
     async_stream_runs=1,
+    background_calls=300,
+    background_events=5_000,
+    background_runs=1,
+    run_test_suite=False,
     profile_prefix="quick-profile-",
 )

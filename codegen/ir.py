@@ -163,6 +163,23 @@ class Surface:
     official_names: tuple[tuple[str, str], ...] = ()
 
 
+RecordAnswer = Literal["per-record", "whole"]
+RecordBody = Literal["object", "array", "either"]
+
+
+@attrs.frozen(kw_only=True)
+class Records:
+    """``x-suprsend-records``: an operation whose body is one record or an array of records (bulk)."""
+
+    model: str  # the schema of one record
+    max_records: int  # records in one request
+    max_record_bytes: int  # one record's apparent size (UTF-8 bytes of its JSON text)
+    max_total_bytes: int  # the sum of the records' sizes in one request
+    runtime_bytes: int  # an allowance added to each record's size for keys the hub adds
+    answer: RecordAnswer  # one outcome per record, or one for the whole request
+    body: RecordBody  # what the body schema allows: one record, an array of them, or either
+
+
 @attrs.frozen(kw_only=True)
 class Operation:
     operation_id: str
@@ -178,6 +195,7 @@ class Operation:
     description: str = ""
     # None for an operation without a tag: it gets endpoint builders but no client method.
     surface: Surface | None = None
+    records: Records | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -32,6 +32,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
+from .records import records
 from .surface import surface
 
 SCHEMAS_POINTER = "#/components/schemas"
@@ -154,7 +155,8 @@ def build_api(loaded: LoadedSpec) -> Api:
             models.append(parser.model(name, schema, pointer))
         else:
             aliases.append(Alias(name=name, description=_text(schema), type=parser.type(schema, pointer)))
-    operations = _operations(document, parser, {model.name: model for model in models})
+    limits = tuple(_limits(document))
+    operations = _operations(document, parser, {model.name: model for model in models}, limits)
     lenient = _hub_only_models(models, aliases, operations)
     return Api(
         spec_name=loaded.display_name,
@@ -162,7 +164,7 @@ def build_api(loaded: LoadedSpec) -> Api:
         models=tuple(attrs.evolve(model, lenient=model.name in lenient) for model in models),
         aliases=tuple(_alias_order(aliases)),
         operations=tuple(operations),
-        limits=tuple(_limits(document)),
+        limits=limits,
     )
 
 
@@ -506,7 +508,10 @@ def _alias_names(expr: TypeExpr | None) -> list[str]:
 
 
 def _operations(
-    document: Mapping[str, Any], parser: _SchemaParser, models: Mapping[str, Model]
+    document: Mapping[str, Any],
+    parser: _SchemaParser,
+    models: Mapping[str, Model],
+    limits: tuple[Limit, ...],
 ) -> list[Operation]:
     operations: list[Operation] = []
     seen: dict[str, str] = {}
@@ -568,6 +573,7 @@ def _operations(
                         query_params=tuple(param.wire_name for param in query_params),
                         body_fields=body_fields,
                     ),
+                    records=records(operation, pointer, body, limits),
                 )
             )
     return operations

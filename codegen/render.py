@@ -11,12 +11,9 @@ from . import render_groups as groups
 from .errors import SpecError, child
 from .ir import (
     Alias,
-    AliasRef,
-    AnyValue,
     Api,
     ArrayOf,
     Field,
-    MapOf,
     Model,
     ModelRef,
     Operation,
@@ -41,11 +38,11 @@ from .pyexpr import (
     layout,
     string,
 )
+from .render_surface import render_surface
+from .render_types import PY_TYPES, annotation, kind, literal
 
-_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 # Aliases of these annotations are the builtin object itself, so they cannot carry a kind of their own.
-_UNREGISTRABLE = frozenset({*_PY_TYPES.values(), "Any"})
-_KIND_CLASSES = {"string": "Str", "integer": "Int", "number": "Number", "boolean": "Bool"}
+_UNREGISTRABLE = frozenset({*PY_TYPES.values(), "Any"})
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     keep_trailing_newline=True,
@@ -66,8 +63,6 @@ def render_package(api: Api) -> dict[str, str]:
     }
     files |= _models_files(api, aliases, header)
     files |= _endpoints_files(api, aliases, header)
-    from .render_surface import render_surface
-
     files |= render_surface(api, {model.name: model for model in api.models}, aliases)
     # Whatever the optional template parts left out, each file ends with exactly one newline.
     return {name: text.rstrip("\n") + "\n" for name, text in files.items()}
@@ -160,13 +155,22 @@ def _models_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -
         files[f"{groups.module_name('models', group)}.py"] = _models_file(
             models, [], aliases, header, base_names=base_names
         )
-    files["models.py"] = _models_file(
-        grouped[groups.BASE],
-        list(api.aliases),
-        aliases,
-        header,
-        tail=groups.lazy_tail("models", exported, reexport=True),
-        all_names=[model.name for model in api.models] + [alias.name for alias in api.aliases],
+    all_names = [model.name for model in api.models] + [alias.name for alias in api.aliases]
+    tail = groups.lazy_tail("models", exported, reexport=True)
+    if not tail:
+        files["models.py"] = _models_file(grouped[groups.BASE], list(api.aliases), aliases, header)
+        return files
+    # The shared models live in their own module, which the namespace modules import; ``models.py`` is only
+    # the face that re-exports them and loads the namespace modules, so no module imports one importing it.
+    shared = _models_file(grouped[groups.BASE], list(api.aliases), aliases, header)
+    files[f"{groups.SHARED_MODELS}.py"] = shared
+    files["models.py"] = _ENV.get_template("models_face.py.j2").render(
+        **header,
+        shared_module=groups.SHARED_MODELS,
+        # In the order isort keeps them: case-insensitive.
+        shared_names=sorted(base_names, key=lambda name: (name.lower(), name)),
+        all_names=all_names,
+        tail=tail,
     )
     return files
 
@@ -178,8 +182,6 @@ def _models_file(
     header: dict[str, str],
     *,
     base_names: set[str] | None = None,
-    tail: str = "",
-    all_names: list[str] | None = None,
 ) -> str:
     classes = [_class_block(model) for model in models]
     alias_blocks = [_alias_block(alias) for alias in alias_list]
@@ -194,8 +196,6 @@ def _models_file(
     typing_names = [
         name for name in ("Any", "ClassVar", "Literal", "TypeAlias") if re.search(rf"\b{name}\b", code)
     ]
-    if tail:
-        typing_names = ["TYPE_CHECKING", *sorted({*typing_names, "Any"})]
     types_names = [name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)]
     base_imports: list[str] = []
     if base_names is not None:
@@ -206,18 +206,10 @@ def _models_file(
         everything = "\n".join([*annotations, *shapes])
         used = sorted(name for name in base_names if re.search(rf"(?<![\w.]){name}\b", everything))
         if used:
-            base_imports = layout(Tuple(tuple(Raw(name) for name in used)), "", head="from .models import ")
+            head = f"from .{groups.SHARED_MODELS} import "
+            base_imports = layout(Tuple(tuple(Raw(name) for name in used)), "", head=head)
             if len(base_imports) == 1:
-                base_imports = ["from .models import " + ", ".join(used)]
-    if all_names is not None and tail:
-        tail = (
-            "\n".join(
-                ["", "", "__all__ = ["]
-                + [f'{INDENT}"{name}",' for name in all_names]
-                + ["]", '"""Every model and alias of the spec, wherever it is defined."""']
-            )
-            + tail
-        )
+                base_imports = [head + ", ".join(used)]
     return _ENV.get_template("models.py.j2").render(
         **header,
         classes=classes,
@@ -228,76 +220,7 @@ def _models_file(
         types_names=types_names,
         uses_attrs=bool(classes),
         base_imports=base_imports,
-        tail=tail,
     )
-
-
-def annotation(expr: TypeExpr, prefix: str = "") -> str:
-    """The Python type of a value of ``expr``; ``prefix`` qualifies schema names (``models.``)."""
-    if isinstance(expr, Scalar):
-        if expr.enum is not None:
-            return "Literal[" + ", ".join(_literal(value) for value in expr.enum) + "]"
-        return _PY_TYPES[expr.json_type]
-    if isinstance(expr, AnyValue):
-        return "Any"
-    if isinstance(expr, ArrayOf):
-        return f"list[{annotation(expr.items, prefix)}]"
-    if isinstance(expr, MapOf):
-        values = "Any" if expr.values is None else annotation(expr.values, prefix)
-        return f"dict[str, {values}]"
-    if isinstance(expr, ModelRef | AliasRef):
-        return prefix + expr.name
-    parts: list[str] = []
-    for branch in expr.branches:
-        text = annotation(branch, prefix)
-        if text not in parts:
-            parts.append(text)
-    return " | ".join(parts)
-
-
-def kind(expr: TypeExpr, aliases: dict[str, Alias], prefix: str = "") -> Expr:
-    """The run-time checker (a ``suprsend_typed._models`` kind) of ``expr``."""
-    if isinstance(expr, Scalar):
-        if expr.json_type == "null":
-            return Call("_rt.Null")
-        options = [
-            ("enum", None if expr.enum is None else Tuple(tuple(Raw(_literal(v)) for v in expr.enum))),
-            ("min_length", _number(expr.min_length)),
-            ("max_length", _number(expr.max_length)),
-            ("pattern", None if expr.pattern is None else Raw(string(expr.pattern))),
-            ("minimum", _number(expr.minimum)),
-            ("maximum", _number(expr.maximum)),
-        ]
-        return Call(
-            "_rt." + _KIND_CLASSES[expr.json_type],
-            kwargs=tuple((key, value) for key, value in options if value is not None),
-        )
-    if isinstance(expr, AnyValue):
-        return Call("_rt.AnyValue")
-    if isinstance(expr, ArrayOf):
-        sizes = [("min_items", _number(expr.min_items)), ("max_items", _number(expr.max_items))]
-        return Call(
-            "_rt.ListOf",
-            (kind(expr.items, aliases, prefix),),
-            tuple((key, value) for key, value in sizes if value is not None),
-        )
-    if isinstance(expr, MapOf):
-        args = () if expr.values is None else (kind(expr.values, aliases, prefix),)
-        count = _number(expr.min_properties)
-        return Call("_rt.MapOf", args, () if count is None else (("min_properties", count),))
-    if isinstance(expr, ModelRef):
-        return Call("_rt.Model", (Raw(prefix + expr.name),))
-    if isinstance(expr, AliasRef):
-        return kind(aliases[expr.name].type, aliases, prefix)
-    return Call("_rt.OneOf", (Tuple(tuple(kind(branch, aliases, prefix) for branch in expr.branches)),))
-
-
-def _literal(value: object) -> str:
-    return string(value) if isinstance(value, str) else repr(value)
-
-
-def _number(value: int | float | None) -> Raw | None:
-    return None if value is None else Raw(repr(value))
 
 
 # attrs compiles __repr__, __eq__ and __hash__ per class at import; every generated class shares these.
@@ -361,7 +284,7 @@ def _field_line(pointer: str, field: Field | QueryParam) -> str:
 def _alias_block(alias: Alias) -> str:
     value: Expr = Raw(annotation(alias.type))
     if isinstance(alias.type, Scalar) and alias.type.enum is not None:
-        value = Subscript("Literal", tuple(Raw(_literal(option)) for option in alias.type.enum))
+        value = Subscript("Literal", tuple(Raw(literal(option)) for option in alias.type.enum))
     lines = layout(value, "", head=f"{alias.name}: TypeAlias = ")
     if len(lines[0]) > LINE_LENGTH:
         raise SpecError(child(SCHEMAS_POINTER, alias.name), "the Python type is too long for one line")

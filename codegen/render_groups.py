@@ -1,10 +1,11 @@
 """Which generated module each model and operation lives in, so import time does not grow with the API.
 
 A model used by the operations of one namespace only goes to ``models_<namespace>.py``; a model several
-namespaces share (or an alias reaches) stays in ``models.py``. Every operation's builder and parser go to
-``endpoints_<namespace>.py``. ``models.py`` and ``endpoints.py`` load the namespace modules on first use of
-one of their names (a module ``__getattr__``), and re-export them for type checkers, so ``models.User``
-and ``endpoints.build_get_user`` work as if everything were in one module.
+namespaces share (or an alias reaches) goes to ``shared_models.py``, which the namespace modules import.
+Every operation's builder and parser go to ``endpoints_<namespace>.py``. ``models.py`` (which re-exports
+the shared models) and ``endpoints.py`` load the namespace modules on first use of one of their names (a
+module ``__getattr__``), and re-export them for type checkers, so ``models.User`` and
+``endpoints.build_get_user`` work as if everything were in one module.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .ir import AliasRef, Api, ArrayOf, MapOf, ModelRef, TypeExpr, UnionOf
 from .pyexpr import INDENT
 
 BASE = ""
+# The module of the shared models when there are namespace modules (never ``models_<namespace>``).
+SHARED_MODELS = "shared_models"
 
 
 def _reach(roots: list[TypeExpr | None], api: Api) -> set[str]:
@@ -91,10 +94,13 @@ def lazy_tail(kind: str, exported: dict[str, list[str]], *, reexport: bool) -> s
         "",
         "",
         "def __getattr__(name: str) -> Any:",
-        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562)."""',
+        f'{INDENT}"""A name of a namespace module, imported on first use (PEP 562) and kept here:',
+        f'{INDENT}later reads (one per call of a seed method) are plain module attribute reads."""',
         f"{INDENT}group = _LAZY.get(name)",
         f"{INDENT}if group is None:",
         f'{INDENT * 2}raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")',
-        f'{INDENT}return getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+        f'{INDENT}value = getattr(importlib.import_module(f"{{__name__}}_{{group}}"), name)',
+        f"{INDENT}globals()[name] = value",
+        f"{INDENT}return value",
     ]
     return "\n".join(lines)

@@ -18,9 +18,22 @@ from collections.abc import Iterable
 import attrs
 
 from .errors import SpecError, child
-from .ir import Alias, Api, ArrayOf, Field, Model, ModelRef, Operation, QueryParam, Surface, TypeExpr, UnionOf
+from .ir import (
+    Alias,
+    Api,
+    ArrayOf,
+    Field,
+    Model,
+    ModelRef,
+    Operation,
+    QueryParam,
+    Records,
+    Surface,
+    TypeExpr,
+    UnionOf,
+)
 from .pyexpr import INDENT, LINE_LENGTH, Call, Raw, Tuple, docstring_lines, layout, string
-from .render import annotation, kind
+from .render_types import annotation, kind
 from .surface import OFFICIAL_OPTIONS, OFFICIAL_PAYLOAD
 
 _HEADER = (
@@ -190,7 +203,7 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
         "from collections.abc import Mapping",
         "from typing import Final",
         "",
-        "from .._operation import OperationInfo, Pagination",
+        "from .._operation import OperationInfo",
     ]
     names = []
     for operation in api.operations:
@@ -227,6 +240,9 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
             )
         if surface.result != "model":
             kwargs.append(("result", Raw(string(surface.result))))
+        status = operation.responses[0].status
+        if status != DEFAULT_SUCCESS_STATUS:
+            kwargs.append(("success_status", Raw(repr(status))))
         kwargs.append(("positional", _strings(surface.positional)))
         if surface.empty_shortcut is not None:
             kwargs.append(("empty_shortcut", Raw(string(surface.empty_shortcut))))
@@ -237,21 +253,44 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
                     Tuple(tuple(_strings(pair) for pair in surface.official_names)),
                 )
             )
+        if operation.records is not None:
+            kwargs.append(("records", _records_call(operation.records)))
         if operation.summary:
             kwargs.append(("summary", Raw(string(operation.summary))))
         lines.append("")
         for line in layout(Call("OperationInfo", kwargs=tuple(kwargs)), "", head=f"{names[-1]}: Final = "):
             lines += _wrapped_string_argument(line)
-    if not any(operation.surface and operation.surface.pagination for operation in api.operations):
-        lines[lines.index("from .._operation import OperationInfo, Pagination")] = (
-            "from .._operation import OperationInfo"
-        )
+    row_types = ["OperationInfo"]
+    if any(operation.surface and operation.surface.pagination for operation in api.operations):
+        row_types.append("Pagination")
+    if any(operation.surface and operation.records for operation in api.operations):
+        row_types.append("Records")
+    lines[lines.index("from .._operation import OperationInfo")] = "from .._operation import " + ", ".join(
+        row_types
+    )
     lines += ["", "OPERATIONS: Final[Mapping[str, OperationInfo]] = {" + ("" if names else "}")]
     if names:
         lines += [f"{INDENT}{name}.id: {name}," for name in names]
         lines.append("}")
     lines.append('"""Operation id -> its row."""')
     return "\n".join(lines) + "\n"
+
+
+# The success status the operation table leaves unsaid (``OperationInfo.success_status``'s default).
+DEFAULT_SUCCESS_STATUS = 200
+
+
+def _records_call(records: Records) -> Call:
+    facts = (
+        ("model", Raw(string(records.model))),
+        ("max_records", Raw(repr(records.max_records))),
+        ("max_record_bytes", Raw(repr(records.max_record_bytes))),
+        ("max_total_bytes", Raw(repr(records.max_total_bytes))),
+        ("runtime_bytes", Raw(repr(records.runtime_bytes))),
+        ("answer", Raw(string(records.answer))),
+        ("body", Raw(string(records.body))),
+    )
+    return Call("Records", kwargs=facts)
 
 
 def _wrapped_string_argument(line: str) -> list[str]:

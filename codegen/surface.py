@@ -30,6 +30,7 @@ EXTENSION_KEYS = frozenset(
         "x-suprsend-positional",
         "x-suprsend-empty-shortcut",
         "x-suprsend-official-names",
+        "x-suprsend-records",  # read by records.py
     }
 )
 OFFICIAL_PAYLOAD = "payload"

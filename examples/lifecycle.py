@@ -71,7 +71,7 @@ def run(client: Suprsend) -> None:
     step(f"ann opted out of {CATEGORY!r}, and a read shows it")
 
     messages = list(client.messages.list(category=[CATEGORY], tenant_id=TENANT))
-    recipients = sorted(str(message["recipient_id"]) for message in messages)
+    recipients = sorted(str(message["recipient"]["distinct_id"]) for message in messages)
     assert recipients == sorted(USERS), recipients
     step(f"{len(messages)} messages of the broadcast listed, one per member: {recipients}")
 

@@ -11,7 +11,7 @@ from ..stats import median_of, paired_ratio
 from .common import accounting_row, hub_load_row, mark_contention, note_failures, per_call_us, times
 
 WALL_RATIO_TARGET = 1 / 3  # of the official SDK's wall time per call
-CPU_RATIO_TARGET = 1.3  # of the floor's client CPU per call
+CPU_RATIO_TARGET = 1.15  # of the floor's client CPU per call
 
 
 def measure(sizes: Sizes, hub_kind: str) -> Figure:

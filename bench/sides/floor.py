@@ -23,7 +23,13 @@ from typing import Any
 import urllib3
 
 from ..payloads import event_field_stream, workflow_body
-from ..settings import CONTENT_TYPE, EVENTS_PER_FLOOR_CHUNK, WORKSPACE_KEY, WORKSPACE_SECRET
+from ..settings import (
+    BULK_TRIGGER_CONCURRENCY,
+    CONTENT_TYPE,
+    EVENTS_PER_FLOOR_CHUNK,
+    WORKSPACE_KEY,
+    WORKSPACE_SECRET,
+)
 from ..workload import Outcome, Workload
 
 _SECRET = WORKSPACE_SECRET.encode()
@@ -86,32 +92,52 @@ def _chunks(count: int) -> Iterator[list[dict[str, Any]]]:
         yield chunk
 
 
+def _post_chunks(client: FloorClient, chunks: Iterator[list[dict[str, Any]]], concurrency: int) -> Outcome:
+    """``concurrency`` threads, each POSTing the next chunk of ``chunks`` until none is left."""
+    lock = threading.Lock()
+    totals = [0, 0]  # records sent, records accepted
+
+    def worker() -> None:
+        while True:
+            with lock:
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            status, data = client.post("v2/bulk/event/", json.dumps(chunk, ensure_ascii=False))
+            records = json.loads(data)["records"] if status == 207 else []
+            accepted = sum(record["status"] == "success" for record in records)
+            with lock:
+                totals[0] += len(chunk)
+                totals[1] += accepted
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Outcome(total=totals[0], success=totals[1])
+
+
+def bulk_events(url: str, *, count: int, concurrency: int = BULK_TRIGGER_CONCURRENCY) -> Workload:
+    """What ``new_instance(); append(*events); trigger()`` must do at least: every wire record built up
+    front (as ``append`` does), then 100-record chunks POSTed by ``concurrency`` threads (as ``trigger``)."""
+    client = FloorClient(url, pool_size=concurrency)
+
+    def run() -> Outcome:
+        events = [_wire_event(*fields) for fields in event_field_stream(count)]
+        chunks = (
+            events[start : start + EVENTS_PER_FLOOR_CHUNK]
+            for start in range(0, count, EVENTS_PER_FLOOR_CHUNK)
+        )
+        return _post_chunks(client, chunks, concurrency)
+
+    return run
+
+
 def stream_events(url: str, *, count: int, concurrency: int) -> Workload:
     client = FloorClient(url, pool_size=concurrency)
 
     def run() -> Outcome:
-        chunks = _chunks(count)
-        lock = threading.Lock()
-        totals = [0, 0]  # records sent, records accepted
-
-        def worker() -> None:
-            while True:
-                with lock:
-                    chunk = next(chunks, None)
-                if chunk is None:
-                    return
-                status, data = client.post("v2/bulk/event/", json.dumps(chunk, ensure_ascii=False))
-                records = json.loads(data)["records"] if status == 207 else []
-                accepted = sum(record["status"] == "success" for record in records)
-                with lock:
-                    totals[0] += len(chunk)
-                    totals[1] += accepted
-
-        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return Outcome(total=totals[0], success=totals[1])
+        return _post_chunks(client, _chunks(count), concurrency)
 
     return run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from suprsend import Event, Suprsend, Workflow
 
+from ..call_latency import percentiles, timed_calls
 from ..payloads import event_fields, workflow_body
 from ..settings import WORKSPACE_KEY, WORKSPACE_SECRET
 from ..workload import Outcome, Workload
@@ -48,5 +49,23 @@ def latency_workflows(url: str, *, count: int, concurrency: int) -> Workload:
         bulk.append(*[Workflow(body=workflow_body(i)) for i in range(count)])
         response = bulk.trigger()
         return Outcome(total=response.total, success=response.success)
+
+    return run
+
+
+def track_latency(url: str, *, calls: int, warmup: int, mode: str) -> Workload:
+    """Per-call latency of the official ``track_event`` (it has no background mode: ``mode`` is sync)."""
+    if mode != "sync":
+        raise ValueError(f"the official SDK sends synchronously only, not {mode!r}")
+    client = _client(url)
+    for i in range(warmup):
+        client.track_event(Event(*event_fields(i)))
+    results: list[bool] = []
+
+    def run() -> Outcome:
+        samples = timed_calls(
+            lambda i: results.append(client.track_event(Event(*event_fields(i)))["success"]), calls
+        )
+        return Outcome(total=calls, success=sum(results), extra=percentiles(samples))
 
     return run

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from suprsend_typed import Event, Suprsend, Workflow
 
+from ..call_latency import percentiles, timed_calls
 from ..payloads import event_field_stream, event_fields, workflow_body
 from ..settings import WORKSPACE_KEY, WORKSPACE_SECRET
 from ..workload import Outcome, Workload
@@ -95,5 +99,53 @@ def send_events_file(url: str, *, path: str, concurrency: int) -> Workload:
     def run() -> Outcome:
         response = client.bulk_events.stream(events(), concurrency=concurrency)
         return Outcome(total=response.total, success=response.success)
+
+    return run
+
+
+def track_latency(url: str, *, calls: int, warmup: int, mode: str) -> Workload:
+    """Per-call latency of ``client.track_event`` (``mode`` sync) or ``sender.track_event`` (memory,
+    durable); the sender is flushed after the timed calls, so every event is accounted for."""
+    client = _client(url)
+    folder = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
+    results: list[bool] = []
+    track: Callable[[Event], object]
+    if mode == "sync":
+        track = lambda event: results.append(client.track_event(event)["success"])  # noqa: E731
+    else:
+        sender = client.background(folder / "outbox.db" if mode == "durable" else None)
+        track = sender.track_event
+    for i in range(warmup):
+        track(Event(*event_fields(i)))
+    results.clear()
+
+    def run() -> Outcome:
+        samples = timed_calls(lambda i: track(Event(*event_fields(i))), calls)
+        if mode == "sync":
+            accepted = sum(results)
+        else:
+            sender.close()
+            accepted = sender.stats().sent - warmup
+        shutil.rmtree(folder, ignore_errors=True)
+        return Outcome(total=calls, success=accepted, extra=percentiles(samples))
+
+    return run
+
+
+def background_events(url: str, *, count: int, mode: str) -> Workload:
+    """End to end: ``count`` events queued through a background sender (``mode``: memory or durable)
+    until closing it has sent them all; compared with ``stream_events`` at the same concurrency (1)."""
+    client = _client(url)
+    folder = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
+    outbox = folder / "outbox.db" if mode == "durable" else None
+
+    def run() -> Outcome:
+        # The queue holds every event: the figure is the sending rate, not the full-queue policy.
+        sender = client.background(outbox, max_queue=count)
+        for fields in event_field_stream(count):
+            sender.track_event(Event(*fields))
+        sender.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return Outcome(total=count, success=sender.stats().sent)
 
     return run

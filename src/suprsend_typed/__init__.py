@@ -27,8 +27,10 @@ from ._errors import (
     InputValueError,
     InternalServerError,
     NotFoundError,
+    PaginationLoopError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     SuprsendAPIException,
     SuprsendConfigError,
     SuprsendError,
@@ -60,7 +62,16 @@ if TYPE_CHECKING:
     from ._async_pages import AsyncPage, AsyncPager
     from ._async_retry import AsyncRetryMiddleware
     from ._async_transport import AsyncTransport
-    from .replay import AsyncReplayTransport
+    from ._background.errors import (
+        ForkedSenderError,
+        OutboxLockedError,
+        QueueFullError,
+        SenderClosedError,
+        SenderStoppedError,
+    )
+    from ._background.outbox import DeadLetter
+    from ._background.sender import BackgroundSender, SenderStats
+    from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
 
@@ -78,13 +89,34 @@ _ASYNC_NAMES = {
 }
 
 
+# Imported on first use (see __getattr__), so that importing the package loads no background machinery.
+_BACKGROUND_NAMES = frozenset(
+    {
+        "BackgroundSender",
+        "DeadLetter",
+        "ForkedSenderError",
+        "OutboxLockedError",
+        "QueueFullError",
+        "SenderClosedError",
+        "SenderStats",
+        "SenderStoppedError",
+    }
+)
+
+
 def __getattr__(name: str) -> object:
-    """``ReplayTransport`` and the async names are imported on first use: most programs never need the
-    cassette machinery, and a sync program never needs asyncio."""
+    """``ReplayTransport``, the background sender's classes and the async names are imported on first use:
+    most programs never need the cassette machinery or SQLite, and a sync program never needs asyncio."""
     if name == "ReplayTransport":
         from .replay import ReplayTransport
 
         return ReplayTransport
+    if name in _BACKGROUND_NAMES:
+        from ._background import errors, outbox, sender
+
+        for module in (sender, outbox, errors):
+            if hasattr(module, name):
+                return getattr(module, name)
     if name in _ASYNC_NAMES:
         import importlib
 
@@ -103,6 +135,14 @@ __all__ = [
     "AsyncSuprsend",
     "AsyncTransport",
     "APIConnectionError",
+    "BackgroundSender",
+    "DeadLetter",
+    "ForkedSenderError",
+    "OutboxLockedError",
+    "QueueFullError",
+    "SenderClosedError",
+    "SenderStats",
+    "SenderStoppedError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
@@ -128,6 +168,7 @@ __all__ = [
     "InternalServerError",
     "Middleware",
     "Page",
+    "PaginationLoopError",
     "NotFoundError",
     "ObjectEdit",
     "PermissionDeniedError",
@@ -135,6 +176,7 @@ __all__ = [
     "ReplayTransport",
     "Request",
     "Response",
+    "ResponseTooLargeError",
     "RetryMiddleware",
     "SeedResult",
     "StatusResult",

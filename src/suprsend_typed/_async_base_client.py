@@ -12,7 +12,15 @@ from typing import TypeVar
 import attrs
 
 from ._async_middleware import AsyncHandler
-from ._base_client import BuildRequest, OpenFlag, Pairs, body_content, check_open, operation_options
+from ._base_client import (
+    BuildRequest,
+    OnceFlag,
+    OpenFlag,
+    Pairs,
+    body_content,
+    check_open,
+    operation_options,
+)
 from ._context import WireContext, has_dedupe_key
 from ._http import CallOptions, Request, Response, Timeout, TimeoutLike
 from ._operation import OperationInfo
@@ -30,6 +38,8 @@ class AsyncRequestCore:
     timeout: Timeout
     max_retries: int
     open_flags: tuple[OpenFlag, ...] = ()
+    # Set once a seed call logged a 401/403 (as ``RequestCore.credentials_warned``); copies share it.
+    credentials_warned: OnceFlag = attrs.field(factory=OnceFlag, eq=False)
 
     def call_options(
         self,

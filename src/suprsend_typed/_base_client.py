@@ -11,6 +11,7 @@ transport. The async client's ``AsyncRequestCore`` (``_async_base_client``) shar
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -41,6 +42,22 @@ class OpenFlag:
         self.is_open = True
 
 
+class OnceFlag:
+    """Set by the first ``take()`` only: a client warns of refused credentials once, not on every call."""
+
+    __slots__ = ("_taken", "_lock")
+
+    def __init__(self) -> None:
+        self._taken = False
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """True the first time, then False."""
+        with self._lock:
+            taken, self._taken = self._taken, True
+        return not taken
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class RequestCore:
     """What sending a request needs from the client; immutable, so it is shared freely across threads."""
@@ -52,6 +69,8 @@ class RequestCore:
     max_retries: int
     # The flags of the client this core belongs to and of the clients it was copied from.
     open_flags: tuple[OpenFlag, ...] = ()
+    # Set once a seed call (which reports failures as success=False) logged a 401/403; copies share it.
+    credentials_warned: OnceFlag = attrs.field(factory=OnceFlag, eq=False)
 
     def call_options(
         self,

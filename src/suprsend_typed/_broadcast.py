@@ -51,9 +51,5 @@ class SubscriberListBroadcast(_WorkflowBody):
             raise InputValueError("data must be a dictionary")
         validate(body, Broadcast)
         text = _json.dumps(body)
-        size = _json.encoded_size(text)
-        if size > MAX_BODY_APPARENT_BYTES:
-            raise InputValueError(
-                _json.too_big_message("SubscriberListBroadcast body", size, MAX_BODY_APPARENT_BYTES)
-            )
+        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "SubscriberListBroadcast body")
         return WireRecord(text, size, has_dedupe_key(body))

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
+    from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
     from .resources.events import EventsResource
     from .resources.messages import MessagesResource
@@ -119,6 +121,10 @@ class _RandomUuid4s:
 
 _new_uuid4 = _RandomUuid4s()
 os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
+
+
+# The instance attribute that holds the background senders a client made (created on first use).
+_BACKGROUND_SENDERS = "_background_senders"
 
 
 class ClientIdentity:
@@ -404,7 +410,7 @@ class Suprsend(ClientIdentity, Namespaces):
             open_flags=(*self._core.open_flags, derived._open),
         )
         # Namespaces created on this client are bound to its core; the copy makes its own on first use.
-        for name in (*NAMESPACES, "user"):
+        for name in (*NAMESPACES, "user", _BACKGROUND_SENDERS):
             derived.__dict__.pop(name, None)
         return derived
 
@@ -414,8 +420,11 @@ class Suprsend(ClientIdentity, Namespaces):
         """Release pooled connections; a transport passed in by the caller is the caller's to close.
 
         A closed client sends nothing more (``ClientClosedError``), nor do the ``with_options`` copies made
-        from it; closing a copy closes only that copy.
+        from it; closing a copy closes only that copy. Background senders made by this client are closed
+        first (each sends what it holds, waiting up to its ``exit_timeout``).
         """
+        for sender in list(self.__dict__.get(_BACKGROUND_SENDERS, ())):
+            sender._close_for_client()
         self._open.is_open = False
         if self._owns_transport:
             close_transport(self._transport)
@@ -508,6 +517,52 @@ class Suprsend(ClientIdentity, Namespaces):
             tenant_id=tenant_id or brand_id,
         )
         return self.track_event(event)
+
+    # ------------------------------------------------------------------ background sending
+
+    def background(
+        self,
+        outbox: str | os.PathLike[str] | None = None,
+        *,
+        flush_interval: float | None = None,
+        max_batch: int | None = None,
+        max_queue: int | None = None,
+        on_error: ErrorCallback | None = None,
+        when_full: FullPolicy = "block",
+        block_timeout: float | None = None,
+        fsync: bool = False,
+        exit_timeout: float | None = None,
+    ) -> BackgroundSender:
+        """A ``BackgroundSender``: ``track_event``/``track``/``trigger``/``edit`` return once the record is
+        queued, and a thread sends the records in batches through the bulk endpoints.
+
+        ``outbox=None`` queues in memory (at most ``max_queue`` records; ``when_full`` is ``"block"``, up
+        to ``block_timeout`` seconds then ``QueueFullError``, or ``"drop"``, counted in ``stats()``).
+        ``outbox="path.db"`` queues in a SQLite file: a call returns once its record is committed (crash
+        safe; with ``fsync=True`` power-loss safe), and a later sender on the file sends what is left.
+        A batch goes when ``max_batch`` records are queued or the oldest has waited ``flush_interval``
+        seconds. ``on_error(failed_record)`` gets each record refused for good (they are also kept as
+        dead letters). Options left ``None`` take the defaults the README lists.
+        """
+        from ._background.sender import BackgroundSender
+
+        sender = BackgroundSender(
+            self._core,
+            outbox,
+            flush_interval=flush_interval,
+            max_batch=max_batch,
+            max_queue=max_queue,
+            on_error=on_error,
+            when_full=when_full,
+            block_timeout=block_timeout,
+            fsync=fsync,
+            exit_timeout=exit_timeout,
+        )
+        senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
+            _BACKGROUND_SENDERS, weakref.WeakSet()
+        )
+        senders.add(sender)
+        return sender
 
     @property
     def bulk_workflows(self) -> BulkWorkflowsFactory:

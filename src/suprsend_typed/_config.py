@@ -38,7 +38,8 @@ def _credential(name: str, passed: object, environ: Mapping[str, str], env_name:
     """The passed value, else the environment's; missing, empty or non-text values are config errors."""
     value = environ.get(env_name) if passed is None and env_name is not None else passed
     if value is None or value == "":
-        raise SuprsendConfigError(f"Missing {name}")
+        where = f"pass {name}=... to the client" + (f" or set {env_name}" if env_name is not None else "")
+        raise SuprsendConfigError(f"Missing {name}: {where}")
     if not isinstance(value, str):
         raise SuprsendConfigError(f"{name} must be a string, got {type(value).__name__}")
     if value != value.strip() or any(not char.isprintable() for char in value):

@@ -5,37 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ._error_base import DEFAULT_ERROR_STATUS as DEFAULT_ERROR_STATUS
+from ._error_base import SuprsendConfigError as SuprsendConfigError
+from ._error_base import SuprsendError as SuprsendError
 from ._http import Response, mask_credentials, mask_json
 
-# The official SDK's exceptions report 500 unless a response gave another status; so do ours.
-DEFAULT_ERROR_STATUS = 500
 # The first server-error status: from here on every status is an InternalServerError.
 FIRST_SERVER_ERROR_STATUS = 500
-
-
-class SuprsendError(Exception):
-    """Base of every error this SDK raises. ``str()`` is ``[code: N] message`` as in the official SDK."""
-
-    status_code: int = DEFAULT_ERROR_STATUS
-
-    def __init__(self, message: str = "", *, status_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if status_code is not None:
-            self.status_code = status_code
-
-    def __str__(self) -> str:
-        return f"[code: {self.status_code}] {self.message}"
-
-
-class SuprsendConfigError(SuprsendError):
-    """Missing or invalid credentials, base URL or client option.
-
-    Nothing was sent, so ``str()`` is the message alone: no ``[code: 500]`` pointing at a server problem.
-    """
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ValidationError(SuprsendError, ValueError):
@@ -73,11 +49,17 @@ class APIConnectionError(APIError):
     ``outcome_unknown`` is False only when the request certainly never left (no connection could be
     opened); otherwise it may have reached the hub and been processed although no answer came back (a
     dropped connection, a read timeout), and resending it is safe only with the same dedupe key.
+
+    ``status_code`` is the official SDK's 500, but no HTTP answer came, so ``str()`` is the message alone:
+    a ``[code: 500]`` there would read as the hub's answer.
     """
 
     def __init__(self, message: str = "connection error", *, outcome_unknown: bool = True) -> None:
         super().__init__(message, status_code=DEFAULT_ERROR_STATUS)
         self.outcome_unknown = outcome_unknown
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class APITimeoutError(APIConnectionError):
@@ -85,6 +67,38 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, message: str = "request timed out", *, outcome_unknown: bool = True) -> None:
         super().__init__(message, outcome_unknown=outcome_unknown)
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The answer's body, decoded, passed the transport's size cap (``max_response_bytes``).
+
+    Reading stopped at the cap, so the answer is lost: the hub may have processed the request
+    (``outcome_unknown``). ``limit`` is the cap in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message, outcome_unknown=True)
+        self.limit = limit
+
+
+class PaginationLoopError(APIError):
+    """The hub asked for a page already fetched (a repeated cursor or offset), so walking on would never end.
+
+    ``parameter`` is the query parameter (``after`` or ``offset``) and ``position`` its repeated value;
+    ``pages`` is how many pages were fetched before the repeat was seen.
+    """
+
+    def __init__(self, *, parameter: str, position: str, pages: int) -> None:
+        super().__init__(
+            f"the hub repeated {parameter}={position!r} after {pages} page(s): "
+            "walking on would fetch the same pages again forever"
+        )
+        self.parameter = parameter
+        self.position = position
+        self.pages = pages
+
+    def __str__(self) -> str:
+        return self.message  # every page was answered with a success: no HTTP code to show
 
 
 class APIStatusError(APIError):

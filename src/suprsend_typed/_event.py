@@ -26,6 +26,8 @@ RESERVED_EVENT_NAMES = frozenset(
         "$user_logout",
     }
 )
+# Read once: validating each bulk record through ``validate`` looked the shape up every time.
+_EVENT_SHAPE = EventPayload._shape
 _RESERVED_SIGIL = "$"
 _RESERVED_PREFIX = "ss_"
 # The property the SDK writes its own version into, as the official SDK does; a caller's value would be lost.
@@ -43,7 +45,17 @@ def _checked_distinct_id(distinct_id: object) -> str:
     return stripped
 
 
+# Names already judged acceptable, to their stripped form: a bulk repeats a few names many times, and the
+# judgement depends on the text alone. Bounded, so a stream of distinct names costs no more memory than this.
+_ACCEPTED_NAMES: dict[str, str] = {}
+_ACCEPTED_NAMES_KEPT = 1024
+
+
 def _checked_event_name(event_name: object) -> str:
+    if type(event_name) is str:
+        accepted = _ACCEPTED_NAMES.get(event_name)
+        if accepted is not None:
+            return accepted
     if not isinstance(event_name, str):
         raise InputValueError("event_name must be a string")
     stripped = event_name.strip()
@@ -55,6 +67,8 @@ def _checked_event_name(event_name: object) -> str:
         head.startswith(_RESERVED_SIGIL) or head == _RESERVED_PREFIX
     ):
         raise InputValueError("event_names starting with [$,ss_] are reserved by SuprSend")
+    if type(event_name) is str and len(_ACCEPTED_NAMES) < _ACCEPTED_NAMES_KEPT:
+        _ACCEPTED_NAMES[event_name] = stripped
     return stripped
 
 
@@ -129,9 +143,14 @@ class Event:
         return optional
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
-        distinct_id = _checked_distinct_id(self.distinct_id)
+        # This runs once per bulk record: the common cases (a plain str id, a dict of properties and no
+        # attachments) take the short way, the rest the general helpers.
+        distinct_id = self.distinct_id
+        if type(distinct_id) is not str or not (distinct_id := distinct_id.strip()):
+            distinct_id = _checked_distinct_id(self.distinct_id)
         event_name = _checked_event_name(self.event_name)
-        properties = self._user_properties()
+        given = self.properties
+        properties = dict(given) if type(given) is dict and not self._attachments else self._user_properties()
         if SDK_VERSION_PROPERTY in properties:
             raise InputValueError(
                 f"properties.{SDK_VERSION_PROPERTY} is reserved for the SDK version; use another key"
@@ -140,7 +159,7 @@ class Event:
         # Only the caller's properties can hold keys json.dumps would convert: the other keys are ours.
         body: dict[str, object] = {
             "$insert_id": ctx.new_id(),
-            "$time": ctx.now_ms(),
+            "$time": int(ctx.clock() * 1000),  # ctx.now_ms(), without the call
             "event": event_name,
             "env": ctx.workspace,
             "distinct_id": distinct_id,
@@ -148,11 +167,10 @@ class Event:
         }
         if self.idempotency_key or self.tenant_id or self.brand_id:
             body.update(self._optional_keys())
-        validate(body, EventPayload)
+        if not _EVENT_SHAPE.valid(body):
+            validate(body, EventPayload)  # raises, naming every problem
         text = _json.dumps(body)
-        size = _json.encoded_size(text)
-        if size > MAX_BODY_APPARENT_BYTES:
-            raise InputValueError(_json.too_big_message("Event size", size, MAX_BODY_APPARENT_BYTES))
+        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import attrs
 from urllib3.util.url import _encode_target
 
+from ._error_base import SuprsendConfigError
+
 REDACTED = "***"
 # Registered secrets shorter than this are not masked in free text: they would blank out ordinary words and
 # paths everywhere, process-wide. Real workspace secrets and API keys are far longer; Authorization values
@@ -197,7 +199,8 @@ def _add_headers(
     items: Mapping[str, str] | Iterable[tuple[str, str]],
 ) -> tuple[tuple[tuple[str, str], ...], dict[str, int]]:
     """``kept`` and its lower-cased ``index`` with ``items`` added; a repeated name replaces in place."""
-    for name, value in items.items() if isinstance(items, Mapping) else items:
+    # ``type(...) is dict`` first: middleware passes plain dicts, and the Mapping check is an ABC lookup.
+    for name, value in items.items() if type(items) is dict or isinstance(items, Mapping) else items:
         key = name.lower()
         position = index.get(key)
         if position is None:
@@ -220,8 +223,6 @@ def _seconds_problem(value: object) -> str | None:
 
 
 def _config_error(message: str) -> Exception:
-    from ._errors import SuprsendConfigError  # _errors imports this module
-
     return SuprsendConfigError(message)
 
 
@@ -246,19 +247,34 @@ def request_target(url: str) -> str:
     return _encode_target(path + ("?" + parts.query if parts.query else ""))
 
 
+def _connect_plus_read(timeout: Timeout) -> float | None:
+    """The default ``total``: both limits together, so a body that drips cannot stretch an attempt."""
+    connect, read = timeout.connect, timeout.read
+    if _seconds_problem(connect) or _seconds_problem(read) or connect is None or read is None:
+        return None  # no limit on one of them, or a bad value its own validator reports
+    return connect + read
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class Timeout:
-    """Connect and read timeouts in seconds; ``None`` disables one (never the default).
+    """Connect, read and total timeouts in seconds; ``None`` disables one (never the default).
 
-    Where a timeout is taken, a plain number means that many seconds for both, as in requests and httpx.
+    ``connect`` bounds opening a connection, ``read`` each wait for bytes of the answer, and ``total`` the
+    whole attempt: connecting, sending and reading the whole body (a hub that drips its answer one byte at a
+    time never waits ``read`` at once). ``total`` defaults to ``connect + read``. Where a timeout is taken,
+    a plain number means that many seconds for all three, as in requests and httpx. Each retry is a new
+    attempt with its own ``total``.
     """
 
     connect: float | None = attrs.field(default=5.0, validator=_check_seconds)
     read: float | None = attrs.field(default=30.0, validator=_check_seconds)
+    total: float | None = attrs.field(
+        default=attrs.Factory(_connect_plus_read, takes_self=True), validator=_check_seconds
+    )
 
     @classmethod
     def of(cls, value: Timeout | float) -> Timeout:
-        """``value`` as a ``Timeout``: a number is used for both the connect and the read timeout."""
+        """``value`` as a ``Timeout``: a number is used for the connect, the read and the total timeout."""
         if isinstance(value, Timeout):
             return value
         if value is None:
@@ -266,11 +282,11 @@ class Timeout:
         problem = _seconds_problem(value)
         if problem is not None:
             raise _config_error(f"timeout {problem} (or a suprsend_typed.Timeout)")
-        return cls(connect=value, read=value)
+        return cls(connect=value, read=value, total=value)
 
 
 TimeoutLike = Timeout | float
-"""What a ``timeout=`` argument takes: a ``Timeout``, or seconds for both connect and read."""
+"""What a ``timeout=`` argument takes: a ``Timeout``, or seconds for connect, read and the whole attempt."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -303,7 +319,15 @@ class Request:
         return request_target(self.url)
 
     def with_headers(self, extra: Mapping[str, str]) -> Request:
-        return attrs.evolve(self, headers=self.headers.merged(extra))
+        # Built directly: ``attrs.evolve`` reads every field by name, and each middleware layer does this on
+        # every attempt.
+        return Request(
+            method=self.method,
+            url=self.url,
+            headers=self.headers.merged(extra),
+            content=self.content,
+            options=self.options,
+        )
 
     def __repr__(self) -> str:
         return mask_credentials(

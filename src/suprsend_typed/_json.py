@@ -7,7 +7,7 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
-from ._errors import ValidationError
+from ._errors import InputValueError, ValidationError
 
 TOO_DEEP = "value is nested too deeply (or contains itself) to serialise as JSON"
 
@@ -86,3 +86,13 @@ BYTES_PER_KB = 1024
 def too_big_message(what: str, size: int, limit: int) -> str:
     """The official wording for a record over its size limit, e.g. ``... must not cross 800KB``."""
     return f"{what} too big - {size} Bytes, must not cross {limit // BYTES_PER_KB}KB"
+
+
+def checked_size(text: str, limit: int, what: str, *, allowance: int = 0) -> int:
+    """The size of a record's wire text as the official SDK measures it (UTF-8 bytes of its
+    ``json.dumps(..., ensure_ascii=False)``, plus ``allowance``), refused with the official message when
+    above ``limit``. The one size check of every record the SDK sends."""
+    size = encoded_size(text) + allowance
+    if size > limit:
+        raise InputValueError(too_big_message(what, size, limit))
+    return size

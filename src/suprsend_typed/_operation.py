@@ -16,6 +16,9 @@ RetryPolicy = Literal["safe", "dedupe-key", "never"]
 ``$insert_id`` (so the hub delivers once); ``never``: a second attempt could apply twice."""
 PageStyle = Literal["cursor", "offset"]
 ResultKind = Literal["model", "status"]
+RecordAnswer = Literal["per-record", "whole"]
+"""``per-record``: the hub accepts or refuses each record of an array (207); ``whole``: one answer for all."""
+RecordBody = Literal["object", "array", "either"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -32,8 +35,25 @@ class Pagination:
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class Records:
+    """What an endpoint that takes records accepts (``x-suprsend-records``): bulk chunks, the sandbox's
+    limits and the command line's checks are all read from here.
+
+    Sizes are apparent sizes: UTF-8 bytes of a record's ``json.dumps(..., ensure_ascii=False)`` text.
+    """
+
+    model: str  # generated model name (``models.<name>``) of one record
+    max_records: int  # records in one request
+    max_record_bytes: int  # one record, ``runtime_bytes`` included
+    max_total_bytes: int  # all records of one request together
+    runtime_bytes: int  # added to each record's size by the SDK: room for the keys the hub adds
+    answer: RecordAnswer
+    body: RecordBody  # one record, an array of records, or either
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class OperationInfo:
-    """One operation: its route, models, client method, retry policy and pagination."""
+    """One operation: its route, models, client method, retry policy, pagination and record facts."""
 
     id: str
     http_method: str
@@ -49,10 +69,12 @@ class OperationInfo:
     retry: RetryPolicy
     pagination: Pagination | None = None
     result: ResultKind = "model"
+    success_status: int = 200  # the first 2xx answer the spec documents
     positional: tuple[str, ...] = ()
     empty_shortcut: str | None = None
     # (positional argument, the official SDK's keyword name for it) where the two differ.
     official_names: tuple[tuple[str, str], ...] = ()
+    records: Records | None = None
     summary: str = ""
 
     def retryable(self, *, dedupe: bool) -> bool:

@@ -4,6 +4,10 @@
 the current one are used up, so memory holds one page at a time. ``iter_pages()`` and ``next_page()``
 give explicit control. How the next page is asked (a cursor or an offset) comes from the spec's
 ``x-suprsend-pagination`` through the operation table.
+
+A hub that hands back a cursor or offset already fetched (c1 -> c2 -> c1) would make a walk endless: it is
+stopped with ``PaginationLoopError`` naming the repeated value, and ``iter_pages(max_pages=N)`` /
+``iter_items(max_pages=N)`` cap a walk for a hub that keeps inventing new ones.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ._base_client import BuildRequest, Pairs, RequestCore
+from ._errors import PaginationLoopError
 from ._http import Response, TimeoutLike
 from ._operation import OperationInfo, Pagination
 
 ItemT = TypeVar("ItemT")
+_CURSOR = "after"  # the query parameter of the next page of a cursor-paged operation
+_OFFSET = "offset"  # and of an offset-paged one
 
 
 class Page(Generic[ItemT]):
@@ -55,41 +62,78 @@ class Page(Generic[ItemT]):
         meta = self._data.get(self._pagination.meta)
         return meta if isinstance(meta, Mapping) else {}
 
+    def _position(self, query: Pairs) -> tuple[str, str | None]:
+        """The query parameter that says where a page starts (``after``/``offset``) and its value there."""
+        name = _CURSOR if self._pagination.style == "cursor" else _OFFSET
+        return name, next((value for key, value in query if key == name), None)
+
     def _next_query(self) -> Pairs | None:
         meta = self._meta()
         if self._pagination.style == "cursor":
-            cursor = meta.get("after")
+            cursor = meta.get(_CURSOR)
             if not meta.get("has_next") or not isinstance(cursor, str) or not cursor:
                 return None
-            kept = [pair for pair in self._query if pair[0] not in ("after", "before")]
-            return [*kept, ("after", cursor)]
+            kept = [pair for pair in self._query if pair[0] not in (_CURSOR, "before")]
+            return [*kept, (_CURSOR, cursor)]
         count = meta.get("count")
         page_size = len(self.items)
-        offset = _int_param(self._query, "offset", 0)
+        offset = _int_param(self._query, _OFFSET, 0)
         limit = _int_param(self._query, "limit", page_size)
         if not page_size or not isinstance(count, int) or offset + page_size >= count:
             return None
-        kept = [pair for pair in self._query if pair[0] != "offset"]
-        return [*kept, ("offset", str(offset + (limit or page_size)))]
+        kept = [pair for pair in self._query if pair[0] != _OFFSET]
+        return [*kept, (_OFFSET, str(offset + (limit or page_size)))]
+
+    def _checked_next_query(self, seen: set[str | None], pages: int) -> Pairs | None:
+        """The next page's query, or ``PaginationLoopError`` when it starts where a fetched page started."""
+        query = self._next_query()
+        if query is None:
+            return None
+        parameter, position = self._position(query)
+        if position in seen:
+            raise PaginationLoopError(parameter=parameter, position=str(position), pages=pages)
+        seen.add(position)
+        return query
 
     def has_next_page(self) -> bool:
         return self._next_query() is not None
 
     def next_page(self) -> Page[ItemT] | None:
-        """The page after this one (one request), or None on the last page."""
-        query = self._next_query()
+        """The page after this one (one request), or None on the last page.
+
+        Raises ``PaginationLoopError`` when the hub points back at this very page.
+        """
+        query = self._checked_next_query({self._position(self._query)[1]}, pages=1)
         return None if query is None else self._fetch(query)
 
-    def iter_pages(self) -> Iterator[Page[ItemT]]:
-        """This page, then each following page, fetched only when the previous one was taken."""
+    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[ItemT]]:
+        """This page, then each following page, fetched only when the previous one was taken.
+
+        At most ``max_pages`` pages (this one included) are yielded when it is given. A cursor or offset
+        the walk already fetched raises ``PaginationLoopError`` instead of fetching the same pages again.
+        """
+        if max_pages is not None and (
+            isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
+        ):
+            raise ValueError(f"max_pages must be a positive int or None, got {max_pages!r}")
+        seen = {self._position(self._query)[1]}
         page: Page[ItemT] | None = self
+        pages = 0
         while page is not None:
             yield page
-            page = page.next_page()
+            pages += 1
+            if max_pages is not None and pages >= max_pages:
+                return
+            query = page._checked_next_query(seen, pages)
+            page = None if query is None else page._fetch(query)
+
+    def iter_items(self, *, max_pages: int | None = None) -> Iterator[ItemT]:
+        """The items of this page and of the following ones, from at most ``max_pages`` pages if given."""
+        for page in self.iter_pages(max_pages=max_pages):
+            yield from page.items
 
     def __iter__(self) -> Iterator[ItemT]:
-        for page in self.iter_pages():
-            yield from page.items
+        return self.iter_items()
 
     # The official SDK's answer is this page's JSON dict: the same reads work here.
     def __getitem__(self, key: str) -> Any:

@@ -15,12 +15,29 @@ from ._errors import ValidationError
 from ._models import Kind
 
 DOT_SEGMENTS = frozenset({".", ".."})
+# Segments already checked and encoded, by (name, value, kind): the same few values (the workspace in every
+# legacy trigger, a user id called again and again) come back on every call. Emptied when full.
+_ENCODED: dict[tuple[str, str, Kind], str] = {}
+_ENCODED_KEPT = 512
 
 
 def encode_path_segment(name: str, value: object, kind: Kind) -> str:
     """``value`` stripped of surrounding whitespace (as the official SDK strips ids), percent-encoded as
     one path segment; ``ValidationError`` naming ``name`` when it is missing (None, empty or blank) or not
     text, a dot segment, text that is not valid Unicode (a lone surrogate), or against its schema."""
+    if type(value) is not str:
+        return _encoded(name, value, kind)
+    key = (name, value, kind)
+    encoded = _ENCODED.get(key)
+    if encoded is None:
+        encoded = _encoded(name, value, kind)
+        if len(_ENCODED) >= _ENCODED_KEPT:
+            _ENCODED.clear()
+        _ENCODED[key] = encoded
+    return encoded
+
+
+def _encoded(name: str, value: object, kind: Kind) -> str:
     if value is not None and not isinstance(value, str):
         raise official_id_error(name, f"{name} must be a string")
     value = value.strip() if value is not None else ""

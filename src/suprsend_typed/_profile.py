@@ -19,7 +19,7 @@ from . import _profile_checks as checks
 from ._base_client import RequestCore
 from ._context import WireContext, WireRecord
 from ._dollar_keys import dollar_key_problem
-from ._errors import InputValueError, ValidationError
+from ._errors import ValidationError
 from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from ._generated.models import IdentityEvent, UserEditBody
 from ._logging import logger
@@ -409,11 +409,7 @@ class UserEdit(ProfileOperations):
         """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
         size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
         text = self._checked_payload_text()
-        size = _json.encoded_size(text)
-        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
-            raise InputValueError(
-                _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
-            )
+        _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User edit size")
         return text
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
@@ -431,11 +427,7 @@ class UserEdit(ProfileOperations):
         body = with_text_keys(body)
         validate(body, IdentityEvent)
         text = _json.dumps(body)
-        size = _json.encoded_size(text)
-        if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
-            raise InputValueError(
-                _json.too_big_message("User Event size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
-            )
+        size = _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:

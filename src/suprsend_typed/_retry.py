@@ -8,7 +8,8 @@ When to retry (the Stainless rules):
 
 - an ``x-should-retry: true|false`` response header wins;
 - otherwise the statuses 408, 409, 429 and every 5xx;
-- ``APIConnectionError`` and ``APITimeoutError`` raised by the transport.
+- ``APIConnectionError`` and ``APITimeoutError`` raised by the transport, except ``ResponseTooLargeError``:
+  a hub that answered past the size cap would do so again.
 
 How long to wait before retry ``n`` (0 for the first retry):
 
@@ -36,7 +37,7 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
-from ._errors import APIConnectionError, SuprsendConfigError
+from ._errors import APIConnectionError, ResponseTooLargeError, SuprsendConfigError
 from ._http import Headers, Request, Response
 from ._logging import logger
 from ._middleware import Handler
@@ -177,7 +178,9 @@ class RetryRun:
             if not should_retry_response(outcome):
                 return None
             reason, last_headers = f"status {outcome.status_code}", outcome.headers
-        if self.retry_index >= self.allowed:
+        # An answer past the size cap would be just as large again: not fetched a second time.
+        too_large = isinstance(outcome, ResponseTooLargeError)
+        if self.retry_index >= self.allowed or too_large:
             _log_giving_up(self.request, self.retry_index, reason)
             return None
         if self.cancelled():

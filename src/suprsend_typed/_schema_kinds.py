@@ -551,6 +551,18 @@ class Field:
     required: bool = False
 
 
+# What writes a shape's ``valid`` on its first call. The compiler reads the kinds of this module, so it
+# cannot be imported here: the runtime's face (``_models``) installs it, and until then (this module used
+# alone) the generic loop judges.
+_valid_compiler_hook: Callable[[Shape], Callable[[object], bool]] | None = None
+
+
+def install_valid_compiler(compiler: Callable[[Shape], Callable[[object], bool]]) -> None:
+    """Make ``compiler`` write the ``valid`` of every shape not yet judged (``_models`` calls it once)."""
+    global _valid_compiler_hook
+    _valid_compiler_hook = compiler
+
+
 class Shape:
     """What a generated class holds: fields in schema order, and the kind of extra keys (None: refused).
 
@@ -597,11 +609,8 @@ class Shape:
     def _first_valid(self, value: object) -> bool:
         # A caller that kept ``valid`` before its first call holds this method: compile only once.
         if self.valid == self._first_valid:
-            # Read from the runtime's face at the first call (once per shape): the compiler reads the kinds
-            # of this module, and the face is where it is published, and where it may be replaced.
-            from . import _models
-
-            self.valid = _models.compile_valid(self)
+            compiler = _valid_compiler_hook
+            self.valid = self.valid_by_loop if compiler is None else compiler(self)
         return self.valid(value)
 
     def valid_by_loop(self, value: object) -> bool:

@@ -80,9 +80,18 @@ class HmacAuth:
 
     def prepare(self, request: Request) -> Request:
         """``request`` dated now and signed: the pure part, shared with the async chain."""
-        dated = request.with_headers({"Date": formatdate(self.clock(), usegmt=True)})
-        signature = request_signature(self.secret, dated)
-        return dated.with_headers({"Authorization": f"{self.workspace_key}:{signature}"})
+        date = formatdate(self.clock(), usegmt=True)
+        method, content = request.method, request.content
+        to_sign = string_to_sign(
+            method,
+            content_md5(method, content),
+            request.headers.get("Content-Type", ""),
+            date,
+            request.path_and_query,
+        )
+        # Both headers in one step (what adding Date, signing, then adding Authorization gives).
+        signed = {"Date": date, "Authorization": f"{self.workspace_key}:{sign(self.secret, to_sign)}"}
+        return request.with_headers(signed)
 
 
 @attrs.frozen(kw_only=True, slots=True)

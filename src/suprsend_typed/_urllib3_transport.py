@@ -24,10 +24,17 @@ from urllib3.exceptions import (
     PoolError,
     TimeoutError,
 )
-from urllib3.util import parse_url
+from urllib3.util import Retry, parse_url
 
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
+from ._response_limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    READ_CHUNK_BYTES,
+    BodyCollector,
+    Deadline,
+    check_max_response_bytes,
+)
 
 # Methods sent without a body, as the official SDK does; every other method sends its bytes, even empty ones.
 _BODILESS_METHODS = frozenset({"GET", "HEAD"})
@@ -40,6 +47,11 @@ DEFAULT_POOL_SIZE = 10
 _PARSED_URLS = 256
 # Origins whose pool a transport remembers before it forgets them all (the manager still holds the pools).
 _ORIGINS = 32
+
+# No urllib3 retries or redirects (the retry middleware decides). One shared value: ``retries=False`` made
+# urllib3 build a new Retry on every request and log the conversion at DEBUG each time. A Retry is immutable
+# (``increment`` returns a new one), so threads can share it.
+_NO_RETRIES = Retry(total=False, redirect=False)
 
 _Origin = tuple[str | None, str | None, int | None]  # scheme, host, port as urllib3 parses them
 
@@ -58,8 +70,11 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 @functools.lru_cache(maxsize=64)
 def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
-    """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe."""
-    return urllib3.Timeout(connect=timeout.connect, read=timeout.read)
+    """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe.
+
+    urllib3's ``total`` bounds connecting and waiting for the headers; the body is bounded by our deadline.
+    """
+    return urllib3.Timeout(connect=timeout.connect, read=timeout.read, total=timeout.total)
 
 
 @functools.lru_cache(maxsize=_PARSED_URLS)
@@ -89,6 +104,13 @@ def _origin(url: str) -> str:
     return f"{parts.hostname}:{port}" if port else str(parts.hostname)
 
 
+def _bound_next_read(raw: urllib3.BaseHTTPResponse, seconds: float | None) -> None:
+    """Let the next read of ``raw``'s socket wait at most ``seconds`` (urllib3 resets it per request)."""
+    sock = getattr(raw.connection, "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
 def _reason(error: BaseException) -> str:
     """An OS-level reason (``[Errno 111] Connection refused``) if one is found, else exception type names."""
     nested = [arg for arg in error.args if isinstance(arg, BaseException)]
@@ -106,9 +128,19 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE_CHARACTER = re.compile(r"[\r\n\x00]")
 
 
+# Header names already found valid: the same dozen names are sent on every request. Emptied when full.
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_KEPT = 256
+
+
 def _checked_headers(headers: Headers) -> dict[str, str]:
     """The headers to send, or a ``ValidationError`` naming the bad one (a middleware's, usually)."""
     items = headers.items_list()
+    # The common case in two cheap passes: every name seen valid before, and no bad character in any value.
+    if all(name in _VALID_NAMES for name, _value in items) and not _BAD_VALUE_CHARACTER.search(
+        "".join([value for _name, value in items])
+    ):
+        return dict(items)
     for name, value in items:
         if not _HEADER_NAME.fullmatch(name):
             raise ValidationError(f"invalid header name {name!r}", path="headers")
@@ -116,6 +148,9 @@ def _checked_headers(headers: Headers) -> dict[str, str]:
             raise ValidationError(
                 f"the value of header {name!r} contains CR, LF or NUL", path=f"headers.{name}"
             )
+        if len(_VALID_NAMES) >= _VALID_NAMES_KEPT:
+            _VALID_NAMES.clear()
+        _VALID_NAMES.add(name)
     return dict(items)
 
 
@@ -124,18 +159,26 @@ class Urllib3Transport:
 
     At most ``pool_size`` connections per host are open at once; a thread that finds them all busy waits
     for one to be released, so bulk concurrency above the pool size never opens and discards sockets.
+    An answer whose body, decoded, passes ``max_response_bytes`` raises ``ResponseTooLargeError``, and
+    one still arriving after ``Timeout.total`` raises ``APITimeoutError`` (see ``_response_limits``).
     """
 
     def __init__(
-        self, *, pool_size: int = DEFAULT_POOL_SIZE, verify: bool = True, ca_certs: str | None = None
+        self,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        verify: bool = True,
+        ca_certs: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ):
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._make_manager = functools.partial(
             urllib3.PoolManager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
-            retries=False,
+            retries=_NO_RETRIES,
             socket_options=_SOCKET_OPTIONS,
             ssl_context=_tls_context(verify, ca_certs),
             cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
@@ -160,6 +203,7 @@ class Urllib3Transport:
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
         sent_headers = _checked_headers(request.headers)
+        deadline = Deadline(timeout.total)
         try:
             origin, target = _route(request.url)
             opener: HTTPConnectionPool | urllib3.PoolManager
@@ -172,12 +216,14 @@ class Urllib3Transport:
                 target,
                 body=body,
                 headers=sent_headers,
-                retries=False,
+                retries=_NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
                 timeout=_urllib3_timeout(timeout),
-                preload_content=True,
+                preload_content=False,
+                decode_content=False,
             )
+            content = self._read_body(raw, f"{method} {_origin(request.url)}", timeout, deadline)
         except NewConnectionError as exc:
             raise APIConnectionError(
                 f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}", outcome_unknown=False
@@ -185,7 +231,8 @@ class Urllib3Transport:
         except TimeoutError as exc:
             raise APITimeoutError(
                 f"{method} {_origin(request.url)}: timed out "
-                f"(connect={timeout.connect}s, read={timeout.read}s): {type(exc).__name__}",
+                f"(connect={timeout.connect}s, read={timeout.read}s, total={timeout.total}s): "
+                f"{type(exc).__name__}",
                 # Only a connect timeout is certain to have sent nothing.
                 outcome_unknown=not isinstance(exc, ConnectTimeoutError),
             ) from exc
@@ -196,7 +243,40 @@ class Urllib3Transport:
                 outcome_unknown=not isinstance(exc, PoolError),
             ) from exc
         headers = Headers([(name, raw.headers[name]) for name in raw.headers])
-        return Response(status_code=raw.status, headers=headers, content=raw.data)
+        return Response(status_code=raw.status, headers=headers, content=content)
+
+    def _read_body(
+        self, raw: urllib3.BaseHTTPResponse, what: str, timeout: Timeout, deadline: Deadline
+    ) -> bytes:
+        """The whole body, read as it arrives under the deadline and the size cap.
+
+        On any failure the connection is closed before it goes back to the pool: the rest of the answer is
+        still on it.
+        """
+        try:
+            body = BodyCollector(
+                content_encoding=raw.headers.get("content-encoding", ""),
+                max_bytes=self._max_response_bytes,
+                what=what,
+            )
+            body.check_declared_length(raw.headers.get("content-length"))
+            while True:
+                if deadline.expired():
+                    raise APITimeoutError(
+                        f"{what}: timed out: the answer was still arriving after total={deadline.total}s"
+                    )
+                wait = deadline.bound(timeout.read)
+                if wait != timeout.read:  # urllib3 set the read timeout itself: change it only when shorter
+                    _bound_next_read(raw, wait)
+                chunk = raw.read1(READ_CHUNK_BYTES, decode_content=False)
+                if not chunk:
+                    return body.finish()
+                body.feed(chunk)
+        except BaseException:
+            raw.close()
+            raise
+        finally:
+            raw.release_conn()
 
     def _pool_for(self, origin: _Origin) -> HTTPConnectionPool:
         """The manager's pool for ``origin``: asked of the manager the first time, and again once closed."""

@@ -113,13 +113,12 @@ class _WorkflowBody:
         validate(body, self._model)
         check_recipient_keys(body, strict=ctx.strict)
         text = _json.dumps(body)
-        size = _json.encoded_size(text) + WORKFLOW_RUNTIME_BYTES
+        allowance = WORKFLOW_RUNTIME_BYTES
         if auto_key is not None:
             # Measured as the official SDK measures the body it sends, which has no automatic key: the
             # runtime bytes above are the allowance for exactly such keys.
-            size -= _entry_size("$idempotency_key", auto_key)
-        if size > MAX_BODY_APPARENT_BYTES:
-            raise InputValueError(_json.too_big_message("workflow body", size, MAX_BODY_APPARENT_BYTES))
+            allowance -= _entry_size("$idempotency_key", auto_key)
+        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "workflow body", allowance=allowance)
         return WireRecord(text, size, has_dedupe_key(body))
 
     def _record(self) -> dict[str, object]:

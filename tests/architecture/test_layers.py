@@ -10,13 +10,15 @@ dependency a reader (and a refactoring) must respect. From the bottom up:
 - top: the client, the package face, sandbox, replay, the pytest plugin and the command line; imports
   anything below, and another top unit only where ``TOP_ALLOWED`` says so.
 
-Every module must be placed in a layer: a new module fails this test until it is.
+Every module must be placed in a layer: a new module fails this test until it is. And no module may
+reach itself through its imports (an import cycle), neither in the package nor in the generator
+(``codegen/``): a cycle is a pair of modules neither of which can be read, tested or moved alone.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,8 @@ import suprsend_typed
 
 PACKAGE = "suprsend_typed"
 ROOT = Path(suprsend_typed.__file__).parent
+CODEGEN = "codegen"
+CODEGEN_ROOT = Path(__file__).resolve().parents[2] / CODEGEN
 
 CORE = frozenset(
     {
@@ -33,6 +37,7 @@ CORE = frozenset(
         "_transport",
         "_middleware",
         "_errors",
+        "_error_base",
         "_json",
         "_wire_keys",
         "_context",
@@ -42,6 +47,8 @@ CORE = frozenset(
         "_model_methods",
         "_model_mapping",
         "_urllib3_transport",
+        # The deadline and size cap of an answer, shared by every transport.
+        "_response_limits",
         "_signing",
         "_headers",
         "_retry",
@@ -86,7 +93,8 @@ SDK = frozenset(
         "_official_ids",
     }
 )
-SDK_PACKAGES = frozenset({"resources", "async_resources", "_bulk"})
+# _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
+SDK_PACKAGES = frozenset({"resources", "async_resources", "_bulk", "_background"})
 # A top unit is a module or a whole package; units import each other only along these edges.
 TOP_ALLOWED: dict[str, frozenset[str]] = {
     "_client": frozenset(),
@@ -108,18 +116,19 @@ TOP_ALLOWED: dict[str, frozenset[str]] = {
 LAYER_RANK = {"core": 0, "generated": 1, "sdk": 2, "top": 3}
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT, package: str = PACKAGE) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
-    return ".".join([PACKAGE, *parts])
+    return ".".join([package, *parts])
 
 
-def all_modules() -> dict[str, Path]:
-    return {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+def all_modules(root: Path = ROOT, package: str = PACKAGE) -> dict[str, Path]:
+    return {module_name(path, root, package): path for path in sorted(root.rglob("*.py"))}
 
 
 MODULES = all_modules()
+CODEGEN_MODULES = all_modules(CODEGEN_ROOT, CODEGEN)
 
 
 def unit_of(module: str) -> str:
@@ -141,33 +150,35 @@ def layer_of(module: str) -> str | None:
     return None
 
 
-def resolve(name: str) -> str:
+def resolve(name: str, modules: Mapping[str, Path] = MODULES) -> str:
     """The module an imported name lives in: ``suprsend_typed.Event`` is the package face itself."""
-    while name not in MODULES and "." in name:
+    while name not in modules and "." in name:
         name = name.rsplit(".", 1)[0]
     return name
 
 
-def imports_of(module: str, path: Path) -> Iterator[tuple[int, str]]:
-    """(line, imported module of this package) for every import statement anywhere in the file."""
+def imports_of(
+    module: str, path: Path, package: str = PACKAGE, modules: Mapping[str, Path] = MODULES
+) -> Iterator[tuple[int, str]]:
+    """(line, imported module of ``package``) for every import statement anywhere in the file."""
     is_package = path.name == "__init__.py"
     here = module.split(".") if is_package else module.split(".")[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
-                    yield node.lineno, resolve(alias.name)
+                if alias.name == package or alias.name.startswith(package + "."):
+                    yield node.lineno, resolve(alias.name, modules)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = here[: len(here) - (node.level - 1)]
                 target = ".".join([*base, *([node.module] if node.module else [])])
             else:
                 target = node.module or ""
-            if target != PACKAGE and not target.startswith(PACKAGE + "."):
+            if target != package and not target.startswith(package + "."):
                 continue
             for alias in node.names:
                 # `from . import _json` names a module; `from . import Event` names something in the face.
-                yield node.lineno, resolve(f"{target}.{alias.name}")
+                yield node.lineno, resolve(f"{target}.{alias.name}", modules)
 
 
 def violation(importer: str, imported: str) -> str | None:
@@ -225,3 +236,61 @@ def test_checker_sees_type_checking_and_function_imports(tmp_path: Path) -> None
         "the sdk layer may not import the top layer",
         "the sdk layer may not import the top layer",
     ]
+
+
+def import_graph(package: str, modules: Mapping[str, Path]) -> dict[str, set[str]]:
+    """Module -> the other modules of ``package`` it imports, by any import statement anywhere."""
+    return {
+        module: {imported for _, imported in imports_of(module, path, package, modules) if imported != module}
+        for module, path in modules.items()
+    }
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The groups of two or more modules that import each other, directly or around a loop (Tarjan)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = [stack.pop()]
+            while group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("package", "modules"), [(PACKAGE, MODULES), (CODEGEN, CODEGEN_MODULES)], ids=[PACKAGE, CODEGEN]
+)
+def test_no_import_cycles(package: str, modules: dict[str, Path]) -> None:
+    found = cycles(import_graph(package, modules))
+    assert not found, "import cycles (each group imports itself around a loop):\n" + "\n".join(
+        " <-> ".join(group) for group in found
+    )
+
+
+def test_cycle_check_counts_type_checking_and_function_imports(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.b import B\n", encoding="utf-8"
+    )
+    (tmp_path / "b.py").write_text("def later() -> None:\n    from . import c\n", encoding="utf-8")
+    (tmp_path / "c.py").write_text("import pkg.a\n", encoding="utf-8")
+    (tmp_path / "d.py").write_text("from . import c\n", encoding="utf-8")
+    modules = all_modules(tmp_path, "pkg")
+    assert cycles(import_graph("pkg", modules)) == [["pkg.a", "pkg.b", "pkg.c"]]

@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from suprsend_typed._bulk.chunker import Chunk, Rejected, chunks
+from tests.support.budget import examples
 
 
 def _identity_size(size: int) -> int:
@@ -47,7 +48,7 @@ def _size(record: tuple[int, int]) -> int:
     return record[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_workloads())
 def test_every_record_lands_once_in_order_within_limits(
     workload: tuple[list[tuple[int, int]], int, int],
@@ -116,7 +117,7 @@ def _edge_workloads(draw: st.DrawFn) -> tuple[list[tuple[int, int]], int, int]:
     return list(enumerate(sizes)), max_records, max_bytes
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_edge_workloads() | _workloads())
 # The running size reaches max_bytes exactly with one record still to come: the chunk closes there.
 @example(([(0, 50), (1, 50), (2, 0)], 3, 100))
@@ -133,7 +134,7 @@ def test_same_output_as_the_record_by_record_rule(workload: tuple[list[tuple[int
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(_edge_workloads() | _workloads())
 def test_never_reads_more_than_max_records_ahead(workload: tuple[list[tuple[int, int]], int, int]) -> None:
     """Streaming holds bounded memory only if the chunker keeps at most one chunk's worth unyielded."""

@@ -15,6 +15,7 @@ from suprsend_typed._event import Event
 from suprsend_typed._http import Headers, Request, Response
 from suprsend_typed._profile import UserEdit
 from tests.core.fakes import FakeTransport
+from tests.support.budget import examples
 
 BASE_URL = "http://127.0.0.1:9/"
 # Lets the retry layer wait 1 ms instead of its backoff.
@@ -76,7 +77,7 @@ def _scripted(script: list[str], per_record: bool) -> Callable[[Request], Respon
     return answer
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     kinds=st.lists(st.sampled_from(["ok", "ok", "ok", "invalid"]), max_size=260),
     script=st.lists(st.sampled_from(BEHAVIOURS), min_size=1, max_size=5),

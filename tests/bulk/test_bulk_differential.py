@@ -15,6 +15,7 @@ from suprsend_typed._client import Suprsend
 from suprsend_typed._event import Event
 from suprsend_typed._http import Request, Response
 from tests.core.fakes import FakeTransport
+from tests.support.budget import examples
 
 
 def _results(bodies: list[dict[str, Any]], failing: int) -> list[dict[str, Any]]:
@@ -45,7 +46,7 @@ def _answer_per_record(failing: int) -> Callable[[Request], Response]:
     return answer
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(count=st.integers(0, 450), failing=st.sampled_from([0, 1, 7]), concurrency=st.sampled_from([None, 1]))
 def test_events_bulk_matches_the_official_sdk(count: int, failing: int, concurrency: int | None) -> None:
     """Same chunks and the same result, failed records in the same order; one chunk at a time (1) the

@@ -22,6 +22,7 @@ from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord,
 from suprsend_typed._context import WireRecord
 from suprsend_typed._errors import APIConnectionError, APITimeoutError, InputValueError, ValidationError
 from suprsend_typed._http import REDACTED, Headers, Response, registered_credentials
+from tests.support.budget import examples
 
 BODIES: list[dict[str, object]] = [{"$insert_id": f"id-{n}", "event": "e"} for n in range(3)]
 # The records sent: failed records report their bodies, read back from the wire text.
@@ -76,7 +77,7 @@ def _official_chunk(success: int, failure: int) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda c: sum(c) > 0), min_size=1, max_size=8

@@ -18,6 +18,7 @@ from suprsend_typed._bulk.sender import ChunkRoute, send_all
 from suprsend_typed._context import WireRecord
 from suprsend_typed._errors import APIConnectionError
 from suprsend_typed._http import CallOptions, Request, Response
+from tests.support.budget import examples
 
 URL = "http://127.0.0.1:9/v2/bulk/event/"
 
@@ -216,7 +217,7 @@ def _mixes(draw: st.DrawFn) -> tuple[list[WireRecord | FailedRecord], list[str],
     return items, script, verdicts, max_records, concurrency
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(_mixes(), st.booleans())
 def test_every_record_is_accounted_exactly_once(
     mix: tuple[list[WireRecord | FailedRecord], list[str], list[bool], int, int], per_record: bool

@@ -177,7 +177,7 @@ def test_trigger_then_list_messages_as_a_page_and_as_json_lines(cli: Cli) -> Non
     every = cli.run("messages", "list", "--limit", "2", "--all")
     assert every.returncode == exit_codes.OK, every.stderr
     lines = [json.loads(line) for line in every.stdout.splitlines()]
-    assert len(lines) == 3 and {line["recipient_id"] for line in lines} == {"u1"}
+    assert len(lines) == 3 and {line["recipient"]["distinct_id"] for line in lines} == {"u1"}
 
 
 def test_events_track_sends_the_wire_event_as_given(cli: Cli) -> None:
@@ -221,7 +221,7 @@ def test_the_readme_block_of_operation_commands_runs_against_the_sandbox(cli: Cl
     assert done.returncode == 0, done.stderr
     assert '"name": "Ann"' in done.stdout and done.stdout.rstrip().endswith("exit code 1")
     messages = (cli.workdir / "messages.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["recipient_id"] for line in messages] == ["user-1"]
+    assert [json.loads(line)["recipient"]["distinct_id"] for line in messages] == ["user-1"]
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import ssl
 import threading
+import time
 from typing import Any
 
 import attrs
@@ -31,6 +32,18 @@ class Reply:
     status: int = 202
     body: bytes = b'{"message_id": "m-1", "status": "success"}'
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    # Seconds between the bytes of the body: a hub that drips its answer (0: the body is sent at once).
+    drip_seconds: float = 0.0
+
+
+def _write_body(out: Any, reply: Reply) -> None:
+    if not reply.drip_seconds:
+        out.write(reply.body)
+        return
+    for index in range(len(reply.body)):
+        out.write(reply.body[index : index + 1])
+        out.flush()
+        time.sleep(reply.drip_seconds)
 
 
 class LoopbackServer:
@@ -39,6 +52,8 @@ class LoopbackServer:
     def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
         self.received: list[Received] = []
         self.replies: list[Reply] = []
+        # How many replies were written to the end (a dripped one the client gave up on is not).
+        self.finished_replies = 0
         self._lock = threading.Lock()
         owner = self
 
@@ -64,7 +79,13 @@ class LoopbackServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                try:
+                    _write_body(self.wfile, reply)
+                except OSError:  # the client hung up before the end: this reply never finished
+                    self.close_connection = True
+                    return
+                with owner._lock:
+                    owner.finished_replies += 1
 
             do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
 

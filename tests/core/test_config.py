@@ -33,12 +33,19 @@ def test_environment_fills_what_is_not_passed() -> None:
     assert resolve_base_url(None, ENV) == "https://env.example.com/"
 
 
+# A missing credential names the keyword and the variable that would give it.
+MISSING_KEY = "Missing workspace_key: pass workspace_key=... to the client or set SUPRSEND_WORKSPACE_KEY"
+MISSING_SECRET = (
+    "Missing workspace_secret: pass workspace_secret=... to the client or set SUPRSEND_WORKSPACE_SECRET"
+)
+
+
 @pytest.mark.parametrize(
     ("key", "secret", "message"),
     [
-        (None, "s", "Missing workspace_key"),
-        ("k", None, "Missing workspace_secret"),
-        ("", "s", "Missing workspace_key"),
+        (None, "s", MISSING_KEY),
+        ("k", None, MISSING_SECRET),
+        ("", "s", MISSING_KEY),
     ],
 )
 def test_missing_hmac_credentials(key: str | None, secret: str | None, message: str) -> None:
@@ -48,7 +55,8 @@ def test_missing_hmac_credentials(key: str | None, secret: str | None, message: 
 
 
 def test_missing_api_key_credentials() -> None:
-    with pytest.raises(SuprsendConfigError, match="Missing workspace_uid"):
+    missing_uid = r"^Missing workspace_uid: pass workspace_uid=\.\.\. to the client$"
+    with pytest.raises(SuprsendConfigError, match=missing_uid):
         resolve_api_key_credentials(None, "k", ENV)
     with pytest.raises(SuprsendConfigError, match="Missing api_key"):
         resolve_api_key_credentials("uid", None, {})

@@ -38,16 +38,16 @@ def test_none_still_disables_a_timeout() -> None:
     assert Timeout(connect=None, read=None) == Timeout(connect=None, read=None)
 
 
-def test_a_number_is_both_timeouts_for_the_client_a_copy_and_one_call() -> None:
+def test_a_number_is_every_timeout_for_the_client_a_copy_and_one_call() -> None:
     transport = FakeTransport()
     client = Suprsend(WORKSPACE, SECRET, transport=transport, timeout=5)
     client.track_event(Event("u1", "signed_up"))
     client.with_options(timeout=2).track_event(Event("u1", "signed_up"))
     client.track_event(Event("u1", "signed_up"), timeout=0.5)
     assert transport.timeouts == [
-        Timeout(connect=5, read=5),
-        Timeout(connect=2, read=2),
-        Timeout(connect=0.5, read=0.5),
+        Timeout(connect=5, read=5, total=5),  # a number bounds the whole attempt too
+        Timeout(connect=2, read=2, total=2),
+        Timeout(connect=0.5, read=0.5, total=0.5),
     ]
 
 
@@ -61,7 +61,9 @@ def test_configuration_errors_carry_no_http_code(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("SUPRSEND_WORKSPACE_KEY", raising=False)
     with pytest.raises(SuprsendConfigError) as raised:
         Suprsend(None, SECRET)
-    assert str(raised.value) == "Missing workspace_key"
+    assert str(raised.value) == (
+        "Missing workspace_key: pass workspace_key=... to the client or set SUPRSEND_WORKSPACE_KEY"
+    )
 
 
 def test_users_edit_refuses_a_body_over_the_limit_before_sending() -> None:

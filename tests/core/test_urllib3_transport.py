@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import ssl
@@ -15,7 +16,7 @@ import pytest
 from suprsend_typed._errors import APIConnectionError, APITimeoutError
 from suprsend_typed._http import Headers, Request, Timeout
 from suprsend_typed._transport import Transport
-from suprsend_typed._urllib3_transport import Urllib3Transport, _route
+from suprsend_typed._urllib3_transport import _NO_RETRIES, Urllib3Transport, _route
 
 from .loopback import LoopbackServer, Reply
 
@@ -75,6 +76,21 @@ def test_redirects_are_not_followed(server: LoopbackServer, transport: Urllib3Tr
     assert len(server.received) == 1
 
 
+def test_no_retry_object_is_built_or_logged_per_request(
+    server: LoopbackServer, transport: Urllib3Transport, caplog: pytest.LogCaptureFixture
+) -> None:
+    """urllib3 turns ``retries=False`` into a new Retry on every request and logs it at DEBUG: the transport
+    passes one prebuilt Retry that allows no retry and no redirect instead."""
+    redirect = Reply(status=302, body=b"", headers=(("Location", "http://127.0.0.1:1/elsewhere"),))
+    server.replies = [redirect, redirect]
+    with caplog.at_level(logging.DEBUG, logger="urllib3"):
+        first = transport.send(Request(method="GET", url=server.base_url), timeout=SHORT)
+        second = transport.send(Request(method="GET", url=server.base_url), timeout=SHORT)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert not [record for record in caplog.records if "Converted retries value" in record.getMessage()]
+    assert (_NO_RETRIES.total, _NO_RETRIES.redirect) == (False, 0)
+
+
 def test_never_answering_server_times_out(transport: Urllib3Transport) -> None:
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -102,6 +118,9 @@ def test_refused_connection_is_a_connection_error_not_a_timeout(
     assert "refused" in str(info.value).lower()
     assert f"POST 127.0.0.1:{port}: could not connect: " in str(info.value)
     assert "SECRET" not in str(info.value)
+    # No HTTP answer came: the text carries no HTTP code, the attribute keeps the official 500.
+    assert "[code:" not in str(info.value)
+    assert info.value.status_code == 500
 
 
 def _post_from_threads(transport: Urllib3Transport, urls: list[str]) -> list[BaseException]:

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suprsend_typed import _json
-from suprsend_typed._errors import ValidationError
+from suprsend_typed._errors import InputValueError, ValidationError
 
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
@@ -61,3 +61,13 @@ def test_threads_sharing_the_encoder_get_their_own_text() -> None:
 
     expected = [json.dumps(value, ensure_ascii=False) for value in values]
     assert all(texts == expected for texts in results.values())
+
+
+def test_the_size_check_counts_utf8_bytes_and_words_its_refusal_as_the_official_sdk() -> None:
+    text = _json.dumps({"name": "Zoë"})  # ë is two bytes on the wire
+    size = len(text) + 1
+    assert _json.checked_size(text, size, "Event size") == size
+    assert _json.checked_size(text, size + 200, "workflow body", allowance=200) == size + 200
+    with pytest.raises(InputValueError) as caught:
+        _json.checked_size(text, 2048, "workflow body", allowance=2048)
+    assert str(caught.value) == f"[code: 400] workflow body too big - {size + 2048} Bytes, must not cross 2KB"

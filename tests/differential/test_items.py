@@ -25,8 +25,9 @@ from suprsend_typed._event import Event
 from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
 from suprsend_typed._profile import UserEdit
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
+from tests.support.budget import examples
 
-EXAMPLES = 40
+EXAMPLES = examples(40)
 # Never contacted: the official client is only asked to build bodies.
 OFFICIAL = suprsend.Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url="http://127.0.0.1:9/")
 

@@ -26,8 +26,9 @@ from suprsend.exception import SuprsendValidationError as OfficialValidationErro
 
 from suprsend_typed import APIStatusError, SuprsendAPIException, ValidationError
 from suprsend_typed._client import Suprsend
+from tests.support.budget import examples
 
-EXAMPLES = 12
+EXAMPLES = examples(12)
 _settings = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -43,8 +43,9 @@ from suprsend_typed import (
     ValidationError,
 )
 from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
+from tests.support.budget import examples
 
-EXAMPLES = 10
+EXAMPLES = examples(10)
 _settings = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

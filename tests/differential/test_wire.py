@@ -26,8 +26,9 @@ from suprsend_typed._client import Suprsend
 from suprsend_typed._errors import InputValueError, ValidationError
 from suprsend_typed._event import Event
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
+from tests.support.budget import examples
 
-EXAMPLES = 25
+EXAMPLES = examples(25)
 _fixture_settings = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 
 from suprsend_typed import _models as rt
 from suprsend_typed._generated import models as m
+from tests.support.budget import examples
 
 from .kind_strategies import extra_keys, json_values, wire_objects, wire_values
 from .test_round_trips import ALL_MODELS
 
-_settings = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Each field of each model, so fewer examples each.
-_field_settings = settings(_settings, max_examples=10)
+_field_settings = settings(_settings, max_examples=examples(5))
 _HOSTILE_KEY = "'); import os; ('"
 
 
@@ -319,7 +320,7 @@ def _handmade_objects(draw: st.DrawFn, cls: type[Any], depth: int = 0) -> dict[A
 
 
 @pytest.mark.parametrize("cls", _HANDMADE, ids=lambda cls: cls.__name__)
-@settings(_settings, max_examples=200)
+@settings(_settings, max_examples=examples(80))
 @given(data=st.data())
 def test_the_compiled_valid_agrees_on_hand_made_shapes(cls: type[Any], data: st.DataObject) -> None:
     _assert_agree(cls._shape, data.draw(_handmade_objects(cls)))

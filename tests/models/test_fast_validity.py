@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 from suprsend_typed import _models as rt
 from suprsend_typed._generated import models as m
+from tests.support.budget import examples
 
 from .kind_strategies import json_values, wire_objects, wire_values
 from .test_round_trips import ALL_MODELS
 
-_settings = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Values JSON cannot carry, and values at the edges of the scalar kinds.
 _odd_values = st.sampled_from(
     [math.nan, math.inf, -math.inf, True, False, 5.0, 5.5, "", "x", b"bytes", (), (1,), {1: "x"}, {None: 1}]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from suprsend_typed._generated import models as m
 from suprsend_typed._models import structure, unstructure
+from tests.support.budget import examples
 
 from .kind_strategies import extra_keys, json_values
 
@@ -79,7 +80,7 @@ CASES = [
 
 @pytest.mark.parametrize(("schema_file", "cls"), CASES, ids=[case[0] for case in CASES])
 @settings(
-    max_examples=60,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

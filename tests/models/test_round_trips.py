@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from suprsend_typed._generated import models as m
 from suprsend_typed._models import Shape, structure, unstructure, validate
+from tests.support.budget import examples
 
 from .kind_strategies import wire_objects
 
@@ -28,7 +29,7 @@ def test_the_model_list_is_read_from_the_generated_module() -> None:
     assert m.BulkRecordsResponse in ALL_MODELS and m.BulkRecordsResponse not in REQUEST_MODELS
 
 
-_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("cls", ALL_MODELS, ids=lambda cls: cls.__name__)

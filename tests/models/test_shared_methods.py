@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from suprsend_typed._generated import endpoints
 from suprsend_typed._generated import models as m
 from suprsend_typed._models import structure, unstructure
+from tests.support.budget import examples
 
 from .kind_strategies import wire_objects
 from .test_round_trips import ALL_MODELS
@@ -48,7 +49,7 @@ def _hashes_as_attrs_does(model: Any) -> bool:
 
 
 @pytest.mark.parametrize("cls", ALL_MODELS, ids=lambda cls: cls.__name__)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_reprs_are_what_attrs_would_write(cls: type[Any], data: st.DataObject) -> None:
     wire = data.draw(wire_objects(cls))
@@ -63,7 +64,7 @@ def test_reprs_are_what_attrs_would_write(cls: type[Any], data: st.DataObject) -
 
 @pytest.mark.parametrize("cls", ALL_MODELS, ids=lambda cls: cls.__name__)
 @settings(
-    max_examples=15,
+    max_examples=examples(8),
     deadline=None,
     # Two objects per example: the wire strategies' pattern filters reject twice as many draws.
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

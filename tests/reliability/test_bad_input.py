@@ -23,12 +23,13 @@ from suprsend_typed._http import Headers, Request, Response
 from suprsend_typed._models import structure
 from suprsend_typed._workflow import Workflow, WorkflowTriggerRequest
 from tests.core.fakes import FakeTransport
+from tests.support.budget import examples
 
 from .scenarios import WORKSPACE_KEY, WORKSPACE_SECRET
 
 PER_RECORD_PATHS = ("/v2/bulk/event/", "/trigger/")
 PROBE_SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -314,7 +315,9 @@ BAD_EVENT = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(items=st.lists(st.tuples(st.booleans(), GOOD_EVENT, BAD_EVENT), min_size=1, max_size=30))
 def test_bulk_sends_every_good_record_and_reports_every_bad_one(
     items: list[tuple[bool, Event, Event]], client: Suprsend, transport: FakeTransport

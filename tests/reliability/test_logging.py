@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from suprsend_typed._errors import APITimeoutError, SuprsendConfigError
+from suprsend_typed._field_redaction import MAX_REMEMBERED_KEYS, FieldRedactor
 from suprsend_typed._http import Headers, Request
 from suprsend_typed._logging import (
     DEBUG_BODY_PREVIEW_CHARS,
@@ -23,6 +24,7 @@ from suprsend_typed._logging import (
     redact_header,
     register_secret,
 )
+from tests.support.budget import examples
 
 from .fakes import ScriptedTransport, StepClock, response
 
@@ -121,7 +123,7 @@ _secret_text = st.text(st.characters(blacklist_characters="*", blacklist_categor
 
 
 @given(prefix=st.text(), secret=_secret_text, other=_secret_text, suffix=st.text())
-@settings(max_examples=150)
+@settings(max_examples=examples(60))
 def test_redacted_text_never_contains_a_secret(prefix: str, secret: str, other: str, suffix: str) -> None:
     text = prefix + secret + other + secret + suffix
     masked = redact(text, [secret, other])
@@ -230,3 +232,30 @@ def test_short_registered_values_do_not_blank_out_ordinary_text(caplog: pytest.L
     # Not "workspace_secret": README-style clients elsewhere in the run register that very value.
     logger.info("missing secret: %s", "/tmp/sessions/status.json")
     assert "missing secret: /tmp/sessions/status.json" in caplog.text
+
+
+# --- bounds and filters that must hold over a long run ----------------------------------------------------
+
+
+def test_the_stderr_handler_masks_records_of_child_loggers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A child logger's record reaches our handler without passing our logger's filter: the handler's own
+    copy of the secret filter is all that stands between it and stderr."""
+    # Not propagated to the root logger, where pytest's capture handler would make ours stand aside.
+    monkeypatch.setattr(logger, "propagate", False)
+    configure_logging(debug=True, environ={})  # the handler writes to sys.stderr as capsys set it
+    child = logging.getLogger(f"{LOGGER_NAME}.child")
+    child.warning("sent with Authorization WKEY:%s and secret %s", "c2lnbmF0dXJl", SECRET)
+    written = capsys.readouterr().err
+    assert "sent with Authorization" in written
+    assert SECRET not in written
+    assert REDACTED in written
+
+
+def test_the_field_redactor_remembers_a_bounded_number_of_keys() -> None:
+    redactor = FieldRedactor()
+    body = {f"user-{n}": {"token": "t", "name": "n"} for n in range(MAX_REMEMBERED_KEYS * 3)}
+    redacted = redactor.redact_value(body)
+    assert redacted["user-0"] == {"token": REDACTED, "name": "n"}
+    assert len(redactor._verdicts) <= MAX_REMEMBERED_KEYS

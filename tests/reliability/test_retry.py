@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suprsend_typed._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
+from suprsend_typed._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ResponseTooLargeError,
+    SuprsendConfigError,
+)
 from suprsend_typed._http import CallOptions, Headers, Request, Response
 from suprsend_typed._middleware import compose
 from suprsend_typed._retry import (
@@ -21,6 +26,7 @@ from suprsend_typed._retry import (
     retry_after_seconds,
     retry_delay,
 )
+from tests.support.budget import examples
 
 from .fakes import ScriptedTransport, SleepRecorder, response
 
@@ -189,7 +195,7 @@ def test_backoff_survives_absurd_retry_counts() -> None:
 
 
 @given(retry_index=st.integers(min_value=0, max_value=10**6), jitter=st.floats(0.0, 1.0, exclude_max=True))
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 def test_backoff_stays_within_the_documented_bounds(retry_index: int, jitter: float) -> None:
     base = min(0.5 * 2.0 ** min(retry_index, 1000), MAX_RETRY_DELAY)
     assert 0.75 * base <= backoff_delay(retry_index, jitter) <= base
@@ -236,7 +242,7 @@ def test_retry_after_reads_an_http_date_against_the_injected_clock() -> None:
     seconds=st.one_of(st.none(), st.text(max_size=40)),
     retry_index=st.integers(0, 50),
 )
-@settings(max_examples=100)
+@settings(max_examples=examples(50))
 def test_any_header_text_gives_a_delay_between_zero_and_the_cap(
     ms: str | None, seconds: str | None, retry_index: int
 ) -> None:
@@ -274,3 +280,32 @@ def test_layers_inside_retry_run_once_per_attempt_with_a_fresh_clock_reading() -
     assert [r.headers["Date"] for r in transport.sent] == [
         email.utils.formatdate(NOW + offset, usegmt=True) for offset in (0, 1, 2)
     ]
+
+
+def test_a_read_timeout_then_a_refused_connection_leaves_the_outcome_unknown() -> None:
+    """The first attempt may have been processed; the refusal of the second does not undo that."""
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    with pytest.raises(APIConnectionError) as raised:
+        run([APITimeoutError("read timed out", outcome_unknown=True), refused], client_retries=1)
+    assert raised.value is refused
+    assert raised.value.outcome_unknown
+
+
+def test_a_lost_answer_two_attempts_back_still_marks_the_final_answer_unknown() -> None:
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    last, _, _ = run([APITimeoutError("read timed out"), refused, response(503)])
+    assert last.status_code == 503 and last.outcome_unknown
+
+
+def test_refusals_only_are_a_certain_failure() -> None:
+    refused = APIConnectionError("refused", outcome_unknown=False)
+    with pytest.raises(APIConnectionError) as raised:
+        run([APIConnectionError("refused", outcome_unknown=False), refused], client_retries=1)
+    assert not raised.value.outcome_unknown
+
+
+def test_an_answer_over_the_size_cap_is_not_fetched_again() -> None:
+    too_large = ResponseTooLargeError("the answer is larger than the cap", limit=1024)
+    with pytest.raises(ResponseTooLargeError) as raised:
+        run([too_large, response(200)])
+    assert raised.value is too_large and raised.value.outcome_unknown

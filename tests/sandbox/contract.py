@@ -27,7 +27,7 @@ from suprsend_typed._operation import OperationInfo
 from suprsend_typed._signing import request_signature
 from suprsend_typed._urllib3_transport import Urllib3Transport
 from suprsend_typed.sandbox import Sandbox
-from suprsend_typed.sandbox.state import DEFAULT_CATEGORIES
+from suprsend_typed.sandbox.handlers.preferences import DEFAULT_CATEGORIES
 
 from .wire import TIMEOUT
 
@@ -240,9 +240,15 @@ def error_shape(response: Response, op: OperationInfo) -> dict[str, Any]:
     else:
         raise AssertionError(f"parse_{op.id} accepted a {response.status_code} answer")
     document = json.loads(response.content)
-    assert set(document) == {"error"} and set(document["error"]) == {"message", "type"}
-    assert isinstance(document["error"]["message"], str) and document["error"]["message"]
-    return dict(document["error"])
+    assert_hub_error(document, response.status_code)
+    return dict(document)
+
+
+def assert_hub_error(document: Any, status: int) -> None:
+    """The hub's error body: ``{"code", "error_code", "type", "message", "detail"}``."""
+    assert set(document) == {"code", "error_code", "type", "message", "detail"}
+    assert document["code"] == status and document["detail"] == document["message"]
+    assert isinstance(document["message"], str) and document["message"]
 
 
 def fresh_id() -> str:

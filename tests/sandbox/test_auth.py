@@ -13,7 +13,7 @@ TRIGGER = {"workflow": "welcome", "recipients": ["u1"], "data": {}}
 
 
 def error_of(response: Response) -> str:
-    return str(response.json()["error"]["message"])
+    return str(response.json()["message"])
 
 
 def test_correct_signature_is_accepted_and_recorded_as_hmac(wire: Wire, hub: Sandbox) -> None:
@@ -28,7 +28,7 @@ def test_wrong_secret_is_refused_with_a_signature_message(wire: Wire, hub: Sandb
     response = wire.send("POST", "trigger/", TRIGGER, secret="not-the-secret")
     assert response.status_code == 401
     assert error_of(response).startswith("signature mismatch")
-    assert response.json()["error"]["type"] == "authentication_error"
+    assert response.json()["error_code"] == "authentication_error"
     assert hub.counts()["requests_rejected"] == 1
     assert hub.records() == []
 

@@ -80,7 +80,7 @@ def test_a_broken_body_gets_a_400_error(contract: Contract, op_id: str, broken: 
     params = contract.prepare(op, {name: fresh_id() for name in op.path_params})
     response = contract.send(op, params, broken)
     assert response.status_code == 400
-    assert error_shape(response, op)["type"] == "validation_error"
+    assert error_shape(response, op)["error_code"] == "validation_error"
 
 
 @pytest.mark.parametrize("op_id", READS_BY_ID)
@@ -92,7 +92,7 @@ def test_an_unknown_id_gets_a_404_error(contract: Contract, op_id: str) -> None:
     response = contract.send(op, params, None)
     assert response.status_code == 404
     error = error_shape(response, op)
-    assert error["type"] == "not_found" and "not found" in error["message"]
+    assert error["error_code"] == "not_found" and "not found" in error["message"]
 
 
 def test_a_bad_field_is_named_in_the_400(contract: Contract) -> None:

@@ -50,7 +50,7 @@ def assert_still_serving(wire: Wire) -> None:
 def test_a_content_length_that_is_not_a_byte_count_is_a_400(hub: Sandbox, wire: Wire, value: str) -> None:
     answer = raw_exchange(hub.url, head(hub, "POST", "/trigger/", f"Content-Length: {value}"))
     assert answer.status == 400
-    assert answer.json()["error"]["message"] == f"Content-Length {value!r} is not a number of bytes"
+    assert answer.json()["message"] == f"Content-Length {value!r} is not a number of bytes"
     assert answer.headers["connection"] == "close"
     assert hub.requests()[-1]["status"] == 400
     assert_still_serving(wire)
@@ -61,7 +61,7 @@ def test_conflicting_content_lengths_and_chunked_bodies_are_refused(hub: Sandbox
     chunked_head = head(hub, "POST", "/trigger/", "Transfer-Encoding: chunked")
     chunked = raw_exchange(hub.url, chunked_head, b"0\r\n\r\n")
     assert (twice.status, chunked.status) == (400, 411)
-    assert "conflicting Content-Length" in twice.json()["error"]["message"]
+    assert "conflicting Content-Length" in twice.json()["message"]
 
 
 def test_a_body_larger_than_any_valid_request_is_a_413_before_it_is_read(hub: Sandbox, wire: Wire) -> None:
@@ -72,7 +72,7 @@ def test_a_body_larger_than_any_valid_request_is_a_413_before_it_is_read(hub: Sa
     answer = raw_exchange(hub.url, head(hub, "POST", "/trigger/", *lines), b"[" * 1024)
     assert answer.status == 413
     assert time.monotonic() - started < hub.request_timeout_s
-    assert "the sandbox reads at most" in answer.json()["error"]["message"]
+    assert "the sandbox reads at most" in answer.json()["message"]
     [logged] = hub.requests()
     assert (logged["status"], logged["auth"], logged["body"]) == (413, "hmac", None)
     assert_still_serving(wire)
@@ -181,7 +181,7 @@ def test_thousands_of_half_open_connections_hold_a_bounded_number_of_threads(imp
 def test_invalid_json_is_a_400(hub: Sandbox, wire: Wire) -> None:
     response = wire.send("POST", "trigger/", content=b'{"workflow": ')
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith("body is not valid JSON")
+    assert response.json()["message"].startswith("body is not valid JSON")
 
 
 @pytest.mark.parametrize("path", ["trigger/", "v2/event/", "event/", "v1/user/u1/"])
@@ -193,7 +193,7 @@ def test_a_body_nested_thousands_deep_is_a_400_not_a_crash(path: str) -> None:
             method = "PATCH" if path.startswith("v1/user") else "POST"
             response = wire.send(method, path, content=b'{"operations": ' + nested + b"}")
             assert response.status_code == 400
-            assert "nests too deeply" in response.json()["error"]["message"]
+            assert "nests too deeply" in response.json()["message"]
             assert_still_serving(wire)
         finally:
             wire.close()
@@ -214,7 +214,7 @@ def test_requests_naming_a_foreign_host_are_refused(hub: Sandbox, host: str) -> 
     control = raw_exchange(hub.url, head(hub, "GET", "/_sandbox/requests", host=host))
     hub_request = raw_exchange(hub.url, head(hub, "GET", "/v1/message/", *signed_looking(hub), host=host))
     assert (control.status, hub_request.status) == (403, 403)
-    assert control.json()["error"]["type"] == "forbidden_host"
+    assert control.json()["error_code"] == "forbidden_host"
 
 
 def test_loopback_names_are_accepted_and_a_missing_host_is_not(hub: Sandbox) -> None:
@@ -271,12 +271,12 @@ def test_a_sandbox_bug_is_a_logged_500_not_a_dropped_connection() -> None:
     with Sandbox(validator=broken_validator) as hub:
         wire = Wire.to(hub)
         try:
-            response = wire.send("PATCH", "v1/user/u1/", {"operations": []})
+            response = wire.send("POST", "v2/event/", {"event": "e"})
         finally:
             wire.close()
         assert response.status_code == 500
         expected = "sandbox internal error: RuntimeError: validator exploded"
-        assert response.json()["error"] == {"message": expected, "type": "internal_error"}
+        assert (response.json()["message"], response.json()["error_code"]) == (expected, "internal_error")
         assert [(r["status"], r["error"]) for r in hub.requests()] == [(500, expected)]
 
 

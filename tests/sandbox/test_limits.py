@@ -34,8 +34,8 @@ EXACT_RECORD_SIZE = MAX_CHUNK_APPARENT_BYTES // RECORDS_PER_EXACT_CHUNK
 
 
 def _error(response_content: bytes) -> dict[str, Any]:
-    error: dict[str, Any] = json.loads(response_content)["error"]
-    assert set(error) == {"message", "type"}
+    error: dict[str, Any] = json.loads(response_content)
+    assert set(error) == {"code", "error_code", "type", "message", "detail"}
     return error
 
 
@@ -102,7 +102,7 @@ def test_a_record_over_its_size_limit_is_refused_and_one_at_the_limit_accepted(
 def test_the_reviewed_case_a_900_kb_event_is_refused(wire: Wire) -> None:
     response = wire.send("POST", "v2/event/", {"event": "e", "$insert_id": "i", "pad": "x" * 900 * 1024})
     assert response.status_code == 413
-    assert _error(response.content)["type"] == "request_too_large"
+    assert _error(response.content)["error_code"] == "request_too_large"
 
 
 def test_records_summing_over_the_chunk_limit_are_refused_separators_not_counted(wire: Wire) -> None:

@@ -127,7 +127,7 @@ def test_a_rest_increment_edit_is_applied(model_wire: Wire) -> None:
 def test_an_unknown_user_is_a_404(model_wire: Wire) -> None:
     response = model_wire.send("GET", "v1/user/nobody/")
     assert response.status_code == 404
-    assert response.json()["error"]["type"] == "not_found"
+    assert response.json()["error_code"] == "not_found"
 
 
 def test_a_db_file_keeps_profiles_across_restarts(tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_an_edit_the_hub_cannot_apply_is_a_400_naming_it(
     model_wire.send("PATCH", "v1/user/u1/", {"operations": [{"$set": {"name": "Ann"}}]})
     response = model_wire.send("PATCH", "v1/user/u1/", {"operations": [operation]})
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith(message)
+    assert response.json()["message"].startswith(message)
     assert read(model_wire, "u1")["properties"] == {"name": "Ann"}
 
 

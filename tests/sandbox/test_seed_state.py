@@ -76,7 +76,7 @@ def test_seed_over_http(hub: Sandbox, wire: Wire) -> None:
     assert_seeded(hub)
     refused = wire.send("POST", "_sandbox/seed", {"users": [{"distinct_id": ""}]})
     assert refused.status_code == 400
-    assert refused.json()["error"]["message"] == "users[0].distinct_id: required, a non-empty string"
+    assert refused.json()["message"] == "users[0].distinct_id: required, a non-empty string"
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_a_finished_sync_replaces_the_members_and_a_broadcast_reaches_them(state
     assert _members(state, "l1") == ["new1", "new2"]
     _broadcast(state, "l1")
     messages = state.call("list_messages", {})["results"]
-    assert sorted(m["recipient_id"] for m in messages) == ["new1", "new2"]
+    assert sorted(m["recipient"]["distinct_id"] for m in messages) == ["new1", "new2"]
     assert {m["category"] for m in messages} == {"digest"} and len({m["execution_id"] for m in messages}) == 1
 
 
@@ -78,15 +78,20 @@ def test_messages_filter_page_by_cursor_and_are_cancelled_by_run(state: Contract
         "trigger_workflow", {}, {"workflow": "w2", "recipients": ["u0"], "data": {}, "$idempotency_key": "k2"}
     )
     page = _messages(state, workflow_slug="w1", limit="2")
-    assert page["meta"]["has_next"] and [m["recipient_id"] for m in page["results"]] == ["u0", "u1"]
+    assert page["meta"]["has_next"] and [m["recipient"]["distinct_id"] for m in page["results"]] == [
+        "u0",
+        "u1",
+    ]
     second = _messages(state, workflow_slug="w1", limit="2", after=page["meta"]["after"])
-    assert [m["recipient_id"] for m in second["results"]] == ["u2", "u3"] and second["meta"]["has_prev"]
+    assert [m["recipient"]["distinct_id"] for m in second["results"]] == ["u2", "u3"] and second["meta"][
+        "has_prev"
+    ]
     cancelled = state.call("cancel_workflow_run", {}, {"execution_id": answer["message_id"]})
     assert cancelled["execution_ids"] == [answer["message_id"]]
-    assert len(_messages(state, limit="20", **{"status[]": "cancelled"})["results"]) == 5
+    assert len(_messages(state, limit="20", **{"status[]": "not_to_be_triggered"})["results"]) == 5
     by_key = state.call("cancel_workflow_run", {}, {"idempotency_key": "k2"})
     assert len(by_key["execution_ids"]) == 1
-    assert len(_messages(state, limit="20", **{"status[]": "cancelled"})["results"]) == 6
+    assert len(_messages(state, limit="20", **{"status[]": "not_to_be_triggered"})["results"]) == 6
 
 
 def test_preference_reads_reflect_the_writes_before_them(state: Contract) -> None:

@@ -33,8 +33,8 @@ def error(response: Any) -> dict[str, Any]:
 def test_invalid_trigger_gets_400_naming_the_field(model_wire: Wire, body: dict[str, Any], path: str) -> None:
     response = model_wire.send("POST", "trigger/", body)
     assert response.status_code == 400
-    assert error(response)["error"]["type"] == "validation_error"
-    message = error(response)["error"]["message"]
+    assert error(response)["error_code"] == "validation_error"
+    message = error(response)["message"]
     assert message.startswith(path), message
     assert ": " in message
 
@@ -78,7 +78,7 @@ def test_invalid_legacy_item_refuses_the_whole_array_with_its_index(
     key = model_hub.credentials.workspace_key
     response = model_wire.send("POST", f"{key}/trigger/", [legacy, {**legacy, "template": "t"}])
     assert response.status_code == 400
-    assert error(response)["error"]["message"].startswith("[1].template: ")
+    assert error(response)["message"].startswith("[1].template: ")
 
 
 def test_user_edit_and_message_update_bodies_are_validated(model_wire: Wire) -> None:
@@ -87,5 +87,5 @@ def test_user_edit_and_message_update_bodies_are_validated(model_wire: Wire) -> 
         "PATCH", "v1/bulk/message/", {"messages": [{"message_id": "m", "action": "eat"}]}
     )
     assert (bad_edit.status_code, bad_update.status_code) == (400, 400)
-    assert error(bad_edit)["error"]["message"].startswith("operations: ")
-    assert error(bad_update)["error"]["message"].startswith("messages[0].action: ")
+    assert error(bad_edit)["message"].startswith("operations: ")
+    assert error(bad_update)["message"].startswith("messages[0].action: ")

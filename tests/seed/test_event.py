@@ -168,3 +168,14 @@ def test_a_key_json_cannot_write_is_a_typed_error_naming_the_path() -> None:
         Event("u", "ev", {"cart": [{("sku", 1): 2}]})._to_wire(fixed_context())
     assert caught.value.path == "properties.cart[0].('sku', 1)"
     assert "got tuple" in caught.value.reason
+
+
+def test_an_event_exactly_at_the_size_limit_is_accepted_and_one_byte_more_is_refused() -> None:
+    def event_of(blob_length: int) -> Event:
+        return Event("u1", "order_placed", {"blob": "x" * blob_length})
+
+    room = MAX_BODY_APPARENT_BYTES - event_of(0)._to_wire(fixed_context()).apparent_size
+    at_limit = event_of(room)._to_wire(fixed_context())
+    assert at_limit.apparent_size == MAX_BODY_APPARENT_BYTES
+    with pytest.raises(InputValueError, match="Event size"):
+        event_of(room + 1)._to_wire(fixed_context())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from http import HTTPStatus
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -20,15 +20,9 @@ from .._base_client import BuildRequest, RequestCore
 from .._context import WireContext, WireItem, WireRecord, has_dedupe_key
 from .._errors import FIRST_SERVER_ERROR_STATUS, SuprsendError, ValidationError
 from .._event import Event
-from .._generated import endpoints, operations
-from .._generated.limits import (
-    MAX_CHUNK_APPARENT_BYTES,
-    MAX_EVENTS_PER_BULK,
-    MAX_IDENTITY_EVENTS_PER_BULK,
-    MAX_WORKFLOWS_PER_BULK,
-)
+from .._generated import endpoints, models, operations
 from .._http import Request, Response
-from .._operation import OperationInfo
+from .._operation import OperationInfo, Records
 from .._profile import UserEdit
 from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
@@ -72,19 +66,48 @@ class BulkAlreadySentError(SuprsendError, RuntimeError):
     status_code = 400
 
 
+def _takes_records(_kind: object, _attribute: object, operation: OperationInfo) -> None:
+    if operation.records is None:
+        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class BulkKind(Generic[ItemT]):
-    """Everything that differs between the bulk kinds: item class, limits, endpoint and answer rule."""
+    """What differs between the bulk kinds: the item class and the endpoint. The limits and the answer
+    rule are the spec's record facts of that endpoint (``operation.records``)."""
 
     item_type: type[ItemT]
-    max_records: int
-    max_bytes: int
-    operation: OperationInfo
+    operation: OperationInfo = attrs.field(validator=_takes_records)
     build_request: BuildRequest
     # The path parameters the client fills in (the workspace of the legacy trigger path).
     path: Callable[[RequestCore | AsyncRequestCore], dict[str, str]]
-    read: Callable[[Sequence[WireRecord], Response], ChunkOutcome]
     trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
+
+    @property
+    def records(self) -> Records:
+        records = self.operation.records
+        assert records is not None  # checked when the kind is made
+        return records
+
+    @property
+    def record_model(self) -> type[Any]:
+        """The generated model one record must satisfy."""
+        model: type[Any] = getattr(models, self.records.model)
+        return model
+
+    @property
+    def max_records(self) -> int:
+        return self.records.max_records
+
+    @property
+    def max_bytes(self) -> int:
+        """The most one chunk's records may weigh together."""
+        return self.records.max_total_bytes
+
+    @property
+    def read(self) -> Callable[[Sequence[WireRecord], Response], ChunkOutcome]:
+        """How a chunk's answer tells each record's outcome: per record, or one for the whole chunk."""
+        return per_record_outcome if self.records.answer == "per-record" else whole_chunk_outcome
 
 
 def _workspace_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
@@ -97,42 +120,30 @@ def _no_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
 
 LEGACY_WORKFLOWS = BulkKind(
     item_type=Workflow,
-    max_records=MAX_WORKFLOWS_PER_BULK,
-    max_bytes=MAX_CHUNK_APPARENT_BYTES,
     operation=operations.TRIGGER_LEGACY_WORKFLOW,
     build_request=endpoints.build_trigger_legacy_workflow,
     path=_workspace_path,
-    read=whole_chunk_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 WORKFLOW_TRIGGERS = BulkKind(
     item_type=WorkflowTriggerRequest,
-    max_records=MAX_WORKFLOWS_PER_BULK,
-    max_bytes=MAX_CHUNK_APPARENT_BYTES,
     operation=operations.TRIGGER_WORKFLOW,
     build_request=endpoints.build_trigger_workflow,
     path=_no_path,
-    read=per_record_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 EVENTS = BulkKind(
     item_type=Event,
-    max_records=MAX_EVENTS_PER_BULK,
-    max_bytes=MAX_CHUNK_APPARENT_BYTES,
     operation=operations.TRACK_EVENTS_BULK,
     build_request=endpoints.build_track_events_bulk,
     path=_no_path,
-    read=per_record_outcome,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
 USERS = BulkKind(
     item_type=UserEdit,
-    max_records=MAX_IDENTITY_EVENTS_PER_BULK,
-    max_bytes=MAX_CHUNK_APPARENT_BYTES,
     operation=operations.SEND_IDENTITY_EVENTS,
     build_request=endpoints.build_send_identity_events,
     path=_no_path,
-    read=whole_chunk_outcome,
     trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
 )
 

@@ -6,7 +6,8 @@ repeats), ``--query key=value`` takes any of them by name or wire key; the JSON 
 (text, ``@file`` or ``-`` for standard input) and is checked against the spec's model before anything is
 sent. The result is printed as its wire JSON; ``--all`` streams every item of a paged list as JSON Lines.
 Exit codes: 0 done, 1 the API answered an error (or no answer came), 2 usage, validation or configuration
-error, 130 interrupted. See ``operation_calls`` for how values reach the generated method.
+error, 3 the hub refused the credentials (401 or 403), 130 interrupted. See ``operation_calls`` for how
+values reach the generated method.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import Any
 
 from .. import _models as _rt
 from .._client import Suprsend
-from .._errors import APIError, APIStatusError, SuprsendConfigError, ValidationError
+from .._errors import (
+    APIError,
+    APIStatusError,
+    AuthenticationError,
+    PermissionDeniedError,
+    SuprsendConfigError,
+    ValidationError,
+)
 from .._generated import models
 from .._generated.operations import OPERATIONS
 from .._operation import OperationInfo
@@ -50,9 +58,14 @@ def _aliases(name: str) -> list[str]:
     return [name] if spelled(name) != name else []
 
 
-def add_parsers(subcommands: Any) -> None:
-    """One command per namespace, one subcommand per operation."""
+def add_parsers(subcommands: Any, *, only: str | None = None) -> None:
+    """One command per namespace, one subcommand per operation.
+
+    With ``only`` (the command named on the command line), only that namespace gets its operation
+    subcommands: building them all cost about 0.13 s of CPU per run. The other namespaces are still listed.
+    """
     for namespace, ops in namespaces().items():
+        wanted = only is None or only in (namespace, spelled(namespace))
         parser = subcommands.add_parser(
             spelled(namespace),
             aliases=_aliases(namespace),
@@ -60,7 +73,7 @@ def add_parsers(subcommands: Any) -> None:
             description=f"The {namespace} operations of the SuprSend API, one subcommand each.",
         )
         methods = parser.add_subparsers(dest="operation", required=True, metavar="OPERATION")
-        for op in ops:
+        for op in ops if wanted else ():
             _add_operation(methods, op)
 
 
@@ -195,6 +208,11 @@ def invoke(
     except BrokenPipeError:
         # The reader stopped early (`| head`): no more output is wanted, and none may be flushed at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AuthenticationError, PermissionDeniedError) as exc:
+        print(
+            f"{name}: error: {exc.status_code} {exc.message}; {exit_codes.CREDENTIALS_HINT}", file=sys.stderr
+        )
+        return exit_codes.CREDENTIALS_REFUSED
     except APIStatusError as exc:
         print(f"{name}: error: {exc.status_code} {exc.message}", file=sys.stderr)
         return exit_codes.FAILED

@@ -87,9 +87,11 @@ class Settings:
                 )
             return Suprsend.with_workspace_api_key(self.workspace_uid, self.api_key, self.base_url)
         if not (self.workspace_key and self.workspace_secret):
+            missing = "workspace_key" if not self.workspace_key else "workspace_secret"
             raise SuprsendConfigError(
                 f"credentials from {self.origin} need both workspace_key and workspace_secret (or an api_key "
-                "and a workspace_uid)"
+                f"and a workspace_uid); {missing} is missing: --{missing.replace('_', '-')}, "
+                f"{ENVIRONMENT[missing]} or a profile's {missing} gives it"
             )
         return Suprsend(self.workspace_key, self.workspace_secret, self.base_url)
 

@@ -18,12 +18,6 @@ from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind
 from .._context import WireContext, WireRecord, has_dedupe_key
 from .._errors import InputValueError
 from .._event import SDK_VERSION_PROPERTY, _checked_distinct_id, _checked_event_name
-from .._generated.limits import (
-    MAX_BODY_APPARENT_BYTES,
-    MAX_IDENTITY_EVENT_APPARENT_BYTES,
-    WORKFLOW_RUNTIME_BYTES,
-)
-from .._generated.models import EventPayload, IdentityEvent, WorkflowTrigger
 from .._models import validate
 
 IDENTITY_EVENT_SCHEMA = "2"
@@ -68,23 +62,33 @@ def _with_sdk_version(properties: object, ctx: WireContext) -> dict[str, Any]:
     return properties
 
 
-def _checked_size(text: str, extra: int, limit: int, what: str) -> int:
-    size = _json.encoded_size(text) + extra
-    if size > limit:
-        raise InputValueError(_json.too_big_message(what, size, limit))
-    return size
+def _checked(body: dict[str, Any], bulk: BulkKind[Any], what: str) -> tuple[str, int]:
+    """The wire text and size of a line's record, checked against the spec's record facts of ``bulk``."""
+    validate(body, bulk.record_model)
+    text = _json.dumps(body)
+    facts = bulk.records
+    return text, _json.checked_size(text, facts.max_record_bytes, what, allowance=facts.runtime_bytes)
+
+
+def _checked_event_key(body: dict[str, Any]) -> str:
+    """The line's ``event``, checked as the library checks an event name but named by its wire key (the
+    library's messages name the ``Event`` argument, ``event_name``, which a line does not have)."""
+    value = body.get("event")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputValueError('event missing: a line of `send events` names its event under "event"')
+    if not isinstance(value, str):
+        raise InputValueError(f"event must be a string, got {type(value).__name__}")
+    return _checked_event_name(value)
 
 
 def build_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     """A line of ``send events``: the body of ``POST v2/event/``."""
     body["distinct_id"] = _checked_distinct_id(body.get("distinct_id"))
-    body["event"] = _checked_event_name(body.get("event"))
+    body["event"] = _checked_event_key(body)
     body.setdefault("$time", ctx.now_ms())
     body.setdefault("env", ctx.workspace)
     body["properties"] = _with_sdk_version(body.get("properties"), ctx)
-    validate(body, EventPayload)
-    text = _json.dumps(body)
-    size = _checked_size(text, 0, MAX_BODY_APPARENT_BYTES, "Event size")
+    text, size = _checked(body, EVENTS, "Event size")
     return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
 
 
@@ -92,10 +96,8 @@ def build_workflow_trigger(body: dict[str, Any], ctx: WireContext) -> WireRecord
     """A line of ``send workflows``: the body of ``POST trigger/``."""
     if body.get("data") is None:
         body["data"] = {}
-    validate(body, WorkflowTrigger)
-    text = _json.dumps(body)
     # Measured as the seed measures a trigger: with the allowance for what the hub adds at run time.
-    size = _checked_size(text, WORKFLOW_RUNTIME_BYTES, MAX_BODY_APPARENT_BYTES, "workflow body")
+    text, size = _checked(body, WORKFLOW_TRIGGERS, "workflow body")
     return WireRecord(text, size, has_dedupe_key(body))
 
 
@@ -106,9 +108,7 @@ def build_identity_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     body.setdefault("$time", ctx.now_ms())
     body.setdefault("env", ctx.workspace)
     body["properties"] = _with_sdk_version(body.get("properties"), ctx)
-    validate(body, IdentityEvent)
-    text = _json.dumps(body)
-    size = _checked_size(text, 0, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
+    text, size = _checked(body, USERS, "User Event size")
     return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -20,16 +21,21 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
+import attrs
+
 from .._bulk.bulk import _route
+from .._bulk.errors import BulkAuthenticationError
 from .._bulk.response import BulkTally
 from .._bulk.sender import send_all
 from .._bulk.source import BulkSourceError
 from .._client import Suprsend
-from .._errors import SuprsendConfigError
+from .._context import WireRecord
+from .._errors import DEFAULT_ERROR_STATUS, APIStatusError, SuprsendConfigError
 from . import exit_codes, profiles
+from .exit_codes import CREDENTIALS_HINT
 from .failed_out import FailedOut
 from .ids import LineIds, namespace_for
-from .journal import Journal, JournalError
+from .journal import Journal, JournalError, JournalMismatchError
 from .lineset import LineSet
 from .output import write_json
 from .progress import ProgressReporter, duration
@@ -37,7 +43,7 @@ from .reader import INVALID_LINE_CODE, LineReader
 from .records import KINDS, RecordKind
 from .shard import Shard, ShardSpecError
 from .source import InputSource
-from .summary import Summary
+from .summary import CREDENTIALS_REFUSED, JOURNAL_MISMATCH, Summary
 from .tracker import ChunkTracker
 
 DESCRIPTION = """\
@@ -51,9 +57,18 @@ the file, the line number and the content unless the line has its own), so the h
 
 With --shard K/N, only the lines whose distinct id (for workflows, the first recipient's) hashes to K are
 sent: int.from_bytes(sha256(distinct_id)[:8], "big") % N. Run shards 0/N .. N-1/N, each with its own
-journal, to split one file across processes or machines without overlap.
+journal, to split one file across processes or machines without overlap. --shard auto takes K from
+JOB_COMPLETION_INDEX (set in each pod of a Kubernetes Indexed Job) and N from --shard-count or
+SUPRSEND_SHARD_COUNT (see docs/kubernetes.md).
 
-Exit codes: 0 all accepted, 1 some failed or invalid, 2 usage or configuration error, 130 interrupted."""
+A journal is bound to what its lines held: a line is skipped only once the digest of its chunk's content
+matches; standard input carrying another stream, or a file edited in place, stops the command (exit 4)
+instead of skipping lines it never sent. A --journal or --failed-out path that is the input, or a
+--journal path holding anything but a journal, is refused with nothing written. Both files are 0600.
+
+Exit codes: 0 all accepted, 1 some failed or invalid (or sending stopped on an error), 2 usage or
+configuration error (nothing sent), 3 the hub refused the credentials (401/403; nothing more was sent),
+4 the input is not the one the journal acknowledged, 130 interrupted."""
 
 # Bad lines printed to standard error before the rest are only counted (all are in --failed-out).
 SHOWN_INVALID_LINES = 20
@@ -83,7 +98,13 @@ def add_parser(subcommands: Any) -> None:
         "each user's edits in order)",
     )
     parser.add_argument("--journal", metavar="PATH", help="record acknowledged lines here; rerun to resume")
-    parser.add_argument("--shard", metavar="K/N", help="send only the lines of shard K of N (by distinct id)")
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="send only the lines of shard K of N (by distinct id); auto: K from JOB_COMPLETION_INDEX "
+        "(a Kubernetes Indexed Job's pod index), N from --shard-count or SUPRSEND_SHARD_COUNT",
+    )
+    parser.add_argument("--shard-count", type=int, metavar="N", help="the number of shards for --shard auto")
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -109,7 +130,12 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         return _usage(f"--concurrency must be at least 1, got {concurrency}")
     try:
-        shard = Shard.parse(args.shard) if args.shard else None
+        if args.shard:
+            shard: Shard | None = Shard.resolve(args.shard, count=args.shard_count, environ=os.environ)
+        elif args.shard_count is not None:
+            raise ShardSpecError("--shard-count goes with --shard auto")
+        else:
+            shard = None
     except ShardSpecError as exc:
         return _usage(str(exc))
     try:
@@ -123,6 +149,9 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _usage(f"cannot read {args.file}: {exc.strerror}")
         stack.callback(source.close)
+        clash = _clash(args, source)
+        if clash is not None:
+            return _usage(clash)
         journal: Journal | None = None
         if args.journal and not args.dry_run:
             expected = {"kind": kind.name, "input": source.identity, "shard": str(shard) if shard else None}
@@ -150,13 +179,13 @@ def run(args: argparse.Namespace) -> int:
         tracker = ChunkTracker(_route(client._core, kind.bulk), journal=journal, failed_out=failed_out)
         shown = 0
 
-        def on_invalid(line: int, reason: str, value: Any, text: str | None) -> None:
+        def on_invalid(line: int, reason: str, value: Any, raw: bytes) -> None:
             nonlocal shown
             shown += 1
             if shown <= SHOWN_INVALID_LINES:
                 reporter.message(f"line {line}: {reason}")
             if failed_out is not None:
-                failed_out.write(line=line, error=reason, code=INVALID_LINE_CODE, record=value, text=text)
+                failed_out.write(line=line, error=reason, code=INVALID_LINE_CODE, record=value, raw=raw)
 
         reader = LineReader(
             source,
@@ -165,20 +194,32 @@ def run(args: argparse.Namespace) -> int:
             context=client._core.context,
             shard=shard,
             done=journal.acknowledged if journal is not None else LineSet(),
+            verifier=journal.verifier if journal is not None else None,
             line_of=tracker.line_of,
             on_invalid=on_invalid,
         )
         started = time.monotonic()
-        interrupted, error = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
+        stop = _send(reader, tracker, kind, concurrency, reporter, dry_run=args.dry_run)
+        # Taken while the journal is open: a chunk answered later is then journaled or listed here, or both.
+        unanswered = [] if args.dry_run else tracker.unanswered()
+        error = stop.error
         if journal is not None:
             try:
                 journal.close()  # synced before the summary says what is done
             except OSError as exc:
                 error = error or f"the journal could not be synced: {exc}"
         reporter.finish()
+        if failed_out is not None:
+            _list_unanswered(failed_out, unanswered, interrupted=stop.interrupted)
         counts = reader.counts
         if shown > SHOWN_INVALID_LINES:
             reporter.message(f"... and {shown - SHOWN_INVALID_LINES} more invalid lines")
+        if counts.lines == counts.blank and error is None and not stop.interrupted:
+            reporter.message(
+                f"suprsend-typed send: warning: {args.file} holds no records"
+                + (" (only blank lines)" if counts.lines else " (it is empty)")
+                + ": nothing was sent"
+            )
         summary = Summary(
             kind=kind.name,
             file=args.file,
@@ -196,16 +237,26 @@ def run(args: argparse.Namespace) -> int:
             failed=tracker.failed,
             outcome_unknown=tracker.unknown,
             elapsed_s=time.monotonic() - started,
-            interrupted=interrupted,
+            interrupted=stop.interrupted,
             error=error,
+            stopped_by=stop.reason,
         )
     if error is not None:
-        print(f"suprsend-typed: {error}", file=sys.stderr)
+        print(f"suprsend-typed send: error: {error}", file=sys.stderr)
     if args.json:
         write_json(summary.as_dict())
-    else:
+    elif stop.reason != CREDENTIALS_REFUSED:  # that one line says it all: nothing more was sent
         print(summary.text(duration), file=sys.stderr)
     return summary.exit_code()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Stop:
+    """How sending ended: interrupted, or stopped by an error (its text, and its ``Summary.stopped_by``)."""
+
+    interrupted: bool = False
+    error: str | None = None
+    reason: str | None = None
 
 
 def _send(
@@ -216,15 +267,14 @@ def _send(
     reporter: ProgressReporter,
     *,
     dry_run: bool,
-) -> tuple[bool, str | None]:
-    """Read every line and send (or, in a dry run, only build) its record; whether it was interrupted, and
-    the error that stopped it, if any."""
+) -> Stop:
+    """Read every line and send (or, in a dry run, only build) its record; how it ended."""
     try:
         with _sigterm_as_interrupt():
             if dry_run:
                 for record in reader.records():
                     del tracker.line_of[id(record)]
-                return False, None
+                return Stop()
             send_all(
                 reader.records(),
                 send_chunk=tracker,
@@ -237,12 +287,67 @@ def _send(
                 tally=BulkTally(keep=0),
             )
     except KeyboardInterrupt:
-        return True, None
+        return Stop(interrupted=True)
+    except BulkAuthenticationError as exc:
+        cause = exc.__cause__
+        answer = f"{cause.status_code} {cause.message}" if isinstance(cause, APIStatusError) else exc.message
+        return Stop(
+            error=f"the hub refused the credentials ({answer}); nothing more was sent: {CREDENTIALS_HINT}",
+            reason=CREDENTIALS_REFUSED,
+        )
     except BulkSourceError as exc:
-        return False, f"reading the input failed after line {reader.counts.lines}: {exc.__cause__}"
+        if isinstance(exc.__cause__, JournalMismatchError):
+            return Stop(error=str(exc.__cause__), reason=JOURNAL_MISMATCH)
+        return Stop(error=f"reading the input failed after line {reader.counts.lines}: {exc.__cause__}")
     except OSError as exc:  # the input, the journal or --failed-out could not be read or written
-        return False, f"stopped: {exc}"
-    return False, None
+        return Stop(error=f"stopped: {exc}")
+    return Stop()
+
+
+def _list_unanswered(
+    failed_out: FailedOut, unanswered: list[tuple[int, bytes, WireRecord]], *, interrupted: bool
+) -> None:
+    """The lines a stop left without an answer, marked: the hub may have them (a resend keeps their keys)."""
+    why = "interrupted" if interrupted else "sending stopped"
+    for line, raw, record in unanswered:
+        failed_out.write(
+            line=line,
+            error=f"not answered: {why} before the hub answered (it may have the record)",
+            code=DEFAULT_ERROR_STATUS,
+            record=_sent_body(record),
+            raw=raw,
+            not_answered=True,
+        )
+
+
+def _sent_body(record: WireRecord) -> Any:
+    """The body a record carries, with its dedupe key (None if it cannot be read back: its line is kept)."""
+    try:
+        return json.loads(record.text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _clash(args: argparse.Namespace, source: InputSource) -> str | None:
+    """Refuse, before anything is opened for writing, a --journal or --failed-out that is the input (or
+    each other): writing would destroy it."""
+    targets = [("--journal", args.journal), ("--failed-out", args.failed_out)]
+    for number, (flag, path) in enumerate(targets):
+        if not path:
+            continue
+        if source.is_file(path):
+            return f"{flag} {path} is the input file: it would be overwritten; name another file"
+        for other_flag, other in targets[number + 1 :]:
+            if other and _same_file(path, other):
+                return f"{flag} and {other_flag} name the same file {path}"
+    return None
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one does not exist yet
+        return os.path.abspath(first) == os.path.abspath(second)
 
 
 def _client(args: argparse.Namespace) -> Suprsend:

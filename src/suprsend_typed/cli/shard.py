@@ -5,12 +5,16 @@ id is the record's ``distinct_id`` (for a workflow trigger, its first recipient'
 it is a string, else its ``distinct_id``). The hash is the same on every machine, Python version and run,
 so every record of one user lands in one shard and keeps its order there. A line whose distinct id cannot be
 read (not JSON, no recipient) belongs to shard 0, which reports it: every line is one shard's, and only one's.
+
+``--shard auto`` takes K from ``JOB_COMPLETION_INDEX``, which a Kubernetes Indexed Job sets in each pod, and N
+from ``--shard-count`` or ``SUPRSEND_SHARD_COUNT`` (the Job's ``completions``; Kubernetes does not expose it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 
 import attrs
 
@@ -18,6 +22,12 @@ import attrs
 UNREADABLE_LINE_SHARD = 0
 _HASH_BYTES = 8
 _SPEC = re.compile(r"^(\d+)/(\d+)$")
+_NUMBER = re.compile(r"^\d+$")
+AUTO = "auto"
+# Set by Kubernetes in every pod of an Indexed Job: the pod's index, 0 .. completions - 1.
+INDEX_VARIABLE = "JOB_COMPLETION_INDEX"
+# The number of shards for --shard auto when --shard-count is not given: the Job's completions.
+COUNT_VARIABLE = "SUPRSEND_SHARD_COUNT"
 
 
 class ShardSpecError(ValueError):
@@ -40,6 +50,38 @@ class Shard:
         if count < 1 or index >= count:
             raise ShardSpecError(f"--shard K/N needs N >= 1 and 0 <= K < N, got {text!r}")
         return cls(index=index, count=count)
+
+    @classmethod
+    def resolve(cls, text: str, *, count: int | None, environ: Mapping[str, str]) -> Shard:
+        """``--shard`` as given: ``K/N``, or ``auto`` (K from ``JOB_COMPLETION_INDEX``, N from ``count``,
+        else ``SUPRSEND_SHARD_COUNT``). A count given with ``K/N`` is refused, as it would be ignored."""
+        if text.strip() != AUTO:
+            if count is not None:
+                raise ShardSpecError("--shard-count goes with --shard auto only (K/N already gives N)")
+            return cls.parse(text)
+        index = environ.get(INDEX_VARIABLE, "").strip()
+        if not index:
+            raise ShardSpecError(
+                f"--shard auto reads {INDEX_VARIABLE}, which is not set (Kubernetes sets it in each pod of "
+                "an Indexed Job); or give --shard K/N"
+            )
+        if count is None:
+            count_text = environ.get(COUNT_VARIABLE, "").strip()
+            if not count_text:
+                raise ShardSpecError(
+                    f"--shard auto needs the number of shards: --shard-count N or {COUNT_VARIABLE} "
+                    "(the Job's completions)"
+                )
+            if not _NUMBER.match(count_text):
+                raise ShardSpecError(f"{COUNT_VARIABLE} must be a whole number, got {count_text!r}")
+            count = int(count_text)
+        if not _NUMBER.match(index):
+            raise ShardSpecError(f"{INDEX_VARIABLE} must be a whole number, got {index!r}")
+        if count < 1 or int(index) >= count:
+            raise ShardSpecError(
+                f"--shard auto needs {INDEX_VARIABLE} ({index}) below the number of shards ({count})"
+            )
+        return cls(index=int(index), count=count)
 
     def owns(self, distinct_id: str | None) -> bool:
         """Whether a record with this distinct id (``None``: unreadable) is this shard's to send."""

@@ -32,6 +32,7 @@ class InputSource:
             self._stream = open(path, "rb")  # noqa: SIM115 - closed by close()
             self._owned = True
         info = os.fstat(self._stream.fileno())
+        self._device_and_inode = (info.st_dev, info.st_ino)
         self.is_regular_file = stat.S_ISREG(info.st_mode)
         self.size: int | None = info.st_size if self.is_regular_file else None
         self.bytes_read = 0
@@ -48,6 +49,14 @@ class InputSource:
     def has_stable_identity(self) -> bool:
         """A regular file named by path: re-reading it gives the same lines while its identity holds."""
         return "mtime_ns" in self.identity
+
+    def is_file(self, path: str) -> bool:
+        """Whether ``path`` names the file being read (standard input redirected from it included)."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return self.is_regular_file and (info.st_dev, info.st_ino) == self._device_and_inode
 
     def identity_seed(self) -> str:
         """The seed of the dedupe keys: the identity for a file, random for a stream (kept by the journal)."""

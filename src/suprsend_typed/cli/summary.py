@@ -9,6 +9,14 @@ import attrs
 
 from . import exit_codes
 
+# Values of ``Summary.stopped_by``: what stopped the send before the input's end.
+CREDENTIALS_REFUSED = "credentials_refused"
+JOURNAL_MISMATCH = "journal_mismatch"
+_EXIT_CODE_OF_STOP = {
+    CREDENTIALS_REFUSED: exit_codes.CREDENTIALS_REFUSED,
+    JOURNAL_MISMATCH: exit_codes.JOURNAL_MISMATCH,
+}
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class Summary:
@@ -34,6 +42,7 @@ class Summary:
     elapsed_s: float
     interrupted: bool
     error: str | None
+    stopped_by: str | None = None  # CREDENTIALS_REFUSED or JOURNAL_MISMATCH
 
     @property
     def unanswered(self) -> int:
@@ -43,6 +52,8 @@ class Summary:
     def exit_code(self) -> int:
         if self.interrupted:
             return exit_codes.INTERRUPTED
+        if self.stopped_by is not None:
+            return _EXIT_CODE_OF_STOP[self.stopped_by]
         if self.invalid or self.failed or self.error or self.unanswered:
             return exit_codes.FAILED
         return exit_codes.OK
@@ -79,8 +90,19 @@ class Summary:
             skipped.append(f"{self.blank:,} blank")
         if skipped:
             lines.append("  skipped " + ", ".join(skipped))
-        if self.failed_out and (self.failed or self.invalid):
-            lines.append(f"  lines not accepted are in {self.failed_out}")
-        if self.interrupted and self.journal:
-            lines.append(f"  run the same command again to resume from {self.journal}")
+        if self.failed_out and (self.failed or self.invalid or self.unanswered):
+            lines.append(
+                f"  lines not accepted are in {self.failed_out}"
+                + (" (those not answered marked not_answered)" if self.unanswered else "")
+            )
+        if (self.interrupted or self.unanswered) and self.journal:
+            lines.append(
+                f"  run the same command again to resume from {self.journal}: it sends the lines not "
+                "answered again, under the same dedupe keys"
+            )
+        elif self.unanswered and not self.failed_out:
+            lines.append(
+                "  the lines not answered are recorded nowhere: use --journal to resume a send, or "
+                "--failed-out to list them"
+            )
         return "\n".join(lines)

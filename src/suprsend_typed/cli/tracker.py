@@ -2,8 +2,9 @@
 ``--failed-out`` file's source of truth.
 
 The bulk sender packs ``WireRecord``s, which know nothing of lines, so the reader files each record's line
-number under the record's identity (``id()``, unique while the record is alive, and it is alive until its
-chunk is answered) and the tracker, which wraps the chunk route, takes it back when the chunk is answered. A
+number and bytes (and the record itself, which keeps it alive) under the record's identity (``id()``,
+unique while the record is alive) and the tracker, which wraps the chunk route, takes them back when the
+chunk is answered. What is still filed when sending stopped was never answered (``unanswered``). A
 chunk's failed records come back in the order of its records (``BulkResponse`` guarantees it), so they are
 matched to lines in one forward pass; a failed record that matches none makes the whole chunk count as
 unacknowledged, which is always safe: a resend carries the same dedupe keys.
@@ -33,7 +34,8 @@ class ChunkTracker:
         self._route = route
         self._journal = journal
         self._failed_out = failed_out
-        self.line_of: dict[int, int] = {}  # id(record) -> line number, for the records not answered yet
+        # id(record) -> (line number, line bytes, record), for the records not answered yet.
+        self.line_of: dict[int, tuple[int, bytes, WireRecord]] = {}
         self._lock = threading.Lock()
         self.accepted = 0
         self.failed = 0
@@ -42,23 +44,33 @@ class ChunkTracker:
     def __call__(self, records: Sequence[WireRecord]) -> ChunkOutcome:
         outcome = self._route(records)
         pop = self.line_of.pop
-        lines = [pop(id(record)) for record in records]
+        filed = [pop(id(record)) for record in records]
         if not outcome.failed_records:
-            accepted = lines
+            accepted = filed
         else:
-            accepted = self._report_failures(records, lines, outcome.failed_records)
+            accepted = self._report_failures(records, filed, outcome.failed_records)
         if self._journal is not None:
-            self._journal.acknowledge(accepted)
+            lines = [line for line, _, _ in accepted]
+            self._journal.acknowledge(lines, [raw for _, raw, _ in accepted])
         with self._lock:
             self.accepted += outcome.success
             self.failed += len(outcome.failed_records)
             self.unknown += sum(outcome_unknown(failed["code"]) for failed in outcome.failed_records)
         return outcome
 
+    def unanswered(self) -> list[tuple[int, bytes, WireRecord]]:
+        """The lines handed to the sender that got no answer (sending stopped): number, bytes and record."""
+        filed = list(self.line_of.values())  # one copy in C: a straggling sender thread may still pop
+        return sorted(filed, key=_first)
+
     def _report_failures(
-        self, records: Sequence[WireRecord], lines: list[int], failures: Sequence[FailedRecord]
-    ) -> list[int]:
+        self,
+        records: Sequence[WireRecord],
+        filed: list[tuple[int, bytes, WireRecord]],
+        failures: Sequence[FailedRecord],
+    ) -> list[tuple[int, bytes, WireRecord]]:
         """Write the failures with their lines; the lines accepted (none if a failure cannot be placed)."""
+        lines = [line for line, _, _ in filed]
         failed_lines: list[int | None] = []
         position = 0
         for failure in failures:
@@ -74,4 +86,8 @@ class ChunkTracker:
         if None in failed_lines:
             return []
         refused = set(failed_lines)
-        return [line for line in lines if line not in refused]
+        return [entry for entry in filed if entry[0] not in refused]
+
+
+def _first(item: tuple[int, bytes, WireRecord]) -> int:
+    return item[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, overload
 
-from .._errors import InputValueError
 from .._event import Event
 from .._generated import endpoints_events as endpoints
 from .._generated.limits import MAX_BODY_APPARENT_BYTES
@@ -78,10 +77,7 @@ def _check_size(event: EventPayload | Mapping[str, Any] | None) -> None:
         return
     body = unstructure(event) if isinstance(event, EventPayload) else event
     try:
-        size = _json.apparent_size(_json.dumps(body))
-    except (TypeError, ValueError):
+        text = _json.dumps(body)
+    except ValueError:  # ValidationError: not JSON
         return  # the schema check that follows names the bad value
-    if size > MAX_BODY_APPARENT_BYTES:
-        raise InputValueError(
-            f"Event size too big - {size} Bytes, must not cross {MAX_BODY_APPARENT_BYTES} Bytes"
-        )
+    _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")

@@ -41,11 +41,7 @@ def _checked_profile(user: object, method: str) -> UserEdit:
 
 def _checked_size(text: str) -> str:
     """A PATCH body within the size limit of the identity event ``async_edit`` sends."""
-    size = _json.encoded_size(text)
-    if size > MAX_IDENTITY_EVENT_APPARENT_BYTES:
-        raise InputValueError(
-            _json.too_big_message("User edit size", size, MAX_IDENTITY_EVENT_APPARENT_BYTES)
-        )
+    _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User edit size")
     return text
 
 

@@ -2,9 +2,10 @@
 
 It verifies HMAC signatures (and Bearer keys), enforces the hub's records-per-request and size limits
 (``limits``: 400 or 413), validates bodies with the generated models, dedupes by ``$idempotency_key`` and
-``$insert_id``, answers in the hub's shapes, keeps what it received and the state of every operation of
-the generated table (``routes``, ``state``: users, tenants, brands, objects, lists, broadcasts, preferences,
-messages, templates; and what a seed holds: ``seed``) in SQLite, and injects faults on demand. A request is
+``$insert_id``, answers in the hub's shapes and statuses (``answers``), keeps what it received and the state
+of every operation of the generated table (``routes``, ``handlers/<namespace>.py``: users, tenants, brands,
+objects, lists, broadcasts, preferences, messages, templates; and what a seed holds: ``seed``) in SQLite,
+and injects faults on demand. A request is
 judged on its head before its body is read (``guard``). See ``Sandbox``.
 """
 

@@ -11,7 +11,9 @@ bad or oversized one (``check_size``) is refused before anything is read.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
+from email.message import Message
 from http import HTTPStatus
 from typing import Final
 from urllib.parse import urlsplit
@@ -24,6 +26,8 @@ LOOPBACK_NAMES: Final = frozenset({"localhost"})
 WILDCARD_ADDRESSES: Final = frozenset({"0.0.0.0", "::"})
 JSON_MEDIA_TYPE: Final = "application/json"
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
+_HEADER_NAME: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""A header name is an RFC 9110 token."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -126,6 +130,26 @@ def _host_of(authority: str) -> str | None:
 
 def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def check_header_names(headers: Message) -> Refusal | None:
+    """A 400 for a head with a line that is not a header, or a header name that is not a token.
+
+    Python's header parser stops at such a line and leaves every later header, ``Content-Length``
+    included, unread: serving the request would ignore its body and leave the rest on the connection.
+    """
+    if headers.defects or headers.get_payload():
+        return Refusal(
+            status=400,
+            message="a header line is not 'name: value' (an invalid header name): the request is refused",
+            error_type="bad_request",
+        )
+    for name in headers.keys():
+        if not _HEADER_NAME.fullmatch(name):
+            return Refusal(
+                status=400, message=f"header name {name!r} is not a valid token", error_type="bad_request"
+            )
+    return None
 
 
 def content_length(values: Sequence[str], transfer_encoding: str | None) -> int | Refusal:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from typing import Any, Final, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,32 +12,30 @@ import attrs
 
 from .._errors import ValidationError
 from .._generated import models
-from .._generated.endpoints import LIST_MESSAGES_LIMIT_MAXIMUM
 from .._generated.operations import OPERATIONS
-from .._json import dumps
 from .._models import validate
 from .._operation import OperationInfo
+from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
 from .guard import Refusal, check_size
-from .limits import (
-    EVENT_LIMITS,
-    IDENTITY_EVENT_LIMITS,
-    WORKFLOW_LIMITS,
-    RequestLimits,
-    check_limits,
-)
+from .handlers import state_handlers
+from .handlers.base import Context, StateCall, StateError
+from .handlers.base import Handler as StateHandler
+from .handlers.messages import MAX_MESSAGE_PAGE, make_messages
+from .handlers.templates import template_category
+from .limits import RequestLimits, check_limits, request_limits
 from .profiles import OperationError, apply_operations
-from .routes import Route, match_route
-from .state import Handler as StateHandler
-from .state import State, StateCall, StateError
-from .store import MESSAGE_FILTER_COLUMNS, RecordRow, RequestOutcome, RequestRow, Store
-from .validation import Validator, error_text, join_path
+from .routes import Route, allowed_methods, match_route
+from .schema_answer import SchemaRefusal, schema_answer
+from .store import RecordRow, RequestOutcome, RequestRow, Store
+from .times import iso_time
+from .validation import PUBLIC_EVENT, Validator, error_text, is_public_event, join_path
+
+__all__ = ["MAX_MESSAGE_PAGE", "HubAnswer", "error_body", "iso_time"]
 
 IDEMPOTENCY_WINDOW_SECONDS: Final = 24 * 60 * 60
 """How long the hub remembers an ``$idempotency_key`` or ``$insert_id``."""
-DEFAULT_MESSAGE_PAGE: Final = 10
-MAX_MESSAGE_PAGE: Final = LIST_MESSAGES_LIMIT_MAXIMUM
 LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
 _DROP_AFTER: Final = Fault(kind="drop_after").describe()
 
@@ -46,14 +43,6 @@ TOO_DEEP_MESSAGE: Final = "body is not valid JSON: it nests too deeply"
 
 ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
 """How an endpoint treats a JSON array: refused, required, all-or-nothing (400), or one outcome per record."""
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class HubAnswer:
-    status: int
-    body: bytes
-    content_type: str = "application/json; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -78,30 +67,37 @@ def _legacy_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
+def _record_route(op_id: str, *, kind: str, family: str, single: Callable[[str], Any]) -> _RecordRoute:
+    """The route of a records endpoint: its array rule and limits are the spec's record facts."""
+    records = OPERATIONS[op_id].records
+    if records is None:
+        raise ValueError(f"operation {op_id!r} has no x-suprsend-records in the spec")
+    arrays: ArrayRule
+    if records.body == "object":
+        arrays = "object_only"
+    elif records.body == "array":
+        arrays = "array_only"
+    else:
+        arrays = "per_record" if records.answer == "per-record" else "whole"
+    return _RecordRoute(
+        kind=kind, family=family, arrays=arrays, limits=request_limits(records), single=single
+    )
+
+
 _RECORD_ROUTES: Final = {  # by operation id
-    "trigger_workflow": _RecordRoute(
-        kind="workflow_trigger",
-        family="workflow",
-        arrays="per_record",
-        limits=WORKFLOW_LIMITS,
-        single=_trigger_answer,
+    "trigger_workflow": _record_route(
+        "trigger_workflow", kind="workflow_trigger", family="workflow", single=_trigger_answer
     ),
-    "track_event": _RecordRoute(
-        kind="event", family="event", arrays="object_only", limits=EVENT_LIMITS, single=_trigger_answer
+    "track_event": _record_route("track_event", kind="event", family="event", single=_trigger_answer),
+    "track_events_bulk": _record_route(
+        "track_events_bulk", kind="event", family="event", single=_trigger_answer
     ),
-    "track_events_bulk": _RecordRoute(
-        kind="event", family="event", arrays="array_only", limits=EVENT_LIMITS, single=_trigger_answer
-    ),
-    "send_identity_events": _RecordRoute(
-        kind="identity_event",
-        family="identity",
-        arrays="whole",
-        limits=IDENTITY_EVENT_LIMITS,
-        single=_identity_answer,
+    "send_identity_events": _record_route(
+        "send_identity_events", kind="identity_event", family="identity", single=_identity_answer
     ),
 }
-_LEGACY_ROUTE: Final = _RecordRoute(
-    kind="legacy_workflow", family="workflow", arrays="whole", limits=WORKFLOW_LIMITS, single=_legacy_answer
+_LEGACY_ROUTE: Final = _record_route(
+    "trigger_legacy_workflow", kind="legacy_workflow", family="workflow", single=_legacy_answer
 )
 
 
@@ -118,10 +114,6 @@ class Call:
 
 
 Handler = Callable[[Call], HubAnswer]
-
-
-def error_body(message: str, error_type: str) -> bytes:
-    return dumps({"error": {"message": message, "type": error_type}}).encode("utf-8")
 
 
 class Hub:
@@ -143,21 +135,17 @@ class Hub:
         self._new_id = new_id
         self._validate = validator
         self._record_bodies = record_bodies
-        self.state = State(store=store, new_id=new_id, workspaces=lambda: credentials.workspace_names)
-        state_handlers = {
-            op_id: self._state_handler(OPERATIONS[op_id], handler)
-            for op_id, handler in self.state.handlers().items()
-        }
+        self.context = Context(store=store, new_id=new_id, workspaces=lambda: credentials.workspace_names)
         self.handlers: Mapping[str, Handler] = {
-            **state_handlers,
+            **{
+                op_id: self._state_handler(OPERATIONS[op_id], handler)
+                for op_id, handler in state_handlers(OPERATIONS.values()).items()
+            },
             **{op_id: self._serve_records for op_id in _RECORD_ROUTES},
             "trigger_legacy_workflow": self._serve_legacy_records,
-            "edit_user": self._edit_user,
-            "get_user": self._get_user,
-            "list_messages": self._list_messages,
-            "bulk_update_messages": self._update_messages,
         }
-        """The handler of each operation id (``routes.Route.handler``)."""
+        """The handler of each operation id (``routes.Route.handler``): the records endpoints', and the state
+        handlers of ``handlers/<namespace>.py``."""
 
     def screen(
         self, *, position: int, method: str, raw_path: str, headers: Mapping[str, str], length: int
@@ -233,6 +221,11 @@ class Hub:
             return self._refuse(request, 401, auth.error, "authentication_error")
         found = match_route(method, path)
         if found is None:
+            allowed = allowed_methods(path)
+            if allowed:
+                message = f"method {method} not allowed on {path}: use {', '.join(allowed)}"
+                allow = (("Allow", ", ".join(allowed)),)
+                return self._refuse(request, 405, message, "method_not_allowed", headers=allow)
             return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
         request = attrs.evolve(request, kind=found.route.kind)
         try:
@@ -243,8 +236,11 @@ class Hub:
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
         route, params = found.route, found.params
         call = Call(route=route, params=params, request=request, body=body, raw_path=raw_path, now=now)
+        handler = self.handlers.get(route.handler)
         try:
-            return self.handlers[route.handler](call)
+            if handler is None:  # an operation the sandbox keeps no state for: answered from the spec
+                return self._from_schema(call)
+            return handler(call)
         except RecursionError:
             # A body that parsed may still nest too deeply for validation or for measuring its size.
             return self._refuse(request, 400, TOO_DEEP_MESSAGE, "validation_error")
@@ -290,29 +286,30 @@ class Hub:
             )
         status = 207 if is_array and route.arrays in ("per_record", "array_only") else route.single_status
         request = _answered(request, status)
-        final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
-        self._side_effects(route.kind, final, items, now)
+        with self.store.transaction():  # the profile edits of identity events are read-modify-writes
+            final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
+            self._side_effects(route.kind, final, items, now)
         if status == 207:
-            return _json_answer(
-                207, {"records": [_record_outcome(row) for row in final], "status": "success"}
-            )
+            return json_answer(207, {"records": [_record_outcome(row) for row in final], "status": "success"})
         answer = route.single(final[0].message_id or "")
         if isinstance(answer, str):
             return HubAnswer(
                 status=status, body=answer.encode("utf-8"), content_type="text/plain; charset=utf-8"
             )
-        return _json_answer(status, answer)
+        return json_answer(status, answer)
 
     def _record_row(self, route: _RecordRoute, position: int, item: Any) -> RecordRow:
         text = json.dumps(item, ensure_ascii=False) if self._record_bodies else None
+        public_event = route.kind == "identity_event" and is_public_event(item)
+        kind = "event" if public_event else route.kind
         try:
-            self._validate(route.kind, item)
+            self._validate(PUBLIC_EVENT if public_event else route.kind, item)
         except ValidationError as exc:
             return RecordRow(
-                kind=route.kind, position=position, status="rejected", error=error_text(exc), body=text
+                kind=kind, position=position, status="rejected", error=error_text(exc), body=text
             )
         return RecordRow(
-            kind=route.kind,
+            kind=kind,
             position=position,
             status="accepted",
             message_id=self._new_id(),
@@ -328,12 +325,13 @@ class Hub:
             return
         fresh = [(row, items[row.position]) for row in rows if row.status == "accepted"]
         if kind in ("workflow_trigger", "legacy_workflow"):
-            self.store.add_messages(
-                message for row, item in fresh for message in _messages_for(kind, row, item, now)
-            )
+            for row, item in fresh:
+                self._run_messages(kind, row, item, now)
         elif kind == "identity_event":
             profiles: dict[str, dict[str, Any]] = {}
-            for _, item in fresh:
+            for row, item in fresh:
+                if row.kind != kind:
+                    continue  # an Event API event on the same endpoint: no profile change
                 distinct_id = str(item.get("distinct_id"))
                 current = profiles.get(distinct_id) or self.store.profile(distinct_id)
                 operations = item.get("$user_operations") or []
@@ -343,132 +341,83 @@ class Hub:
                     continue  # the event was accepted; like the hub, drop the edit it cannot apply
             self.store.save_profiles(profiles.items())
 
-    # State operations (``state.State``)
+    def _run_messages(self, kind: str, row: RecordRow, item: dict[str, Any], now: float) -> None:
+        """The messages of one accepted workflow run: one per recipient (see ``handlers.messages``)."""
+        workflow = item.get("workflow") or item.get("name")
+        category = item.get("notification_category") or template_category(
+            self.context, item.get("template") or workflow
+        )
+        make_messages(
+            self.context,
+            base_id=row.message_id or "",
+            recipients=item.get("users" if kind == "legacy_workflow" else "recipients") or [],
+            workflow=str(workflow) if workflow is not None else None,
+            category=str(category) if category is not None else None,
+            run={"tenant_id": item.get("tenant_id"), "idempotency_key": row.idempotency_key},
+            now=iso_time(now),
+        )
+
+    # State operations (``handlers/<namespace>.py``)
 
     def _state_handler(self, op: OperationInfo, handler: StateHandler) -> Handler:
         """``handler`` behind the checks every state operation shares: its body against the operation's
-        generated model (400 naming the field), and the answer logged."""
+        generated model (400 naming the field; a missing or null body is an empty object), the handler and
+        the request log in one store transaction, and the answer."""
         model = None if op.body_model is None else getattr(models, op.body_model)
 
         def serve(call: Call) -> HubAnswer:
             body = call.body
             if model is not None:
+                body = {} if body is None else body
                 try:
-                    validate(body if body is not None else {}, model)
+                    validate(body, model)
                 except ValidationError as exc:
                     return self._refuse(call.request, 400, error_text(exc), "validation_error")
+                if not isinstance(body, dict):
+                    return self._refuse(call.request, 400, "body: expected a JSON object", "validation_error")
             query = parse_qs(urlsplit(call.raw_path).query, keep_blank_values=True)
             request = StateCall(params=call.params, query=query, body=body, now=iso_time(call.now))
             try:
-                status, document = handler(request)
+                with self.store.transaction():
+                    status, document = handler(self.context, request)
+                    self.store.save_request(_answered(call.request, status))
             except StateError as exc:
                 return self._refuse(call.request, exc.status, exc.message, exc.error_type)
-            self.store.save_request(_answered(call.request, status))
             if document is None:
                 return HubAnswer(status=status, body=b"")
-            return _json_answer(status, document)
+            return json_answer(status, document)
 
         return serve
 
-    # Users
-
-    def _edit_user(self, call: Call) -> HubAnswer:
-        distinct_id, request, body = call.params["distinct_id"], call.request, call.body
+    def _from_schema(self, call: Call) -> HubAnswer:
+        query = parse_qs(urlsplit(call.raw_path).query, keep_blank_values=True)
         try:
-            self._validate("user_edit", body)
-        except ValidationError as exc:
-            return self._refuse(request, 400, error_text(exc), "validation_error")
-        current = self.store.profile(distinct_id)
-        try:
-            profile = apply_operations(current, body["operations"], now=iso_time(call.now))
-        except OperationError as exc:
-            return self._refuse(request, 400, f"operations{exc}", "validation_error")
-        self.store.save_profiles([(distinct_id, profile)])
-        record = RecordRow(
-            kind="user_edit",
-            position=0,
-            status="accepted",
-            body=json.dumps(body, ensure_ascii=False) if self._record_bodies else None,
-        )
-        self.store.accept(_answered(request, 200), [record], now=0.0, window=0.0)
-        return _json_answer(200, {"distinct_id": distinct_id, **profile})
-
-    def _get_user(self, call: Call) -> HubAnswer:
-        distinct_id, request = call.params["distinct_id"], call.request
-        profile = self.store.profile(distinct_id)
-        if profile is None:
-            return self._refuse(request, 404, f"user {distinct_id!r} not found", "not_found")
-        self.store.save_request(_answered(request, 200))
-        return _json_answer(200, {"distinct_id": distinct_id, **profile})
-
-    # Messages
-
-    def _list_messages(self, call: Call) -> HubAnswer:
-        request = call.request
-        query = parse_qs(urlsplit(call.raw_path).query)
-        try:
-            limit = int(query.get("limit", [str(DEFAULT_MESSAGE_PAGE)])[-1])
-            after = int(query.get("after", ["0"])[-1] or 0)
-        except ValueError:
-            return self._refuse(request, 400, "limit and after must be integers", "validation_error")
-        if not 1 <= limit <= MAX_MESSAGE_PAGE:
-            return self._refuse(
-                request, 400, f"limit must be within 1..{MAX_MESSAGE_PAGE}", "validation_error"
+            answer = schema_answer(
+                OPERATIONS[call.route.kind], params=call.params, query=query, body=call.body
             )
-        filters: dict[str, list[str]] = {}
-        for column in MESSAGE_FILTER_COLUMNS:
-            name = "workflow_slug" if column == "workflow" else column
-            values = query.get(name, []) + query.get(f"{name}[]", [])
-            if values:
-                filters[column] = values
-        page = self.store.messages(filters, after=after, limit=limit + 1)
-        has_next = len(page) > limit
-        page = page[:limit]
-        self.store.save_request(_answered(request, 200))
-        meta = {
-            "count": len(page),
-            "limit": limit,
-            "has_prev": after > 0,
-            "before": str(page[0]["seq"]) if page and after > 0 else None,
-            "has_next": has_next,
-            "after": str(page[-1]["seq"]) if page and has_next else None,
-        }
-        results = [{k: v for k, v in message.items() if k != "seq"} for message in page]
-        return _json_answer(200, {"meta": meta, "results": results})
-
-    def _update_messages(self, call: Call) -> HubAnswer:
-        request, body = call.request, call.body
-        try:
-            self._validate("message_update", body)
-        except ValidationError as exc:
-            return self._refuse(request, 400, error_text(exc), "validation_error")
-        outcomes = []
-        for item in body["messages"]:
-            found = self.store.set_message_status(item["message_id"], item["action"])
-            error = (
-                None
-                if found
-                else {"type": "not_found", "message": f"message {item['message_id']!r} not found"}
-            )
-            outcomes.append(
-                {"message_id": item["message_id"], "status_code": 202 if found else 404, "error": error}
-            )
-        self.store.save_request(_answered(request, 202))
-        return _json_answer(202, {"records": outcomes})
+        except SchemaRefusal as exc:
+            return self._refuse(call.request, 400, exc.message, "validation_error")
+        self.store.save_request(_answered(call.request, answer.status))
+        if answer.document is None:
+            return HubAnswer(status=answer.status, body=b"")
+        return json_answer(answer.status, answer.document)
 
     # Refusals
 
     def _invalid(self, request: RequestRow, path: str, reason: str) -> HubAnswer:
         return self._refuse(request, 400, f"{path}: {reason}" if path else reason, "validation_error")
 
-    def _refuse(self, request: RequestRow, status: int, message: str, error_type: str) -> HubAnswer:
+    def _refuse(
+        self,
+        request: RequestRow,
+        status: int,
+        message: str,
+        error_type: str,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> HubAnswer:
         outcome: RequestOutcome = "dropped" if request.fault == _DROP_AFTER else "rejected"
         self.store.save_request(attrs.evolve(request, status=status, outcome=outcome, error=message))
-        return HubAnswer(status=status, body=error_body(message, error_type))
-
-
-def _json_answer(status: int, document: Any) -> HubAnswer:
-    return HubAnswer(status=status, body=dumps(document).encode("utf-8"))
+        return error_answer(status, message, error_type, headers)
 
 
 def _answered(request: RequestRow, status: int) -> RequestRow:
@@ -485,31 +434,6 @@ def _record_outcome(row: RecordRow) -> dict[str, Any]:
             "error": {"message": row.error, "type": "validation_error"},
         }
     return {"status": "success", "status_code": 202, "message_id": row.message_id}
-
-
-def _messages_for(kind: str, row: RecordRow, item: dict[str, Any], now: float) -> list[dict[str, Any]]:
-    """One message per recipient; a single recipient's message has the trigger's message id."""
-    recipients = item.get("users" if kind == "legacy_workflow" else "recipients") or []
-    ids = [r if isinstance(r, str) else str(r.get("distinct_id")) for r in recipients]
-    base = row.message_id or ""
-    return [
-        {
-            "message_id": base if len(ids) == 1 else f"{base}.{index}",
-            "recipient_id": distinct_id,
-            "workflow": item.get("workflow") or item.get("name"),
-            "status": "delivered",
-            "idempotency_key": row.idempotency_key,
-            "tenant_id": item.get("tenant_id"),
-            "execution_id": base,
-            "created_at": iso_time(now),
-        }
-        for index, distinct_id in enumerate(ids)
-    ]
-
-
-def iso_time(timestamp: float) -> str:
-    """``2026-01-02T03:04:05.678000Z``: how the hub writes times."""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -1,4 +1,5 @@
-"""The hub's request limits, from ``_generated.limits``, measured as the official SDK measures.
+"""The hub's request limits, from the record facts of the operation table, measured as the official SDK
+measures.
 
 A record's size is the UTF-8 length of its ``json.dumps(..., ensure_ascii=False)`` text, and a request's
 size is the sum of its records' sizes (the array's brackets and separators are not counted). Workflows are
@@ -15,15 +16,9 @@ from typing import Any, Final
 
 import attrs
 
-from .._generated.limits import (
-    MAX_BODY_APPARENT_BYTES,
-    MAX_CHUNK_APPARENT_BYTES,
-    MAX_EVENTS_PER_BULK,
-    MAX_IDENTITY_EVENT_APPARENT_BYTES,
-    MAX_IDENTITY_EVENTS_PER_BULK,
-    MAX_WORKFLOWS_PER_BULK,
-)
+from .._generated.limits import MAX_CHUNK_APPARENT_BYTES
 from .._json import apparent_size
+from .._operation import Records
 
 TOO_MANY_RECORDS_STATUS: Final = int(HTTPStatus.BAD_REQUEST)
 TOO_LARGE_STATUS: Final = int(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
@@ -35,16 +30,17 @@ class RequestLimits:
 
     max_records: int  # records in one array
     max_record_bytes: int  # one record
-    max_total_bytes: int = MAX_CHUNK_APPARENT_BYTES  # all records of one request together
+    max_total_bytes: int  # all records of one request together
 
 
-WORKFLOW_LIMITS: Final = RequestLimits(
-    max_records=MAX_WORKFLOWS_PER_BULK, max_record_bytes=MAX_BODY_APPARENT_BYTES
-)
-EVENT_LIMITS: Final = RequestLimits(max_records=MAX_EVENTS_PER_BULK, max_record_bytes=MAX_BODY_APPARENT_BYTES)
-IDENTITY_EVENT_LIMITS: Final = RequestLimits(
-    max_records=MAX_IDENTITY_EVENTS_PER_BULK, max_record_bytes=MAX_IDENTITY_EVENT_APPARENT_BYTES
-)
+def request_limits(records: Records) -> RequestLimits:
+    """The limits of an endpoint, from its record facts in the operation table."""
+    return RequestLimits(
+        max_records=records.max_records,
+        max_record_bytes=records.max_record_bytes,
+        max_total_bytes=records.max_total_bytes,
+    )
+
 
 # A record's apparent size counts UTF-8 bytes; a client that \u-escapes non-ASCII text sends at most three
 # times as many (a two-byte character becomes six), and one more share leaves room for whitespace.

@@ -158,11 +158,7 @@ def _add_entry(profile: dict[str, Any], channel: str, value: Any, qualifiers: Ma
 
 
 def _qualifiers(argument: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        name: argument[key]
-        for key, name in _TOKEN_QUALIFIERS.items()
-        if argument.get(key) is not None
-    }
+    return {name: argument[key] for key, name in _TOKEN_QUALIFIERS.items() if argument.get(key) is not None}
 
 
 def _values(argument: Mapping[str, Any]) -> list[tuple[str, Any]]:

@@ -75,3 +75,13 @@ def _params(template: tuple[str, ...], segments: list[str]) -> dict[str, str] | 
         elif expected != actual:
             return None
     return params
+
+
+def allowed_methods(path: str, routes: tuple[Route, ...] = ROUTES) -> list[str]:
+    """The methods some route serves ``path`` with (the ``Allow`` of a 405), in route order."""
+    segments = path.strip("/").split("/")
+    found: dict[str, None] = {}
+    for route in routes:
+        if len(route.segments) == len(segments) and _params(route.segments, segments) is not None:
+            found.setdefault(route.method)
+    return list(found)

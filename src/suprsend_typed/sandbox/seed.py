@@ -25,9 +25,9 @@ from typing import Any, Final
 
 import attrs
 
-from .hub import iso_time
 from .profiles import upsert
 from .store import Store
+from .times import iso_time
 
 SEED_ID_KEYS: Final = {
     "users": "distinct_id",

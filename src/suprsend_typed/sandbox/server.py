@@ -19,11 +19,18 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from .._http import Headers
-from .._json import dumps
+from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import Credentials
 from .faults import Fault, FaultInjector, rule_from_json
-from .guard import WILDCARD_ADDRESSES, HostPolicy, Refusal, check_size, content_length
-from .hub import TOO_DEEP_MESSAGE, Hub, HubAnswer, error_body
+from .guard import (
+    WILDCARD_ADDRESSES,
+    HostPolicy,
+    Refusal,
+    check_header_names,
+    check_size,
+    content_length,
+)
+from .hub import TOO_DEEP_MESSAGE, Hub
 from .limits import MAX_CONTENT_LENGTH
 from .seed import Seed, apply_seed, parse_seed
 from .store import RequestRow, Store
@@ -45,6 +52,17 @@ MAX_CONNECTIONS: Final = 256
 _LINGER_SECONDS: Final = 1.0  # after refusing an unread body: how long to discard what the client still sends
 _LINGER_CHUNK_BYTES: Final = 64 * 1024
 _BUSY_RETRY_AFTER_SECONDS: Final = 1
+
+
+_CONTROL_METHODS: Final = {
+    "requests": ("GET",),
+    "records": ("GET",),
+    "counts": ("GET",),
+    "reset": ("POST",),
+    "seed": ("POST",),
+    "faults": ("GET", "POST", "DELETE"),
+}
+"""The methods each control endpoint serves; another gets a 405 with ``Allow``."""
 
 
 def _new_uuid() -> str:
@@ -234,22 +252,24 @@ class Sandbox:
         parts = urlsplit(raw_path)
         name = parts.path[len(CONTROL_PREFIX) :].strip("/")
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        allowed = _CONTROL_METHODS.get(name)
+        if allowed is not None and method not in allowed:
+            message = f"method {method} not allowed on {parts.path}: use {', '.join(allowed)}"
+            return error_answer(405, message, "method_not_allowed", (("Allow", ", ".join(allowed)),))
         if name == "requests" and method == "GET":
-            return _json(200, self.requests(query.get("outcome")))
+            return json_answer(200, self.requests(query.get("outcome")))
         if name == "records" and method == "GET":
-            return _json(200, self.records(query.get("kind"), query.get("status")))
+            return json_answer(200, self.records(query.get("kind"), query.get("status")))
         if name == "counts" and method == "GET":
-            return _json(200, self.counts())
+            return json_answer(200, self.counts())
         if name == "reset" and method == "POST":
             self.reset()
-            return _json(200, {"reset": True})
+            return json_answer(200, {"reset": True})
         if name == "seed" and method == "POST":
             return self._control_seed(content)
         if name == "faults":
             return self._control_faults(method, content)
-        return HubAnswer(
-            status=404, body=error_body(f"no control endpoint {method} {parts.path}", "not_found")
-        )
+        return error_answer(404, f"no control endpoint {method} {parts.path}", "not_found")
 
     def _control_seed(self, content: bytes) -> HubAnswer:
         try:
@@ -258,33 +278,28 @@ class Sandbox:
                 raise ValueError("a seed is a JSON object")
             seeded = self.seed(document)
         except RecursionError:
-            return HubAnswer(status=400, body=error_body(TOO_DEEP_MESSAGE, "validation_error"))
+            return error_answer(400, TOO_DEEP_MESSAGE, "validation_error")
         except ValueError as exc:
-            return HubAnswer(status=400, body=error_body(str(exc), "validation_error"))
-        return _json(200, seeded.counts())
+            return error_answer(400, str(exc), "validation_error")
+        return json_answer(200, seeded.counts())
 
     def _control_faults(self, method: str, content: bytes) -> HubAnswer:
+        """GET lists the rules, DELETE clears them, POST adds one (``_CONTROL_METHODS`` allows no other)."""
         if method == "GET":
-            return _json(200, [rule.to_json() for rule in self.faults.rules()])
+            return json_answer(200, [rule.to_json() for rule in self.faults.rules()])
         if method == "DELETE":
             self.faults.clear()
-            return _json(200, [])
-        if method == "POST":
-            try:
-                document = json.loads(content)
-                if not isinstance(document, dict):
-                    raise ValueError("expected a JSON object")
-                rule = self.faults.add(**rule_from_json(document))
-            except RecursionError:
-                return HubAnswer(status=400, body=error_body(TOO_DEEP_MESSAGE, "validation_error"))
-            except ValueError as exc:
-                return HubAnswer(status=400, body=error_body(str(exc), "validation_error"))
-            return _json(201, rule.to_json())
-        return HubAnswer(status=405, body=error_body(f"{method} not allowed on faults", "method_not_allowed"))
-
-
-def _json(status: int, document: Any) -> HubAnswer:
-    return HubAnswer(status=status, body=dumps(document).encode("utf-8"))
+            return json_answer(200, [])
+        try:
+            document = json.loads(content)
+            if not isinstance(document, dict):
+                raise ValueError("expected a JSON object")
+            rule = self.faults.add(**rule_from_json(document))
+        except RecursionError:
+            return error_answer(400, TOO_DEEP_MESSAGE, "validation_error")
+        except ValueError as exc:
+            return error_answer(400, str(exc), "validation_error")
+        return json_answer(201, rule.to_json())
 
 
 class _Server(ThreadingHTTPServer):
@@ -345,7 +360,11 @@ class _Server6(_Server):
     address_family = socket.AF_INET6
 
 
-_BUSY_BODY: Final = error_body("the sandbox is serving as many connections as it allows", "overloaded")
+_BUSY_BODY: Final = error_body(
+    int(HTTPStatus.SERVICE_UNAVAILABLE),
+    "the sandbox is serving as many connections as it allows",
+    "overloaded",
+)
 _BUSY_ANSWER: Final = (
     f"HTTP/1.1 {int(HTTPStatus.SERVICE_UNAVAILABLE)} {HTTPStatus.SERVICE_UNAVAILABLE.phrase}\r\n"
     f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(_BUSY_BODY)}\r\n"
@@ -381,20 +400,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)
         super().finish()
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        """Every method (``do_GET``, ``do_TRACE``, ``do_FOO`` ...) is served by ``_serve``, so that a method
+        no operation has gets the hub's JSON 405 with ``Allow``, never the server's HTML 501."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the store is the log."""
@@ -402,9 +413,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         """Check the head, then read the body, then answer: a request refused on its head is never read."""
         sandbox = self.server.sandbox
-        refusal = sandbox.host_policy.check_host(self.headers.get("Host"))
+        malformed = check_header_names(self.headers)
+        refusal = malformed or sandbox.host_policy.check_host(self.headers.get("Host"))
         declared = self.headers.get_all("Content-Length") or []
         length = content_length(declared, self.headers.get("Transfer-Encoding"))
+        if malformed is not None:
+            length = Refusal(status=400, message=malformed.message, error_type=malformed.error_type)
         if isinstance(length, Refusal):
             # Where this request ends is unknown, so the connection closes after the answer.
             self.close_connection = True
@@ -443,9 +457,7 @@ class _Handler(BaseHTTPRequestHandler):
             sandbox.record_fault(position, self.command, self.path, fault, status)
             headers_out = (("Retry-After", f"{fault.retry_after:g}"),) if fault.kind == "rate_limit" else ()
             message = f"injected fault: {fault.describe()}"
-            self._answer(
-                HubAnswer(status=status, body=error_body(message, "sandbox_fault"), headers=headers_out)
-            )
+            self._answer(error_answer(status, message, "sandbox_fault", headers_out))
             return
         answer = sandbox.hub.handle(
             position=position,
@@ -468,8 +480,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, self.headers.get("Content-Type"), self.headers.get("Origin")
             )
         if refusal is not None:
-            body = error_body(refusal.message, refusal.error_type)
-            self._refuse_unread(HubAnswer(status=refusal.status, body=body), length)
+            answer = error_answer(refusal.status, refusal.message, refusal.error_type)
+            self._refuse_unread(answer, length)
             return
         content = self._read_body(length)
         if content is not None:
@@ -513,7 +525,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in answer.headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(answer.body)
+        if self.command != "HEAD":  # a HEAD answer has the GET answer's head and no body
+            self.wfile.write(answer.body)
 
     def _drop(self) -> None:
         """Close the connection without a byte of answer, as a crashed or restarted server would."""

@@ -7,10 +7,11 @@ a bulk request costs a handful of statements whatever its size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, Literal
 
 import attrs
@@ -31,28 +32,9 @@ CREATE TABLE IF NOT EXISTS dedupe (
 CREATE TABLE IF NOT EXISTS profiles (distinct_id TEXT PRIMARY KEY, profile TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
     namespace TEXT, id TEXT, document TEXT, PRIMARY KEY (namespace, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, recipient_id TEXT, workflow TEXT, status TEXT,
-    idempotency_key TEXT, tenant_id TEXT, execution_id TEXT, category TEXT, list_id TEXT, created_at TEXT);
+CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, message_id TEXT UNIQUE, document TEXT);
 """
 _TABLES: Final = ("requests", "records", "dedupe", "profiles", "entities", "messages")
-MESSAGE_FILTER_COLUMNS: Final = (
-    "message_id",
-    "recipient_id",
-    "workflow",
-    "status",
-    "idempotency_key",
-    "tenant_id",
-    "execution_id",
-    "category",
-)
-# Columns a stored message is written with, and read back with (plus its sequence number first).
-_MESSAGE_WRITTEN_COLUMNS: Final = (*MESSAGE_FILTER_COLUMNS, "list_id", "created_at")
-_MESSAGE_READ_COLUMNS: Final = ("seq", *_MESSAGE_WRITTEN_COLUMNS)
-_INSERT_MESSAGE: Final = (
-    f"INSERT INTO messages ({', '.join(_MESSAGE_WRITTEN_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_MESSAGE_WRITTEN_COLUMNS))})"
-)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -97,7 +79,8 @@ class Store:
     """Thread-safe SQLite store; ``path=None`` keeps everything in memory."""
 
     def __init__(self, path: str | None = None) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._depth = 0  # nesting of transaction() on the thread holding the lock
         self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         if path:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -113,6 +96,30 @@ class Store:
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction that no other thread's reads or writes interleave with: a read-modify-write of an
+        entity inside it never loses another request's update. Nested uses join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
     def save_request(self, request: RequestRow) -> int:
         with self._lock:
             return self._insert_request(request)
@@ -126,33 +133,27 @@ class Store:
         accepted less than ``window`` seconds ago (earlier in the same request included). A duplicate takes
         the message id of the record it repeats.
         """
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                final = self._dedupe(records, now=now, window=window)
-                request_id = self._insert_request(request)
-                self._db.executemany(
-                    "INSERT INTO records (request_id, kind, position, status, message_id, insert_id, "
-                    "idempotency_key, error, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            request_id,
-                            r.kind,
-                            r.position,
-                            r.status,
-                            r.message_id,
-                            r.insert_id,
-                            r.idempotency_key,
-                            r.error,
-                            r.body,
-                        )
-                        for r in final
-                    ],
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self.transaction():
+            final = self._dedupe(records, now=now, window=window)
+            request_id = self._insert_request(request)
+            self._db.executemany(
+                "INSERT INTO records (request_id, kind, position, status, message_id, insert_id, "
+                "idempotency_key, error, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        request_id,
+                        r.kind,
+                        r.position,
+                        r.status,
+                        r.message_id,
+                        r.insert_id,
+                        r.idempotency_key,
+                        r.error,
+                        r.body,
+                    )
+                    for r in final
+                ],
+            )
         return final
 
     def _dedupe(self, records: Sequence[RecordRow], *, now: float, window: float) -> list[RecordRow]:
@@ -341,48 +342,22 @@ class Store:
         return {key: dict(json.loads(document)) for key, document in rows}
 
     def add_messages(self, messages: Iterable[dict[str, Any]]) -> None:
-        rows = [tuple(m.get(column) for column in _MESSAGE_WRITTEN_COLUMNS) for m in messages]
+        """Store messages (the hub's message documents, each with its ``message_id``) after the others."""
+        rows = [(m["message_id"], json.dumps(m, ensure_ascii=False)) for m in messages]
         with self._lock:
-            self._db.executemany(_INSERT_MESSAGE, rows)
+            self._db.executemany("INSERT INTO messages (message_id, document) VALUES (?, ?)", rows)
 
-    def messages(self, filters: dict[str, list[str]], *, after: int, limit: int) -> list[dict[str, Any]]:
-        """Messages with ``seq > after`` whose columns are in the given value lists, oldest first."""
-        conditions: list[str] = ["seq > ?"]
-        params: list[object] = [after]
-        for column, values in filters.items():
-            conditions.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-        query = (
-            f"SELECT {', '.join(_MESSAGE_READ_COLUMNS)} FROM messages "
-            f"WHERE {' AND '.join(conditions)} ORDER BY seq LIMIT ?"
-        )
+    def messages(self) -> list[tuple[int, dict[str, Any]]]:
+        """Every message with its sequence number, oldest first."""
         with self._lock:
-            rows = self._db.execute(query, [*params, limit]).fetchall()
-        return [dict(zip(_MESSAGE_READ_COLUMNS, row, strict=True)) for row in rows]
+            rows = self._db.execute("SELECT seq, document FROM messages ORDER BY seq").fetchall()
+        return [(seq, dict(json.loads(document))) for seq, document in rows]
 
-    def cancel_messages(self, conditions: dict[str, list[str]], status: str, *, broadcast: bool) -> list[str]:
-        """Give ``status`` to the messages of workflow runs (or of broadcast runs, with ``broadcast``) whose
-        columns are in the given value lists; the distinct execution ids of the messages changed, in order."""
-        where = " AND ".join(
-            [
-                "list_id IS NOT NULL" if broadcast else "list_id IS NULL",
-                *(f"{column} IN ({', '.join('?' * len(values))})" for column, values in conditions.items()),
-            ]
-        )
-        params = [value for values in conditions.values() for value in values]
+    def save_messages(self, messages: Iterable[dict[str, Any]]) -> None:
+        """Replace stored messages by their ``message_id``."""
+        rows = [(json.dumps(m, ensure_ascii=False), m["message_id"]) for m in messages]
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT DISTINCT execution_id FROM messages WHERE {where} ORDER BY seq", params
-            ).fetchall()
-            self._db.execute(f"UPDATE messages SET status = ? WHERE {where}", [status, *params])
-        return [row[0] for row in rows if row[0] is not None]
-
-    def set_message_status(self, message_id: str, status: str) -> bool:
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE messages SET status = ? WHERE message_id = ?", (status, message_id)
-            )
-        return cursor.rowcount > 0
+            self._db.executemany("UPDATE messages SET document = ? WHERE message_id = ?", rows)
 
 
 def _dedupe_keys(record: RecordRow) -> list[tuple[str, str]]:

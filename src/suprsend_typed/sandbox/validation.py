@@ -7,25 +7,69 @@ from typing import Any, Final
 
 from .._errors import ValidationError
 from .._generated import models
+from .._generated.operations import OPERATIONS
 from .._models import validate
+from .._operation import OperationInfo
 
 Validator = Callable[[str, Any], None]
 """``(kind, record)``: raises ``ValidationError`` (with a field path) when ``record`` is not valid."""
 
-MODELS: Final[dict[str, type[Any]]] = {
-    "legacy_workflow": models.LegacyWorkflow,
-    "workflow_trigger": models.WorkflowTrigger,
-    "event": models.EventPayload,
-    "identity_event": models.IdentityEvent,
-    "user_edit": models.UserEditBody,
-    "message_update": models.BulkMessagesUpdate,
+RECORD_OPERATIONS: Final[dict[str, str]] = {
+    "legacy_workflow": "trigger_legacy_workflow",
+    "workflow_trigger": "trigger_workflow",
+    "event": "track_events_bulk",
+    "identity_event": "send_identity_events",
 }
-"""Record kind -> the generated model its body must satisfy."""
+"""The sandbox's record kind (as its request log names it) -> the operation whose records it is."""
+
+
+def record_model(operation: OperationInfo) -> type[Any]:
+    """The generated model of one record of ``operation`` (its record facts), else of its whole body."""
+    name = operation.records.model if operation.records is not None else operation.body_model
+    if name is None:
+        raise ValueError(f"operation {operation.id!r} has no body model in the spec")
+    model: type[Any] = getattr(models, name)
+    return model
+
+
+MODELS: Final[dict[str, type[Any]]] = {
+    kind: record_model(OPERATIONS[op_id]) for kind, op_id in RECORD_OPERATIONS.items()
+}
+"""Record kind -> the generated model its body must satisfy, from the operation table."""
+
+
+PUBLIC_EVENT: Final = "public_event"
+"""The Event API shape ``POST /event/`` also takes (the description's): ``distinct_id``, ``event``, and
+optional ``properties``, ``tenant_id``, ``$idempotency_key``. No generated model describes it: the SDKs
+send identity events there."""
+_PUBLIC_EVENT_TEXTS: Final = ("distinct_id", "event")
+_PUBLIC_EVENT_OPTIONAL_TEXTS: Final = ("tenant_id", "$idempotency_key")
 
 
 def validate_record(kind: str, record: Any) -> None:
     """The default ``Validator``: checks ``record`` against the model of ``kind`` without building it."""
+    if kind == PUBLIC_EVENT:
+        _validate_public_event(record)
+        return
     validate(record, MODELS[kind])
+
+
+def _validate_public_event(record: Any) -> None:
+    if not isinstance(record, dict):
+        raise ValidationError("expected an object")
+    for key in _PUBLIC_EVENT_TEXTS:
+        if not isinstance(record.get(key), str) or not record[key]:
+            raise ValidationError("required, a non-empty string", path=key)
+    for key in _PUBLIC_EVENT_OPTIONAL_TEXTS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise ValidationError("expected a string", path=key)
+    if record.get("properties") is not None and not isinstance(record["properties"], dict):
+        raise ValidationError("expected an object", path="properties")
+
+
+def is_public_event(record: Any) -> bool:
+    """Whether a ``POST /event/`` item is the Event API shape rather than an identity event."""
+    return isinstance(record, dict) and "$schema" not in record and "event" in record
 
 
 def join_path(prefix: str, path: str) -> str:

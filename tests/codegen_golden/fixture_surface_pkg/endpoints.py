@@ -89,8 +89,11 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562)."""
+    """A name of a namespace module, imported on first use (PEP 562) and kept here:
+    later reads (one per call of a seed method) are plain module attribute reads."""
     group = _LAZY.get(name)
     if group is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    value = getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    globals()[name] = value
+    return value

@@ -5,7 +5,8 @@
 
 Wire keys map to field names (``$idempotency_key`` <-> ``idempotency_key``); ``UNSET`` fields are left off
 the wire while ``None`` is sent as null. Use ``suprsend_typed._models.structure``/``unstructure`` to convert
-from and to wire dicts.
+from and to wire dicts. The shared models are defined in ``shared_models.py``, each namespace's own in
+``models_<namespace>.py``; this module is their one face.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "ToyOffsetPage",
 ]
 """Every model and alias of the spec, wherever it is defined."""
+
 
 if TYPE_CHECKING:
     from .models_pets import Bump as Bump
@@ -56,8 +58,11 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    """A name of a namespace module, imported on first use (PEP 562)."""
+    """A name of a namespace module, imported on first use (PEP 562) and kept here:
+    later reads (one per call of a seed method) are plain module attribute reads."""
     group = _LAZY.get(name)
     if group is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    value = getattr(importlib.import_module(f"{__name__}_{group}"), name)
+    globals()[name] = value
+    return value

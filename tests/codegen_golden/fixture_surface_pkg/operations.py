@@ -23,6 +23,7 @@ CREATE_PET: Final = OperationInfo(
     namespace="pets",
     method_name="create",
     retry="dedupe-key",
+    success_status=201,
     positional=("payload",),
     summary="Create a pet; retried only when the body carries an idempotency key.",
 )
@@ -86,6 +87,7 @@ DELETE_PET: Final = OperationInfo(
     method_name="delete",
     retry="safe",
     result="status",
+    success_status=204,
     positional=("pet_id",),
     summary="Remove one pet; the answer is the official status dict.",
 )

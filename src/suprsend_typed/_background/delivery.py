@@ -1,0 +1,147 @@
+"""One send cycle of a background sender: the entries taken from the head of its outbox go out through
+their kinds' bulk endpoints, packed by the bulk chunker and sent by the bulk chunk route (so with the
+client's retries, signing and per-record reading), and each entry comes back acknowledged, to retry, or
+dead.
+
+Which records are worth another try is ``worth_resending``'s rule, the one ``BulkResponse.retry_failed``
+uses: never sent, sent with an unknown outcome but a dedupe key, or refused for a reason that can pass
+(throttling, a conflict, a server error). A 401 or 403 stops the cycle: the chunk refused and everything
+after it stays queued, and the sender stops.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from .._base_client import RequestCore
+from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind, _route, worth_resending
+from .._bulk.chunker import Chunk, chunks
+from .._bulk.response import ChunkOutcome, FailedRecord
+from .._bulk.sender import ChunkRoute
+from .._errors import APIStatusError, ValidationError
+from .outbox import DeadLetter, Entry, dead_letter
+
+# The kinds a background sender queues, by the id of the bulk operation that sends them (the name kept in
+# a durable outbox). Each has a bulk endpoint, so no kind is sent one record per request.
+KINDS: dict[str, BulkKind[Any]] = {kind.operation.id: kind for kind in (EVENTS, WORKFLOW_TRIGGERS, USERS)}
+EVENT_KIND = EVENTS.operation.id
+TRIGGER_KIND = WORKFLOW_TRIGGERS.operation.id
+EDIT_KIND = USERS.operation.id
+# The largest chunk any kind may send: a cycle takes at most this many records unless told otherwise.
+LARGEST_CHUNK_RECORDS = max(kind.max_records for kind in KINDS.values())
+
+_ENTRY_SIZE: Callable[[Entry], int] = operator.attrgetter("record.apparent_size")
+
+
+@attrs.define(kw_only=True, slots=True)
+class Settlement:
+    """What one cycle did with its entries; entries in none of the lists stay queued (to retry)."""
+
+    done: list[int] = attrs.field(factory=list)
+    dead: list[tuple[Entry, DeadLetter]] = attrs.field(factory=list)
+    failed: list[FailedRecord] = attrs.field(factory=list)  # the dead ones, for on_error
+    retry: int = 0
+    auth_error: APIStatusError | None = None
+    warnings: list[str] = attrs.field(factory=list)
+
+
+class Routes:
+    """One chunk route per kind, made on first use from the sender's request core."""
+
+    def __init__(self, core: RequestCore) -> None:
+        self._core = core
+        self._routes: dict[str, ChunkRoute] = {}
+
+    def __getitem__(self, kind: str) -> ChunkRoute:
+        route = self._routes.get(kind)
+        if route is None:
+            route = self._routes[kind] = _route(self._core, KINDS[kind])
+        return route
+
+    def cancel(self) -> None:
+        """No further retry attempt for a chunk being sent (the sender is giving up at close)."""
+        for route in self._routes.values():
+            route.cancel.set()
+
+
+def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
+    """Send ``entries`` (oldest first), kind by kind in the order each kind first appears."""
+    settlement = Settlement()
+    by_kind: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, []).append(entry)
+    for kind_id, kind_entries in by_kind.items():
+        if settlement.auth_error is not None:
+            settlement.retry += len(kind_entries)
+            continue
+        kind = KINDS.get(kind_id)
+        if kind is None:  # an outbox written by another version of the SDK
+            for entry in kind_entries:
+                reason = f"this SDK does not send records of kind {kind_id!r}"
+                failed = FailedRecord(
+                    record=entry.record.body,
+                    error=reason,
+                    code=ValidationError.status_code,
+                    outcome="refused",
+                )
+                _bury(settlement, entry, failed)
+            continue
+        packed = chunks(
+            kind_entries, max_records=kind.max_records, max_bytes=kind.max_bytes, size_of=_ENTRY_SIZE
+        )
+        for item in packed:
+            if not isinstance(item, Chunk):
+                failed = FailedRecord(
+                    record=item.record.record.body,
+                    error=item.reason,
+                    code=ValidationError.status_code,
+                    outcome="refused",
+                )
+                _bury(settlement, item.record, failed)
+            elif settlement.auth_error is not None:
+                settlement.retry += len(item.records)
+            else:
+                outcome = routes[kind_id]([entry.record for entry in item.records])
+                _settle_chunk(settlement, item.records, outcome)
+    return settlement
+
+
+def _settle_chunk(settlement: Settlement, entries: Sequence[Entry], outcome: ChunkOutcome) -> None:
+    settlement.warnings.extend(outcome.warnings)
+    if outcome.auth_error is not None:
+        settlement.auth_error = outcome.auth_error
+        settlement.retry += len(entries)
+        return
+    if not outcome.failed_records:
+        settlement.done.extend(entry.key for entry in entries)
+        return
+    # Failed records come back in the order of the chunk's records, each the body as sent: match them
+    # in one forward pass. A failure that matches no record leaves the whole chunk queued, which is safe:
+    # a resend carries the same dedupe keys.
+    failed_at: dict[int, FailedRecord] = {}
+    position = 0
+    for failed in outcome.failed_records:
+        while position < len(entries) and entries[position].record.body != failed["record"]:
+            position += 1
+        if position == len(entries):
+            settlement.retry += len(entries)
+            return
+        failed_at[position] = failed
+        position += 1
+    for position, entry in enumerate(entries):
+        failure = failed_at.get(position)
+        if failure is None:
+            settlement.done.append(entry.key)
+        elif worth_resending(failure):
+            settlement.retry += 1
+        else:
+            _bury(settlement, entry, failure)
+
+
+def _bury(settlement: Settlement, entry: Entry, failed: FailedRecord) -> None:
+    settlement.dead.append((entry, dead_letter(entry, failed)))
+    settlement.failed.append(failed)

@@ -1,0 +1,227 @@
+"""The durable outbox: a SQLite file in WAL mode that holds every record from the moment its call returns
+until the hub has acknowledged it (or refused it for good: then it moves to the ``dead_letters`` table).
+
+- A call returns after its INSERT committed. ``synchronous=NORMAL`` (the default) makes a commit survive a
+  crash of the process (kill -9): the WAL is in the operating system's cache. ``fsync=True`` sets
+  ``synchronous=FULL``, so a commit also survives a power loss, at the price of a disk flush per call.
+- A row is deleted only after the hub's answer accepted it, so a crash between the answer and the delete
+  sends it again under the same ``$insert_id`` / ``$idempotency_key``, and the hub drops the copy.
+- One outbox has one sender: an exclusive ``flock`` on ``<file>-lock``, taken before the database is opened
+  and held until ``close()``, refuses a second sender (in any process) with ``OutboxLockedError``. The
+  kernel releases it when the holder dies, so a restarted process takes over what was pending.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+
+from .._context import WireRecord
+from .._errors import SuprsendConfigError
+from .errors import OutboxLockedError
+from .outbox import DeadLetter, Entry
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: SQLite's exclusive locking mode stands in
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_SUFFIX = "-lock"
+SCHEMA_VERSION = 1
+# How long a statement waits for a lock held by a reader outside the SDK (the sqlite3 shell inspecting
+# the file) before failing; our own sender is the only writer.
+BUSY_TIMEOUT_SECONDS = 5.0
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+    "body TEXT NOT NULL, size INTEGER NOT NULL, dedupe INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+    "body TEXT NOT NULL, error TEXT NOT NULL, code INTEGER NOT NULL, outcome TEXT NOT NULL, "
+    "dead_at REAL NOT NULL)",
+)
+
+
+class SqliteOutbox:
+    """The outbox file ``path``; opening it takes the lock and creates the tables if needed."""
+
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
+        self._path = os.fspath(path)
+        self._lock_fd = _take_lock(self._path)
+        self._checkpointer: sqlite3.Connection | None = None
+        try:
+            self._db = _open(self._path, fsync=fsync)
+            (self._pending,) = self._db.execute("SELECT count(*) FROM outbox").fetchone()
+        except BaseException:
+            self.release_lock()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self._path
+
+    @property
+    def pending(self) -> int:
+        return int(self._pending)
+
+    def put(self, kind: str, record: WireRecord) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)",
+            (kind, record.text, record.apparent_size, record.dedupe),
+        )
+        self._pending += 1
+        key = cursor.lastrowid
+        assert key is not None  # an INSERT always has one
+        return key
+
+    def head(self, limit: int) -> list[Entry]:
+        rows = self._db.execute(
+            "SELECT id, kind, body, size, dedupe FROM outbox ORDER BY id LIMIT ?", (limit,)
+        ).fetchall()
+        return [
+            Entry(key, kind, WireRecord(body, size, bool(dedupe))) for key, kind, body, size, dedupe in rows
+        ]
+
+    def oldest_key(self) -> int | None:
+        (key,) = self._db.execute("SELECT min(id) FROM outbox").fetchone()
+        return None if key is None else int(key)
+
+    def newest_key(self) -> int | None:
+        (key,) = self._db.execute("SELECT max(id) FROM outbox").fetchone()
+        return None if key is None else int(key)
+
+    def settle(self, done: Iterable[int], dead: Sequence[tuple[Entry, DeadLetter]]) -> None:
+        removed = sorted([*done, *(entry.key for entry, _ in dead)])
+        if not removed:
+            return
+        now = time.time()
+        with self._db:  # one transaction: a dead letter is never both queued and dead, nor neither
+            self._db.execute("BEGIN IMMEDIATE")
+            if dead:
+                self._db.executemany(
+                    "INSERT INTO dead_letters (kind, body, error, code, outcome, dead_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (entry.kind, entry.record.text, letter.error, letter.code, letter.outcome, now)
+                        for entry, letter in dead
+                    ],
+                )
+            # Usually the whole head was settled: one range, one statement.
+            self._db.executemany("DELETE FROM outbox WHERE id BETWEEN ? AND ?", _runs(removed))
+        self._pending -= len(removed)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
+        on a connection of the sender's thread and outside its lock, so that no call waits for a disk
+        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer."""
+        if self._checkpointer is None:
+            self._checkpointer = _connect(self._path)
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def dead_letters(self, limit: int | None) -> list[DeadLetter]:
+        rows = self._db.execute(
+            "SELECT kind, body, error, code, outcome FROM dead_letters ORDER BY id LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [
+            DeadLetter(
+                kind=kind, record=WireRecord(body, 0, False).body, error=error, code=code, outcome=outcome
+            )
+            for kind, body, error, code, outcome in rows
+        ]
+
+    def dead_count(self) -> int:
+        (count,) = self._db.execute("SELECT count(*) FROM dead_letters").fetchone()
+        return int(count)
+
+    def close(self) -> None:
+        try:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+            self._db.close()
+        finally:
+            self.release_lock()
+
+    def forget_after_fork(self) -> None:
+        """Close the child's copy of the lock descriptor, so that the lock ends with the parent's sender
+        (the parent's copy keeps it meanwhile); the database connection is the parent's and is not touched."""
+        self.release_lock()
+
+    def release_lock(self) -> None:
+        if self._lock_fd is not None:
+            fd, self._lock_fd = self._lock_fd, None
+            os.close(fd)
+
+
+def _take_lock(path: str) -> int | None:
+    if fcntl is None:  # pragma: no cover - see the import
+        return None
+    lock_path = path + LOCK_SUFFIX
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise SuprsendConfigError(f"cannot open the outbox lock file {lock_path}: {exc.strerror}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        raise OutboxLockedError(
+            f"the outbox {path} is in use by another sender (process {holder}); one outbox file serves one "
+            "sender at a time: give each process its own file"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+    return fd
+
+
+def _runs(keys: list[int]) -> list[tuple[int, int]]:
+    """Sorted keys as (first, last) ranges of consecutive keys."""
+    runs: list[tuple[int, int]] = []
+    first = last = keys[0]
+    for key in keys[1:]:
+        if key != last + 1:
+            runs.append((first, last))
+            first = key
+        last = key
+    runs.append((first, last))
+    return runs
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+        )
+        db.execute("PRAGMA wal_autocheckpoint=0")  # see SqliteOutbox.checkpoint
+    except sqlite3.Error as exc:
+        raise SuprsendConfigError(f"cannot open the outbox {path}: {exc}") from exc
+    return db
+
+
+def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
+    db = _connect(path)
+    try:
+        if fcntl is None:  # pragma: no cover - no flock: SQLite itself keeps other processes out
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+        (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
+        if str(mode).lower() != "wal":
+            raise SuprsendConfigError(f"the outbox {path} cannot use WAL mode (journal mode {mode!r})")
+        db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version not in (0, SCHEMA_VERSION):
+            raise SuprsendConfigError(
+                f"the outbox {path} has schema version {version}; this SDK reads version {SCHEMA_VERSION}"
+            )
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise SuprsendConfigError(f"the outbox {path} is not a usable SQLite database: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,43 @@
+"""A program that queues events through a background sender: run as a child process by the tests.
+
+Usage: ``python outbox_child.py <base_url> <workspace_key> <workspace_secret> <mode> <outbox> <first>``.
+
+- ``forever``: a durable sender on ``<outbox>`` queues events numbered from ``<first>`` (property ``n``)
+  and prints each number once its call has returned, until it is killed;
+- ``exit``: an in-memory sender queues 150 events numbered from ``<first>`` that no interval would send
+  soon, prints ``queued`` and returns from the program without closing anything: only the at-exit flush
+  sends them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+from suprsend_typed import Event, Suprsend
+
+AT_EXIT_EVENTS = 150
+LONG_INTERVAL = 600.0  # seconds: longer than any test, so only closing sends
+SHORT_INTERVAL = 0.005  # seconds: batches go out while the program queues more
+
+
+def main(base_url: str, key: str, secret: str, mode: str, outbox: str, first: int) -> None:
+    client = Suprsend(key, secret, base_url)
+    if mode == "forever":
+        sender = client.background(outbox, flush_interval=SHORT_INTERVAL, max_batch=50)
+        for n in itertools.count(first):
+            sender.track_event(Event("u-killed", "queued", {"n": n}))
+            sys.stdout.write(f"{n}\n")
+            sys.stdout.flush()
+    elif mode == "exit":
+        sender = client.background(flush_interval=LONG_INTERVAL)
+        for n in range(first, first + AT_EXIT_EVENTS):
+            sender.track_event(Event("u-exit", "queued", {"n": n}))
+        print("queued", flush=True)
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+
+
+if __name__ == "__main__":
+    base_url, key, secret, mode, outbox, first = sys.argv[1:]
+    main(base_url, key, secret, mode, outbox, int(first))
