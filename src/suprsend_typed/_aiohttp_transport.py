@@ -15,6 +15,12 @@ from urllib.parse import urlsplit
 
 from ._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
 from ._http import Headers, Request, Response, Timeout, request_target
+from ._response_limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    READ_CHUNK_BYTES,
+    BodyCollector,
+    check_max_response_bytes,
+)
 from ._urllib3_transport import _checked_headers, _origin, _reason, _tls_context
 
 if TYPE_CHECKING:
@@ -52,23 +58,31 @@ def _wire_url(url: str) -> Any:
 @functools.lru_cache(maxsize=64)
 def _client_timeout(timeout: Timeout) -> Any:
     aiohttp = _aiohttp()
-    return aiohttp.ClientTimeout(total=None, sock_connect=timeout.connect, sock_read=timeout.read)
+    return aiohttp.ClientTimeout(total=timeout.total, sock_connect=timeout.connect, sock_read=timeout.read)
 
 
 class AiohttpTransport:
     """Keep-alive connections (``TCP_NODELAY``, TLS verified) shared by every task of one event loop.
 
     At most ``pool_size`` connections are open at once; a task finding them all busy waits for one. The
-    session is made on the first request, inside the running loop; ``aclose()`` releases it.
+    session is made on the first request, inside the running loop; ``aclose()`` releases it. As the sync
+    transport, it bounds the whole attempt by ``Timeout.total`` and the decoded body by
+    ``max_response_bytes`` (``ResponseTooLargeError``), with the same ``BodyCollector``.
     """
 
     def __init__(
-        self, *, pool_size: int = DEFAULT_ASYNC_POOL_SIZE, verify: bool = True, ca_certs: str | None = None
+        self,
+        *,
+        pool_size: int = DEFAULT_ASYNC_POOL_SIZE,
+        verify: bool = True,
+        ca_certs: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
         self._aiohttp = _aiohttp()
         self._pool_size = pool_size
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tls: ssl.SSLContext = _tls_context(verify, ca_certs)
         self._session: aiohttp.ClientSession | None = None
 
@@ -82,7 +96,7 @@ class AiohttpTransport:
             session = self._aiohttp.ClientSession(
                 connector=connector,
                 skip_auto_headers=_SKIPPED_AUTO_HEADERS,
-                auto_decompress=True,
+                auto_decompress=False,  # decoded by BodyCollector, under the size cap
                 cookie_jar=self._aiohttp.DummyCookieJar(),
             )
             self._session = session
@@ -103,7 +117,15 @@ class AiohttpTransport:
                 allow_redirects=False,
                 timeout=_client_timeout(timeout),
             ) as raw:
-                content = await raw.read()
+                collector = BodyCollector(
+                    content_encoding=raw.headers.get("content-encoding", ""),
+                    max_bytes=self._max_response_bytes,
+                    what=f"{method} {_origin(request.url)}",
+                )
+                collector.check_declared_length(raw.headers.get("content-length"))
+                async for chunk in raw.content.iter_chunked(READ_CHUNK_BYTES):
+                    collector.feed(chunk)
+                content = collector.finish()
                 headers = Headers(list(raw.headers.items()))
                 status = raw.status
         except aiohttp.ClientConnectorError as exc:

@@ -253,3 +253,30 @@ def test_a_refused_connection_is_an_api_connection_error_with_nothing_sent() -> 
     with pytest.raises(APIConnectionError) as raised:
         asyncio.run(run())
     assert raised.value.outcome_unknown is False
+
+
+def test_the_aiohttp_transport_caps_and_decodes_answers_as_the_sync_one() -> None:
+    import gzip
+
+    from suprsend_typed import AiohttpTransport
+    from suprsend_typed._errors import ResponseTooLargeError
+
+    server = LoopbackServer()
+    tenant = b'{"tenant_id": "t-1", "tenant_name": "' + b"x" * 2000 + b'"}'
+    zipped = Reply(status=200, body=gzip.compress(tenant), headers=(("Content-Encoding", "gzip"),))
+    server.replies = [zipped, Reply(status=200, body=tenant)]
+
+    async def run() -> None:
+        async with AsyncSuprsend(KEY, SECRET, server.base_url, max_retries=2) as client:
+            assert (await client.tenants.get("t-1")).tenant_name == "x" * 2000  # gzip decoded
+        small = AiohttpTransport(max_response_bytes=1000)
+        capped = AsyncSuprsend(KEY, SECRET, server.base_url, transport=small, max_retries=2)
+        with pytest.raises(ResponseTooLargeError):
+            await capped.tenants.get("t-1")
+        await small.aclose()
+
+    try:
+        asyncio.run(run())
+    finally:
+        server.close()
+    assert len(server.received) == 2  # the answer past the cap was not fetched again
