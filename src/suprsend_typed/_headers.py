@@ -94,10 +94,14 @@ class HeadersMiddleware:
     agents: UserAgents
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` with the headers added: the pure part, shared with the async chain."""
         extra = {
             "User-Agent": self.agents.user_agent,
             "X-Suprsend-Client-User-Agent": self.agents.client_user_agent,
         }
         if "Content-Type" not in request.headers:
             extra["Content-Type"] = JSON_CONTENT_TYPE
-        return call_next(request.with_headers(extra))
+        return request.with_headers(extra)

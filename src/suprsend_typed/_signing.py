@@ -76,6 +76,10 @@ class HmacAuth:
     clock: Callable[[], float]
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` dated now and signed: the pure part, shared with the async chain."""
         date = formatdate(self.clock(), usegmt=True)
         method, content = request.method, request.content
         to_sign = string_to_sign(
@@ -87,7 +91,7 @@ class HmacAuth:
         )
         # Both headers in one step (what adding Date, signing, then adding Authorization gives).
         signed = {"Date": date, "Authorization": f"{self.workspace_key}:{sign(self.secret, to_sign)}"}
-        return call_next(request.with_headers(signed))
+        return request.with_headers(signed)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -97,4 +101,8 @@ class BearerAuth:
     api_key: str = attrs.field(repr=False)
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        return call_next(request.with_headers({"Authorization": f"Bearer {self.api_key}"}))
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` with the Bearer header: the pure part, shared with the async chain."""
+        return request.with_headers({"Authorization": f"Bearer {self.api_key}"})
