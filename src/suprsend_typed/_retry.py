@@ -1,8 +1,10 @@
 """Retries with exponential backoff, so throttling and flaky networks do not lose notifications.
 
-A retry is only safe because every retried body carries a dedupe key (``$idempotency_key`` or
-``$insert_id``) fixed once per logical call; requests without one have ``CallOptions.retryable=False``
-and are never retried here.
+A retry is only safe when repeating the request cannot apply it twice. Each operation's retry policy in the
+spec (``x-suprsend-retry``) says which: ``safe`` operations (reads, upserts, deletes) are retried as they are;
+``dedupe-key`` operations only when the body carries a key fixed once per logical call (``$idempotency_key``
+or ``$insert_id``); ``never`` operations are not. A request that may not be repeated has
+``CallOptions.retryable=False`` and is never retried here.
 
 When to retry (the Stainless rules):
 
