@@ -6,7 +6,21 @@ import argparse
 import time
 from collections.abc import Callable
 
-from .figures import background, bulk, cli, codegen, hubs, imports, latency, single, stream, tests
+from .figures import (
+    async_http,
+    async_stream,
+    background,
+    bulk,
+    cli,
+    codegen,
+    concurrent,
+    hubs,
+    imports,
+    latency,
+    single,
+    stream,
+    tests,
+)
 from .hub import HUB_KINDS, resolve_kind
 from .report import Figure, git_state, render, write_json
 from .settings import FULL, PARTIAL_RESULTS_FILE, QUICK, QUICK_RESULTS_FILE, RESULTS_FILE, Sizes
@@ -18,6 +32,9 @@ FIGURES: dict[str, Callable[[Sizes, str], Figure]] = {
     "stream": stream.measure,
     "cli": cli.measure,
     "latency": latency.measure,
+    "concurrent": concurrent.measure,
+    "async_stream": async_stream.measure,
+    "async_http": async_http.measure,
     "background": background.measure,
     "import": lambda sizes, _hub: imports.measure(sizes),
     "codegen": lambda sizes, _hub: codegen.measure(sizes),

@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.client")
-    parser.add_argument("side", choices=["ours", "official", "floor", "cli"])
+    parser.add_argument("side", choices=["ours", "ours_async", "async_http", "official", "floor", "cli"])
     parser.add_argument("scenario")
     parser.add_argument("url")
     parser.add_argument("--params", default="{}", help="JSON keyword arguments of the scenario")

@@ -46,6 +46,11 @@ class Sizes:
     latency_runs: int
     import_runs: int
     codegen_runs: int
+    concurrent_calls: int  # async client: all at once on one event loop, against +20 ms
+    concurrent_threads: int  # the sync client's threads for the same calls
+    concurrent_runs: int
+    async_stream_events: int
+    async_stream_runs: int
     background_calls: int  # timed calls of the per-call latency runs
     background_events: int  # events queued by the end-to-end runs
     background_runs: int
@@ -70,6 +75,11 @@ FULL = Sizes(
     latency_runs=3,
     import_runs=5,
     codegen_runs=3,
+    concurrent_calls=1_000,
+    concurrent_threads=64,
+    concurrent_runs=5,
+    async_stream_events=200_000,
+    async_stream_runs=3,
     background_calls=2_000,
     background_events=100_000,
     background_runs=3,
@@ -94,6 +104,11 @@ QUICK = Sizes(
     latency_runs=1,
     import_runs=3,
     codegen_runs=1,
+    concurrent_calls=1_000,
+    concurrent_threads=64,
+    concurrent_runs=1,
+    async_stream_events=20_000,
+    async_stream_runs=1,
     background_calls=300,
     background_events=5_000,
     background_runs=1,

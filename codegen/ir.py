@@ -161,6 +161,12 @@ class Surface:
     # ``x-suprsend-official-names``: (positional argument, the official SDK's name for it), so that the
     # official keyword form (``tenant_payload=``) works.
     official_names: tuple[tuple[str, str], ...] = ()
+    # The official message for an empty-shortcut argument that is not a list (None: the schema's).
+    empty_shortcut_message: str | None = None
+    # ``x-suprsend-id-checks``: path ids checked first, in this order, with the official messages;
+    # ``id_missing_only``: anything but non-blank text is "missing <name>" (else "<name> must be a string").
+    id_checks: tuple[str, ...] = ()
+    id_missing_only: bool = False
 
 
 RecordAnswer = Literal["per-record", "whole"]

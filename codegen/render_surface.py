@@ -66,8 +66,69 @@ class _Param:
         return self.spec_name or self.name
 
 
-def class_name(namespace: str) -> str:
-    return "".join(part.capitalize() for part in namespace.split("_")) + "Resource"
+@attrs.frozen(kw_only=True)
+class Flavor:
+    """One rendering of the surface: the sync client's or the async client's.
+
+    Both come from the same method template; a flavor only says how a method is declared and how it
+    sends (``def`` and ``self._core.call``, or ``async def`` and ``await``), which page type a list
+    method returns and where the files go. Builders, parsers and models are shared by both.
+    """
+
+    name: str
+    client: str  # how docstrings name the client
+    prefix: str  # of class names: "" or "Async"
+    package: str  # of the resource modules, inside the generated package
+    namespaces_module: str
+    core: str  # the request core class the namespaces hold
+    core_module: str
+    base: str  # the resource base class
+    base_module: str
+    define: str  # how a method that sends is declared
+    send: str  # what precedes the core's call in a return statement
+    page: str  # the page type list methods return
+    first_page: str  # the function that makes it
+    pages_module: str
+
+
+SYNC = Flavor(
+    name="sync",
+    client="client",
+    prefix="",
+    package="resources",
+    namespaces_module="namespaces",
+    core="RequestCore",
+    core_module="_base_client",
+    base="Resource",
+    base_module="_resource",
+    define="def",
+    send="",
+    page="Page",
+    first_page="first_page",
+    pages_module="_pages",
+)
+ASYNC = Flavor(
+    name="async",
+    client="async client",
+    prefix="Async",
+    package="async_resources",
+    namespaces_module="async_namespaces",
+    core="AsyncRequestCore",
+    core_module="_async_base_client",
+    base="AsyncResource",
+    base_module="_async_resource",
+    define="async def",
+    send="await ",
+    # A list method is a plain def returning a pager that is awaited (first page) or iterated (items).
+    page="AsyncPager",
+    first_page="first_async_page",
+    pages_module="_async_pages",
+)
+FLAVORS = (SYNC, ASYNC)
+
+
+def class_name(namespace: str, flavor: Flavor = SYNC) -> str:
+    return flavor.prefix + "".join(part.capitalize() for part in namespace.split("_")) + "Resource"
 
 
 def operation_constant(operation: Operation) -> str:
@@ -102,14 +163,17 @@ def render_surface(api: Api, models: dict[str, Model], aliases: dict[str, Alias]
     """File name (relative to the generated package) -> text, for the surface files."""
     header = _HEADER.format(spec_name=api.spec_name, spec_sha256=api.spec_sha256)
     groups = namespaces(api)
-    files = {
-        "operations.py": _operations_file(api, models, header),
-        "namespaces.py": _namespaces_file(groups, header),
-        "resources/__init__.py": header
-        + '"""One resource class per namespace of the client; imported on first use of the namespace."""\n',
-    }
-    for namespace, operations in groups.items():
-        files[f"resources/{namespace}.py"] = _resource_file(namespace, operations, models, aliases, header)
+    files = {"operations.py": _operations_file(api, models, header)}
+    for flavor in FLAVORS:
+        files[f"{flavor.namespaces_module}.py"] = _namespaces_file(groups, header, flavor)
+        files[f"{flavor.package}/__init__.py"] = (
+            header + f'"""One resource class per namespace of the {flavor.client}; imported on first use of '
+            'the namespace."""\n'
+        )
+        for namespace, operations in groups.items():
+            files[f"{flavor.package}/{namespace}.py"] = _resource_file(
+                namespace, operations, models, aliases, header, flavor
+            )
     return files
 
 
@@ -252,41 +316,43 @@ def _optional_string(value: str | None) -> str:
 # ------------------------------------------------------------------------------------------ namespaces
 
 
-def _namespaces_file(groups: dict[str, list[Operation]], header: str) -> str:
+def _namespaces_file(groups: dict[str, list[Operation]], header: str, flavor: Flavor) -> str:
     lines = [
         header.rstrip("\n"),
-        '"""The client\'s namespaces, each created on first use: import time does not grow with the API."""',
+        f'"""The {flavor.client}\'s namespaces, each created on first use: import time does not grow with '
+        'the API."""',
         "",
         "from __future__ import annotations",
         "",
         *(["import functools"] if groups else []),
         "from typing import TYPE_CHECKING, Final" if groups else "from typing import Final",
         "",
-        "from .._base_client import RequestCore",
+        f"from ..{flavor.core_module} import {flavor.core}",
     ]
     if groups:
         lines += ["", "if TYPE_CHECKING:"]
     for namespace in sorted(groups):
-        lines.append(f"{INDENT}from .resources.{namespace} import {class_name(namespace)}")
+        lines.append(f"{INDENT}from .{flavor.package}.{namespace} import {class_name(namespace, flavor)}")
     lines += [
         "",
         *layout(Tuple(tuple(Raw(string(name)) for name in groups)), "", head="NAMESPACES: Final = "),
         "",
         "",
-        "class Namespaces:",
+        f"class {flavor.prefix}Namespaces:",
         *docstring_lines(
-            "A mixin of the client: one lazily created resource per namespace of the spec.", INDENT
+            f"A mixin of the {flavor.client}: one lazily created resource per namespace of the spec.",
+            INDENT,
         ),
         "",
-        f"{INDENT}_core: RequestCore",
+        f"{INDENT}_core: {flavor.core}",
     ]
     for namespace in groups:
-        name = class_name(namespace)
+        name = class_name(namespace, flavor)
         lines += [
             "",
             f"{INDENT}@functools.cached_property",
             f"{INDENT}def {namespace}(self) -> {name}:",
-            f"{INDENT * 2}from .resources.{namespace} import {name}",
+            f"{INDENT * 2}from .{flavor.package}.{namespace} import {name}",
             "",
             f"{INDENT * 2}return {name}(self._core)",
         ]
@@ -413,11 +479,11 @@ def _item_annotation(operation: Operation, models: dict[str, Model]) -> str:
     raise SpecError(_pointer(operation), f"{response} has no array property {surface.pagination.items!r}")
 
 
-def _return_annotation(operation: Operation, models: dict[str, Model]) -> str:
+def _return_annotation(operation: Operation, models: dict[str, Model], flavor: Flavor = SYNC) -> str:
     surface = operation.surface
     assert surface is not None
     if surface.pagination is not None:
-        return f"Page[{_item_annotation(operation, models)}]"
+        return f"{flavor.page}[{_item_annotation(operation, models)}]"
     if surface.result == "status":
         return "StatusResult"
     types: list[str] = []
@@ -435,13 +501,16 @@ def _return_annotation(operation: Operation, models: dict[str, Model]) -> str:
     return " | ".join(types)
 
 
-def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[str, Alias]) -> list[str]:
+def _method_lines(
+    operation: Operation, models: dict[str, Model], aliases: dict[str, Alias], flavor: Flavor = SYNC
+) -> list[str]:
     surface = operation.surface
     assert surface is not None
     params = _params(operation, surface, models)
     op_id = operation.operation_id
-    returns = _return_annotation(operation, models)
-    lines = [f"{INDENT}def {surface.method_name}(", f"{INDENT * 2}self,"]
+    returns = _return_annotation(operation, models, flavor)
+    define = "def" if surface.pagination is not None else flavor.define
+    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
     keyword_started = False
     for param in params:
         if param.role == "separator":
@@ -471,6 +540,7 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
     real = [param for param in params if param.role != "separator"]
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
+    lines += _official_checks(operation, surface, real)
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
     path += [
@@ -528,14 +598,37 @@ def _method_lines(operation: Operation, models: dict[str, Model], aliases: dict[
     build = f"endpoints.build_{op_id}"
     if surface.pagination is not None:
         call = Call(
-            "first_page",
+            flavor.first_page,
             (Raw("self._core"), Raw(constant), Raw(build), Raw(f"endpoints.parse_{op_id}")),
             tuple(call_kwargs),
         )
     else:
         parse = "parse_status" if surface.result == "status" else f"endpoints.parse_{op_id}"
         call = Call("self._core.call", (Raw(constant), Raw(build), Raw(parse)), tuple(call_kwargs))
+        lines += layout(call, INDENT * 2, head="return " + flavor.send)
+        return lines
     lines += layout(call, INDENT * 2, head="return ")
+    return lines
+
+
+def _official_checks(operation: Operation, surface: Surface, params: list[_Param]) -> list[str]:
+    """The official SDK's checks before anything else: ids in its order, then a list that must be one."""
+    lines: list[str] = []
+    by_key = {param.key: param for param in params}
+    for name in surface.id_checks:
+        param = by_key.get(name)
+        if param is None or param.role != "path":
+            raise SpecError(
+                _pointer(operation), f"x-suprsend-id-checks: {name!r} is not a positional path id"
+            )
+        style = ", missing_only=True" if surface.id_missing_only else ""
+        lines.append(f"{INDENT * 2}{param.name} = _paths.official_id({param.name}, {string(name)}{style})")
+    if surface.empty_shortcut is not None and surface.empty_shortcut_message is not None:
+        param = by_key[surface.empty_shortcut]
+        message = string(surface.empty_shortcut_message)
+        lines += layout(
+            Call("_args.official_list", (Raw(param.name), Raw(string(param.key)), Raw(message))), INDENT * 2
+        )
     return lines
 
 
@@ -618,10 +711,11 @@ def _resource_file(
     models: dict[str, Model],
     aliases: dict[str, Alias],
     header: str,
+    flavor: Flavor = SYNC,
 ) -> str:
     methods: list[str] = []
     for operation in operations:
-        methods.append("\n".join(_method_lines(operation, models, aliases)))
+        methods.append("\n".join(_method_lines(operation, models, aliases, flavor)))
     code = "\n\n".join(methods)
     shadowed = [name for name in ("list", "dict") if any(f"{INDENT}def {name}(" in m for m in methods)]
     for name in shadowed:
@@ -633,7 +727,9 @@ def _resource_file(
     core_imports = []
     lines = [
         header.rstrip("\n"),
-        f'"""client.{namespace}: the {namespace} operations of the spec."""',
+        f'"""client.{namespace}: the {namespace} operations of the spec'
+        + ("" if flavor is SYNC else f" ({flavor.client})")
+        + '."""',
         "",
         "from __future__ import annotations",
         "",
@@ -650,10 +746,12 @@ def _resource_file(
         core_imports.append("from ... import _arguments as _args")
     if "_rt." in code:
         core_imports.append("from ... import _models as _rt")
+    if "_paths." in code:
+        core_imports.append("from ... import _paths")
     core_imports.append("from ..._http import TimeoutLike")
-    if "Page[" in code:
-        core_imports.append("from ..._pages import Page, first_page")
-    core_imports.append("from ..._resource import Resource")
+    if f"{flavor.page}[" in code:
+        core_imports.append(f"from ...{flavor.pages_module} import {flavor.page}, {flavor.first_page}")
+    core_imports.append(f"from ...{flavor.base_module} import {flavor.base}")
     status_names = [name for name in ("StatusResult", "parse_status") if name in code]
     if status_names:
         core_imports.append(f"from ..._status_result import {', '.join(status_names)}")
@@ -664,13 +762,14 @@ def _resource_file(
     if "models." in code:
         local.append("from .. import models")
     local.append("from .. import operations as _ops")
-    lines += core_imports + local
+    lines += sorted(core_imports) + local
     lines += [
         "",
         "",
-        f"class {class_name(namespace)}(Resource):",
+        f"class {class_name(namespace, flavor)}({flavor.base}):",
         *docstring_lines(
-            f"The {namespace} operations; each method sends one request through the client.", INDENT
+            f"The {namespace} operations; each method sends one request through the {flavor.client}.",
+            INDENT,
         ),
         "",
         f"{INDENT}__slots__ = ()",
@@ -681,7 +780,8 @@ def _resource_file(
 
 
 def api_reference(api: Api, models: dict[str, Model]) -> str:
-    """docs/api.md: every namespace and method with its signature, retry policy and route."""
+    """docs/api.md: every namespace and method with its signature, retry policy and route, for the sync
+    client and then, from the same rows, the async client's signatures."""
     lines = [
         "# API reference",
         "",
@@ -690,21 +790,47 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
         "arguments are typed from the spec. List methods return pages that iterate over every item lazily.",
         "",
     ]
-    for namespace, operations in namespaces(api).items():
+    groups = namespaces(api)
+    for namespace, operations in groups.items():
         lines += [f"## client.{namespace}", "", "| Method | Request | Retry | Returns |", "|---|---|---|---|"]
         for operation in operations:
             surface = operation.surface
             assert surface is not None
-            params = [p for p in _params(operation, surface, models) if p.role != "separator"]
-            args = ", ".join(
-                p.name + ("" if p.default is None else "=…")
-                for p in params
-                if p.role in ("path", "payload", "options") or p.default is None
-            )
             returns = _return_annotation(operation, models).replace("|", "\\|")
             lines.append(
-                f"| `{surface.method_name}({args})` | `{operation.method} {operation.path.lstrip('/')}` "
-                f"| {surface.retry} | `{returns}` |"
+                f"| `{surface.method_name}({_reference_args(operation, models)})` "
+                f"| `{operation.method} {operation.path.lstrip('/')}` | {surface.retry} | `{returns}` |"
             )
         lines.append("")
+    lines += [
+        "## AsyncSuprsend",
+        "",
+        "`AsyncSuprsend` (`pip install 'suprsend-typed[async]'`) has every namespace and method above,",
+        "rendered from the same operation table: the same arguments and result types, awaited.",
+        "A list method is a plain call returning an `AsyncPager`: `await` it for the first `AsyncPage`,",
+        "or `async for` over every item.",
+        "",
+    ]
+    for namespace, operations in groups.items():
+        lines += [f"### client.{namespace} (async)", "", "| Signature |", "|---|"]
+        for operation in operations:
+            surface = operation.surface
+            assert surface is not None
+            define = "def" if surface.pagination is not None else ASYNC.define
+            returns = _return_annotation(operation, models, ASYNC).replace("|", "\\|")
+            args = _reference_args(operation, models)
+            lines.append(f"| `{define} {surface.method_name}({args}) -> {returns}` |")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _reference_args(operation: Operation, models: dict[str, Model]) -> str:
+    """The arguments docs/api.md shows: positional ones, and keyword ones without a default."""
+    surface = operation.surface
+    assert surface is not None
+    params = [p for p in _params(operation, surface, models) if p.role != "separator"]
+    return ", ".join(
+        p.name + ("" if p.default is None else "=…")
+        for p in params
+        if p.role in ("path", "payload", "options") or p.default is None
+    )

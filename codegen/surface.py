@@ -31,6 +31,7 @@ EXTENSION_KEYS = frozenset(
         "x-suprsend-empty-shortcut",
         "x-suprsend-official-names",
         "x-suprsend-records",  # read by records.py
+        "x-suprsend-id-checks",
     }
 )
 OFFICIAL_PAYLOAD = "payload"
@@ -79,6 +80,8 @@ def surface(
     if result not in ("model", "status"):
         raise SpecError(child(pointer, "x-suprsend-result"), "x-suprsend-result must be model or status")
     positional = _positional(operation, pointer, path_params, query_params, body_fields)
+    shortcut, shortcut_message = _empty_shortcut(operation, pointer, body_fields, positional)
+    id_checks, missing_only = _id_checks(operation, pointer, path_params)
     return Surface(
         namespace=namespace,
         method_name=method_name,
@@ -86,8 +89,11 @@ def surface(
         pagination=_pagination(operation, pointer, query_params),
         result=result,
         positional=positional,
-        empty_shortcut=_empty_shortcut(operation, pointer, body_fields),
+        empty_shortcut=shortcut,
+        empty_shortcut_message=shortcut_message,
         official_names=_official_names(operation, pointer, positional),
+        id_checks=id_checks,
+        id_missing_only=missing_only,
     )
 
 
@@ -154,14 +160,50 @@ def _positional(
 
 
 def _empty_shortcut(
-    operation: Mapping[str, Any], pointer: str, body_fields: tuple[str, ...] | None
-) -> str | None:
-    name = operation.get("x-suprsend-empty-shortcut")
-    if name is None:
-        return None
+    operation: Mapping[str, Any],
+    pointer: str,
+    body_fields: tuple[str, ...] | None,
+    positional: tuple[str, ...],
+) -> tuple[str | None, str | None]:
+    """The field and, with ``{field, message}``, the official message for a value that is not a list."""
+    pointer = child(pointer, "x-suprsend-empty-shortcut")
+    raw = operation.get("x-suprsend-empty-shortcut")
+    if raw is None:
+        return None, None
+    message = None
+    if isinstance(raw, Mapping):
+        if set(raw) != {"field", "message"} or not isinstance(raw["message"], str):
+            raise SpecError(pointer, "expected a body field, or {field, message}")
+        name, message = raw["field"], raw["message"]
+        if name not in positional:
+            raise SpecError(child(pointer, "field"), f"{name!r} is not a positional argument")
+    else:
+        name = raw
     if body_fields is None or name not in body_fields:
-        raise SpecError(child(pointer, "x-suprsend-empty-shortcut"), f"{name!r} is not a body field")
-    return str(name)
+        raise SpecError(pointer, f"{name!r} is not a body field")
+    return str(name), message
+
+
+def _id_checks(
+    operation: Mapping[str, Any], pointer: str, path_params: tuple[str, ...]
+) -> tuple[tuple[str, ...], bool]:
+    """``x-suprsend-id-checks: {style, order}``: path ids checked and stripped first, in the official
+    order, with the official messages; style ``missing`` reads anything but text as missing."""
+    pointer = child(pointer, "x-suprsend-id-checks")
+    raw = operation.get("x-suprsend-id-checks")
+    if raw is None:
+        return (), False
+    if not isinstance(raw, Mapping) or set(raw) != {"style", "order"}:
+        raise SpecError(pointer, "expected {style: missing | string, order: [path parameters]}")
+    if raw["style"] not in ("missing", "string"):
+        raise SpecError(child(pointer, "style"), "style must be missing or string")
+    order = raw["order"]
+    if not isinstance(order, list) or len(set(order)) != len(order):
+        raise SpecError(child(pointer, "order"), "expected a list of path parameters, each once")
+    for index, name in enumerate(order):
+        if name not in path_params:
+            raise SpecError(child(pointer, "order", index), f"{name!r} is not a path parameter")
+    return tuple(order), raw["style"] == "missing"
 
 
 def _official_names(

@@ -6,6 +6,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from suprsend_typed import Event, Suprsend, Workflow
@@ -30,6 +31,22 @@ def single(url: str, *, calls: int, warmup: int) -> Workload:
         for i in range(calls):
             accepted += bool(client.trigger_workflow(Workflow(body=workflow_body(i)))["success"])
         return Outcome(total=calls, success=accepted)
+
+    return run
+
+
+def concurrent_triggers(url: str, *, calls: int, warmup: int, threads: int) -> Workload:
+    """``calls`` legacy triggers from ``threads`` threads sharing one client (``pool_size=threads``)."""
+    client = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, base_url=url, pool_size=threads)
+    pool = ThreadPoolExecutor(max_workers=threads)
+
+    def trigger(i: int) -> bool:
+        return bool(client.trigger_workflow(Workflow(body=workflow_body(i)))["success"])
+
+    sum(pool.map(trigger, range(warmup)))
+
+    def run() -> Outcome:
+        return Outcome(total=calls, success=sum(pool.map(trigger, range(calls))))
 
     return run
 

@@ -56,6 +56,12 @@ from ._version import __version__
 from ._workflow import Workflow, WorkflowTriggerRequest
 
 if TYPE_CHECKING:
+    from ._aiohttp_transport import AiohttpTransport
+    from ._async_client import AsyncSuprsend
+    from ._async_middleware import AsyncHandler, AsyncMiddleware
+    from ._async_pages import AsyncPage, AsyncPager
+    from ._async_retry import AsyncRetryMiddleware
+    from ._async_transport import AsyncTransport
     from ._background.errors import (
         ForkedSenderError,
         OutboxLockedError,
@@ -65,9 +71,22 @@ if TYPE_CHECKING:
     )
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
-    from .replay import ReplayTransport
+    from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
+
+# The async client's names, imported on first use: a sync program never loads asyncio through us.
+_ASYNC_NAMES = {
+    "AsyncSuprsend": "._async_client",
+    "AiohttpTransport": "._aiohttp_transport",
+    "AsyncHandler": "._async_middleware",
+    "AsyncMiddleware": "._async_middleware",
+    "AsyncPage": "._async_pages",
+    "AsyncPager": "._async_pages",
+    "AsyncRetryMiddleware": "._async_retry",
+    "AsyncTransport": "._async_transport",
+    "AsyncReplayTransport": ".replay",
+}
 
 
 # Imported on first use (see __getattr__), so that importing the package loads no background machinery.
@@ -86,8 +105,8 @@ _BACKGROUND_NAMES = frozenset(
 
 
 def __getattr__(name: str) -> object:
-    """``ReplayTransport`` and the background sender's classes are imported on first use: most programs
-    never need the cassette machinery or SQLite."""
+    """``ReplayTransport``, the background sender's classes and the async names are imported on first use:
+    most programs never need the cassette machinery or SQLite, and a sync program never needs asyncio."""
     if name == "ReplayTransport":
         from .replay import ReplayTransport
 
@@ -98,10 +117,23 @@ def __getattr__(name: str) -> object:
         for module in (sender, outbox, errors):
             if hasattr(module, name):
                 return getattr(module, name)
+    if name in _ASYNC_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_ASYNC_NAMES[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "AiohttpTransport",
+    "AsyncHandler",
+    "AsyncMiddleware",
+    "AsyncPage",
+    "AsyncPager",
+    "AsyncReplayTransport",
+    "AsyncRetryMiddleware",
+    "AsyncSuprsend",
+    "AsyncTransport",
     "APIConnectionError",
     "BackgroundSender",
     "DeadLetter",

@@ -14,6 +14,7 @@ import attrs
 
 from . import _models as _rt
 from ._errors import ValidationError
+from ._paths import official_id_error
 from ._types import UNSET
 
 QueryT = TypeVar("QueryT")
@@ -129,6 +130,12 @@ def _valid_query_value(shape: _rt.Shape, name: str, value: object) -> bool:
             field.kind.check_python(value, name, errors)
             return not errors
     return True
+
+
+def official_list(value: object, name: str, message: str) -> None:
+    """A list (or tuple) argument, or ``ValidationError`` with the official SDK's own ``message``."""
+    if not isinstance(value, list | tuple):
+        raise official_id_error(name, message)
 
 
 def sequence_of(value: object, name: str) -> Sequence[Any]:

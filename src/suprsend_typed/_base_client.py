@@ -5,8 +5,8 @@ the base URL, the body context, the client's default call options and the compos
 client owns one; ``with_options`` makes a copy with other defaults that shares the chain.
 
 Nothing here does I/O itself: ``send`` hands the request to the chain, whose innermost handler is the
-transport. The same functions could drive an async chain: building and parsing are plain functions of
-values.
+transport. The async client's ``AsyncRequestCore`` (``_async_base_client``) shares the pure parts here
+(``operation_options``, ``body_content``, ``check_open``): building and parsing are plain functions of values.
 """
 
 from __future__ import annotations
@@ -87,31 +87,20 @@ class RequestCore:
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> CallOptions:
-        """The options of one call: per-call values (checked here, before anything is sent) or defaults.
-
-        An operation whose policy is ``never`` refuses a per-call ``max_retries`` above 0: a second
-        attempt could apply its change twice.
-        """
-        if max_retries is not None:
-            max_retries = check_max_retries(max_retries, source="max_retries")
-            if max_retries and operation.retry == "never":
-                raise SuprsendConfigError(
-                    f"{operation.namespace}.{operation.method_name} is never retried (a second attempt "
-                    f"could apply twice); max_retries must be 0, got {max_retries!r}"
-                )
-        return CallOptions(
-            timeout=checked_timeout(timeout) if timeout is not None else self.timeout,
-            max_retries=self.max_retries if max_retries is None else max_retries,
+        """The options of one call: per-call values (checked here, before anything is sent) or defaults."""
+        return operation_options(
+            operation,
+            default_timeout=self.timeout,
+            default_max_retries=self.max_retries,
             retryable=retryable,
-            operation=operation.id,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send(self, request: Request) -> Response:
         """Run the middleware chain and the transport; raises only connection errors (after retries), or
         ``ClientClosedError`` once the client (or the one it was copied from) is closed."""
-        for flag in self.open_flags:
-            if not flag.is_open:
-                raise ClientClosedError("this client is closed; create a new Suprsend client to send")
+        check_open(self.open_flags)
         return self.handler(request)
 
     def send_operation(
@@ -152,12 +141,7 @@ class RequestCore:
 
         ``body`` is the wire value (a dict or list, already checked against its schema), dumped here once.
         """
-        content = b""
-        if body is not None:
-            text = _json.dumps(body)
-            if self.body_limit is not None:
-                _json.checked_size(text, *self.body_limit)
-            content = _json.encode(text)
+        content = body_content(body, self.body_limit)
         response = self.send_operation(
             operation,
             build,
@@ -169,6 +153,53 @@ class RequestCore:
             max_retries=max_retries,
         )
         return parse(response)
+
+
+def operation_options(
+    operation: OperationInfo,
+    *,
+    default_timeout: Timeout,
+    default_max_retries: int,
+    retryable: bool,
+    timeout: TimeoutLike | None,
+    max_retries: int | None,
+) -> CallOptions:
+    """The options of one call of ``operation``, for the sync and the async core alike.
+
+    An operation whose policy is ``never`` refuses a per-call ``max_retries`` above 0: a second attempt
+    could apply its change twice.
+    """
+    if max_retries is not None:
+        max_retries = check_max_retries(max_retries, source="max_retries")
+        if max_retries and operation.retry == "never":
+            raise SuprsendConfigError(
+                f"{operation.namespace}.{operation.method_name} is never retried (a second attempt "
+                f"could apply twice); max_retries must be 0, got {max_retries!r}"
+            )
+    return CallOptions(
+        timeout=checked_timeout(timeout) if timeout is not None else default_timeout,
+        max_retries=default_max_retries if max_retries is None else max_retries,
+        retryable=retryable,
+        operation=operation.id,
+    )
+
+
+def check_open(flags: tuple[OpenFlag, ...]) -> None:
+    """``ClientClosedError`` once the client (or one it was copied from) is closed."""
+    for flag in flags:
+        if not flag.is_open:
+            raise ClientClosedError("this client is closed; create a new client to send")
+
+
+def body_content(body: object, limit: tuple[int, str] | None = None) -> bytes:
+    """The bytes of a call's wire body (a dict or list already checked against its schema), dumped once;
+    with ``limit`` (bytes, what), the text is size-checked as a record (``_json.checked_size``) first."""
+    if body is None:
+        return b""
+    text = _json.dumps(body)
+    if limit is not None:
+        _json.checked_size(text, *limit)
+    return _json.encode(text)
 
 
 def checked_timeout(timeout: object) -> Timeout:

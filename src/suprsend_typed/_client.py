@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._base_client import OpenFlag, RequestCore, checked_timeout
-from ._config import resolve_api_key_credentials, resolve_base_url, resolve_hmac_credentials
+from ._config import (
+    resolve_api_key_credentials,
+    resolve_base_url,
+    resolve_hmac_credentials,
+    resolve_max_response_bytes,
+)
 from ._context import WireContext
 from ._errors import SuprsendConfigError
 from ._event import Event
@@ -42,6 +47,7 @@ from ._http import (
 from ._logging import LoggingMiddleware, configure_logging
 from ._middleware import Handler, Middleware, compose
 from ._raw_request import QueryArgument, send_raw
+from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
 from ._seed_calls import seed_call
@@ -127,7 +133,45 @@ os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
 _BACKGROUND_SENDERS = "_background_senders"
 
 
-class Suprsend(Namespaces):
+class ClientIdentity:
+    """What the sync and the async client tell about themselves: workspace, auth method and hub URL."""
+
+    _base_url: str
+    _auth_kind: str
+    _workspace: str
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(workspace={self._workspace!r}, auth={self._auth_kind!r}, "
+            f"base_url={self.base_url!r})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The hub URL every request goes to, ending in "/"."""
+        return self._base_url
+
+    @property
+    def auth_method(self) -> str:
+        """``"ws_key_secret"`` (HMAC signing) or ``"api_key"`` (Bearer), the official SDK's names."""
+        return "ws_key_secret" if self._auth_kind == "hmac" else "api_key"
+
+    @property
+    def workspace_key(self) -> str | None:
+        """The workspace key of an HMAC client; None for a Bearer client. The secret is never exposed."""
+        return self._workspace if self._auth_kind == "hmac" else None
+
+    @property
+    def workspace_uid(self) -> str | None:
+        """The workspace UID of a Bearer client; None for an HMAC client. The API key is never exposed."""
+        return self._workspace if self._auth_kind == "api_key" else None
+
+    def workspace_identifier(self) -> str:
+        """The workspace key (HMAC) or workspace UID (Bearer): ``env`` in bodies, ``{workspace}`` in paths."""
+        return self._workspace
+
+
+class Suprsend(ClientIdentity, Namespaces):
     """A SuprSend client. ``Suprsend(key, secret)`` signs with HMAC; ``with_workspace_api_key`` uses Bearer.
 
     Arguments not passed come from ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``,
@@ -136,8 +180,9 @@ class Suprsend(Namespaces):
     (callables ``(request, call_next) -> response``, outermost first), ``strict`` (raise on invalid profile
     values), ``auto_idempotency_key``, ``allow_insecure`` (plain http to a non-loopback host), ``clock`` and
     ``id_factory`` (for reproducible bodies), ``pool_size`` (connections of the default transport, which
-    caps bulk concurrency), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``),
-    ``redact_fields`` (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
+    caps bulk concurrency), ``max_response_bytes`` (the default transport's cap on an answer's decoded body,
+    8 MiB), ``sleep`` (how retries wait; tests pass a recorder instead of ``time.sleep``), ``redact_fields``
+    (body field names masked in debug logs, added to ``DEFAULT_REDACT_FIELDS``).
     """
 
     def __init__(
@@ -160,6 +205,7 @@ class Suprsend(Namespaces):
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
         redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
@@ -187,6 +233,7 @@ class Suprsend(Namespaces):
             pool_size=pool_size,
             sleep=sleep,
             redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -210,6 +257,7 @@ class Suprsend(Namespaces):
         pool_size: int = DEFAULT_POOL_SIZE,
         sleep: Callable[[float], None] = time.sleep,
         redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
         credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
@@ -234,6 +282,7 @@ class Suprsend(Namespaces):
             pool_size=pool_size,
             sleep=sleep,
             redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
         )
         return client
 
@@ -259,52 +308,49 @@ class Suprsend(Namespaces):
         pool_size: int,
         sleep: Callable[[float], None],
         redact_fields: Sequence[str],
+        max_response_bytes: int,
     ) -> None:
-        # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
-        registered_credentials.add_secret(secret)
-        registered_credentials.add_authorization_prefix(authorization_prefix)
-        _check_options(
-            timeout,
-            middleware,
-            transport,
-            pool_size,
-            {
-                "strict": strict,
-                "auto_idempotency_key": auto_idempotency_key,
-                "allow_insecure": allow_insecure,
-            },
-        )
-        self._base_url = resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure)
-        agents = UserAgents.build(app_info)
-        self.user_agent = agents.user_agent
-        timeout = checked_timeout(timeout)
-        context = WireContext(
+        settings = client_settings(
             workspace=workspace,
-            user_agent=agents.user_agent,
-            clock=clock,
-            new_id=id_factory,
-            auto_idempotency_key=auto_idempotency_key,
+            secret=secret,
+            authorization_prefix=authorization_prefix,
+            base_url=base_url,
+            app_info=app_info,
+            timeout=timeout,
+            middleware=middleware,
             strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=clock,
+            id_factory=id_factory,
+            redact_fields=redact_fields,
         )
+        max_response_bytes = resolve_max_response_bytes(max_response_bytes)
+        _check_transport(transport, pool_size, max_response_bytes)
+        self._base_url = settings.base_url
+        self._workspace = workspace
+        self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: Transport = (
-            transport if transport is not None else Urllib3Transport(pool_size=pool_size)
+            transport
+            if transport is not None
+            else Urllib3Transport(pool_size=pool_size, max_response_bytes=max_response_bytes)
         )
-        self._auth_kind = "hmac" if isinstance(auth, HmacAuth) else "api_key"
+        self._auth_kind = auth_kind(auth)
         chain: list[Middleware] = [
             *middleware,
             RetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            HeadersMiddleware(agents=agents),
+            HeadersMiddleware(agents=settings.agents),
             auth,
-            LoggingMiddleware(redactor=_field_redactor(redact_fields)),
+            LoggingMiddleware(redactor=settings.redactor),
         ]
         handler: Handler = compose(chain, self._transport_send)
         self._open = OpenFlag()
         self._core = RequestCore(
             base_url=self._base_url,
-            context=context,
+            context=settings.context,
             handler=handler,
-            timeout=timeout,
+            timeout=settings.timeout,
             max_retries=max_retries,
             open_flags=(self._open,),
         )
@@ -385,12 +431,6 @@ class Suprsend(Namespaces):
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(workspace={self._core.context.workspace!r}, auth={self._auth_kind!r}, "
-            f"base_url={self.base_url!r})"
-        )
-
     def close(self) -> None:
         """Release pooled connections; a transport passed in by the caller is the caller's to close.
 
@@ -415,26 +455,6 @@ class Suprsend(Namespaces):
     ) -> None:
         self.close()
 
-    @property
-    def base_url(self) -> str:
-        """The hub URL every request goes to, ending in "/"."""
-        return self._base_url
-
-    @property
-    def auth_method(self) -> str:
-        """``"ws_key_secret"`` (HMAC signing) or ``"api_key"`` (Bearer), the official SDK's names."""
-        return "ws_key_secret" if self._auth_kind == "hmac" else "api_key"
-
-    @property
-    def workspace_key(self) -> str | None:
-        """The workspace key of an HMAC client; None for a Bearer client. The secret is never exposed."""
-        return self._core.context.workspace if self._auth_kind == "hmac" else None
-
-    @property
-    def workspace_uid(self) -> str | None:
-        """The workspace UID of a Bearer client; None for an HMAC client. The API key is never exposed."""
-        return self._core.context.workspace if self._auth_kind == "api_key" else None
-
     def request(
         self,
         method: str,
@@ -452,10 +472,6 @@ class Suprsend(Namespaces):
         ``Response`` (``.status_code``, ``.headers``, ``.json()``, ``.text``); a status >= 400 raises its
         ``APIStatusError`` subclass. Absolute URLs and paths that could leave ``base_url`` are refused."""
         return send_raw(self._core, method, path, body, query, timeout=timeout, max_retries=max_retries)
-
-    def workspace_identifier(self) -> str:
-        """The workspace key (HMAC) or workspace UID (Bearer): ``env`` in bodies, ``{workspace}`` in paths."""
-        return self._core.context.workspace
 
     # ------------------------------------------------------------------ internals other modules use
 
@@ -582,6 +598,64 @@ class Suprsend(Namespaces):
         return BulkUsersFactory(self._core)
 
 
+@attrs.frozen(kw_only=True, slots=True)
+class ClientSettings:
+    """What the sync and the async client make alike from their constructor arguments."""
+
+    base_url: str
+    agents: UserAgents
+    timeout: Timeout
+    context: WireContext
+    redactor: FieldRedactor
+
+
+def client_settings(
+    *,
+    workspace: str,
+    secret: str,
+    authorization_prefix: str,
+    base_url: str | None,
+    app_info: AppInfo | None,
+    timeout: TimeoutLike,
+    middleware: object,
+    strict: bool,
+    auto_idempotency_key: bool,
+    allow_insecure: bool,
+    clock: Callable[[], float],
+    id_factory: Callable[[], str],
+    redact_fields: Sequence[str],
+) -> ClientSettings:
+    """Register the credentials for masking and check and resolve the options both clients share."""
+    # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
+    registered_credentials.add_secret(secret)
+    registered_credentials.add_authorization_prefix(authorization_prefix)
+    _check_options(
+        timeout,
+        middleware,
+        {"strict": strict, "auto_idempotency_key": auto_idempotency_key, "allow_insecure": allow_insecure},
+    )
+    agents = UserAgents.build(app_info)
+    return ClientSettings(
+        base_url=resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure),
+        agents=agents,
+        timeout=checked_timeout(timeout),
+        context=WireContext(
+            workspace=workspace,
+            user_agent=agents.user_agent,
+            clock=clock,
+            new_id=id_factory,
+            auto_idempotency_key=auto_idempotency_key,
+            strict=strict,
+        ),
+        redactor=_field_redactor(redact_fields),
+    )
+
+
+def auth_kind(auth: object) -> str:
+    """``"hmac"`` or ``"api_key"``: what ``auth_method`` and the repr report."""
+    return "hmac" if isinstance(auth, HmacAuth) else "api_key"
+
+
 def _field_redactor(extra_names: Sequence[str]) -> FieldRedactor:
     """The debug-log field masker: the default names plus the client's ``redact_fields``."""
     try:
@@ -596,9 +670,7 @@ def _checked_names(names: object) -> Sequence[str]:
     return names
 
 
-def _check_options(
-    timeout: object, middleware: object, transport: object, pool_size: object, flags: Mapping[str, object]
-) -> None:
+def _check_options(timeout: object, middleware: object, flags: Mapping[str, object]) -> None:
     """Refuse option values of the wrong kind at construction, not at the first request."""
     checked_timeout(timeout)
     if isinstance(middleware, (str, bytes)) or not isinstance(middleware, Sequence):
@@ -608,15 +680,26 @@ def _check_options(
     for layer in middleware:
         if not callable(layer):
             raise SuprsendConfigError(f"middleware items must be callable, got {type(layer).__name__}")
+    for name, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise SuprsendConfigError(f"{name} must be a bool, got {flag!r}")
+
+
+def _check_transport(transport: object, pool_size: object, max_response_bytes: int) -> None:
     if transport is not None:
         if not has_send(transport):
             raise SuprsendConfigError(
                 f"transport must have a callable send(request, *, timeout), got {type(transport).__name__}"
             )
-        if pool_size != DEFAULT_POOL_SIZE:
-            raise SuprsendConfigError(
-                "pool_size configures the default transport; it has no effect with transport="
-            )
-    for name, flag in flags.items():
-        if not isinstance(flag, bool):
-            raise SuprsendConfigError(f"{name} must be a bool, got {flag!r}")
+        check_unused_with_transport("pool_size", pool_size, DEFAULT_POOL_SIZE)
+        check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+
+
+def check_unused_with_transport(name: str, value: object, default: object) -> None:
+    """An option of the default transport (``pool_size``, ``max_response_bytes``) is refused beside a
+    transport of the caller's, which it would not reach."""
+    if value != default:
+        raise SuprsendConfigError(
+            f"{name} configures the default transport; it has no effect with transport= "
+            "(give it to your transport instead)"
+        )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ._errors import SuprsendConfigError
+from ._response_limits import check_max_response_bytes
 
 DEFAULT_BASE_URL = "https://hub.suprsend.com/"
 ENV_WORKSPACE_KEY = "SUPRSEND_WORKSPACE_KEY"
@@ -116,3 +117,12 @@ def resolve_base_url(base_url: object, environ: Mapping[str, str], *, allow_inse
             "pass allow_insecure=True to allow it"
         )
     return url
+
+
+def resolve_max_response_bytes(value: object) -> int:
+    """A client's ``max_response_bytes`` (the default transport's cap on an answer's decoded body), checked
+    when the client is built: a positive int of bytes, else ``SuprsendConfigError``."""
+    try:
+        return check_max_response_bytes(value)
+    except ValueError as exc:
+        raise SuprsendConfigError(str(exc)) from None

@@ -105,5 +105,9 @@ class HeadersMiddleware:
         object.__setattr__(self, "_typed_agent_headers", {**agent_headers, "Content-Type": JSON_CONTENT_TYPE})
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` with the headers added: the pure part, shared with the async chain."""
         has_type = "Content-Type" in request.headers
-        return call_next(request.with_headers(self._agent_headers if has_type else self._typed_agent_headers))
+        return request.with_headers(self._agent_headers if has_type else self._typed_agent_headers)

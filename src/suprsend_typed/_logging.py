@@ -185,16 +185,29 @@ class LoggingMiddleware:
         try:
             response = call_next(request)
         except APIConnectionError as exc:
-            logger.debug(
-                "%s %s failed after %.3fs: %s; headers=%s body=%s",
-                request.method,
-                request.url,
-                self._timer() - started,
-                exc.message,
-                redact_headers(request.headers),
-                _body_preview(request.content, self._redactor) if request.content else "-",
-            )
+            self.log_failure(request, exc, started)
             raise
+        self.log_answer(request, response, started)
+        return response
+
+    @property
+    def timer(self) -> Callable[[], float]:
+        return self._timer
+
+    def log_failure(self, request: Request, exc: APIConnectionError, started: float) -> None:
+        """The DEBUG line of an attempt that got no answer (shared with the async chain)."""
+        logger.debug(
+            "%s %s failed after %.3fs: %s; headers=%s body=%s",
+            request.method,
+            request.url,
+            self._timer() - started,
+            exc.message,
+            redact_headers(request.headers),
+            _body_preview(request.content, self._redactor) if request.content else "-",
+        )
+
+    def log_answer(self, request: Request, response: Response, started: float) -> None:
+        """The DEBUG line of an answered attempt (shared with the async chain)."""
         logger.debug(
             "%s %s -> %d in %.3fs; headers=%s body=%s; response=%s",
             request.method,
@@ -205,4 +218,3 @@ class LoggingMiddleware:
             _body_preview(request.content, self._redactor) if request.content else "-",
             _body_preview(response.content, self._redactor) if response.content else "-",
         )
-        return response

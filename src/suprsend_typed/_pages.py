@@ -98,6 +98,15 @@ class Page(Generic[ItemT]):
     def has_next_page(self) -> bool:
         return self._next_query() is not None
 
+    def next_page_start(self) -> tuple[str, str] | None:
+        """Where the next page starts, as its query parameter and value (``("after", "c2")``), or None on
+        the last page: what a walk cut short (``max_pages``) needs to go on later."""
+        query = self._next_query()
+        if query is None:
+            return None
+        parameter, position = self._position(query)
+        return parameter, str(position)
+
     def next_page(self) -> Page[ItemT] | None:
         """The page after this one (one request), or None on the last page.
 

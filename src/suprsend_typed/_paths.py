@@ -57,7 +57,18 @@ def _encoded(name: str, value: object, kind: Kind) -> str:
 
 def official_id_error(name: str, message: str) -> ValidationError:
     """A ``ValidationError`` whose message is the official SDK's own (``missing tenant_id``), with ``path``
-    still naming the parameter."""
+    still naming the parameter (an id, or an argument the official SDK checks the same way)."""
     error = ValidationError(message, errors=((name, message),))
     error.path = name
     return error
+
+
+def official_id(value: object, name: str, *, missing_only: bool = False) -> str:
+    """An id checked as the official SDK checks it before a call, stripped: ``<name> must be a string``
+    for anything but text (or, with ``missing_only``, ``missing <name>`` as its objects calls say), then
+    ``missing <name>`` when blank."""
+    if not isinstance(value, str) and not missing_only:
+        raise official_id_error(name, f"{name} must be a string")
+    if not isinstance(value, str) or not value.strip():
+        raise official_id_error(name, f"missing {name}")
+    return value.strip()

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 from . import _json
 from ._arguments import free_query
+from ._async_base_client import AsyncRequestCore
 from ._base_client import RequestCore, checked_timeout
 from ._context import has_dedupe_key
 from ._errors import ValidationError, status_error
@@ -86,6 +87,21 @@ def send_raw(
     max_retries: int | None = None,
 ) -> Response:
     """Check, build, send; the response of a status below 400, else its typed ``APIStatusError``."""
+    request = raw_request(core, method, path, body, query, timeout=timeout, max_retries=max_retries)
+    return raw_answer(core.send(request))
+
+
+def raw_request(
+    core: RequestCore | AsyncRequestCore,
+    method: object,
+    path: object,
+    body: object = None,
+    query: QueryArgument = None,
+    *,
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+) -> Request:
+    """The checked request of ``client.request`` (pure: the sync and the async client send it alike)."""
     verb = checked_method(method)
     relative = checked_path(path)
     pairs = query_pairs(query)
@@ -102,9 +118,11 @@ def send_raw(
         operation=OPERATION_NAME,
     )
     url = core.base_url + relative + ("?" + urlencode(pairs) if pairs else "")
-    response = core.send(
-        Request(method=verb, url=url, headers=_JSON_HEADERS, content=content, options=options)
-    )
+    return Request(method=verb, url=url, headers=_JSON_HEADERS, content=content, options=options)
+
+
+def raw_answer(response: Response) -> Response:
+    """``response`` when its status is below 400, else its typed ``APIStatusError`` raised."""
     if response.status_code >= 400:
         raise status_error(response)
     return response

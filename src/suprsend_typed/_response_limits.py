@@ -164,6 +164,7 @@ class BodyCollector:
         announced = f" (it announced {declared} bytes)" if declared is not None else ""
         raise ResponseTooLargeError(
             f"{self._what}: the answer is larger than the {self._max_bytes}-byte cap{announced}; "
-            "raise it with Urllib3Transport(max_response_bytes=...) if this hub's answers are that big",
+            "raise it with the client's max_response_bytes=... (or your transport's) if this hub's answers "
+            "are that big",
             limit=self._max_bytes,
         )

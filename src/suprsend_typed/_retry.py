@@ -1,8 +1,10 @@
 """Retries with exponential backoff, so throttling and flaky networks do not lose notifications.
 
-A retry is only safe because every retried body carries a dedupe key (``$idempotency_key`` or
-``$insert_id``) fixed once per logical call; requests without one have ``CallOptions.retryable=False``
-and are never retried here.
+A retry is only safe when repeating the request cannot apply it twice. Each operation's retry policy in the
+spec (``x-suprsend-retry``) says which: ``safe`` operations (reads, upserts, deletes) are retried as they are;
+``dedupe-key`` operations only when the body carries a key fixed once per logical call (``$idempotency_key``
+or ``$insert_id``); ``never`` operations are not. A request that may not be repeated has
+``CallOptions.retryable=False`` and is never retried here.
 
 When to retry (the Stainless rules):
 
@@ -147,6 +149,79 @@ def check_max_retries(value: int, *, source: str) -> int:
     return value
 
 
+@attrs.define(slots=True)
+class RetryRun:
+    """The retry decisions for one request: which attempt to send, whether an outcome ends the run and how
+    long to wait before the next attempt. Pure (no I/O, no sleeping), so the sync and the async retry
+    layers make the same decisions and differ only in how they call the chain and wait."""
+
+    request: Request
+    allowed: int
+    retry_index: int = 0
+    # Whether some attempt may have been processed without its answer reaching us.
+    unanswered: bool = False
+
+    def attempt(self) -> Request:
+        """The request of the current attempt: it carries ``X-Suprsend-Retry-Count``."""
+        return self.request.with_headers({RETRY_COUNT_HEADER: str(self.retry_index)})
+
+    def next_delay(
+        self,
+        outcome: Response | APIConnectionError,
+        *,
+        clock: Callable[[], float],
+        random: Callable[[], float],
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or ``None`` when ``outcome`` ends the run."""
+        if isinstance(outcome, APIConnectionError):
+            self.unanswered = self.unanswered or outcome.outcome_unknown
+            reason, last_headers = f"{type(outcome).__name__}: {outcome.message}", None
+        else:
+            if not should_retry_response(outcome):
+                return None
+            reason, last_headers = f"status {outcome.status_code}", outcome.headers
+        # An answer past the size cap would be just as large again: not fetched a second time.
+        too_large = isinstance(outcome, ResponseTooLargeError)
+        if self.retry_index >= self.allowed or too_large:
+            _log_giving_up(self.request, self.retry_index, reason)
+            return None
+        if self.cancelled():
+            return None
+        delay = retry_delay(self.retry_index, last_headers, now=clock(), jitter=random())
+        logger.info(
+            "retrying %s %s: attempt %d of %d in %.3fs after %s",
+            self.request.method,
+            self.request.url,
+            self.retry_index + 2,
+            self.allowed + 1,
+            delay,
+            reason,
+        )
+        return delay
+
+    def cancelled(self) -> bool:
+        """Whether the request's ``CallOptions.cancel`` is set: no further attempt is made then."""
+        cancel = self.request.options.cancel
+        return cancel is not None and cancel.is_set()
+
+    def advance(self) -> None:
+        self.retry_index += 1
+
+    def final(self, outcome: Response | APIConnectionError) -> Response:
+        """``outcome`` returned, or raised when it is a connection error (see ``_final``)."""
+        return _final(outcome, self.unanswered)
+
+
+def allowed_retries(request: Request, default: int) -> int:
+    """How many retries ``request`` may have: none when not retryable, else its own or ``default``."""
+    options = request.options
+    if not options.retryable:
+        return 0
+    if options.max_retries is None:
+        return default
+    return check_max_retries(options.max_retries, source="CallOptions.max_retries")
+
+
 class RetryMiddleware:
     """Middleware that runs the rest of the chain up to ``1 + max_retries`` times for one request.
 
@@ -177,49 +252,17 @@ class RetryMiddleware:
         return f"RetryMiddleware(max_retries={self._max_retries})"
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        allowed = self._allowed_retries(request)
-        cancel = request.options.cancel
-        retry_index = 0
-        unanswered = False  # an attempt may have been processed without its answer reaching us
+        run = RetryRun(request=request, allowed=allowed_retries(request, self._max_retries))
         while True:
-            attempt = request.with_headers({RETRY_COUNT_HEADER: str(retry_index)})
             outcome: Response | APIConnectionError
             try:
-                outcome = call_next(attempt)
+                outcome = call_next(run.attempt())
             except APIConnectionError as exc:
-                unanswered = unanswered or exc.outcome_unknown
                 outcome = exc
-                reason, last_headers = f"{type(exc).__name__}: {exc.message}", None
-                final = retry_index >= allowed or isinstance(exc, ResponseTooLargeError)
-            else:
-                if not should_retry_response(outcome):
-                    return _final(outcome, unanswered)
-                reason, last_headers = f"status {outcome.status_code}", outcome.headers
-                final = retry_index >= allowed
-            if final:
-                _log_giving_up(request, retry_index, reason)
-                return _final(outcome, unanswered)
-            if cancel is not None and cancel.is_set():
-                return _final(outcome, unanswered)
-            delay = retry_delay(retry_index, last_headers, now=self._clock(), jitter=self._random())
-            logger.info(
-                "retrying %s %s: attempt %d of %d in %.3fs after %s",
-                request.method,
-                request.url,
-                retry_index + 2,
-                allowed + 1,
-                delay,
-                reason,
-            )
+            delay = run.next_delay(outcome, clock=self._clock, random=self._random)
+            if delay is None:
+                return run.final(outcome)
             self._sleep(delay)
-            if cancel is not None and cancel.is_set():  # cancelled while waiting: the last outcome stands
-                return _final(outcome, unanswered)
-            retry_index += 1
-
-    def _allowed_retries(self, request: Request) -> int:
-        options = request.options
-        if not options.retryable:
-            return 0
-        if options.max_retries is None:
-            return self._max_retries
-        return check_max_retries(options.max_retries, source="CallOptions.max_retries")
+            if run.cancelled():  # cancelled while waiting: the last outcome stands
+                return run.final(outcome)
+            run.advance()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 
 from . import _json
+from ._async_base_client import AsyncRequestCore
 from ._base_client import BuildRequest, RequestCore
 from ._context import WireItem, WireRecord
 from ._errors import APIConnectionError, error_message
@@ -50,6 +51,46 @@ def seed_call(
         )
     except APIConnectionError as exc:
         return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
+    return seed_result(core, operation, response, with_raw_response=with_raw_response)
+
+
+async def async_seed_call(
+    core: AsyncRequestCore,
+    operation: OperationInfo,
+    build: BuildRequest,
+    record: WireRecord,
+    *,
+    with_raw_response: bool,
+    path: Mapping[str, str] | None = None,
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+) -> SeedResult:
+    """``seed_call`` for the async client: the same record, request and result."""
+    try:
+        response = await core.send_operation(
+            operation,
+            build,
+            path=path,
+            content=_json.encode(record.text),
+            dedupe=record.dedupe,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    except APIConnectionError as exc:
+        return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
+    return seed_result(core, operation, response, with_raw_response=with_raw_response)
+
+
+def seed_result(
+    core: RequestCore | AsyncRequestCore,
+    operation: OperationInfo,
+    response: Response,
+    *,
+    with_raw_response: bool,
+) -> SeedResult:
+    """The official result of an answered seed call (T2 keeps the raw response, T1 its text); the first
+    401/403 of a client is also logged once (see ``_warn_refused_credentials``)."""
+
     if response.status_code in _CREDENTIALS_REFUSED and core.credentials_warned.take():
         _warn_refused_credentials(operation, response)
     if with_raw_response:

@@ -106,6 +106,10 @@ class HmacAuth:
     http_date: HttpDates = attrs.field(factory=HttpDates, eq=False, repr=False)
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` dated now and signed: the pure part, shared with the async chain."""
         date = self.http_date(self.clock())
         method, content = request.method, request.content
         to_sign = string_to_sign(
@@ -117,7 +121,7 @@ class HmacAuth:
         )
         # Both headers in one step (what adding Date, signing, then adding Authorization gives).
         signed = {"Date": date, "Authorization": f"{self.workspace_key}:{sign(self.secret, to_sign)}"}
-        return call_next(request.with_headers(signed))
+        return request.with_headers(signed)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -127,4 +131,8 @@ class BearerAuth:
     api_key: str = attrs.field(repr=False)
 
     def __call__(self, request: Request, call_next: Handler) -> Response:
-        return call_next(request.with_headers({"Authorization": f"Bearer {self.api_key}"}))
+        return call_next(self.prepare(request))
+
+    def prepare(self, request: Request) -> Request:
+        """``request`` with the Bearer header: the pure part, shared with the async chain."""
+        return request.with_headers({"Authorization": f"Bearer {self.api_key}"})

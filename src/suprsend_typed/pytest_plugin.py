@@ -55,6 +55,23 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     A request that matches nothing fails the test, naming the closest recorded request and what differs.
     A test with no cassette yet fails with one line giving the command that records it; a recording run
     whose hub does not answer says how to record against the local sandbox instead.
+
+``suprsend_async_sandbox`` and ``suprsend_async_replay``
+    The same for ``AsyncSuprsend``. They are plain (sync) fixtures, so they work under pytest-asyncio,
+    anyio or any other runner; the async client is opened and closed inside the test's own event loop::
+
+        @pytest.mark.asyncio  # or @pytest.mark.anyio
+        async def test_welcome(suprsend_async_sandbox):
+            async with suprsend_async_sandbox.client() as client:
+                result = await client.workflows.trigger(WorkflowTriggerRequest({...}))
+            assert suprsend_async_sandbox.hub.counts()["accepted"] == 1
+
+        async def test_trigger(suprsend_async_replay):
+            async with suprsend_async_replay.client("ws-key", "ws-secret") as client:
+                ...
+
+    ``suprsend_async_sandbox`` is the ``suprsend_sandbox`` of the test (same hub, seed and environment);
+    ``suprsend_async_replay`` is an ``AsyncReplayTransport`` over the same cassette path, mode and config.
 """
 
 from __future__ import annotations
@@ -70,14 +87,15 @@ import pytest
 from .replay.modes import RECORD_MODES
 
 if TYPE_CHECKING:
+    from ._async_client import AsyncSuprsend
     from ._client import Suprsend
-    from .replay import ReplayTransport
+    from .replay import AsyncReplayTransport, ReplayTransport
     from .sandbox import Sandbox
 
 _DEFAULT_CASSETTE_DIR = "tests/cassettes"
 # The port the recording hint suggests for a sandbox hub; any free port works.
 _SANDBOX_RECORDING_PORT = 8025
-_TRANSPORT = pytest.StashKey["ReplayTransport"]()
+_TRANSPORT = pytest.StashKey["ReplayTransport | AsyncReplayTransport"]()
 _REPORTED = pytest.StashKey[bool]()
 
 
@@ -152,6 +170,31 @@ def suprsend_sandbox(
             client.close()
 
 
+@attrs.frozen(kw_only=True)
+class AsyncSandboxFixture:
+    """What ``suprsend_async_sandbox`` gives a test: the running hub and async clients signed for it."""
+
+    hub: Sandbox
+
+    @property
+    def url(self) -> str:
+        url: str = self.hub.url
+        return url
+
+    def client(self, **options: Any) -> AsyncSuprsend:
+        """A new ``AsyncSuprsend`` bound to the hub; use it as ``async with`` inside the test."""
+        from ._async_client import AsyncSuprsend
+
+        credentials = self.hub.credentials
+        return AsyncSuprsend(credentials.workspace_key, credentials.workspace_secret, self.url, **options)
+
+
+@pytest.fixture
+def suprsend_async_sandbox(suprsend_sandbox: SandboxFixture) -> AsyncSandboxFixture:
+    """The test's sandbox hub (reset, seeded, named by ``SUPRSEND_*``) for async clients."""
+    return AsyncSandboxFixture(hub=suprsend_sandbox.hub)
+
+
 @pytest.fixture
 def suprsend_replay_config() -> dict[str, Any]:
     """Keyword arguments for the ``suprsend_replay`` transport; override it to add secrets or matchers."""
@@ -172,6 +215,25 @@ def suprsend_replay(
         yield transport
     finally:
         transport.close()
+    _check_replay(request, transport)
+
+
+@pytest.fixture
+def suprsend_async_replay(
+    request: pytest.FixtureRequest, suprsend_replay_config: dict[str, Any]
+) -> Iterator[AsyncReplayTransport]:
+    """An async replay transport over this test's cassette, checked at teardown as ``suprsend_replay``."""
+    from .replay import AsyncReplayTransport
+
+    mode = request.config.getoption("--suprsend-record-mode")
+    transport = AsyncReplayTransport(cassette_path(request), mode=mode, **suprsend_replay_config)
+    request.node.stash[_TRANSPORT] = transport
+    yield transport
+    _check_replay(request, transport)
+
+
+def _check_replay(request: pytest.FixtureRequest, transport: ReplayTransport | AsyncReplayTransport) -> None:
+    """Fail the test at teardown for a missing cassette or an unmatched request it did not report."""
     if request.node.stash.get(_REPORTED, False):
         return  # the test's own failure already said what went wrong and what to run
     hint = replay_hint(transport, request.node.nodeid, Path(str(request.config.rootpath)))
@@ -208,7 +270,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"{hint}\n\n{report.longrepr}"
 
 
-def replay_hint(transport: ReplayTransport, nodeid: str, rootdir: Path) -> str | None:
+def replay_hint(transport: ReplayTransport | AsyncReplayTransport, nodeid: str, rootdir: Path) -> str | None:
     """One line saying what to run when a test failed for want of a cassette or of a hub to record from."""
     if transport.unmatched and not transport.path.exists():
         return (

@@ -67,6 +67,14 @@ CORE = frozenset(
         "_profile_checks",
         # The official SDK's raw signed call: the one request path with a caller-given route.
         "_raw_request",
+        # The async request path: transport protocol, default transport, chain, core, pages, resources.
+        "_async_transport",
+        "_aiohttp_transport",
+        "_async_middleware",
+        "_async_retry",
+        "_async_base_client",
+        "_async_pages",
+        "_async_resource",
     }
 )
 GENERATED_PACKAGES = frozenset({"_generated"})
@@ -82,23 +90,24 @@ SDK = frozenset(
         "_dollar_keys",
         "_broadcast",
         "_object_edit",
-        "_official_ids",
     }
 )
 # _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
-SDK_PACKAGES = frozenset({"resources", "_bulk", "_background"})
+SDK_PACKAGES = frozenset({"resources", "async_resources", "_bulk", "_background"})
 # A top unit is a module or a whole package; units import each other only along these edges.
 TOP_ALLOWED: dict[str, frozenset[str]] = {
     "_client": frozenset(),
+    # The async client shares the sync client's settings and identity.
+    "_async_client": frozenset({"_client"}),
     # The package face re-exports the client and, lazily, ReplayTransport.
-    "__init__": frozenset({"_client", "replay"}),
+    "__init__": frozenset({"_client", "_async_client", "replay"}),
     "__main__": frozenset({"cli"}),
     # A replay transport can build the client it records for.
-    "replay": frozenset({"_client"}),
+    "replay": frozenset({"_client", "_async_client"}),
     # The sandbox hands out a client configured for itself.
     "sandbox": frozenset({"_client"}),
     # The plugin's fixtures are a sandbox, a replay transport and clients for them.
-    "pytest_plugin": frozenset({"_client", "replay", "sandbox"}),
+    "pytest_plugin": frozenset({"_client", "_async_client", "replay", "sandbox"}),
     # The command line sends with a client and runs the sandbox (`suprsend-typed sandbox`).
     "cli": frozenset({"_client", "sandbox"}),
 }

@@ -15,23 +15,21 @@ import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from suprsend_typed import Suprsend
-from suprsend_typed import _models as _rt
 from suprsend_typed._errors import NotFoundError
-from suprsend_typed._generated import models
 from suprsend_typed._generated.operations import OPERATIONS
 from suprsend_typed._http import Request
 from suprsend_typed._operation import OperationInfo
 from suprsend_typed.cli import exit_codes
 from suprsend_typed.cli.main import build_parser
-from suprsend_typed.cli.operation_calls import OPTIONS, PAYLOAD, OperationCall, generated_class
+from suprsend_typed.cli.operation_calls import OperationCall, generated_class
 from suprsend_typed.cli.operation_commands import invoke, operation_call, prepare, spelled
 from suprsend_typed.sandbox import DEFAULT_WORKSPACE_KEY
 from tests.core.fakes import FakeTransport, reply
+from tests.support.operation_samples import direct_arguments, query_values, sample_body
 
 from .conftest import COMMAND_TIMEOUT_S, Cli
 
@@ -39,62 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY, SECRET = "workspace-key", "workspace-secret"
 BASE_URL = "http://127.0.0.1:9/"
 NOT_FOUND = reply(404, {"message": "not found"})
-# The schema of the bodies that are not one model (arrays, unions), as their generated methods check them.
-BODY_KINDS: dict[str, _rt.Kind] = {
-    "trigger_legacy_workflow": _rt.Model(models.LegacyWorkflow),
-    "trigger_workflow": _rt.Model(models.WorkflowTrigger),
-    "track_events_bulk": _rt.ListOf(_rt.Model(models.EventPayload)),
-    "send_identity_events": _rt.ListOf(_rt.Model(models.IdentityEvent)),
-}
-# Bodies the spec leaves open (passed through as given).
-OPEN_BODIES: dict[str, object] = {
-    "upsert_brand": {"brand_name": "Acme"},
-    "start_subscriber_list_sync": {},
-    "finish_subscriber_list_sync": {},
-}
-
-
-def sample(kind: _rt.Kind, name: str) -> Any:
-    """A small valid value of ``kind``: required fields only, the first enum value, the minimum size."""
-    if isinstance(kind, _rt.Model):
-        return {f.key: sample(f.kind, f.key) for f in kind.cls._shape.fields if f.required}
-    if isinstance(kind, _rt.OneOf):
-        return sample(kind.branches[0], name)
-    if isinstance(kind, _rt.ListOf):
-        return [sample(kind.items, name) for _ in range(max(kind.min_items or 1, 1))]
-    if isinstance(kind, _rt.MapOf):
-        return {"k": sample(kind.values, name) if kind.values is not None else "v"}
-    if isinstance(kind, _rt.Bool):
-        return True
-    if isinstance(kind, _rt.Int | _rt.Number):
-        return max(getattr(kind, "minimum", None) or 1, 1)
-    if isinstance(kind, _rt.Str):
-        enum = getattr(kind, "enum", None)
-        text = f"{name}-v".ljust(kind.min_length or 0, "0")
-        return enum[0] if enum else text[: kind.max_length]
-    return f"{name}-v"
-
-
-def sample_body(op: OperationInfo) -> object:
-    if op.id in OPEN_BODIES:
-        return OPEN_BODIES[op.id]
-    if op.id in BODY_KINDS:
-        return sample(BODY_KINDS[op.id], "body")
-    assert op.body_model is not None, op.id
-    body = sample(_rt.Model(getattr(models, op.body_model)), "body")
-    _rt.validate(body, getattr(models, op.body_model))
-    return body
-
-
-def query_values(call: OperationCall) -> dict[str, Any]:
-    """A sample value of every query parameter, by Python name."""
-    values: dict[str, Any] = {}
-    for field in call.query_fields:
-        item = sample(field.item_kind, field.name)
-        values[field.name] = [item, item + "-2"] if field.repeated else item
-    return values
-
-
 def command_line(op: OperationInfo, call: OperationCall, ids: list[str], body: object) -> list[str]:
     argv = [spelled(op.namespace), spelled(op.method_name), *ids]
     if body is not None:
@@ -104,26 +46,6 @@ def command_line(op: OperationInfo, call: OperationCall, ids: list[str], body: o
             text = json.dumps(item) if isinstance(item, bool) else str(item)
             argv += [f"--{spelled(name)}", text]
     return argv
-
-
-def direct_arguments(op: OperationInfo, call: OperationCall, ids: list[str], body: Any) -> list[object]:
-    """The generated method's arguments in the official positional order, query as the ``options`` dict."""
-    path = dict(zip(call.path_ids, ids, strict=True))
-    query = query_values(call)
-    wire = {f.name: f.key for f in call.query_fields}
-    args: list[object] = []
-    for name in [p.name for p in call.positional]:
-        if name in path:
-            args.append(path[name])
-        elif name == PAYLOAD:
-            args.append(body)
-        elif name == OPTIONS:
-            args.append({wire[key]: value for key, value in query.items() if key not in op.positional})
-        elif name in query:
-            args.append(query[name])
-        else:
-            args.append(body[name])
-    return args
 
 
 def _client(transport: FakeTransport) -> Suprsend:
@@ -256,6 +178,26 @@ def test_trigger_then_list_messages_as_a_page_and_as_json_lines(cli: Cli) -> Non
     assert every.returncode == exit_codes.OK, every.stderr
     lines = [json.loads(line) for line in every.stdout.splitlines()]
     assert len(lines) == 3 and {line["recipient"]["distinct_id"] for line in lines} == {"u1"}
+
+
+def test_max_pages_stops_the_walk_and_says_how_to_go_on(cli: Cli) -> None:
+    """Five messages, two a page: ``--max-pages 2`` prints four and, on standard error, the cursor that a
+    second run continues from; together they are the five, each once."""
+    with cli.hub.client() as client:
+        for n in range(5):
+            client.workflows.trigger({"workflow": "welcome", "recipients": [f"u{n}"], "data": {}})
+    capped = cli.run("messages", "list", "--limit", "2", "--all", "--max-pages", "2")
+    assert capped.returncode == exit_codes.OK, capped.stderr
+    first = [json.loads(line)["message_id"] for line in capped.stdout.splitlines()]
+    assert len(first) == 4
+    hint = re.search(
+        r"stopped after 2 page\(s\) \(--max-pages\); more pages remain: continue with (.*)$", capped.stderr
+    )
+    assert hint is not None, capped.stderr
+    rest = cli.run("messages", "list", "--limit", "2", "--all", *hint.group(1).split())
+    assert rest.returncode == exit_codes.OK and rest.stderr == ""
+    second = [json.loads(line)["message_id"] for line in rest.stdout.splitlines()]
+    assert len(second) == 1 and len(set(first + second)) == 5
 
 
 def test_events_track_sends_the_wire_event_as_given(cli: Cli) -> None:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from suprsend_typed.cli import exit_codes
+
 from .conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,3 +53,15 @@ def test_every_readme_cli_block_runs_against_the_sandbox(cli: Cli) -> None:
         counts = cli.hub.counts()
         assert counts["accepted"] == README_EVENTS, (number, counts, done.stderr)
         assert counts["rejected"] == counts["requests_rejected"] == 0
+
+
+EXIT_CODE_TABLE = re.compile(r"^\| Exit code \| Meaning \|\n\|---\|---\|\n((?:\|.*\n)+)", re.M)
+
+
+def test_the_readme_has_one_exit_code_table_with_exactly_the_commands_codes() -> None:
+    """One table for every command (``send``, the operation commands), naming each code the CLI returns."""
+    tables = EXIT_CODE_TABLE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(tables) == 1
+    documented = [int(row.split("|")[1]) for row in tables[0].splitlines()]
+    defined = [value for name, value in vars(exit_codes).items() if name.isupper() and isinstance(value, int)]
+    assert sorted(documented) == sorted(defined)

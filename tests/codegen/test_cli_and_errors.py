@@ -39,6 +39,8 @@ def test_out_then_check_is_clean_and_a_stale_package_fails_with_a_diff(tmp_path:
     assert main(["--spec", str(FIXTURE), "--out", str(out)]) == 0
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.py")) == [
         "__init__.py",
+        "async_namespaces.py",
+        "async_resources/__init__.py",
         "endpoints.py",
         "limits.py",
         "models.py",

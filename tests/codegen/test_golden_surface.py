@@ -21,7 +21,7 @@ from codegen_loading import imported_package
 
 from codegen.__main__ import generate, reference
 from codegen.output import stale_diff
-from suprsend_typed._errors import SuprsendConfigError
+from suprsend_typed._errors import SuprsendConfigError, ValidationError
 from suprsend_typed._http import Request, Response
 from suprsend_typed._status_result import StatusResult
 from tests.support.contexts import WORKSPACE_KEY
@@ -95,6 +95,19 @@ def test_positional_arguments_take_their_official_names_by_keyword(package: dict
     assert package["operations"].BUMP_PET.official_names == (("payload", "bump_payload"),)
     with pytest.raises(TypeError):
         pets.bump(pet_id="p1", by=2, payload={})
+
+
+def test_id_checks_run_first_with_the_official_messages(package: dict[str, ModuleType]) -> None:
+    """``x-suprsend-id-checks: {style: missing}``: an id that is not text reads as missing, as the official
+    objects calls say; a blank one too; a good one is stripped before it is sent."""
+    core = recording_core(_pet_answer)
+    pets = package["resources.pets"].PetsResource(core)
+    for bad in (None, 7, "  "):
+        with pytest.raises(ValidationError) as refused:
+            pets.delete(bad)
+        assert (str(refused.value), refused.value.path) == ("[code: 400] missing pet_id", "pet_id")
+    pets.delete(pet_id=" p1 ")
+    assert [request.url for request in core.sent] == ["http://127.0.0.1:9/v1/pet/p1/"]
 
 
 def _pet_answer(request: Request) -> Response:

@@ -59,3 +59,45 @@ class FakeTransport:
     def bodies(self) -> list[object]:
         """The JSON body of each request sent, in order."""
         return [json.loads(request.content) for request in self.sent]
+
+
+@attrs.define
+class AsyncFakeTransport:
+    """The async counterpart of ``FakeTransport``: the same script, answers and record (``fake``), awaited.
+
+    A request is recorded when it starts; each answer then takes ``delay`` seconds (``asyncio.sleep``), so a
+    test can cancel a task while requests are in flight. ``in_flight`` counts the sends not yet finished
+    (a cancelled send finishes too): it is 0 again once nothing is left holding a connection.
+    """
+
+    fake: FakeTransport = attrs.field(factory=FakeTransport)
+    delay: float = 0.0
+    in_flight: int = 0
+    closed: bool = False
+
+    @property
+    def sent(self) -> list[Request]:
+        return self.fake.sent
+
+    async def send(self, request: Request, *, timeout: Timeout) -> Response:
+        import asyncio
+
+        self.in_flight += 1
+        try:
+            try:
+                outcome: Response | Exception = self.fake.send(request, timeout=timeout)
+            except Exception as exc:  # noqa: BLE001 - raised after the delay, as a real transport would
+                outcome = exc
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        finally:
+            self.in_flight -= 1
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+    def bodies(self) -> list[object]:
+        return self.fake.bodies()

@@ -255,7 +255,7 @@ def test_with_options_refuses_bad_values(options: dict[str, Any]) -> None:
 class SpyTransport(FakeTransport):
     """Stands in for the default transport, so ownership of it can be observed."""
 
-    def __init__(self, *, pool_size: int) -> None:
+    def __init__(self, *, pool_size: int, max_response_bytes: int) -> None:
         super().__init__(default=OK_JSON)
         self.close_calls = 0
 

@@ -106,6 +106,15 @@ def test_offset_has_next_page_at_the_boundary() -> None:
     assert second is not None and not second.has_next_page()
 
 
+def test_next_page_start_names_the_parameter_and_value_of_the_next_page() -> None:
+    tenants, _ = _client(_offset_hub(5))
+    by_offset = [page.next_page_start() for page in tenants.tenants.list(2).iter_pages()]
+    assert by_offset == [("offset", "2"), ("offset", "4"), None]
+    messages, _ = _client(_cursor_hub(THREE_PAGES))
+    by_cursor = [page.next_page_start() for page in messages.messages.list(limit=2).iter_pages()]
+    assert by_cursor == [("after", "c1"), ("after", "c2"), None]
+
+
 @pytest.mark.parametrize(
     "pages",
     [
@@ -159,6 +168,14 @@ def test_max_pages_must_be_a_positive_int(bad: object) -> None:
         next(client.messages.list().iter_pages(max_pages=bad))  # type: ignore[arg-type]
 
 
+def _cli_against(server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SUPRSEND_API_KEY", "SUPRSEND_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_KEY", WORKSPACE)
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_SECRET", SECRET)
+    monkeypatch.setenv("SUPRSEND_BASE_URL", server.base_url)
+
+
 def test_the_command_line_all_option_stops_at_a_repeated_cursor(
     server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -167,14 +184,69 @@ def test_the_command_line_all_option_stops_at_a_repeated_cursor(
     for ids, after in ((["m1"], "c1"), (["m2"], "c2"), (["m3"], "c1")):
         page = {"meta": {"has_next": True, "after": after}, "results": [{"message_id": i} for i in ids]}
         server.replies.append(Reply(status=200, body=json.dumps(page).encode()))
-    for name in ("SUPRSEND_API_KEY", "SUPRSEND_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SUPRSEND_WORKSPACE_KEY", WORKSPACE)
-    monkeypatch.setenv("SUPRSEND_WORKSPACE_SECRET", SECRET)
-    monkeypatch.setenv("SUPRSEND_BASE_URL", server.base_url)
+    _cli_against(server, monkeypatch)
     code = cli_main(["messages", "list", "--all"])
     out, err = capsys.readouterr()
     assert code == exit_codes.FAILED
     assert [json.loads(line)["message_id"] for line in out.splitlines()] == ["m1", "m2", "m3"]
     assert "after='c1'" in err and len(err.strip().splitlines()) == 1
     assert len(server.received) == 3
+
+
+def test_the_command_line_max_pages_stops_a_hub_that_never_ends(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--all --max-pages 3`` against a hub inventing a new cursor on every page: the three pages' items
+    are printed, standard error says where the next page starts, and the cap is a success (exit 0)."""
+    for n in range(1, MAX_REQUESTS):
+        page = {"meta": {"has_next": True, "after": f"c{n}"}, "results": [{"message_id": f"m{n}"}]}
+        server.replies.append(Reply(status=200, body=json.dumps(page).encode()))
+    _cli_against(server, monkeypatch)
+    code = cli_main(["messages", "list", "--all", "--max-pages", "3"])
+    out, err = capsys.readouterr()
+    assert code == exit_codes.OK
+    assert [json.loads(line)["message_id"] for line in out.splitlines()] == ["m1", "m2", "m3"]
+    assert len(server.received) == 3  # the page after the cap is never asked for
+    (line,) = err.splitlines()
+    assert "stopped after 3 page(s) (--max-pages)" in line and line.endswith("--query after=c3")
+
+
+def test_the_command_line_max_pages_is_silent_when_the_pages_end_first(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for ids, after in ((["m1"], "c1"), (["m2"], None)):
+        page = {
+            "meta": {"has_next": after is not None, "after": after},
+            "results": [{"message_id": i} for i in ids],
+        }
+        server.replies.append(Reply(status=200, body=json.dumps(page).encode()))
+    _cli_against(server, monkeypatch)
+    code = cli_main(["messages", "list", "--all", "--max-pages", "2"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (exit_codes.OK, "")
+    assert [json.loads(line)["message_id"] for line in out.splitlines()] == ["m1", "m2"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--all", "--max-pages", "0"], "expected a positive whole number, got '0'"),
+        (["--all", "--max-pages", "many"], "expected a positive whole number, got 'many'"),
+        (["--max-pages", "2"], "--max-pages caps the pages of --all; add --all"),
+    ],
+)
+def test_a_bad_max_pages_is_a_usage_error_before_anything_is_sent(
+    server: LoopbackServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    said: str,
+) -> None:
+    _cli_against(server, monkeypatch)
+    try:
+        code = cli_main(["messages", "list", *arguments])
+    except SystemExit as exited:  # argparse refuses a bad value itself
+        code = exited.code  # type: ignore[assignment]
+    assert code == exit_codes.USAGE
+    assert said in capsys.readouterr().err
+    assert server.received == []

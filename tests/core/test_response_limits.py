@@ -8,15 +8,17 @@ with a scripted clock and hand-made bodies.
 from __future__ import annotations
 
 import gzip
+import inspect
 import threading
 import tracemalloc
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from suprsend_typed import ResponseTooLargeError, Timeout
-from suprsend_typed._errors import APIConnectionError, APITimeoutError
+from suprsend_typed import ResponseTooLargeError, Suprsend, Timeout
+from suprsend_typed._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
 from suprsend_typed._http import Request
 from suprsend_typed._response_limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -238,3 +240,51 @@ def test_an_answer_refused_before_its_body_is_read_gives_its_connection_back(ser
     transport.close()
     assert not sender.is_alive(), "a send waited forever for the pool's only connection"
     assert outcomes == [202]
+
+
+# ---------------------------------------------------------------- the cap as a client option
+
+
+@pytest.mark.parametrize("make", [Suprsend, Suprsend.with_workspace_api_key])
+def test_the_client_option_sets_the_default_transports_cap(server: LoopbackServer, make: Any) -> None:
+    with make(
+        "workspace", "secret", base_url=server.base_url, max_retries=0, max_response_bytes=CAP
+    ) as client:
+        server.replies.append(Reply(status=200, body=b'"' + b"a" * (CAP - 2) + b'"'))
+        assert len(client.request("GET", "v1/message/").content) == CAP
+        server.replies.append(Reply(status=200, body=b"a" * (CAP + 1)))
+        with pytest.raises(ResponseTooLargeError) as raised:
+            client.request("GET", "v1/message/")
+        assert raised.value.limit == CAP and "max_response_bytes" in str(raised.value)
+
+
+def test_a_with_options_copy_keeps_the_cap(server: LoopbackServer) -> None:
+    with Suprsend("workspace", "secret", base_url=server.base_url, max_response_bytes=CAP) as client:
+        copy = client.with_options(timeout=5, max_retries=0)
+        server.replies.append(Reply(status=200, body=b"a" * (CAP + 1)))
+        with pytest.raises(ResponseTooLargeError) as raised:
+            copy.request("GET", "v1/message/")
+        assert raised.value.limit == CAP
+
+
+def test_the_client_default_is_the_one_named_constant() -> None:
+    for make in (Suprsend, Suprsend.with_workspace_api_key):
+        default = inspect.signature(make).parameters["max_response_bytes"].default
+        assert default is DEFAULT_MAX_RESPONSE_BYTES
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "8", True, None])
+@pytest.mark.parametrize("make", [Suprsend, Suprsend.with_workspace_api_key])
+def test_a_bad_client_cap_is_a_config_error_at_construction(bad: object, make: Any) -> None:
+    with pytest.raises(SuprsendConfigError, match=r"max_response_bytes must be a positive int"):
+        make("workspace", "secret", max_response_bytes=bad)
+
+
+def test_a_cap_given_with_a_transport_of_ones_own_is_refused() -> None:
+    """The cap belongs to the default transport: with transport= it would be silently ignored."""
+    own = Urllib3Transport()
+    with pytest.raises(SuprsendConfigError, match="max_response_bytes configures the default transport"):
+        Suprsend("workspace", "secret", transport=own, max_response_bytes=CAP)
+    with pytest.raises(SuprsendConfigError, match="must be a positive int"):
+        Suprsend("workspace", "secret", transport=own, max_response_bytes=0)
+    own.close()

@@ -144,3 +144,32 @@ def test_seed_calls_by_keyword(pair_a: calls_a.Pair) -> None:
         assert not isinstance(theirs, BaseException), theirs
         assert dict(ours)["success"] is theirs["success"] is True
         assert dict(ours)["status_code"] == theirs["status_code"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.objects.get(object_type="  ", object_id="o1"),
+        lambda c: c.objects.get(object_type="teams", object_id=7),
+        lambda c: c.objects.get_category_preference(object_type=None, object_id="o1", category=" "),
+        lambda c: c.objects.bulk_delete(object_type=None, payload={"object_ids": ["o1"]}),
+        lambda c: c.subscriber_lists.get(list_id=7),
+        lambda c: c.subscriber_lists.get_version(list_id="l1", version_id="  "),
+        lambda c: c.subscriber_lists.add(list_id="l1", distinct_ids="u1"),
+        lambda c: c.subscriber_lists.remove_from_version(list_id=" ", version_id="v", distinct_ids=[]),
+    ],
+)
+def test_ids_given_by_keyword_are_checked_with_the_official_messages(pair_b: calls_b.Pair, call: Any) -> None:
+    theirs, mine = pair_b.compare(lambda side: call(side.client))
+    assert theirs.error is not None and mine.error is not None
+    assert str(mine.error) == str(theirs.error)
+
+
+def test_an_empty_list_by_keyword_sends_nothing(pair_b: calls_b.Pair) -> None:
+    theirs, mine = pair_b.compare(
+        lambda side: side.client.subscriber_lists.add_to_version(
+            list_id="l1", version_id=" ", distinct_ids=[]
+        )
+    )
+    assert theirs.requests == mine.requests == []
+    assert mine.result == theirs.result == {"success": True}

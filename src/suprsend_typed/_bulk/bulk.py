@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from .. import _json
+from .._async_base_client import AsyncRequestCore
 from .._base_client import BuildRequest, RequestCore
 from .._context import WireContext, WireItem, WireRecord, has_dedupe_key
 from .._errors import FIRST_SERVER_ERROR_STATUS, SuprsendError, ValidationError
@@ -78,7 +79,7 @@ class BulkKind(Generic[ItemT]):
     item_type: type[ItemT]
     operation: OperationInfo = attrs.field(validator=_takes_records)
     # The path parameters the client fills in (the workspace of the legacy trigger path).
-    path: Callable[[RequestCore], dict[str, str]]
+    path: Callable[[RequestCore | AsyncRequestCore], dict[str, str]]
     trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
 
     @property
@@ -115,11 +116,11 @@ class BulkKind(Generic[ItemT]):
         return per_record_outcome if self.records.answer == "per-record" else whole_chunk_outcome
 
 
-def _workspace_path(core: RequestCore) -> dict[str, str]:
+def _workspace_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
     return {"workspace": core.context.workspace}
 
 
-def _no_path(core: RequestCore) -> dict[str, str]:
+def _no_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
     return {}
 
 
@@ -149,16 +150,14 @@ USERS = BulkKind(
 )
 
 
-class BulkInstance(Generic[ItemT]):
-    """Records to send together; single-use, because a second send would deliver everything twice.
+class BulkRecords(Generic[ItemT]):
+    """The records of a bulk instance, converted as they are appended; the sync ``BulkInstance`` and the
+    async ``AsyncBulkInstance`` add the sending."""
 
-    Not thread-safe: append from one thread, then call ``trigger()`` once.
-    """
+    __slots__ = ("_context", "_kind", "_records", "_invalid", "_warnings", "_sent")
 
-    __slots__ = ("_client", "_kind", "_records", "_invalid", "_warnings", "_sent")
-
-    def __init__(self, client: RequestCore, kind: BulkKind[ItemT]) -> None:
-        self._client = client
+    def __init__(self, context: WireContext, kind: BulkKind[ItemT]) -> None:
+        self._context = context
         self._kind = kind
         self._records: list[WireRecord] = []
         self._invalid: list[FailedRecord] = []
@@ -175,7 +174,7 @@ class BulkInstance(Generic[ItemT]):
         for item in items:
             if not isinstance(item, expected):
                 raise TypeError(f"can only append {expected.__name__} items, got {type(item).__name__}")
-        context = self._client.context
+        context = self._context
         warnings: list[str] = []
         records: list[WireRecord] = []
         invalid: list[FailedRecord] = []
@@ -188,6 +187,40 @@ class BulkInstance(Generic[ItemT]):
         self._records.extend(records)
         self._invalid.extend(invalid)
         self._warnings.extend(warnings)
+
+    def _take(self, concurrency: int | None) -> tuple[list[WireRecord], BulkTally, int]:
+        """Mark this instance sent and hand over its records, a tally holding its invalid records and
+        warnings, and the concurrency to send with (shared by the sync and the async trigger)."""
+        self._check_unsent()
+        if concurrency is None:
+            concurrency = self._kind.trigger_concurrency
+        check_concurrency(concurrency)
+        self._sent = True
+        records = self._records
+        tally = BulkTally(warnings=self._warnings)
+        for failed in self._invalid:
+            tally.add_failed(failed)
+        self._records, self._invalid, self._warnings = [], [], []
+        return records, tally, concurrency
+
+    def _check_unsent(self) -> None:
+        if self._sent:
+            raise BulkAlreadySentError(
+                "this bulk instance was already sent; create a new one with new_instance()"
+            )
+
+
+class BulkInstance(BulkRecords[ItemT]):
+    """Records to send together; single-use, because a second send would deliver everything twice.
+
+    Not thread-safe: append from one thread, then call ``trigger()`` once.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: RequestCore, kind: BulkKind[ItemT]) -> None:
+        super().__init__(client.context, kind)
+        self._client = client
 
     def trigger(
         self, *, concurrency: int | None = None, on_progress: ProgressCallback | None = None
@@ -202,17 +235,8 @@ class BulkInstance(Generic[ItemT]):
         (``BulkAuthenticationError``), Ctrl-C (``BulkInterruptedError``, a ``KeyboardInterrupt``, raised
         at once) and ``on_progress`` raising (``BulkProgressError``).
         """
-        self._check_unsent()
-        if concurrency is None:
-            concurrency = self._kind.trigger_concurrency
-        check_concurrency(concurrency)
-        self._sent = True
-        records = self._records
-        factory = BulkFactory(self._client, self._kind)
-        tally = BulkTally(warnings=self._warnings, resend=factory.resend)
-        for failed in self._invalid:
-            tally.add_failed(failed)
-        self._records, self._invalid, self._warnings = [], [], []
+        records, tally, concurrency = self._take(concurrency)
+        tally.resend = BulkFactory(self._client, self._kind).resend
         route = _route(self._client, self._kind)
         return send_records(
             records,
@@ -226,12 +250,6 @@ class BulkInstance(Generic[ItemT]):
         )
 
     save = trigger
-
-    def _check_unsent(self) -> None:
-        if self._sent:
-            raise BulkAlreadySentError(
-                "this bulk instance was already sent; create a new one with new_instance()"
-            )
 
 
 class BulkFactory(Generic[ItemT]):
@@ -385,13 +403,20 @@ class BulkUsersFactory(BulkFactory[UserEdit]):
 
 
 def _route(core: RequestCore, kind: BulkKind[ItemT]) -> ChunkRoute:
+    return ChunkRoute(build_request=chunk_builder(core, kind), send=core.send, read=kind.read)
+
+
+def chunk_builder(
+    core: RequestCore | AsyncRequestCore, kind: BulkKind[ItemT]
+) -> Callable[[bytes, bool], Request]:
+    """``(content, retryable) -> request`` of ``kind``'s endpoint with the core's options (pure)."""
     path = kind.path(core)
 
     def build_request(content: bytes, retryable: bool) -> Request:
         options = core.call_options(kind.operation, retryable=retryable and kind.operation.retry != "never")
         return kind.build_request(base_url=core.base_url, content=content, query=(), options=options, **path)
 
-    return ChunkRoute(build_request=build_request, send=core.send, read=kind.read)
+    return build_request
 
 
 def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:
@@ -412,21 +437,26 @@ def _stream_conversions(
 ) -> Iterator[WireRecord | FailedRecord]:
     """Each item's conversion. One item that cannot be converted, whatever it raises, is one failed record
     and the stream goes on; only an exception from iterating ``records`` itself stops it."""
-    expected = kind.item_type
     for position, item in enumerate(records):
-        if not isinstance(item, expected):
-            reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
-            if type(item) in STREAM_OF_KIND:
-                reason += f"; stream {type(item).__name__} items with {STREAM_OF_KIND[type(item)]}"
-            yield FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE, outcome="refused")
-            continue
-        try:
-            conversion = _convert(item, context, warnings)
-        except Exception as exc:  # this item only: reported, and the items after it are still sent
-            conversion = FailedRecord(
-                record=None,
-                error=f"item {position}: {short_reason(exc)}",
-                code=UNCONVERTIBLE_CODE,
-                outcome="refused",
-            )
-        yield conversion
+        yield stream_conversion(position, item, kind, context, warnings)
+
+
+def stream_conversion(
+    position: int, item: object, kind: BulkKind[ItemT], context: WireContext, warnings: list[str]
+) -> WireRecord | FailedRecord:
+    """The conversion of the streamed item at ``position`` (shared by the sync and the async stream)."""
+    expected = kind.item_type
+    if not isinstance(item, expected):
+        reason = f"item {position}: expected {expected.__name__}, got {type(item).__name__}"
+        if type(item) in STREAM_OF_KIND:
+            reason += f"; stream {type(item).__name__} items with {STREAM_OF_KIND[type(item)]}"
+        return FailedRecord(record=None, error=reason, code=WRONG_KIND_CODE, outcome="refused")
+    try:
+        return _convert(item, context, warnings)
+    except Exception as exc:  # this item only: reported, and the items after it are still sent
+        return FailedRecord(
+            record=None,
+            error=f"item {position}: {short_reason(exc)}",
+            code=UNCONVERTIBLE_CODE,
+            outcome="refused",
+        )

@@ -64,7 +64,8 @@ class Progress:
     callback_error: Exception | None = None
     failed_callback: str = "on_progress"  # or "on_failure": which callback raised callback_error
     auth_error: APIStatusError | None = None
-    interrupt: KeyboardInterrupt | None = None
+    # Ctrl-C (KeyboardInterrupt), or the cancellation of an async send (asyncio.CancelledError).
+    interrupt: BaseException | None = None
 
     @property
     def stopped(self) -> bool:
@@ -98,7 +99,7 @@ class Progress:
 
     def interrupted(
         self,
-        interrupt: KeyboardInterrupt,
+        interrupt: BaseException,
         *,
         in_flight: Iterable[Sequence[WireRecord]] = (),
         untaken: Iterable[Sequence[WireRecord]] = (),
@@ -139,7 +140,7 @@ class Progress:
 
     def _stop_reason(self) -> str:
         if self.interrupt is not None:
-            return "interrupted (KeyboardInterrupt)"
+            return f"interrupted ({type(self.interrupt).__name__})"
         if self.auth_error is not None:
             return f"the hub refused the credentials ({self.auth_error.status_code})"
         error = self.callback_error

@@ -125,6 +125,8 @@ class BulkTally:
     keep: int | None = None
     on_failure: FailureCallback | None = None
     resend: ResendFailed | None = None
+    # The async client's sends make ``AsyncBulkResponse``s, whose ``retry_failed()`` is awaited.
+    response_class: type[BulkResponse] = BulkResponse
 
     def add_chunk(self, outcome: ChunkOutcome) -> None:
         self.total += outcome.total
@@ -158,7 +160,7 @@ class BulkTally:
                 self.failed_records.extend(failures[:room])
 
     def response(self) -> BulkResponse:
-        return BulkResponse(
+        return self.response_class(
             status=_status(success=self.success, failure=self.failure),
             total=self.total,
             success=self.success,

@@ -54,9 +54,7 @@ class ChunkRoute:
         """Never raises but for a closed client: whatever stops this chunk fails its records, and the other
         chunks go on."""
         try:
-            content = _json.encode(_json.join_array([record.text for record in records]))
-            # A retried chunk is de-duplicated by the hub only when every record carries a dedupe key.
-            request = self.build_request(content, all(map(_DEDUPE, records)))
+            request = chunk_request(self.build_request, records)
             options = attrs.evolve(request.options, cancel=self.cancel)
             response = self.send(attrs.evolve(request, options=options))
         except ClientClosedError:  # not a failure of this chunk: the caller sends on a closed client
@@ -64,6 +62,13 @@ class ChunkRoute:
         except Exception as exc:  # reported per record: a bulk call does not raise for one chunk
             return exception_outcome(records, exc)
         return self.read(records, response)
+
+
+def chunk_request(build_request: Callable[[bytes, bool], Request], records: Sequence[WireRecord]) -> Request:
+    """The request of one chunk (pure, shared by the sync and the async sender): the records' texts as one
+    JSON array. A retried chunk is de-duplicated by the hub only when every record carries a dedupe key."""
+    content = _json.encode(_json.join_array([record.text for record in records]))
+    return build_request(content, all(map(_DEDUPE, records)))
 
 
 def send_all(

@@ -36,7 +36,7 @@ class Abandoned(KeyboardInterrupt):
 
     def __init__(
         self,
-        interrupt: KeyboardInterrupt,
+        interrupt: BaseException,
         answered: list[ChunkOutcome],
         in_flight: list[Sequence[WireRecord]],
         untaken: list[Sequence[WireRecord]],
@@ -115,7 +115,7 @@ class ChunkSenders:
         for thread in self._threads:
             thread.join()
 
-    def abandon(self, interrupt: KeyboardInterrupt) -> Abandoned:
+    def abandon(self, interrupt: BaseException) -> Abandoned:
         """Stop at once for Ctrl-C, without waiting for any thread: chunks not taken are taken back, each
         thread ends after the chunk it holds, and what is known of every chunk handed out is returned."""
         self._abandoned = True

@@ -4,10 +4,11 @@ the table as a command, built at run time from the table (as aws-cli is from bot
 Path ids are positional in the table's order; each query parameter is a typed flag (an array's flag
 repeats), ``--query key=value`` takes any of them by name or wire key; the JSON body comes from ``--json``
 (text, ``@file`` or ``-`` for standard input) and is checked against the spec's model before anything is
-sent. The result is printed as its wire JSON; ``--all`` streams every item of a paged list as JSON Lines.
-Exit codes: 0 done, 1 the API answered an error (or no answer came), 2 usage, validation or configuration
-error, 3 the hub refused the credentials (401 or 403), 130 interrupted. See ``operation_calls`` for how
-values reach the generated method.
+sent. The result is printed as its wire JSON; ``--all`` streams every item of a paged list as JSON Lines,
+and ``--max-pages N`` stops it after N pages (standard error then says where the next page starts).
+Exit codes: 0 done (a walk stopped by ``--max-pages`` included), 1 the API answered an error (or no answer
+came, or the hub repeated a page), 2 usage, validation or configuration error, 3 the hub refused the
+credentials (401 or 403), 130 interrupted. See ``operation_calls`` for how values reach the generated method.
 """
 
 from __future__ import annotations
@@ -114,8 +115,24 @@ def _add_operation(methods: Any, op: OperationInfo) -> None:
         parser.add_argument(
             "--all", action="store_true", help="every item across pages, one JSON line each (JSON Lines)"
         )
+        parser.add_argument(
+            "--max-pages",
+            type=_positive_int,
+            metavar="N",
+            help="with --all: stop after N pages; standard error says where the next page starts (exit 0)",
+        )
     profiles.add_arguments(parser)
     parser.set_defaults(run=run, operation_call=call)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
 
 
 def _add_query_flag(parser: argparse.ArgumentParser, field: QueryField, doc: str) -> None:
@@ -161,6 +178,10 @@ def _epilog(call: OperationCall) -> str:
 def run(args: argparse.Namespace) -> int:
     call: OperationCall = args.operation_call
     name = command_name(call)
+    stream_all: bool = getattr(args, "all", False)
+    max_pages: int | None = getattr(args, "max_pages", None)
+    if max_pages is not None and not stream_all:
+        return _usage(name, "--max-pages caps the pages of --all; add --all")
     try:
         positional, keywords = prepare(call, args)
         client = profiles.resolve(args, os.environ).client()
@@ -169,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
     except (CommandLineError, SuprsendConfigError) as exc:
         return _usage(name, str(exc))
     with client:
-        return invoke(call, client, positional, keywords, stream_all=getattr(args, "all", False))
+        return invoke(call, client, positional, keywords, stream_all=stream_all, max_pages=max_pages)
 
 
 def command_name(call: OperationCall) -> str:
@@ -194,15 +215,24 @@ def invoke(
     keywords: dict[str, object],
     *,
     stream_all: bool,
+    max_pages: int | None = None,
 ) -> int:
-    """Call the generated method on the client's resource and print the result's wire JSON."""
+    """Call the generated method on the client's resource and print the result's wire JSON (with
+    ``stream_all``, the items of every page, or of the first ``max_pages`` pages, as JSON Lines)."""
     name = command_name(call)
     resource = getattr(client, call.op.namespace)
     function = getattr(generated_class(resource, call.op.namespace), call.op.method_name)
     try:
         result = function(resource, *positional, **keywords)
         if stream_all and isinstance(result, Page):
-            write_lines(wire(item) for item in result)
+            next_start = write_pages(result, max_pages)
+            if next_start is not None:
+                parameter, position = next_start
+                print(
+                    f"{name}: stopped after {max_pages} page(s) (--max-pages); more pages remain: "
+                    f"continue with --query {parameter}={position}",
+                    file=sys.stderr,
+                )
         else:
             output.write_json(wire(result))
     except BrokenPipeError:
@@ -228,6 +258,16 @@ def wire(value: object) -> object:
     """The wire JSON of a result: models, pages and status results have ``to_dict``; text stays text."""
     to_dict = getattr(value, "to_dict", None)
     return to_dict() if callable(to_dict) else value
+
+
+def write_pages(first: Page[Any], max_pages: int | None) -> tuple[str, str] | None:
+    """The items of ``first`` and the pages after it (at most ``max_pages``) as JSON Lines; where the next
+    page starts when the cap stopped the walk, else None."""
+    last = first
+    for page in first.iter_pages(max_pages=max_pages):
+        write_lines(wire(item) for item in page.items)
+        last = page
+    return last.next_page_start()
 
 
 def write_lines(values: Iterable[object]) -> None:

@@ -1,5 +1,6 @@
 """Record and replay HTTP exchanges with the SuprSend hub, as a transport (see ``ReplayTransport``)."""
 
+from .async_transport import AsyncReplayTransport
 from .cassette import (
     CassetteContents,
     Interaction,
@@ -18,6 +19,7 @@ from .scrub import REDACTED, Scrubber
 from .transport import BeforeRecord, ReplayTransport
 
 __all__ = [
+    "AsyncReplayTransport",
     "DEFAULT_MATCH_ON",
     "RECORD_MODES",
     "REDACTED",

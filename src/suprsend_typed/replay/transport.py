@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._errors import APIConnectionError
 from .._http import Request, Response, Timeout
@@ -30,26 +30,18 @@ BeforeRecord = Callable[[Interaction], "Interaction | None"]
 """Called with each (already scrubbed) interaction before it is stored; return None to drop it."""
 
 
-class ReplayTransport:
-    """Answers requests from a cassette; in recording modes, sends new ones through ``inner`` and stores them.
+InnerT = TypeVar("InnerT")
 
-    Built as a transport (like betamax's adapter), not a monkeypatch: pass it as ``Suprsend(transport=...)``.
-    Modes follow vcrpy (see ``RecordMode``). Each recorded interaction is played once, in order among equal
-    requests, so retries and repeated calls replay faithfully. Credentials are scrubbed before anything is
-    written (see ``Scrubber``); list the workspace secret and API keys in ``secrets``. The cassette is saved
-    after every recorded interaction. ``inner`` (a ``Urllib3Transport`` by default, created on first use) is
-    owned by this transport and closed with it.
 
-    Give the client ``id_factory=transport.id_factory`` (or build it with ``transport.client(...)``): its
-    automatic ``$idempotency_key``s and ``$insert_id``s are then the same when recording and replaying, so
-    a default client's workflow triggers replay.
-    """
+class CassettePlayer(Generic[InnerT]):
+    """The cassette side of a replay transport, shared by the sync and the async one: matching, playing,
+    scrubbing and recording interactions. Only sending a request to the ``inner`` transport differs."""
 
     def __init__(
         self,
         cassette: str | Path,
         mode: RecordMode = "once",
-        inner: Transport | None = None,
+        inner: InnerT | None = None,
         *,
         match_on: Sequence[str | Matcher] = DEFAULT_MATCH_ON,
         ignore_body_keys: Iterable[str] = VOLATILE_BODY_KEYS,
@@ -93,22 +85,9 @@ class ReplayTransport:
         with self._lock:
             return sum(self._played)
 
-    def client(
-        self, workspace_key: str, workspace_secret: str, base_url: str | None = None, **options: Any
-    ) -> Suprsend:
-        """A ``Suprsend`` client (HMAC) that sends through this transport and takes its ids from it."""
-        from .._client import Suprsend
-
-        return Suprsend(
-            workspace_key,
-            workspace_secret,
-            base_url,
-            transport=self,
-            id_factory=self.id_factory,
-            **options,
-        )
-
-    def send(self, request: Request, *, timeout: Timeout) -> Response:
+    def _play(self, request: Request) -> tuple[RecordedRequest, Response | None]:
+        """The request as recorded, and its recorded answer when one matches (``None``: record it now);
+        ``UnmatchedRequestError`` when nothing matches and recording is off."""
         live = RecordedRequest.from_request(request)
         with self._lock:
             self._learn(live)
@@ -117,30 +96,16 @@ class ReplayTransport:
                 index = self._find(scrubbed)
                 if index is not None:
                     self._played[index] = True
-                    return self._interactions[index].response.to_response()
+                    return live, self._interactions[index].response.to_response()
             if not self._recording:
                 error = self._unmatched(scrubbed)
                 self.unmatched.append(error)
                 raise error
-        try:
-            response = self._inner_transport().send(request, timeout=timeout)
-        except APIConnectionError as exc:
-            with self._lock:
-                self.recording_failures.append((request.url, exc))
-            raise
-        self._record(Interaction(request=live, response=RecordedResponse.from_response(response)))
-        return response
+        return live, None
 
-    def close(self) -> None:
-        if self._inner is not None:
-            close_transport(self._inner)
-
-    def _inner_transport(self) -> Transport:
-        if self._inner is None:
-            from .._urllib3_transport import Urllib3Transport
-
-            self._inner = Urllib3Transport()
-        return self._inner
+    def _not_recorded(self, request: Request, error: APIConnectionError) -> None:
+        with self._lock:
+            self.recording_failures.append((request.url, error))
 
     def _record(self, interaction: Interaction) -> None:
         with self._lock:
@@ -196,3 +161,57 @@ class ReplayTransport:
             detail += f" ({FRESH_ID_HINT})"
         message = f"{head}; closest is interaction #{closest} {recorded.method} {recorded.url}: {detail}"
         return UnmatchedRequestError(message, method=request.method, url=request.url)
+
+
+class ReplayTransport(CassettePlayer[Transport]):
+    """Answers requests from a cassette; in recording modes, sends new ones through ``inner`` and stores them.
+
+    Built as a transport (like betamax's adapter), not a monkeypatch: pass it as ``Suprsend(transport=...)``.
+    Modes follow vcrpy (see ``RecordMode``). Each recorded interaction is played once, in order among equal
+    requests, so retries and repeated calls replay faithfully. Credentials are scrubbed before anything is
+    written (see ``Scrubber``); list the workspace secret and API keys in ``secrets``. The cassette is saved
+    after every recorded interaction. ``inner`` (a ``Urllib3Transport`` by default, created on first use) is
+    owned by this transport and closed with it.
+
+    Give the client ``id_factory=transport.id_factory`` (or build it with ``transport.client(...)``): its
+    automatic ``$idempotency_key``s and ``$insert_id``s are then the same when recording and replaying, so
+    a default client's workflow triggers replay.
+    """
+
+    def client(
+        self, workspace_key: str, workspace_secret: str, base_url: str | None = None, **options: Any
+    ) -> Suprsend:
+        """A ``Suprsend`` client (HMAC) that sends through this transport and takes its ids from it."""
+        from .._client import Suprsend
+
+        return Suprsend(
+            workspace_key,
+            workspace_secret,
+            base_url,
+            transport=self,
+            id_factory=self.id_factory,
+            **options,
+        )
+
+    def send(self, request: Request, *, timeout: Timeout) -> Response:
+        live, played = self._play(request)
+        if played is not None:
+            return played
+        try:
+            response = self._inner_transport().send(request, timeout=timeout)
+        except APIConnectionError as exc:
+            self._not_recorded(request, exc)
+            raise
+        self._record(Interaction(request=live, response=RecordedResponse.from_response(response)))
+        return response
+
+    def close(self) -> None:
+        if self._inner is not None:
+            close_transport(self._inner)
+
+    def _inner_transport(self) -> Transport:
+        if self._inner is None:
+            from .._urllib3_transport import Urllib3Transport
+
+            self._inner = Urllib3Transport()
+        return self._inner

@@ -1,5 +1,5 @@
-"""``client.objects``: the generated resource with the official id checks, ``get_edit_instance`` and the
-official ``edit(ObjectEdit)`` / ``edit(object_type, object_id, payload)``."""
+"""``client.objects``: the generated resource, ``get_edit_instance`` and the official ``edit(ObjectEdit)`` /
+``edit(object_type, object_id, payload)``."""
 
 from __future__ import annotations
 
@@ -15,42 +15,22 @@ from .._generated.operations import EDIT_OBJECT
 from .._generated.resources import objects as generated
 from .._http import TimeoutLike
 from .._object_edit import ObjectEdit
-from .._official_ids import missing_id, with_checked_ids
-
-_check_type = missing_id("object_type")
-_check_id = missing_id("object_id")
-_TYPE = (0, _check_type)
-_ID = (1, _check_id)
-_CATEGORY = (2, missing_id("category"))
-
-_Generated = generated.ObjectsResource
+from .._paths import official_id
 
 
-class ObjectsResource(_Generated):
-    """Every call strips ``object_type`` and ``object_id`` and refuses a missing one with the official
-    message (``missing object_type``, ``missing object_id``) before anything is sent."""
+def _check_type(value: object) -> str:
+    return official_id(value, "object_type", missing_only=True)
+
+
+def _check_id(value: object) -> str:
+    return official_id(value, "object_id", missing_only=True)
+
+
+class ObjectsResource(generated.ObjectsResource):
+    """``get_edit_instance`` and the official ``edit(ObjectEdit)`` / ``edit(object_type, object_id,
+    payload)``; every other method is the generated one (its id checks come from the spec)."""
 
     __slots__ = ()
-
-    list = with_checked_ids(_Generated.list, _TYPE)
-    get = with_checked_ids(_Generated.get, _TYPE, _ID)
-    upsert = with_checked_ids(_Generated.upsert, _TYPE, _ID)
-    delete = with_checked_ids(_Generated.delete, _TYPE, _ID)
-    bulk_delete = with_checked_ids(_Generated.bulk_delete, _TYPE)
-    get_subscriptions = with_checked_ids(_Generated.get_subscriptions, _TYPE, _ID)
-    create_subscriptions = with_checked_ids(_Generated.create_subscriptions, _TYPE, _ID)
-    delete_subscriptions = with_checked_ids(_Generated.delete_subscriptions, _TYPE, _ID)
-    get_objects_subscribed_to = with_checked_ids(_Generated.get_objects_subscribed_to, _TYPE, _ID)
-    get_full_preference = with_checked_ids(_Generated.get_full_preference, _TYPE, _ID)
-    update_full_preference = with_checked_ids(_Generated.update_full_preference, _TYPE, _ID)
-    get_global_channels_preference = with_checked_ids(_Generated.get_global_channels_preference, _TYPE, _ID)
-    update_global_channels_preference = with_checked_ids(
-        _Generated.update_global_channels_preference, _TYPE, _ID
-    )
-    list_category_preferences = with_checked_ids(_Generated.list_category_preferences, _TYPE, _ID)
-    # The official call checks the category first; its update counterpart sends the category as given.
-    get_category_preference = with_checked_ids(_Generated.get_category_preference, _CATEGORY, _TYPE, _ID)
-    update_category_preference = with_checked_ids(_Generated.update_category_preference, _TYPE, _ID)
 
     def get_edit_instance(self, object_type: str, object_id: str) -> ObjectEdit:
         """A profile builder for one object; send it with ``edit``."""

@@ -1,9 +1,9 @@
-"""``client.subscriber_lists``: the generated resource with the official checks and short cuts, and the
-official ``broadcast(SubscriberListBroadcast)``."""
+"""``client.subscriber_lists``: the generated resource (its id checks and empty-list short cuts come from
+the spec), the official ``create`` payload check, ``get_all`` and ``broadcast(SubscriberListBroadcast)``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, overload
 
 from .. import _json
@@ -12,7 +12,6 @@ from .._errors import InputValueError, ValidationError
 from .._generated import endpoints_subscriber_lists as endpoints
 from .._generated.models import (
     AcceptedMessage,
-    AffectedCount,
     Broadcast,
     SubscriberList,
     SubscriberListCreate,
@@ -21,25 +20,11 @@ from .._generated.operations import BROADCAST_TO_LIST
 from .._generated.resources import subscriber_lists as generated
 from .._http import TimeoutLike
 from .._models import unstructure
-from .._official_ids import string_id, with_checked_ids
 from .._pages import Page
+from .._paths import official_id
 from .._results import SeedResult
 from .._seed_calls import seed_call
-from .._status_result import StatusResult
 from .._types import UNSET, Unset
-
-_check_list_id = string_id("list_id")
-_check_version_id = string_id("version_id")
-_LIST = (0, _check_list_id)
-_VERSION = (1, _check_version_id)
-
-_Generated = generated.SubscriberListsResource
-
-
-def _checked_distinct_ids(distinct_ids: object) -> Sequence[str]:
-    if not isinstance(distinct_ids, list | tuple):
-        raise ValidationError("distinct_ids must be list of strings", path="distinct_ids")
-    return distinct_ids
 
 
 def _checked_create_payload(payload: object) -> dict[str, Any]:
@@ -51,22 +36,14 @@ def _checked_create_payload(payload: object) -> dict[str, Any]:
         raise TypeError(f"payload must be a dict or SubscriberListCreate, got {type(body).__name__}")
     if not body.get("list_id"):
         raise ValidationError("missing list_id is payload", path="list_id")  # sic: the official wording
-    return {**body, "list_id": _check_list_id(body["list_id"])}
+    return {**body, "list_id": official_id(body["list_id"], "list_id")}
 
 
-class SubscriberListsResource(_Generated):
-    """Every call checks and strips ``list_id`` and ``version_id`` with the official messages (``list_id
-    must be a string``, ``missing list_id``, ...) before anything is sent."""
+class SubscriberListsResource(generated.SubscriberListsResource):
+    """``create`` checks the payload's ``list_id`` as the official SDK does; ``get_all`` lets ``options``
+    override ``limit`` and ``offset``; ``broadcast`` takes the official builder."""
 
     __slots__ = ()
-
-    get = with_checked_ids(_Generated.get, _LIST)
-    delete = with_checked_ids(_Generated.delete, _LIST)
-    start_sync = with_checked_ids(_Generated.start_sync, _LIST)
-    list_subscribers = with_checked_ids(_Generated.list_subscribers, _LIST)
-    get_version = with_checked_ids(_Generated.get_version, _LIST, _VERSION)
-    finish_sync = with_checked_ids(_Generated.finish_sync, _LIST, _VERSION)
-    delete_version = with_checked_ids(_Generated.delete_version, _LIST, _VERSION)
 
     def create(
         self,
@@ -90,7 +67,7 @@ class SubscriberListsResource(_Generated):
         if payload is not None or list_id is UNSET:
             payload = _checked_create_payload(payload)
         else:
-            list_id = _check_list_id(list_id)
+            list_id = official_id(list_id, "list_id")
         return super().create(
             payload,
             options,
@@ -121,84 +98,6 @@ class SubscriberListsResource(_Generated):
         # UNSET is no valid value either, so the generated clamp puts the default in its place.
         query_options: dict[str, object] = {"limit": limit, "offset": offset, **(options or {})}
         return super().get_all(UNSET, UNSET, query_options, timeout=timeout, max_retries=max_retries)
-
-    def add(
-        self,
-        list_id: str,
-        distinct_ids: Sequence[str],
-        options: Mapping[str, object] | None = None,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> AffectedCount | StatusResult:
-        """``POST v1/subscriber_list/{list_id}/subscriber/add/``; an empty list sends nothing."""
-        checked_list = _check_list_id(list_id)
-        if not _checked_distinct_ids(distinct_ids):
-            return StatusResult(success=True)
-        return super().add(checked_list, distinct_ids, options, timeout=timeout, max_retries=max_retries)
-
-    def remove(
-        self,
-        list_id: str,
-        distinct_ids: Sequence[str],
-        options: Mapping[str, object] | None = None,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> AffectedCount | StatusResult:
-        """``POST v1/subscriber_list/{list_id}/subscriber/remove/``; an empty list sends nothing."""
-        checked_list = _check_list_id(list_id)
-        if not _checked_distinct_ids(distinct_ids):
-            return StatusResult(success=True)
-        return super().remove(checked_list, distinct_ids, options, timeout=timeout, max_retries=max_retries)
-
-    def add_to_version(
-        self,
-        list_id: str,
-        version_id: str,
-        distinct_ids: Sequence[str],
-        options: Mapping[str, object] | None = None,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> AffectedCount | StatusResult:
-        """``POST …/version/{version_id}/subscriber/add/``; an empty list sends nothing (and, as in the
-        official SDK, leaves ``version_id`` unchecked)."""
-        checked_list = _check_list_id(list_id)
-        if not _checked_distinct_ids(distinct_ids):
-            return StatusResult(success=True)
-        return super().add_to_version(
-            checked_list,
-            _check_version_id(version_id),
-            distinct_ids,
-            options,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def remove_from_version(
-        self,
-        list_id: str,
-        version_id: str,
-        distinct_ids: Sequence[str],
-        options: Mapping[str, object] | None = None,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> AffectedCount | StatusResult:
-        """``POST …/version/{version_id}/subscriber/remove/``; an empty list sends nothing (and, as in
-        the official SDK, leaves ``version_id`` unchecked)."""
-        checked_list = _check_list_id(list_id)
-        if not _checked_distinct_ids(distinct_ids):
-            return StatusResult(success=True)
-        return super().remove_from_version(
-            checked_list,
-            _check_version_id(version_id),
-            distinct_ids,
-            options,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
 
     @overload  # type: ignore[override]
     def broadcast(

@@ -1,0 +1,397 @@
+"""``AsyncSuprsend``: the client for asyncio, with the same constructor, namespaces, results and errors.
+
+Its namespaces are the async rendering of the same operation table and templates as the sync client's
+(``_generated/async_resources``); builders, models, request building and parsing are shared. The chain has
+the same order, outermost first: user middleware (async callables) -> retries -> headers -> auth (HMAC or
+Bearer) -> logging -> the async transport; headers, signing, logging and the retry decisions are the sync
+layers' own pure code, so each attempt is re-signed and carries the same headers as from the sync client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import functools
+import os
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._aiohttp_transport import DEFAULT_ASYNC_POOL_SIZE, AiohttpTransport
+from ._async_base_client import AsyncRequestCore
+from ._async_middleware import AsyncHandler, AsyncLogging, AsyncMiddleware, AsyncPrepared, compose_async
+from ._async_retry import AsyncRetryMiddleware
+from ._async_transport import AsyncTransport, aclose_transport, has_async_send
+from ._base_client import OpenFlag, checked_timeout
+from ._client import (
+    DEFAULT_TIMEOUT,
+    AppInfo,
+    ClientIdentity,
+    _new_uuid4,
+    auth_kind,
+    check_unused_with_transport,
+    client_settings,
+)
+from ._config import resolve_api_key_credentials, resolve_hmac_credentials, resolve_max_response_bytes
+from ._errors import SuprsendConfigError
+from ._event import Event
+from ._generated import endpoints
+from ._generated.async_namespaces import AsyncNamespaces
+from ._generated.namespaces import NAMESPACES
+from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
+from ._headers import HeadersMiddleware
+from ._http import BEARER_PREFIX, HMAC_SEPARATOR, Request, Response, TimeoutLike
+from ._logging import LoggingMiddleware, configure_logging
+from ._raw_request import QueryArgument, raw_answer, raw_request
+from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
+from ._results import SeedResult
+from ._retry import DEFAULT_MAX_RETRIES, check_max_retries
+from ._seed_calls import async_seed_call
+from ._signing import BearerAuth, HmacAuth
+from ._workflow import Workflow
+
+if TYPE_CHECKING:
+    from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from .async_resources.events import AsyncEventsResource
+    from .async_resources.workflows import AsyncWorkflowsResource
+
+AsyncSleep = Callable[[float], Awaitable[None]]
+
+
+class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
+    """A SuprSend client for asyncio: ``AsyncSuprsend(key, secret)`` signs with HMAC,
+    ``with_workspace_api_key`` uses Bearer; every call is ``await``-ed.
+
+    The arguments are those of ``Suprsend``; ``transport`` is an ``AsyncTransport`` (default: aiohttp, the
+    ``[async]`` extra), ``middleware`` async callables ``(request, call_next) -> response``, ``sleep`` a
+    coroutine function (default ``asyncio.sleep``), and ``pool_size`` and ``max_response_bytes`` configure
+    the default transport (its open connections and its cap on an answer's decoded body). Use
+    ``async with AsyncSuprsend(...) as client`` or ``await client.aclose()``.
+    """
+
+    def __init__(
+        self,
+        workspace_key: str | None = None,
+        workspace_secret: str | None = None,
+        base_url: str | None = None,
+        debug: bool = False,
+        app_info: AppInfo | None = None,
+        *,
+        transport: AsyncTransport | None = None,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        middleware: Sequence[AsyncMiddleware] = (),
+        strict: bool = False,
+        auto_idempotency_key: bool = True,
+        allow_insecure: bool = False,
+        clock: Callable[[], float] | None = None,
+        id_factory: Callable[[], str] | None = None,
+        pool_size: int = DEFAULT_ASYNC_POOL_SIZE,
+        sleep: AsyncSleep = asyncio.sleep,
+        redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        chosen_clock = clock or time.time
+        self._setup(
+            workspace=credentials.workspace_key,
+            secret=credentials.workspace_secret,
+            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
+            auth=HmacAuth(
+                workspace_key=credentials.workspace_key,
+                secret=credentials.workspace_secret,
+                clock=chosen_clock,
+            ),
+            base_url=base_url,
+            debug=debug,
+            app_info=app_info,
+            transport=transport,
+            timeout=timeout,
+            max_retries=max_retries,
+            middleware=middleware,
+            strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=chosen_clock,
+            id_factory=id_factory or _new_uuid4,
+            pool_size=pool_size,
+            sleep=sleep,
+            redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
+        )
+
+    @classmethod
+    def with_workspace_api_key(
+        cls,
+        workspace_uid: str | None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        debug: bool = False,
+        app_info: AppInfo | None = None,
+        *,
+        transport: AsyncTransport | None = None,
+        timeout: TimeoutLike = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        middleware: Sequence[AsyncMiddleware] = (),
+        strict: bool = False,
+        auto_idempotency_key: bool = True,
+        allow_insecure: bool = False,
+        clock: Callable[[], float] | None = None,
+        id_factory: Callable[[], str] | None = None,
+        pool_size: int = DEFAULT_ASYNC_POOL_SIZE,
+        sleep: AsyncSleep = asyncio.sleep,
+        redact_fields: Sequence[str] = (),
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> AsyncSuprsend:
+        """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
+        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        client = cls.__new__(cls)
+        client._setup(
+            workspace=credentials.workspace_uid,
+            secret=credentials.api_key,
+            authorization_prefix=BEARER_PREFIX,
+            auth=BearerAuth(api_key=credentials.api_key),
+            base_url=base_url,
+            debug=debug,
+            app_info=app_info,
+            transport=transport,
+            timeout=timeout,
+            max_retries=max_retries,
+            middleware=middleware,
+            strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=clock or time.time,
+            id_factory=id_factory or _new_uuid4,
+            pool_size=pool_size,
+            sleep=sleep,
+            redact_fields=redact_fields,
+            max_response_bytes=max_response_bytes,
+        )
+        return client
+
+    def _setup(
+        self,
+        *,
+        workspace: str,
+        secret: str,
+        authorization_prefix: str,
+        auth: HmacAuth | BearerAuth,
+        base_url: str | None,
+        debug: bool,
+        app_info: AppInfo | None,
+        transport: AsyncTransport | None,
+        timeout: TimeoutLike,
+        max_retries: int,
+        middleware: Sequence[AsyncMiddleware],
+        strict: bool,
+        auto_idempotency_key: bool,
+        allow_insecure: bool,
+        clock: Callable[[], float],
+        id_factory: Callable[[], str],
+        pool_size: int,
+        sleep: AsyncSleep,
+        redact_fields: Sequence[str],
+        max_response_bytes: int,
+    ) -> None:
+        settings = client_settings(
+            workspace=workspace,
+            secret=secret,
+            authorization_prefix=authorization_prefix,
+            base_url=base_url,
+            app_info=app_info,
+            timeout=timeout,
+            middleware=middleware,
+            strict=strict,
+            auto_idempotency_key=auto_idempotency_key,
+            allow_insecure=allow_insecure,
+            clock=clock,
+            id_factory=id_factory,
+            redact_fields=redact_fields,
+        )
+        max_response_bytes = resolve_max_response_bytes(max_response_bytes)
+        if transport is not None:
+            if not has_async_send(transport):
+                raise SuprsendConfigError(
+                    "transport must have an async send(request, *, timeout) (an AsyncTransport), got "
+                    f"{type(transport).__name__}"
+                )
+            check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
+            check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+        self._base_url = settings.base_url
+        self._workspace = workspace
+        self._auth_kind = auth_kind(auth)
+        self.user_agent = settings.agents.user_agent
+        self._owns_transport = transport is None
+        self._transport: AsyncTransport = (
+            transport
+            if transport is not None
+            else AiohttpTransport(pool_size=pool_size, max_response_bytes=max_response_bytes)
+        )
+        chain: list[AsyncMiddleware] = [
+            *middleware,
+            AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
+            AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
+        ]
+        handler: AsyncHandler = compose_async(chain, self._transport_send)
+        self._open = OpenFlag()
+        self._core = AsyncRequestCore(
+            base_url=self._base_url,
+            context=settings.context,
+            handler=handler,
+            timeout=settings.timeout,
+            max_retries=max_retries,
+            open_flags=(self._open,),
+        )
+        configure_logging(debug=bool(debug))
+
+    async def _transport_send(self, request: Request) -> Response:
+        return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
+
+    # The namespaces whose official form takes a builder subclass the generated async resources.
+    @functools.cached_property
+    def workflows(self) -> AsyncWorkflowsResource:
+        from .async_resources.workflows import AsyncWorkflowsResource
+
+        return AsyncWorkflowsResource(self._core)
+
+    @functools.cached_property
+    def events(self) -> AsyncEventsResource:
+        from .async_resources.events import AsyncEventsResource
+
+        return AsyncEventsResource(self._core)
+
+    def with_options(
+        self, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+    ) -> AsyncSuprsend:
+        """A copy whose calls default to ``timeout`` and ``max_retries``, sharing this client's transport
+        and chain (see ``Suprsend.with_options``); its ``aclose()`` leaves the shared transport open."""
+        new_timeout = checked_timeout(timeout) if timeout is not None else self._core.timeout
+        if max_retries is None:
+            checked_retries = self._core.max_retries
+        else:
+            checked_retries = check_max_retries(max_retries, source="max_retries")
+        derived = copy.copy(self)
+        derived._owns_transport = False
+        derived._open = OpenFlag()
+        derived._core = attrs.evolve(
+            self._core,
+            timeout=new_timeout,
+            max_retries=checked_retries,
+            open_flags=(*self._core.open_flags, derived._open),
+        )
+        for name in NAMESPACES:
+            derived.__dict__.pop(name, None)
+        return derived
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def aclose(self) -> None:
+        """Release pooled connections; a transport passed in by the caller is the caller's to close.
+        A closed client (and every ``with_options`` copy of it) sends nothing more (``ClientClosedError``)."""
+        self._open.is_open = False
+        if self._owns_transport:
+            await aclose_transport(self._transport)
+
+    async def __aenter__(self) -> AsyncSuprsend:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        query: QueryArgument = None,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> Response:
+        """A signed request to an endpoint this SDK does not wrap yet, as ``Suprsend.request``."""
+        request = raw_request(self._core, method, path, body, query, timeout=timeout, max_retries=max_retries)
+        return raw_answer(await self._core.send(request))
+
+    # ------------------------------------------------------------------ seed surface
+
+    async def trigger_workflow(
+        self,
+        workflow: Workflow | dict[str, Any],
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult:
+        """Legacy trigger (``POST {workspace}/trigger/``), as ``Suprsend.trigger_workflow``."""
+        if isinstance(workflow, dict):
+            workflow = Workflow(workflow)
+        if not isinstance(workflow, Workflow):
+            raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
+        return await async_seed_call(
+            self._core,
+            TRIGGER_LEGACY_WORKFLOW,
+            endpoints.build_trigger_legacy_workflow,
+            workflow._to_wire(self._core.context),
+            with_raw_response=False,
+            path={"workspace": self._core.context.workspace},
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    async def track_event(
+        self, event: Event, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+    ) -> SeedResult:
+        """Track one event (``POST v2/event/``), as ``Suprsend.track_event``."""
+        if not isinstance(event, Event):
+            raise TypeError(f"track_event expects an Event, got {type(event).__name__}")
+        return await self.events.track(event, timeout=timeout, max_retries=max_retries)
+
+    async def track(
+        self,
+        distinct_id: str,
+        event_name: str,
+        properties: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        tenant_id: str | None = None,
+        brand_id: str | None = None,
+    ) -> SeedResult:
+        """Deprecated form of ``track_event``, as ``Suprsend.track``."""
+        warnings.warn(
+            "AsyncSuprsend.track() is deprecated; use track_event(Event(...))", DeprecationWarning, 2
+        )
+        event = Event(
+            distinct_id,
+            event_name,
+            properties,
+            idempotency_key=idempotency_key,
+            tenant_id=tenant_id or brand_id,
+        )
+        return await self.track_event(event)
+
+    @property
+    def bulk_workflows(self) -> AsyncBulkWorkflowsFactory:
+        from ._bulk.async_bulk import AsyncBulkWorkflowsFactory
+
+        return AsyncBulkWorkflowsFactory(self._core)
+
+    @property
+    def bulk_events(self) -> AsyncBulkEventsFactory:
+        from ._bulk.async_bulk import AsyncBulkEventsFactory
+
+        return AsyncBulkEventsFactory(self._core)
+
+    @property
+    def bulk_users(self) -> AsyncBulkUsersFactory:
+        from ._bulk.async_bulk import AsyncBulkUsersFactory
+
+        return AsyncBulkUsersFactory(self._core)

@@ -1,0 +1,135 @@
+"""Pages of list operations for the async client: ``async for item in client.users.list()``.
+
+An async list method returns an ``AsyncPager``: awaited it is the first ``AsyncPage``; iterated with
+``async for`` it yields every item, asking for the next page only when the current one is used up. Reading a
+page and choosing the next page's query are the sync ``Page``'s own code (one ``Page`` value is kept as the
+view of each async page), so both clients walk pages the same way from the spec's pagination facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from typing import Any, Generic, TypeVar
+
+from ._async_base_client import AsyncRequestCore
+from ._base_client import BuildRequest, Pairs
+from ._http import Response, TimeoutLike
+from ._operation import OperationInfo, Pagination
+from ._pages import Page
+
+ItemT = TypeVar("ItemT")
+_Fetch = Callable[[Pairs], Awaitable["AsyncPage[Any]"]]
+
+
+def _no_fetch(query: Pairs) -> Page[Any]:
+    raise AssertionError("an async page fetches through AsyncPage.next_page")  # pragma: no cover
+
+
+class AsyncPage(Generic[ItemT]):
+    """One page of a list operation, read like the sync ``Page`` (``data``, ``items``, ``page["meta"]``)."""
+
+    __slots__ = ("_view", "_fetch")
+
+    def __init__(self, *, data: Any, fetch: _Fetch, pagination: Pagination, query: Pairs) -> None:
+        self._view: Page[ItemT] = Page(data=data, fetch=_no_fetch, pagination=pagination, query=query)
+        self._fetch = fetch
+
+    @property
+    def data(self) -> Any:
+        return self._view.data
+
+    @property
+    def items(self) -> list[ItemT]:
+        """The typed items of this page only."""
+        return self._view.items
+
+    def has_next_page(self) -> bool:
+        return self._view.has_next_page()
+
+    async def next_page(self) -> AsyncPage[ItemT] | None:
+        """The page after this one (one request), or None on the last page."""
+        query = self._view._next_query()
+        if query is None:
+            return None
+        page: AsyncPage[ItemT] = await self._fetch(query)
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
+        """This page, then each following page, fetched only when the previous one was taken."""
+        page: AsyncPage[ItemT] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+    def __getitem__(self, key: str) -> Any:
+        return self._view[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._view.get(key, default)
+
+    def keys(self) -> list[str]:
+        return self._view.keys()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._view
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._view.to_dict()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AsyncPage):
+            return self._view == other._view
+        return self._view == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._view)
+
+
+class AsyncPager(Generic[ItemT]):
+    """What an async list method returns: ``await`` it for the first page, ``async for`` it for every item."""
+
+    __slots__ = ("_first",)
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[ItemT]]]) -> None:
+        self._first = first
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first()
+        async for item in page:
+            yield item
+
+
+def first_async_page(
+    core: AsyncRequestCore,
+    operation: OperationInfo,
+    build: BuildRequest,
+    parse: Callable[[Response], Any],
+    *,
+    path: Mapping[str, str] | None = None,
+    query: Pairs = (),
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+) -> AsyncPager[Any]:
+    """The pager of a list operation; its options are checked now, before anything is sent."""
+    pagination = operation.pagination
+    if pagination is None:
+        raise TypeError(f"{operation.id} is not a paged operation")
+    core.call_options(operation, retryable=True, timeout=timeout, max_retries=max_retries)
+
+    async def fetch(page_query: Pairs) -> AsyncPage[Any]:
+        data = await core.call(
+            operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
+        )
+        return AsyncPage(data=data, fetch=fetch, pagination=pagination, query=page_query)
+
+    return AsyncPager(lambda: fetch(query))

@@ -1,0 +1,244 @@
+"""The async client puts on the wire exactly what the sync client does, for every operation of the table.
+
+Both clients get the same sample arguments (``tests.support.operation_samples``), a fixed clock and fixed
+ids, so even the ``Date`` header and the HMAC signature agree: whole requests (method, URL, every header in
+order, body bytes) are compared. The seed forms (``WorkflowTriggerRequest``, ``Event``, legacy ``Workflow``)
+are compared over hypothesis-generated inputs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from suprsend_typed import AsyncSuprsend, Event, Suprsend, Workflow, WorkflowTriggerRequest
+from suprsend_typed._errors import NotFoundError
+from suprsend_typed._generated.operations import OPERATIONS
+from suprsend_typed._http import Request
+from suprsend_typed._operation import OperationInfo
+from suprsend_typed.cli.operation_calls import generated_class
+from suprsend_typed.cli.operation_commands import operation_call
+from tests.core.fakes import AsyncFakeTransport, FakeTransport, reply
+from tests.support.operation_samples import direct_arguments, sample_body
+from tests.support.strategies import (
+    distinct_ids,
+    event_names,
+    event_properties,
+    legacy_workflow_bodies,
+    trigger_bodies,
+)
+
+KEY, SECRET = "workspace-key", "workspace-secret"
+BASE_URL = "http://127.0.0.1:9/"
+NOT_FOUND = reply(404, {"message": "not found"})
+NOW = 1_700_000_000.0
+
+
+def _ids() -> Any:
+    """Ids in the form of uuid4 strings, numbered, so that both clients give the same ones."""
+    counter = iter(range(10**9))
+    return lambda: str(uuid.UUID(int=next(counter), version=4))
+
+
+def sync_client(transport: FakeTransport) -> Suprsend:
+    return Suprsend(KEY, SECRET, BASE_URL, transport=transport, clock=lambda: NOW, id_factory=_ids())
+
+
+def async_client(transport: AsyncFakeTransport) -> AsyncSuprsend:
+    return AsyncSuprsend(KEY, SECRET, BASE_URL, transport=transport, clock=lambda: NOW, id_factory=_ids())
+
+
+def wire(request: Request) -> tuple[str, str, list[tuple[str, str]], bytes]:
+    return request.method, request.url, request.headers.items_list(), request.content
+
+
+def async_generated_class(resource: object, namespace: str) -> type[Any]:
+    module = f"suprsend_typed._generated.async_resources.{namespace}"
+    return next(cls for cls in type(resource).__mro__ if cls.__module__ == module)
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=list(OPERATIONS))
+def test_every_operation_sends_the_same_bytes_from_both_clients(op: OperationInfo) -> None:
+    call = operation_call(op)
+    ids = [f"{name}-v" for name in call.path_ids]
+    body = sample_body(op) if call.takes_body else None
+    args = direct_arguments(op, call, ids, body)
+
+    by_sync = FakeTransport(script=[NOT_FOUND])
+    with sync_client(by_sync) as client, pytest.raises(NotFoundError):
+        resource = getattr(client, op.namespace)
+        getattr(generated_class(resource, op.namespace), op.method_name)(resource, *args)
+
+    by_async = AsyncFakeTransport(FakeTransport(script=[NOT_FOUND]))
+
+    async def run() -> None:
+        async with async_client(by_async) as client:
+            resource = getattr(client, op.namespace)
+            method = getattr(async_generated_class(resource, op.namespace), op.method_name)
+            with pytest.raises(NotFoundError):
+                await method(resource, *args)  # a coroutine, or the pager of a list operation
+
+    asyncio.run(run())
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+    assert len(by_sync.sent) == 1
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=list(OPERATIONS))
+def test_the_official_keyword_forms_send_the_same_bytes_from_the_async_client(op: OperationInfo) -> None:
+    """Positional arguments passed by their (official) names, where the signature allows it."""
+    call = operation_call(op)
+    ids = [f"{name}-v" for name in call.path_ids]
+    body = sample_body(op) if call.takes_body else None
+    args = direct_arguments(op, call, ids, body)
+
+    by_sync = FakeTransport(script=[NOT_FOUND])
+    with sync_client(by_sync) as client, pytest.raises(NotFoundError):
+        resource = getattr(client, op.namespace)
+        getattr(generated_class(resource, op.namespace), op.method_name)(resource, *args)
+
+    by_async = AsyncFakeTransport(FakeTransport(script=[NOT_FOUND]))
+
+    async def run() -> None:
+        async with async_client(by_async) as client:
+            resource = getattr(client, op.namespace)
+            method = getattr(async_generated_class(resource, op.namespace), op.method_name)
+            signature = inspect.signature(method)
+            bound = signature.bind(resource, *args).arguments
+            kinds = {name: signature.parameters[name].kind for name in bound if name != "self"}
+            positional = [
+                bound[name] for name, kind in kinds.items() if kind is inspect.Parameter.POSITIONAL_ONLY
+            ]
+            keywords = {
+                name: bound[name]
+                for name, kind in kinds.items()
+                if kind is not inspect.Parameter.POSITIONAL_ONLY
+            }
+            with pytest.raises(NotFoundError):
+                await method(resource, *positional, **keywords)
+
+    asyncio.run(run())
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
+    sync, aio = sync_client(FakeTransport()), async_client(AsyncFakeTransport())
+    for op in OPERATIONS.values():
+        sync_method = getattr(generated_class(getattr(sync, op.namespace), op.namespace), op.method_name)
+        async_method = getattr(
+            async_generated_class(getattr(aio, op.namespace), op.namespace), op.method_name
+        )
+        sync_sig, async_sig = inspect.signature(sync_method), inspect.signature(async_method)
+        assert list(sync_sig.parameters.values()) == list(async_sig.parameters.values()), op.id
+        if op.pagination is None:
+            assert inspect.iscoroutinefunction(async_method), op.id
+            assert sync_sig.return_annotation == async_sig.return_annotation, op.id
+        else:  # a plain method returning a pager: awaited for the first page, iterated for every item
+            assert async_sig.return_annotation == sync_sig.return_annotation.replace("Page[", "AsyncPager[")
+
+
+async def _seed_async(transport: AsyncFakeTransport, kind: str, body: Any) -> None:
+    async with async_client(transport) as client:
+        if kind == "trigger":
+            await client.workflows.trigger(WorkflowTriggerRequest(body))
+        elif kind == "legacy":
+            await client.trigger_workflow(Workflow(body))
+        else:
+            await client.track_event(Event(*body))
+
+
+def _seed_sync(transport: FakeTransport, kind: str, body: Any) -> None:
+    with sync_client(transport) as client:
+        if kind == "trigger":
+            client.workflows.trigger(WorkflowTriggerRequest(body))
+        elif kind == "legacy":
+            client.trigger_workflow(Workflow(body))
+        else:
+            client.track_event(Event(*body))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(st.just("trigger"), trigger_bodies),
+        st.tuples(st.just("legacy"), legacy_workflow_bodies),
+        st.tuples(st.just("event"), st.tuples(distinct_ids, event_names, event_properties)),
+    )
+)
+def test_seed_calls_send_the_same_bytes_from_both_clients(case: tuple[str, Any]) -> None:
+    kind, body = case
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    sync_error = async_error = None
+    try:
+        _seed_sync(by_sync, kind, body)
+    except Exception as exc:  # noqa: BLE001 - a refused input must be refused alike
+        sync_error = exc
+    try:
+        asyncio.run(_seed_async(by_async, kind, body))
+    except Exception as exc:  # noqa: BLE001
+        async_error = exc
+    assert type(sync_error) is type(async_error)
+    assert str(sync_error) == str(async_error)
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+LEGACY_NAMES = {"name": "welcome", "template": "welcome"}
+USERS = [{"distinct_id": "u"}]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("trigger", {"workflow": "welcome", "recipients": ["u-1"], "data": {"n": 1}}),
+        ("legacy", {**LEGACY_NAMES, "notification_category": "system", "users": [{"distinct_id": "u-1"}]}),
+        ("event", ("u-1", "order_placed", {"n": 1})),
+    ],
+)
+def test_valid_seed_inputs_reach_the_wire_alike(case: tuple[str, Any]) -> None:
+    kind, body = case
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    _seed_sync(by_sync, kind, body)
+    asyncio.run(_seed_async(by_async, kind, body))
+    assert len(by_sync.sent) == 1
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+def test_attachments_reach_the_wire_alike(tmp_path: Path) -> None:
+    invoice = tmp_path / "invoice.pdf"
+    invoice.write_bytes(b"%PDF-1.4 invoice")
+
+    def requests() -> tuple[WorkflowTriggerRequest, Event, Workflow]:
+        trigger = WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u-1"], "data": {"n": 1}})
+        trigger.add_attachment(invoice)
+        event = Event("u-1", "order_placed", {"n": 1})
+        event.add_attachment(invoice, file_name="bill.pdf")
+        legacy = Workflow(
+            {**LEGACY_NAMES, "notification_category": "system", "users": [{"distinct_id": "u"}]}
+        )
+        legacy.add_attachment("https://example.com/terms.pdf")
+        return trigger, event, legacy
+
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    trigger, event, legacy = requests()
+    with sync_client(by_sync) as client:
+        client.workflows.trigger(trigger)
+        client.track_event(event)
+        client.trigger_workflow(legacy)
+
+    async def run() -> None:
+        trigger, event, legacy = requests()
+        async with async_client(by_async) as client:
+            await client.workflows.trigger(trigger)
+            await client.track_event(event)
+            await client.trigger_workflow(legacy)
+
+    asyncio.run(run())
+    assert len(by_sync.sent) == 3
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+    assert b"$attachments" in by_sync.sent[0].content

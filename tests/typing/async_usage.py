@@ -1,0 +1,52 @@
+"""A typed usage example of the async client, checked by ``mypy --strict tests/typing`` (not run by pytest).
+
+Each ``# type: ignore[...]`` marks a call the types must refuse (an unneeded ignore is an error under
+``--strict``): the async surface has the sync surface's argument and result types, awaited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from suprsend_typed import (
+    AsyncHandler,
+    AsyncPage,
+    AsyncSuprsend,
+    BulkResponse,
+    Event,
+    Request,
+    Response,
+    SeedResult,
+    Timeout,
+    WorkflowTriggerRequest,
+    models,
+)
+
+
+async def count_requests(request: Request, call_next: AsyncHandler) -> Response:
+    """An async user middleware: sees each logical call once, outside retries."""
+    return await call_next(request)
+
+
+async def usage() -> None:
+    async with AsyncSuprsend("key", "secret", middleware=[count_requests]) as client:
+        seed: SeedResult = await client.workflows.trigger(WorkflowTriggerRequest({"workflow": "w"}))
+        body = {"workflow": "w", "recipients": ["u"]}
+        accepted: models.TriggerAccepted = await client.workflows.trigger(body)
+        tracked: SeedResult = await client.track_event(Event("u1", "signed_up"))
+        tenant: models.Tenant = await client.tenants.get("acme", timeout=Timeout(read=2.0))
+        page: AsyncPage[models.Message] = await client.messages.list({"limit": 20})
+        following: AsyncPage[models.Message] | None = await page.next_page()
+        ids: list[str | None | object] = [message.message_id async for message in client.messages.list()]
+
+        async def events() -> AsyncIterator[Event]:
+            yield Event("u1", "order_placed")
+
+        streamed: BulkResponse = await client.bulk_events.stream(events(), concurrency=4)
+        again = await client.bulk_events.resend(streamed.failed_records)
+        print(seed, accepted, tracked, tenant, following, ids, again)
+
+        await client.tenants.get(42)  # type: ignore[arg-type]
+        await client.messages.list(None, max_retries="1")  # type: ignore[arg-type]
+        wrong: models.Tenant = await client.tenants.list()  # type: ignore[assignment]
+        print(wrong)
