@@ -40,6 +40,12 @@ class AsyncRequestCore:
     open_flags: tuple[OpenFlag, ...] = ()
     # Set once a seed call logged a 401/403 (as ``RequestCore.credentials_warned``); copies share it.
     credentials_warned: OnceFlag = attrs.field(factory=OnceFlag, eq=False)
+    # (limit, what) that ``call`` checks the dumped body against, as ``RequestCore.body_limit``.
+    body_limit: tuple[int, str] | None = None
+
+    def with_body_limit(self, limit: int, what: str) -> AsyncRequestCore:
+        """A copy whose ``call`` refuses a body over ``limit`` bytes, as ``RequestCore.with_body_limit``."""
+        return attrs.evolve(self, body_limit=(limit, what))
 
     def call_options(
         self,
@@ -101,7 +107,7 @@ class AsyncRequestCore:
             build,
             path=path,
             query=query,
-            content=body_content(body),
+            content=body_content(body, self.body_limit),
             dedupe=isinstance(body, Mapping) and has_dedupe_key(body),
             timeout=timeout,
             max_retries=max_retries,

@@ -20,7 +20,8 @@ from suprsend_typed import (
     Suprsend,
     SuprsendConfigError,
 )
-from suprsend_typed._errors import APIStatusError
+from suprsend_typed._errors import APIStatusError, InputValueError
+from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
 from suprsend_typed._http import Request, Response
 from suprsend_typed._retry import RETRY_COUNT_HEADER
 from tests.core.fakes import AsyncFakeTransport, FakeTransport, reply
@@ -303,3 +304,22 @@ def test_the_async_client_takes_max_response_bytes_as_the_sync_one() -> None:
             make(KEY, SECRET, max_response_bytes=0)
     with pytest.raises(SuprsendConfigError, match="max_response_bytes configures the default transport"):
         AsyncSuprsend(KEY, SECRET, transport=AsyncFakeTransport(), max_response_bytes=1000)
+
+
+def test_a_typed_event_over_the_size_limit_is_refused_as_by_the_sync_client() -> None:
+    event: dict[str, Any] = {"$insert_id": "00000000-0000-4000-8000-000000000001", "$time": 1_767_225_600_000}
+    event.update({"event": "order_placed", "env": KEY, "distinct_id": "user-1"})
+    event["properties"] = {"note": "x" * MAX_BODY_APPARENT_BYTES}
+    inner = FakeTransport(default=reply(202, {"message": "OK"}))
+    with pytest.raises(InputValueError) as sync_error, sync_client(inner) as client:
+        client.events.track(event)
+
+    async def run() -> None:
+        async with async_client(AsyncFakeTransport(inner)) as client:
+            await client.events.track(event)
+
+    with pytest.raises(InputValueError) as async_error:
+        asyncio.run(run())
+    assert str(async_error.value) == str(sync_error.value)
+    assert "Event size too big" in str(async_error.value)
+    assert inner.sent == []

@@ -68,19 +68,3 @@ class EventsResource(generated.EventsResource):
         # one text the request core dumps.
         limited = generated.EventsResource(self._core.with_body_limit(MAX_BODY_APPARENT_BYTES, "Event size"))
         return limited.track(payload, timeout=timeout, max_retries=max_retries, **fields)
-
-
-def _check_size(event: EventPayload | Mapping[str, Any] | None) -> None:
-    """The per-event size limit of the seed ``Event`` for the async client's ``events.track``, which has no
-    size-checking request core yet (the sync path checks the text its core dumps: ``with_body_limit``)."""
-    from .. import _json
-    from .._models import unstructure
-
-    if event is None:
-        return
-    body = unstructure(event) if isinstance(event, EventPayload) else event
-    try:
-        text = _json.dumps(body)
-    except ValueError:  # ValidationError: not JSON
-        return  # the schema check that follows names the bad value
-    _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
