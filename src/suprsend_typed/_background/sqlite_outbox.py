@@ -33,8 +33,18 @@ SCHEMA_VERSION = 1
 # How long a statement waits for a lock held by a reader outside the SDK (the sqlite3 shell inspecting
 # the file) before failing; our own sender is the only writer.
 BUSY_TIMEOUT_SECONDS = 5.0
+# How often (seconds) a sender that still has records queued copies the WAL into the database file: each
+# copy flushes the disk, which on a busy disk takes milliseconds, so not after every cycle of a burst. A
+# sender that emptied its queue checkpoints after that cycle, so the WAL restarts small when it is idle.
+CHECKPOINT_INTERVAL_SECONDS = 1.0
+# The page size of a new outbox file (an existing file keeps its own): every commit writes at least one
+# whole page to the WAL, so a small page makes the one commit per call cheaper; records larger than a page
+# continue on overflow pages.
+PAGE_SIZE = 1024
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+    # The sender numbers the rows itself (see SqliteOutbox.put): no AUTOINCREMENT, whose sqlite_sequence
+    # row would add a second page to every commit. (Files made with AUTOINCREMENT read the same.)
+    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
     "body TEXT NOT NULL, size INTEGER NOT NULL, dedupe INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
     "body TEXT NOT NULL, error TEXT NOT NULL, code INTEGER NOT NULL, outcome TEXT NOT NULL, "
@@ -49,12 +59,14 @@ class SqliteOutbox:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
         self._checkpointer: sqlite3.Connection | None = None
+        self._checkpointed_at = time.monotonic()
         try:
             self._db = _open(self._path, fsync=fsync)
-            (self._pending,) = self._db.execute("SELECT count(*) FROM outbox").fetchone()
+            (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
         except BaseException:
             self.release_lock()
             raise
+        self._next_key = 1 if newest is None else int(newest) + 1
 
     @property
     def location(self) -> str:
@@ -65,13 +77,15 @@ class SqliteOutbox:
         return int(self._pending)
 
     def put(self, kind: str, record: WireRecord) -> int:
-        cursor = self._db.execute(
-            "INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)",
-            (kind, record.text, record.apparent_size, record.dedupe),
+        # Keys are numbered here, one after the other from the newest row at opening: this process is
+        # the only writer (the lock), and keys never go back while it runs, even if the table empties.
+        key = self._next_key
+        self._db.execute(
+            "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)",
+            (key, kind, record.text, record.apparent_size, record.dedupe),
         )
+        self._next_key = key + 1
         self._pending += 1
-        key = cursor.lastrowid
-        assert key is not None  # an INSERT always has one
         return key
 
     def head(self, limit: int) -> list[Entry]:
@@ -113,7 +127,12 @@ class SqliteOutbox:
     def checkpoint(self) -> None:
         """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
         on a connection of the sender's thread and outside its lock, so that no call waits for a disk
-        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer."""
+        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer. Skipped
+        while records are queued and the last one is recent (see CHECKPOINT_INTERVAL_SECONDS)."""
+        now = time.monotonic()
+        if self._pending and now - self._checkpointed_at < CHECKPOINT_INTERVAL_SECONDS:
+            return
+        self._checkpointed_at = now
         if self._checkpointer is None:
             self._checkpointer = _connect(self._path)
         self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -202,6 +221,7 @@ def _connect(path: str) -> sqlite3.Connection:
 def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
     db = _connect(path)
     try:
+        db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table exists
         if fcntl is None:  # pragma: no cover - no flock: SQLite itself keeps other processes out
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
         (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
