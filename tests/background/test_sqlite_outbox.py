@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from suprsend_typed._background import sqlite_outbox
+from suprsend_typed._background.outbox import DeadLetter
 from suprsend_typed._background.sqlite_outbox import SqliteOutbox
 from suprsend_typed._context import WireRecord
 
@@ -95,4 +97,53 @@ def test_the_wal_is_copied_once_the_queue_is_empty_and_not_after_every_cycle_of_
     assert not _copied(outbox, path)
     outbox.checkpoint()
     assert _copied(outbox, path) and outbox.pending == 1
+    outbox.close()
+
+
+def _in_file(path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(path) as db:
+        return [(int(key), str(body)) for key, body in db.execute("SELECT id, body FROM outbox ORDER BY id")]
+
+
+def _given(outbox: SqliteOutbox) -> list[tuple[int, str]]:
+    return [(entry.key, entry.record.text) for entry in outbox.head(1_000_000)]
+
+
+def test_head_gives_what_the_file_holds_whether_from_memory_or_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "MIRRORED_ENTRIES", 6)  # small: the fallback and its end are seen
+    path = tmp_path / "outbox.db"
+    left = SqliteOutbox(path)
+    for n in range(3):
+        left.put(KIND, _record(n))
+    left.close()  # an earlier sender left 3 rows: the next reads them from the file
+
+    outbox = SqliteOutbox(path)
+    n = 3
+    mirrored: list[bool] = []  # whether head came from memory, cycle by cycle
+    # Drain the 3 left rows (from the file), pile up past the mirror (back to the file), drain again.
+    puts = [0, 1, 0, 0, 0, 4, 4, 4, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0]
+    for cycle, count in enumerate(puts):
+        for _ in range(count):
+            outbox.put(KIND, _record(n))
+            n += 1
+        mirrored.append(outbox._mirror is not None)
+        head = outbox.head(4)
+        assert [(entry.key, entry.record.text) for entry in head] == _in_file(path)[:4]
+        # Settle every other entry given out (the others stay queued to retry), some as dead letters.
+        done = [entry.key for entry in head[: 1 if count else 3 : 2]]
+        dead = [
+            (entry, DeadLetter(KIND, {}, "refused", 400, "refused")) for entry in head[1:2] if cycle % 3 == 0
+        ]
+        outbox.settle(done, dead)
+        assert _given(outbox) == _in_file(path)
+        assert outbox.pending == len(_in_file(path))
+        assert outbox.oldest_key() == (min((key for key, _ in _in_file(path)), default=None))
+    # From the file, from memory, from the file (piled up), from memory again.
+    assert [key for key, _ in itertools.groupby(mirrored)] == [False, True, False, True]
+    outbox.settle([entry.key for entry in outbox.head(1_000_000)], [])
+    assert outbox.oldest_key() is None and outbox._mirror is not None  # empty again: from memory again
+    key = outbox.put(KIND, _record(n))
+    assert _given(outbox) == _in_file(path) == [(key, _record(n).text)]
     outbox.close()

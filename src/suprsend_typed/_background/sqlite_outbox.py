@@ -13,6 +13,8 @@ until the hub has acknowledged it (or refused it for good: then it moves to the 
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import sqlite3
 import time
@@ -21,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from .._context import WireRecord
 from .._errors import SuprsendConfigError
 from .errors import OutboxLockedError
-from .outbox import DeadLetter, Entry
+from .outbox import DeadLetter, Entry, remove_settled
 
 try:
     import fcntl
@@ -41,6 +43,11 @@ CHECKPOINT_INTERVAL_SECONDS = 1.0
 # whole page to the WAL, so a small page makes the one commit per call cheaper; records larger than a page
 # continue on overflow pages.
 PAGE_SIZE = 1024
+# How many queued entries (and apparent bytes) a sender also keeps in memory, so that ``head`` gives them
+# out without reading them back from the file: several full cycles. Past either (the hub is down and
+# records pile up) the sender reads the file again, until its queue is empty.
+MIRRORED_ENTRIES = 10_000
+MIRRORED_BYTES = 16 * 1024 * 1024
 _SCHEMA = (
     # The sender numbers the rows itself (see SqliteOutbox.put): no AUTOINCREMENT, whose sqlite_sequence
     # row would add a second page to every commit. (Files made with AUTOINCREMENT read the same.)
@@ -67,6 +74,10 @@ class SqliteOutbox:
             self.release_lock()
             raise
         self._next_key = 1 if newest is None else int(newest) + 1
+        # Every queued row, oldest first, while they all are in it (else None: rows left by an earlier
+        # sender, or too many queued); only ``put`` and ``settle`` change the table, and both keep it.
+        self._mirror: collections.deque[Entry] | None = None if self._pending else collections.deque()
+        self._mirrored_bytes = 0
 
     @property
     def location(self) -> str:
@@ -86,9 +97,17 @@ class SqliteOutbox:
         )
         self._next_key = key + 1
         self._pending += 1
+        mirror = self._mirror
+        if mirror is not None:
+            mirror.append(Entry(key, kind, record))
+            self._mirrored_bytes += record.apparent_size
+            if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
+                self._mirror = None
         return key
 
     def head(self, limit: int) -> list[Entry]:
+        if self._mirror is not None:
+            return list(itertools.islice(self._mirror, limit))
         rows = self._db.execute(
             "SELECT id, kind, body, size, dedupe FROM outbox ORDER BY id LIMIT ?", (limit,)
         ).fetchall()
@@ -97,6 +116,8 @@ class SqliteOutbox:
         ]
 
     def oldest_key(self) -> int | None:
+        if self._mirror is not None:
+            return self._mirror[0].key if self._mirror else None
         (key,) = self._db.execute("SELECT min(id) FROM outbox").fetchone()
         return None if key is None else int(key)
 
@@ -123,6 +144,11 @@ class SqliteOutbox:
             # Usually the whole head was settled: one range, one statement.
             self._db.executemany("DELETE FROM outbox WHERE id BETWEEN ? AND ?", _runs(removed))
         self._pending -= len(removed)
+        if self._mirror is not None:
+            self._mirrored_bytes -= remove_settled(self._mirror, set(removed))
+        elif not self._pending:
+            self._mirror = collections.deque()
+            self._mirrored_bytes = 0
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
