@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -75,28 +76,45 @@ def test_a_new_file_has_small_pages(tmp_path: Path) -> None:
     outbox.close()
 
 
-def test_the_wal_is_copied_once_the_queue_is_empty_and_not_after_every_cycle_of_a_burst(
+def test_the_wal_is_copied_every_so_many_commits_not_after_every_cycle(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_INTERVAL_SECONDS", 3600.0)  # no copy for its age
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 4)
     path = tmp_path / "outbox.db"
     outbox = SqliteOutbox(path)
-    keys = [outbox.put(KIND, _big_record(n)) for n in range(5)]
-    outbox.settle(keys[:2], [])
-    outbox.checkpoint()  # records still queued, last copy recent: nothing copied
+    keys = [outbox.put(KIND, _big_record(n)) for n in range(2)]
+    outbox.settle(keys[:1], [])
+    outbox.checkpoint()  # 3 commits: nothing copied
     assert not _copied(outbox, path)
-    outbox.settle(keys[2:], [])
-    outbox.checkpoint()  # the queue is empty: everything copied
-    assert _copied(outbox, path)
+    outbox.put(KIND, _big_record(2))
+    outbox.checkpoint()  # the 4th: everything copied, records queued or not
+    assert _copied(outbox, path) and outbox.pending == 2
+    outbox.checkpoint()  # no commit since: nothing to do
     outbox.close()
 
-    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_INTERVAL_SECONDS", 0.0)  # every copy is due
-    path = tmp_path / "other.db"
+
+def test_a_wal_that_never_restarted_is_truncated_past_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 1)
+    monkeypatch.setattr(sqlite_outbox, "WAL_LIMIT_PAGES", 8)
+    path = tmp_path / "outbox.db"
     outbox = SqliteOutbox(path)
-    outbox.put(KIND, _big_record(5))
-    assert not _copied(outbox, path)
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM outbox").fetchone()  # holds a snapshot: no copy can finish
+    for n in range(5):
+        outbox.put(KIND, _big_record(n))
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 8 * sqlite_outbox.PAGE_SIZE
+    # The reader ends a moment later; the truncating copy waits for it (busy timeout), then empties the WAL.
+    timer = threading.Timer(0.2, reader.rollback)
+    timer.start()
     outbox.checkpoint()
-    assert _copied(outbox, path) and outbox.pending == 1
+    timer.join()
+    assert wal.stat().st_size == 0 and _copied(outbox, path)
+    assert [entry.key for entry in outbox.head(10)] == [1, 2, 3, 4, 5]
+    reader.close()
     outbox.close()
 
 

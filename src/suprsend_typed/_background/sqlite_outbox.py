@@ -35,10 +35,13 @@ SCHEMA_VERSION = 1
 # How long a statement waits for a lock held by a reader outside the SDK (the sqlite3 shell inspecting
 # the file) before failing; our own sender is the only writer.
 BUSY_TIMEOUT_SECONDS = 5.0
-# How often (seconds) a sender that still has records queued copies the WAL into the database file: each
-# copy flushes the disk, which on a busy disk takes milliseconds, so not after every cycle of a burst. A
-# sender that emptied its queue checkpoints after that cycle, so the WAL restarts small when it is idle.
-CHECKPOINT_INTERVAL_SECONDS = 1.0
+# Commits (the calls' and the sender's) between two copies of the WAL into the database file. A copy flushes
+# the disk, and the first commit after a complete copy restarts the WAL, which flushes it too, on a
+# caller's thread: so not after every cycle, but about as often as SQLite's own default (1,000 pages).
+CHECKPOINT_COMMITS = 1_000
+# A WAL that grew this long (pages) because calls kept writing during every copy, so that it never
+# restarted, is copied whole and truncated, calls waiting for that one copy (through the busy timeout).
+WAL_LIMIT_PAGES = 64 * 1024
 # The page size of a new outbox file (an existing file keeps its own): every commit writes at least one
 # whole page to the WAL, so a small page makes the one commit per call cheaper; records larger than a page
 # continue on overflow pages.
@@ -66,7 +69,7 @@ class SqliteOutbox:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
         self._checkpointer: sqlite3.Connection | None = None
-        self._checkpointed_at = time.monotonic()
+        self._commits = 0  # since the last copy of the WAL
         try:
             self._db = _open(self._path, fsync=fsync)
             (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
@@ -97,6 +100,7 @@ class SqliteOutbox:
         )
         self._next_key = key + 1
         self._pending += 1
+        self._commits += 1
         mirror = self._mirror
         if mirror is not None:
             mirror.append(Entry(key, kind, record))
@@ -144,6 +148,7 @@ class SqliteOutbox:
             # Usually the whole head was settled: one range, one statement.
             self._db.executemany("DELETE FROM outbox WHERE id BETWEEN ? AND ?", _runs(removed))
         self._pending -= len(removed)
+        self._commits += 1
         if self._mirror is not None:
             self._mirrored_bytes -= remove_settled(self._mirror, set(removed))
         elif not self._pending:
@@ -151,17 +156,18 @@ class SqliteOutbox:
             self._mirrored_bytes = 0
 
     def checkpoint(self) -> None:
-        """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
-        on a connection of the sender's thread and outside its lock, so that no call waits for a disk
-        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer. Skipped
-        while records are queued and the last one is recent (see CHECKPOINT_INTERVAL_SECONDS)."""
-        now = time.monotonic()
-        if self._pending and now - self._checkpointed_at < CHECKPOINT_INTERVAL_SECONDS:
+        """Copy the WAL into the database file (the only step that flushes to disk in the default mode)
+        every ``CHECKPOINT_COMMITS`` commits, on a connection of the sender's thread and outside its lock,
+        so that no call waits for a disk flush; callers' connections never checkpoint themselves. PASSIVE:
+        it never blocks a writer, except past ``WAL_LIMIT_PAGES``."""
+        if self._commits < CHECKPOINT_COMMITS:
             return
-        self._checkpointed_at = now
+        self._commits = 0
         if self._checkpointer is None:
             self._checkpointer = _connect(self._path)
-        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _, pages, copied = self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if pages > WAL_LIMIT_PAGES and copied < pages:
+            self._checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
     def dead_letters(self, limit: int | None) -> list[DeadLetter]:
         rows = self._db.execute(
