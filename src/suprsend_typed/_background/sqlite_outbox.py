@@ -17,6 +17,7 @@ import collections
 import itertools
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Sequence
 
@@ -70,10 +71,22 @@ class SqliteOutbox:
         self._lock_fd = _take_lock(self._path)
         self._checkpointer: sqlite3.Connection | None = None
         self._commits = 0  # since the last copy of the WAL
+        # Calls' commits run outside the sender's lock, on a connection of their own (see ``write``);
+        # the sender's own transactions take turns with them on this lock rather than in SQLite's
+        # busy handler, which sleeps.
+        self._write_lock = threading.Lock()
+        self._staged: list[Entry] = []  # records of calls waiting for a commit
         try:
             self._db = _open(self._path, fsync=fsync)
+        except BaseException:
+            self.release_lock()
+            raise
+        try:
+            self._calls_db = _connect(self._path)
+            _set_synchronous(self._calls_db, fsync)
             (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
         except BaseException:
+            self._db.close()
             self.release_lock()
             raise
         self._next_key = 1 if newest is None else int(newest) + 1
@@ -91,23 +104,68 @@ class SqliteOutbox:
         return int(self._pending)
 
     def put(self, kind: str, record: WireRecord) -> int:
-        # Keys are numbered here, one after the other from the newest row at opening: this process is
-        # the only writer (the lock), and keys never go back while it runs, even if the table empties.
+        """Stage, write and record one record at once (its sender stages and writes in two steps)."""
+        key = self.stage(kind, record)
+        batch = self.take_staged()
+        try:
+            self.write(batch)
+        except BaseException:
+            self.written(batch, ok=False)
+            raise
+        self.written(batch, ok=True)
+        return key
+
+    def stage(self, kind: str, record: WireRecord) -> int:
+        """Under the sender's lock: the record waits for the next ``write``; its key. Keys are numbered
+        here, one after the other from the newest row at opening: this process is the only writer (the
+        lock), and keys never go back while it runs, even if the table empties."""
         key = self._next_key
-        self._db.execute(
-            "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)",
-            (key, kind, record.text, record.apparent_size, record.dedupe),
-        )
         self._next_key = key + 1
+        self._staged.append(Entry(key, kind, record))
         self._pending += 1
+        return key
+
+    def take_staged(self) -> list[Entry]:
+        """Under the sender's lock: every staged record, for one ``write``."""
+        batch, self._staged = self._staged, []
+        return batch
+
+    @property
+    def staged(self) -> int:
+        return len(self._staged)
+
+    def write(self, batch: list[Entry]) -> None:
+        """Commit ``batch`` in one transaction (group commit: the records of every call that came while
+        the previous commit ran). Outside the sender's lock, one write at a time (the sender sees to it),
+        on the calls' own connection, so the sender's reads never see a row before its commit."""
+        rows = [(entry.key, entry.kind, *entry.record) for entry in batch]
+        insert = "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)"
+        db = self._calls_db
+        with self._write_lock:
+            if len(rows) == 1:
+                db.execute(insert, rows[0])
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(insert, rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def written(self, batch: list[Entry], *, ok: bool) -> None:
+        """Under the sender's lock, after ``write``: the batch is queued (``ok``), or not at all."""
+        if not ok:
+            self._pending -= len(batch)
+            return
         self._commits += 1
         mirror = self._mirror
         if mirror is not None:
-            mirror.append(Entry(key, kind, record))
-            self._mirrored_bytes += record.apparent_size
+            mirror.extend(batch)
+            self._mirrored_bytes += sum(entry.record.apparent_size for entry in batch)
             if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
                 self._mirror = None
-        return key
 
     def head(self, limit: int) -> list[Entry]:
         if self._mirror is not None:
@@ -134,7 +192,7 @@ class SqliteOutbox:
         if not removed:
             return
         now = time.time()
-        with self._db:  # one transaction: a dead letter is never both queued and dead, nor neither
+        with self._write_lock, self._db:  # one transaction: a dead letter is never queued and dead
             self._db.execute("BEGIN IMMEDIATE")
             if dead:
                 self._db.executemany(
@@ -189,6 +247,7 @@ class SqliteOutbox:
         try:
             if self._checkpointer is not None:
                 self._checkpointer.close()
+            self._calls_db.close()
             self._db.close()
         finally:
             self.release_lock()
@@ -250,6 +309,11 @@ def _connect(path: str) -> sqlite3.Connection:
     return db
 
 
+def _set_synchronous(db: sqlite3.Connection, fsync: bool) -> None:
+    """Per connection: FULL flushes the disk at every commit, NORMAL only at checkpoints (see the top)."""
+    db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+
+
 def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
     db = _connect(path)
     try:
@@ -259,7 +323,7 @@ def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
         (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
         if str(mode).lower() != "wal":
             raise SuprsendConfigError(f"the outbox {path} cannot use WAL mode (journal mode {mode!r})")
-        db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        _set_synchronous(db, fsync)
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version not in (0, SCHEMA_VERSION):
             raise SuprsendConfigError(
