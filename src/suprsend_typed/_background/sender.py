@@ -240,9 +240,10 @@ class BackgroundSender:
                 if before == 0 or before < self._max_batch <= ready:
                     self._cond.notify_all()
             self._commit_done.notify_all()
-        error = self._failed_commits.pop(key, None)
-        if error is not None:
-            raise error
+        if self._failed_commits:
+            error = self._failed_commits.pop(key, None)
+            if error is not None:
+                raise error
 
     def _wait_for_room(self) -> bool:
         """Under the lock with the queue full: whether there is room now (the policy said wait), else the

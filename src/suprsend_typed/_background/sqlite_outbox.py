@@ -52,6 +52,7 @@ PAGE_SIZE = 1024
 # records pile up) the sender reads the file again, until its queue is empty.
 MIRRORED_ENTRIES = 10_000
 MIRRORED_BYTES = 16 * 1024 * 1024
+_INSERT = "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)"
 _SCHEMA = (
     # The sender numbers the rows itself (see SqliteOutbox.put): no AUTOINCREMENT, whose sqlite_sequence
     # row would add a second page to every commit. (Files made with AUTOINCREMENT read the same.)
@@ -138,16 +139,17 @@ class SqliteOutbox:
         """Commit ``batch`` in one transaction (group commit: the records of every call that came while
         the previous commit ran). Outside the sender's lock, one write at a time (the sender sees to it),
         on the calls' own connection, so the sender's reads never see a row before its commit."""
-        rows = [(entry.key, entry.kind, *entry.record) for entry in batch]
-        insert = "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)"
         db = self._calls_db
+        if len(batch) == 1:  # one calling thread: one statement, its own transaction
+            key, kind, record = batch[0]
+            with self._write_lock:
+                db.execute(_INSERT, (key, kind, *record))
+            return
+        rows = [(key, kind, *record) for key, kind, record in batch]
         with self._write_lock:
-            if len(rows) == 1:
-                db.execute(insert, rows[0])
-                return
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany(insert, rows)
+                db.executemany(_INSERT, rows)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -163,7 +165,10 @@ class SqliteOutbox:
         mirror = self._mirror
         if mirror is not None:
             mirror.extend(batch)
-            self._mirrored_bytes += sum(entry.record.apparent_size for entry in batch)
+            if len(batch) == 1:
+                self._mirrored_bytes += batch[0].record.apparent_size
+            else:
+                self._mirrored_bytes += sum(entry.record.apparent_size for entry in batch)
             if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
                 self._mirror = None
 
