@@ -4,7 +4,8 @@ Usage: ``python outbox_child.py <base_url> <workspace_key> <workspace_secret> <m
 
 - ``forever``: a durable sender on ``<outbox>`` queues events numbered from ``<first>`` (property ``n``)
   and prints each number once its call has returned, until it is killed;
-- ``threads``: the same from ``THREADS`` threads at once (numbers interleaved), so calls share commits;
+- ``threads``: the same with ``fsync=True`` from ``THREADS`` threads at once (numbers interleaved), so
+  calls share commits (group commit);
 - ``exit``: an in-memory sender queues 150 events numbered from ``<first>`` that no interval would send
   soon, prints ``queued`` and returns from the program without closing anything: only the at-exit flush
   sends them.
@@ -27,7 +28,9 @@ THREADS = 4
 def main(base_url: str, key: str, secret: str, mode: str, outbox: str, first: int) -> None:
     client = Suprsend(key, secret, base_url)
     if mode in ("forever", "threads"):
-        sender = client.background(outbox, flush_interval=SHORT_INTERVAL, max_batch=50)
+        sender = client.background(
+            outbox, flush_interval=SHORT_INTERVAL, max_batch=50, fsync=mode == "threads"
+        )
         printing = threading.Lock()
 
         def queue(numbers: itertools.count[int]) -> None:

@@ -1,5 +1,5 @@
-"""Group commit in a durable outbox: calls from several threads share one commit, and each returns only
-once the commit covering its record is done (or raises if that commit failed)."""
+"""Group commit in a durable outbox with fsync: calls from several threads share one commit (one disk
+flush), and each returns only once the commit covering its record is done (or raises if it failed)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _sender(path: Path) -> BackgroundSender:
         transport=FakeTransport(default=reply(503, {"message": "down"})),
         max_retries=0,
     )
-    return client.background(path, flush_interval=LONG)
+    return client.background(path, flush_interval=LONG, fsync=True)  # group commit is fsync's
 
 
 def _numbers(batch: list[Entry]) -> list[int]:
@@ -127,3 +127,14 @@ def test_every_call_of_a_failed_commit_raises_and_nothing_of_it_is_queued(
     sender.close(timeout=0)
     assert sorted(_in_file(path)) == [first, THREADS]
     assert sender.stats().pending == 2
+
+
+def test_without_fsync_each_call_commits_its_own_record(tmp_path: Path) -> None:
+    client = Suprsend(
+        WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/", transport=FakeTransport(), max_retries=0
+    )
+    sender = client.background(tmp_path / "outbox.db", flush_interval=LONG)
+    assert sender._durable is None  # no group commit: the outbox commits in put(), under the lock
+    sender.track_event(Event("u1", "own"))
+    assert sender.stats().pending == 1
+    sender.close(timeout=0)
