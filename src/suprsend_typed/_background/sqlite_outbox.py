@@ -3,7 +3,9 @@ until the hub has acknowledged it (or refused it for good: then it moves to the 
 
 - A call returns after its INSERT committed. ``synchronous=NORMAL`` (the default) makes a commit survive a
   crash of the process (kill -9): the WAL is in the operating system's cache. ``fsync=True`` sets
-  ``synchronous=FULL``, so a commit also survives a power loss, at the price of a disk flush per call.
+  ``synchronous=FULL``, so a commit also survives a power loss, at the price of a disk flush per commit;
+  there calls from several threads share commits (the sender's group commit: ``stage``, then one
+  ``write`` for every record staged meanwhile), each call returning once the commit covering it is done.
 - A row is deleted only after the hub's answer accepted it, so a crash between the answer and the delete
   sends it again under the same ``$insert_id`` / ``$idempotency_key``, and the hub drops the copy.
 - One outbox has one sender: an exclusive ``flock`` on ``<file>-lock``, taken before the database is opened
@@ -105,15 +107,13 @@ class SqliteOutbox:
         return int(self._pending)
 
     def put(self, kind: str, record: WireRecord) -> int:
-        """Stage, write and record one record at once (its sender stages and writes in two steps)."""
-        key = self.stage(kind, record)
-        batch = self.take_staged()
-        try:
-            self.write(batch)
-        except BaseException:
-            self.written(batch, ok=False)
-            raise
-        self.written(batch, ok=True)
+        """Commit one record now (its own transaction); its key. See ``stage`` for the keys."""
+        key = self._next_key
+        with self._write_lock:
+            self._calls_db.execute(_INSERT, (key, kind, *record))
+        self._next_key = key + 1
+        self._pending += 1
+        self.written([Entry(key, kind, record)], ok=True)
         return key
 
     def stage(self, kind: str, record: WireRecord) -> int:
