@@ -69,6 +69,10 @@ _SCHEMA = (
 class SqliteOutbox:
     """The outbox file ``path``; opening it takes the lock and creates the tables if needed."""
 
+    # Whether calls may commit outside the sender's lock, on a connection of their own: not where SQLite's
+    # exclusive locking mode stands in for the flock (see the import), which keeps other connections out.
+    group_commit = fcntl is not None
+
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
@@ -85,8 +89,10 @@ class SqliteOutbox:
             self.release_lock()
             raise
         try:
-            self._calls_db = _connect(self._path)
-            _set_synchronous(self._calls_db, fsync)
+            self._calls_db = self._db
+            if self.group_commit:
+                self._calls_db = _connect(self._path)
+                _set_synchronous(self._calls_db, fsync)
             (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
         except BaseException:
             self._db.close()
@@ -252,7 +258,8 @@ class SqliteOutbox:
         try:
             if self._checkpointer is not None:
                 self._checkpointer.close()
-            self._calls_db.close()
+            if self._calls_db is not self._db:
+                self._calls_db.close()
             self._db.close()
         finally:
             self.release_lock()
