@@ -71,8 +71,9 @@ def _accepted_numbers(hub: Sandbox, distinct_id: str) -> collections.Counter[int
     return numbers
 
 
+@pytest.mark.parametrize("mode", ["forever", "threads"])  # one calling thread; several sharing commits
 def test_kill_9_loses_nothing_whose_call_returned_and_duplicates_nothing(
-    suprsend_sandbox: SandboxFixture, tmp_path: Path
+    suprsend_sandbox: SandboxFixture, tmp_path: Path, mode: str
 ) -> None:
     hub = suprsend_sandbox.hub
     outbox = tmp_path / "outbox.db"
@@ -80,7 +81,7 @@ def test_kill_9_loses_nothing_whose_call_returned_and_duplicates_nothing(
     for kill in range(KILLS):
         # Each child numbers from its own range: a call may commit and be killed before it returns
         # (and prints), so a number the test never saw can still be in the outbox.
-        child = _child(hub, "forever", outbox, kill * NUMBERS_PER_CHILD)
+        child = _child(hub, mode, outbox, kill * NUMBERS_PER_CHILD)
         assert child.stdout is not None
         for _ in range(CALLS_BEFORE_KILL):
             line = child.stdout.readline()
@@ -136,11 +137,11 @@ def test_the_outbox_is_a_wal_database_and_fsync_makes_commits_full(tmp_path: Pat
     outbox = tmp_path / "outbox.db"
     client = _client(FakeTransport(answer=_all_accepted))
     with client.background(outbox, fsync=True) as sender:
-        db = sender._outbox._db  # type: ignore[attr-defined]
-        assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        for db in (sender._outbox._db, sender._outbox._calls_db):  # type: ignore[attr-defined]
+            assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
     with client.background(outbox) as sender:
-        db = sender._outbox._db  # type: ignore[attr-defined]
-        assert db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        for db in (sender._outbox._db, sender._outbox._calls_db):  # type: ignore[attr-defined]
+            assert db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
     with sqlite3.connect(outbox) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 

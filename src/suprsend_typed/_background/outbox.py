@@ -128,18 +128,7 @@ class MemoryOutbox:
     def settle(self, done: Iterable[int], dead: Sequence[tuple[Entry, DeadLetter]]) -> None:
         settled = set(done)
         settled.update(entry.key for entry, _ in dead)
-        queue = self._queue
-        kept: list[Entry] = []
-        # The settled entries are all among the oldest ones (``head`` gave them out and only the sender
-        # removes entries), so popping from the left until each is found leaves the queue in order.
-        remaining = len(settled)
-        while remaining and queue:
-            entry = queue.popleft()
-            if entry.key in settled:
-                remaining -= 1
-            else:
-                kept.append(entry)
-        queue.extendleft(reversed(kept))
+        remove_settled(self._queue, settled)
         self._dead.extend(letter for _, letter in dead)
         self._dead_count += len(dead)
 
@@ -158,3 +147,21 @@ class MemoryOutbox:
 
     def forget_after_fork(self) -> None:
         """The child's copy of the queue is the parent's records: the parent sends them."""
+
+
+def remove_settled(queue: collections.deque[Entry], settled: set[int]) -> int:
+    """Remove the entries keyed in ``settled`` from ``queue``, keeping the others in order; the apparent
+    size of those removed. The settled entries are all among the oldest ones (``head`` gave them out and
+    only the sender removes entries), so popping from the left until each is found is enough."""
+    kept: list[Entry] = []
+    remaining = len(settled)
+    size = 0
+    while remaining and queue:
+        entry = queue.popleft()
+        if entry.key in settled:
+            remaining -= 1
+            size += entry.record.apparent_size
+        else:
+            kept.append(entry)
+    queue.extendleft(reversed(kept))
+    return size

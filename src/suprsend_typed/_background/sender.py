@@ -119,9 +119,20 @@ class BackgroundSender:
         self._drop = when_full == "drop"
         self._block_timeout = block_timeout
         self._exit_timeout = exit_timeout
-        self._outbox: Outbox = MemoryOutbox() if outbox is None else SqliteOutbox(outbox, fsync=fsync)
-        self._cond = threading.Condition(threading.Lock())
-        self._last_key = self._outbox.newest_key() or 0
+        durable = None if outbox is None else SqliteOutbox(outbox, fsync=fsync)
+        self._outbox: Outbox = MemoryOutbox() if durable is None else durable
+        # Group commit, with fsync only: there a commit is a disk flush, which calls from several threads
+        # share. Without fsync a commit costs less than handing it over between threads (measured), so
+        # each call commits its own record under the lock.
+        self._durable = durable if fsync and durable is not None and durable.group_commit else None
+        lock = threading.Lock()
+        self._cond = threading.Condition(lock)
+        # One caller at a time commits every record staged so far, outside the lock; the others wait on
+        # ``_commit_done`` (same lock) for the commit that covers theirs.
+        self._commit_done = threading.Condition(lock)
+        self._committing = False
+        self._failed_commits: dict[int, BaseException] = {}  # key -> why its commit failed
+        self._last_key = self._committed_key = self._outbox.newest_key() or 0
         self._sent = self._retried = self._dropped = self._batches = 0
         self._dropping = False
         self._flushing = 0  # flush() calls waiting: the thread sends without waiting for the interval
@@ -195,10 +206,48 @@ class BackgroundSender:
             if outbox.pending >= self._max_queue and not self._wait_for_room():
                 return
             self._dropping = False
+            if self._durable is not None:
+                self._commit(self._durable, self._durable.stage(kind, record))
+                return
             self._last_key = outbox.put(kind, record)
             pending = outbox.pending
             if pending == 1 or pending == self._max_batch:
                 self._cond.notify_all()
+
+    def _commit(self, outbox: SqliteOutbox, key: int) -> None:
+        """Under the lock: return once the commit that covers the staged record ``key`` is done (raise
+        if it failed). The first caller to find no commit running commits every staged record, the lock
+        released meanwhile so that more callers stage theirs for the next commit."""
+        while key > self._committed_key:
+            if self._committing:
+                self._commit_done.wait()
+                continue
+            batch = outbox.take_staged()
+            self._committing = True
+            self._cond.release()
+            error: BaseException | None = None
+            try:
+                outbox.write(batch)
+            except BaseException as exc:
+                error = exc
+            finally:
+                self._cond.acquire()
+                self._committing = False
+            outbox.written(batch, ok=error is None)
+            self._committed_key = batch[-1].key
+            if error is not None:
+                self._failed_commits.update((entry.key, error) for entry in batch)
+            else:
+                self._last_key = batch[-1].key
+                ready = outbox.pending - outbox.staged  # committed, not settled
+                before = ready - len(batch)
+                if before == 0 or before < self._max_batch <= ready:
+                    self._cond.notify_all()
+            self._commit_done.notify_all()
+        if self._failed_commits:
+            error = self._failed_commits.pop(key, None)
+            if error is not None:
+                raise error
 
     def _wait_for_room(self) -> bool:
         """Under the lock with the queue full: whether there is room now (the policy said wait), else the
@@ -320,6 +369,9 @@ class BackgroundSender:
         return not self._thread_done and not self._sending
 
     def _close_outbox(self) -> None:
+        """Under the lock, once a commit still running is done."""
+        while self._committing:
+            self._commit_done.wait()
         if not self._outbox_closed:
             self._outbox_closed = True
             self._outbox.close()

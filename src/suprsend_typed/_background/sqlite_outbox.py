@@ -3,7 +3,9 @@ until the hub has acknowledged it (or refused it for good: then it moves to the 
 
 - A call returns after its INSERT committed. ``synchronous=NORMAL`` (the default) makes a commit survive a
   crash of the process (kill -9): the WAL is in the operating system's cache. ``fsync=True`` sets
-  ``synchronous=FULL``, so a commit also survives a power loss, at the price of a disk flush per call.
+  ``synchronous=FULL``, so a commit also survives a power loss, at the price of a disk flush per commit;
+  there calls from several threads share commits (the sender's group commit: ``stage``, then one
+  ``write`` for every record staged meanwhile), each call returning once the commit covering it is done.
 - A row is deleted only after the hub's answer accepted it, so a crash between the answer and the delete
   sends it again under the same ``$insert_id`` / ``$idempotency_key``, and the hub drops the copy.
 - One outbox has one sender: an exclusive ``flock`` on ``<file>-lock``, taken before the database is opened
@@ -13,15 +15,18 @@ until the hub has acknowledged it (or refused it for good: then it moves to the 
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Sequence
 
 from .._context import WireRecord
 from .._errors import SuprsendConfigError
 from .errors import OutboxLockedError
-from .outbox import DeadLetter, Entry
+from .outbox import DeadLetter, Entry, remove_settled
 
 try:
     import fcntl
@@ -33,8 +38,27 @@ SCHEMA_VERSION = 1
 # How long a statement waits for a lock held by a reader outside the SDK (the sqlite3 shell inspecting
 # the file) before failing; our own sender is the only writer.
 BUSY_TIMEOUT_SECONDS = 5.0
+# Commits (the calls' and the sender's) between two copies of the WAL into the database file. A copy flushes
+# the disk, and the first commit after a complete copy restarts the WAL, which flushes it too, on a
+# caller's thread: so not after every cycle, but about as often as SQLite's own default (1,000 pages).
+CHECKPOINT_COMMITS = 1_000
+# A WAL that grew this long (pages) because calls kept writing during every copy, so that it never
+# restarted, is copied whole and truncated, calls waiting for that one copy (through the busy timeout).
+WAL_LIMIT_PAGES = 64 * 1024
+# The page size of a new outbox file (an existing file keeps its own): every commit writes at least one
+# whole page to the WAL, so a small page makes the one commit per call cheaper; records larger than a page
+# continue on overflow pages.
+PAGE_SIZE = 1024
+# How many queued entries (and apparent bytes) a sender also keeps in memory, so that ``head`` gives them
+# out without reading them back from the file: several full cycles. Past either (the hub is down and
+# records pile up) the sender reads the file again, until its queue is empty.
+MIRRORED_ENTRIES = 10_000
+MIRRORED_BYTES = 16 * 1024 * 1024
+_INSERT = "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)"
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+    # The sender numbers the rows itself (see SqliteOutbox.put): no AUTOINCREMENT, whose sqlite_sequence
+    # row would add a second page to every commit. (Files made with AUTOINCREMENT read the same.)
+    "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
     "body TEXT NOT NULL, size INTEGER NOT NULL, dedupe INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
     "body TEXT NOT NULL, error TEXT NOT NULL, code INTEGER NOT NULL, outcome TEXT NOT NULL, "
@@ -45,16 +69,40 @@ _SCHEMA = (
 class SqliteOutbox:
     """The outbox file ``path``; opening it takes the lock and creates the tables if needed."""
 
+    # Whether calls may commit outside the sender's lock, on a connection of their own: not where SQLite's
+    # exclusive locking mode stands in for the flock (see the import), which keeps other connections out.
+    group_commit = fcntl is not None
+
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
         self._checkpointer: sqlite3.Connection | None = None
+        self._commits = 0  # since the last copy of the WAL
+        # Calls' commits run outside the sender's lock, on a connection of their own (see ``write``);
+        # the sender's own transactions take turns with them on this lock rather than in SQLite's
+        # busy handler, which sleeps.
+        self._write_lock = threading.Lock()
+        self._staged: list[Entry] = []  # records of calls waiting for a commit
         try:
             self._db = _open(self._path, fsync=fsync)
-            (self._pending,) = self._db.execute("SELECT count(*) FROM outbox").fetchone()
         except BaseException:
             self.release_lock()
             raise
+        try:
+            self._calls_db = self._db
+            if self.group_commit:
+                self._calls_db = _connect(self._path)
+                _set_synchronous(self._calls_db, fsync)
+            (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
+        except BaseException:
+            self._db.close()
+            self.release_lock()
+            raise
+        self._next_key = 1 if newest is None else int(newest) + 1
+        # Every queued row, oldest first, while they all are in it (else None: rows left by an earlier
+        # sender, or too many queued); only ``put`` and ``settle`` change the table, and both keep it.
+        self._mirror: collections.deque[Entry] | None = None if self._pending else collections.deque()
+        self._mirrored_bytes = 0
 
     @property
     def location(self) -> str:
@@ -65,16 +113,74 @@ class SqliteOutbox:
         return int(self._pending)
 
     def put(self, kind: str, record: WireRecord) -> int:
-        cursor = self._db.execute(
-            "INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)",
-            (kind, record.text, record.apparent_size, record.dedupe),
-        )
+        """Commit one record now (its own transaction); its key. See ``stage`` for the keys."""
+        key = self._next_key
+        with self._write_lock:
+            self._calls_db.execute(_INSERT, (key, kind, *record))
+        self._next_key = key + 1
         self._pending += 1
-        key = cursor.lastrowid
-        assert key is not None  # an INSERT always has one
+        self.written([Entry(key, kind, record)], ok=True)
         return key
 
+    def stage(self, kind: str, record: WireRecord) -> int:
+        """Under the sender's lock: the record waits for the next ``write``; its key. Keys are numbered
+        here, one after the other from the newest row at opening: this process is the only writer (the
+        lock), and keys never go back while it runs, even if the table empties."""
+        key = self._next_key
+        self._next_key = key + 1
+        self._staged.append(Entry(key, kind, record))
+        self._pending += 1
+        return key
+
+    def take_staged(self) -> list[Entry]:
+        """Under the sender's lock: every staged record, for one ``write``."""
+        batch, self._staged = self._staged, []
+        return batch
+
+    @property
+    def staged(self) -> int:
+        return len(self._staged)
+
+    def write(self, batch: list[Entry]) -> None:
+        """Commit ``batch`` in one transaction (group commit: the records of every call that came while
+        the previous commit ran). Outside the sender's lock, one write at a time (the sender sees to it),
+        on the calls' own connection, so the sender's reads never see a row before its commit."""
+        db = self._calls_db
+        if len(batch) == 1:  # one calling thread: one statement, its own transaction
+            key, kind, record = batch[0]
+            with self._write_lock:
+                db.execute(_INSERT, (key, kind, *record))
+            return
+        rows = [(key, kind, *record) for key, kind, record in batch]
+        with self._write_lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(_INSERT, rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+
+    def written(self, batch: list[Entry], *, ok: bool) -> None:
+        """Under the sender's lock, after ``write``: the batch is queued (``ok``), or not at all."""
+        if not ok:
+            self._pending -= len(batch)
+            return
+        self._commits += 1
+        mirror = self._mirror
+        if mirror is not None:
+            mirror.extend(batch)
+            if len(batch) == 1:
+                self._mirrored_bytes += batch[0].record.apparent_size
+            else:
+                self._mirrored_bytes += sum(entry.record.apparent_size for entry in batch)
+            if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
+                self._mirror = None
+
     def head(self, limit: int) -> list[Entry]:
+        if self._mirror is not None:
+            return list(itertools.islice(self._mirror, limit))
         rows = self._db.execute(
             "SELECT id, kind, body, size, dedupe FROM outbox ORDER BY id LIMIT ?", (limit,)
         ).fetchall()
@@ -83,6 +189,8 @@ class SqliteOutbox:
         ]
 
     def oldest_key(self) -> int | None:
+        if self._mirror is not None:
+            return self._mirror[0].key if self._mirror else None
         (key,) = self._db.execute("SELECT min(id) FROM outbox").fetchone()
         return None if key is None else int(key)
 
@@ -95,7 +203,7 @@ class SqliteOutbox:
         if not removed:
             return
         now = time.time()
-        with self._db:  # one transaction: a dead letter is never both queued and dead, nor neither
+        with self._write_lock, self._db:  # one transaction: a dead letter is never queued and dead
             self._db.execute("BEGIN IMMEDIATE")
             if dead:
                 self._db.executemany(
@@ -109,14 +217,26 @@ class SqliteOutbox:
             # Usually the whole head was settled: one range, one statement.
             self._db.executemany("DELETE FROM outbox WHERE id BETWEEN ? AND ?", _runs(removed))
         self._pending -= len(removed)
+        self._commits += 1
+        if self._mirror is not None:
+            self._mirrored_bytes -= remove_settled(self._mirror, set(removed))
+        elif not self._pending:
+            self._mirror = collections.deque()
+            self._mirrored_bytes = 0
 
     def checkpoint(self) -> None:
-        """Copy the WAL into the database file (the only step that flushes to disk in the default mode),
-        on a connection of the sender's thread and outside its lock, so that no call waits for a disk
-        flush; callers' connections never checkpoint themselves. PASSIVE: it never blocks a writer."""
+        """Copy the WAL into the database file (the only step that flushes to disk in the default mode)
+        every ``CHECKPOINT_COMMITS`` commits, on a connection of the sender's thread and outside its lock,
+        so that no call waits for a disk flush; callers' connections never checkpoint themselves. PASSIVE:
+        it never blocks a writer, except past ``WAL_LIMIT_PAGES``."""
+        if self._commits < CHECKPOINT_COMMITS:
+            return
+        self._commits = 0
         if self._checkpointer is None:
             self._checkpointer = _connect(self._path)
-        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _, pages, copied = self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if pages > WAL_LIMIT_PAGES and copied < pages:
+            self._checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
     def dead_letters(self, limit: int | None) -> list[DeadLetter]:
         rows = self._db.execute(
@@ -138,6 +258,8 @@ class SqliteOutbox:
         try:
             if self._checkpointer is not None:
                 self._checkpointer.close()
+            if self._calls_db is not self._db:
+                self._calls_db.close()
             self._db.close()
         finally:
             self.release_lock()
@@ -199,15 +321,21 @@ def _connect(path: str) -> sqlite3.Connection:
     return db
 
 
+def _set_synchronous(db: sqlite3.Connection, fsync: bool) -> None:
+    """Per connection: FULL flushes the disk at every commit, NORMAL only at checkpoints (see the top)."""
+    db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+
+
 def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
     db = _connect(path)
     try:
+        db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table exists
         if fcntl is None:  # pragma: no cover - no flock: SQLite itself keeps other processes out
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
         (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
         if str(mode).lower() != "wal":
             raise SuprsendConfigError(f"the outbox {path} cannot use WAL mode (journal mode {mode!r})")
-        db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        _set_synchronous(db, fsync)
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version not in (0, SCHEMA_VERSION):
             raise SuprsendConfigError(

@@ -1,0 +1,167 @@
+"""The SQLite outbox on its own: how it numbers rows, and when it copies its WAL into the database file."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from suprsend_typed._background import sqlite_outbox
+from suprsend_typed._background.outbox import DeadLetter
+from suprsend_typed._background.sqlite_outbox import SqliteOutbox
+from suprsend_typed._context import WireRecord
+
+KIND = "track_events_bulk"
+
+
+def _record(n: int) -> WireRecord:
+    text = f'{{"event": "e", "distinct_id": "u", "properties": {{"n": {n}}}, "$insert_id": "id-{n}"}}'
+    return WireRecord(text, len(text), True)
+
+
+def _big_record(n: int) -> WireRecord:
+    """A record over several pages, so that queueing it makes the database larger."""
+    text = f'{{"event": "e", "distinct_id": "u", "properties": {{"n": {n}, "pad": "{"x" * 3000}"}}}}'
+    return WireRecord(text, len(text), True)
+
+
+def _copied(outbox: SqliteOutbox, path: Path) -> bool:
+    """Whether the database file holds every page of the database (the WAL's pages copied into it)."""
+    (pages,) = outbox._db.execute("PRAGMA page_count").fetchone()
+    return path.stat().st_size == int(pages) * sqlite_outbox.PAGE_SIZE
+
+
+def test_keys_keep_growing_when_the_queue_empties_and_after_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    first = [outbox.put(KIND, _record(n)) for n in range(3)]
+    outbox.settle(first, [])
+    assert outbox.pending == 0 and outbox.oldest_key() is None
+    later = outbox.put(KIND, _record(3))
+    assert first == [1, 2, 3] and later == 4  # a flush waiting for key 3 is never fooled by a reused key
+    outbox.close()
+
+    reopened = SqliteOutbox(path)
+    assert reopened.pending == 1 and reopened.newest_key() == 4
+    assert reopened.put(KIND, _record(4)) == 5
+    assert [entry.record.body["properties"] for entry in reopened.head(10)] == [{"n": 3}, {"n": 4}]
+    reopened.close()
+
+
+def test_a_file_made_with_autoincrement_keys_is_read_and_written_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    with sqlite3.connect(path) as db:  # the first version's table
+        db.execute(
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+            "body TEXT NOT NULL, size INTEGER NOT NULL, dedupe INTEGER NOT NULL)"
+        )
+        db.execute("PRAGMA user_version=1")
+        db.execute("INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)", (KIND, *_record(0)))
+    outbox = SqliteOutbox(path)
+    assert outbox.put(KIND, _record(1)) == 2
+    assert [entry.key for entry in outbox.head(10)] == [1, 2]
+    outbox.close()
+
+
+def test_a_new_file_has_small_pages(tmp_path: Path) -> None:
+    outbox = SqliteOutbox(tmp_path / "outbox.db")
+    big = "x" * (4 * sqlite_outbox.PAGE_SIZE)  # overflow pages: a record larger than a page is whole
+    text = f'{{"event": "e", "distinct_id": "u", "properties": {{"big": "{big}"}}}}'
+    outbox.put(KIND, WireRecord(text, len(text), False))
+    assert outbox._db.execute("PRAGMA page_size").fetchone() == (sqlite_outbox.PAGE_SIZE,)
+    assert outbox.head(1)[0].record.text == text
+    outbox.close()
+
+
+def test_the_wal_is_copied_every_so_many_commits_not_after_every_cycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 4)
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    keys = [outbox.put(KIND, _big_record(n)) for n in range(2)]
+    outbox.settle(keys[:1], [])
+    outbox.checkpoint()  # 3 commits: nothing copied
+    assert not _copied(outbox, path)
+    outbox.put(KIND, _big_record(2))
+    outbox.checkpoint()  # the 4th: everything copied, records queued or not
+    assert _copied(outbox, path) and outbox.pending == 2
+    outbox.checkpoint()  # no commit since: nothing to do
+    outbox.close()
+
+
+def test_a_wal_that_never_restarted_is_truncated_past_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 1)
+    monkeypatch.setattr(sqlite_outbox, "WAL_LIMIT_PAGES", 8)
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM outbox").fetchone()  # holds a snapshot: no copy can finish
+    for n in range(5):
+        outbox.put(KIND, _big_record(n))
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 8 * sqlite_outbox.PAGE_SIZE
+    # The reader ends a moment later; the truncating copy waits for it (busy timeout), then empties the WAL.
+    timer = threading.Timer(0.2, reader.rollback)
+    timer.start()
+    outbox.checkpoint()
+    timer.join()
+    assert wal.stat().st_size == 0 and _copied(outbox, path)
+    assert [entry.key for entry in outbox.head(10)] == [1, 2, 3, 4, 5]
+    reader.close()
+    outbox.close()
+
+
+def _in_file(path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(path) as db:
+        return [(int(key), str(body)) for key, body in db.execute("SELECT id, body FROM outbox ORDER BY id")]
+
+
+def _given(outbox: SqliteOutbox) -> list[tuple[int, str]]:
+    return [(entry.key, entry.record.text) for entry in outbox.head(1_000_000)]
+
+
+def test_head_gives_what_the_file_holds_whether_from_memory_or_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "MIRRORED_ENTRIES", 6)  # small: the fallback and its end are seen
+    path = tmp_path / "outbox.db"
+    left = SqliteOutbox(path)
+    for n in range(3):
+        left.put(KIND, _record(n))
+    left.close()  # an earlier sender left 3 rows: the next reads them from the file
+
+    outbox = SqliteOutbox(path)
+    n = 3
+    mirrored: list[bool] = []  # whether head came from memory, cycle by cycle
+    # Drain the 3 left rows (from the file), pile up past the mirror (back to the file), drain again.
+    puts = [0, 1, 0, 0, 0, 4, 4, 4, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0]
+    for cycle, count in enumerate(puts):
+        for _ in range(count):
+            outbox.put(KIND, _record(n))
+            n += 1
+        mirrored.append(outbox._mirror is not None)
+        head = outbox.head(4)
+        assert [(entry.key, entry.record.text) for entry in head] == _in_file(path)[:4]
+        # Settle every other entry given out (the others stay queued to retry), some as dead letters.
+        done = [entry.key for entry in head[: 1 if count else 3 : 2]]
+        dead = [
+            (entry, DeadLetter(KIND, {}, "refused", 400, "refused")) for entry in head[1:2] if cycle % 3 == 0
+        ]
+        outbox.settle(done, dead)
+        assert _given(outbox) == _in_file(path)
+        assert outbox.pending == len(_in_file(path))
+        assert outbox.oldest_key() == (min((key for key, _ in _in_file(path)), default=None))
+    # From the file, from memory, from the file (piled up), from memory again.
+    assert [key for key, _ in itertools.groupby(mirrored)] == [False, True, False, True]
+    outbox.settle([entry.key for entry in outbox.head(1_000_000)], [])
+    assert outbox.oldest_key() is None and outbox._mirror is not None  # empty again: from memory again
+    key = outbox.put(KIND, _record(n))
+    assert _given(outbox) == _in_file(path) == [(key, _record(n).text)]
+    outbox.close()
