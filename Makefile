@@ -30,8 +30,9 @@ typecheck: $(STAMP)
 	$(PY) -m mypy --strict src/suprsend_typed
 	$(PY) -m mypy --strict tests/typing
 
+# worksteal: a worker that runs out of tests takes queued ones from the other (test durations differ widely).
 test: $(STAMP) check-generated lint typecheck
-	$(PY) -m pytest -q -n 2 tests $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 --dist worksteal tests $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x tests

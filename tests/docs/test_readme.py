@@ -6,15 +6,15 @@ are a user's own test files for the pytest plugin, and run under pytest in a tem
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from suprsend_typed.sandbox import Sandbox
+
+pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
@@ -23,7 +23,6 @@ FILE_MARKER = re.compile(r"^# file: (\S+\.py)\n")
 # The credentials the README's snippets use, accepted by the sandbox they run against.
 README_KEY, README_SECRET = "workspace_key", "workspace_secret"
 README_UID, README_API_KEY = "workspace_uid", "api_key"
-USER_SUITE_SECONDS = 120
 
 
 def readme_blocks() -> list[str]:
@@ -73,24 +72,26 @@ def test_every_readme_snippet_runs_against_the_sandbox(monkeypatch: pytest.Monke
     assert counts["accepted"] > 0
 
 
-def run_user_suite(project: Path, *options: str, base_url: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SUPRSEND_BASE_URL=base_url)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=USER_SUITE_SECONDS,
-        check=False,
-    )
+def run_user_suite(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *options: str, base_url: str
+) -> subprocess.CompletedProcess[str]:
+    """The user's suite in ``pytester.path``, as a nested pytest session in this process: it loads the plugin
+    by its entry point as the user's run does, without a new interpreter's imports (a hang still meets the
+    suite's own timeout)."""
+    monkeypatch.setenv("SUPRSEND_BASE_URL", base_url)
+    arguments = ["-q", "-p", "no:cacheprovider", *options]
+    result = pytester.runpytest_inprocess(*arguments)
+    return subprocess.CompletedProcess(arguments, int(result.ret), result.stdout.str(), result.stderr.str())
 
 
-def test_readme_user_test_files_record_then_replay_offline(tmp_path: Path) -> None:
+def test_readme_user_test_files_record_then_replay_offline(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path = pytester.path
     for name, text in user_test_files().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     with readme_sandbox() as hub:
-        recorded = run_user_suite(tmp_path, "--suprsend-record-mode=once", base_url=hub.url)
+        recorded = run_user_suite(pytester, monkeypatch, "--suprsend-record-mode=once", base_url=hub.url)
         assert recorded.returncode == 0, recorded.stdout + recorded.stderr
         assert "2 passed" in recorded.stdout
         dead_url = hub.url
@@ -99,6 +100,6 @@ def test_readme_user_test_files_record_then_replay_offline(tmp_path: Path) -> No
     assert README_SECRET not in cassettes[0].read_text(encoding="utf-8")
 
     # The hub is gone: only the replay fixture's test can pass now, and it must, from its cassette alone.
-    replayed = run_user_suite(tmp_path, "test_recorded.py", base_url=dead_url)
+    replayed = run_user_suite(pytester, monkeypatch, "test_recorded.py", base_url=dead_url)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     assert "1 passed" in replayed.stdout

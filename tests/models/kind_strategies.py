@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hypothesis import strategies as st
@@ -29,8 +30,20 @@ json_values = st.recursive(
 extra_keys = st.from_regex(r"\$?[a-z][a-z0-9_]{0,6}", fullmatch=True)
 
 
+# Built strategies by the id of their kind (the kind is kept, so the id stays its own): a strategy is
+# built and validated once per kind, not on every draw of every example.
+_BUILT: dict[int, tuple[rt.Kind, st.SearchStrategy[Any]]] = {}
+
+
 def wire_values(kind: rt.Kind) -> st.SearchStrategy[Any]:
     """Wire values that ``kind`` accepts."""
+    built = _BUILT.get(id(kind))
+    if built is None or built[0] is not kind:
+        built = _BUILT[id(kind)] = (kind, _build_wire_values(kind))
+    return built[1]
+
+
+def _build_wire_values(kind: rt.Kind) -> st.SearchStrategy[Any]:
     if isinstance(kind, rt.Str):
         if kind.enum is not None:
             return st.sampled_from(kind.enum)
@@ -63,7 +76,9 @@ def wire_values(kind: rt.Kind) -> st.SearchStrategy[Any]:
     return json_values
 
 
+@functools.cache
 def wire_objects(cls: type[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid wire objects of ``cls`` (built once per class)."""
     shape: rt.Shape = cls._shape
     required = {field.key: wire_values(field.kind) for field in shape.fields if field.required}
     optional = {field.key: wire_values(field.kind) for field in shape.fields if not field.required}

@@ -110,9 +110,21 @@ def _edges(kind: rt.Kind) -> st.SearchStrategy[Any]:
     return st.nothing()
 
 
+# Built strategies by the id of their kind and the depth (the kind is kept, so the id stays its own):
+# built and validated once, not on every draw of every example.
+_BUILT_VALUES: dict[tuple[int, int], tuple[rt.Kind, st.SearchStrategy[Any]]] = {}
+
+
 def _values(kind: rt.Kind, depth: int) -> st.SearchStrategy[Any]:
     """Valid values of ``kind``, its edges, anything at all, and (for a model) a valid object broken at one
     key."""
+    built = _BUILT_VALUES.get((id(kind), depth))
+    if built is None or built[0] is not kind:
+        built = _BUILT_VALUES[(id(kind), depth)] = (kind, _build_values(kind, depth))
+    return built[1]
+
+
+def _build_values(kind: rt.Kind, depth: int) -> st.SearchStrategy[Any]:
     values = wire_values(kind) | _edges(kind) | _any_value
     if isinstance(kind, rt.Model) and depth < 3:
         values |= broken_objects(kind.cls, depth + 1)

@@ -6,6 +6,7 @@ kept only when ``jsonschema`` accepts them, then must survive ``unstructure(stru
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,17 @@ CASES = [
 def test_bodies_the_official_schema_accepts_structure_without_loss(
     schema_file: str, cls: type[Any], data: st.DataObject
 ) -> None:
+    body = data.draw(_accepted_bodies(schema_file))
+    assert unstructure(structure(body, cls)) == body
+
+
+@functools.cache
+def _accepted_bodies(schema_file: str) -> st.SearchStrategy[Any]:
+    """Bodies drawn from the schema and kept when ``jsonschema`` accepts them; built once per schema, not on
+    every example."""
     schema = _load(schema_file)
     validator = jsonschema.Draft7Validator(schema)
-    body = data.draw(from_schema(schema, schema).filter(validator.is_valid))
-    assert unstructure(structure(body, cls)) == body
+    return from_schema(schema, schema).filter(validator.is_valid)
 
 
 HAND_WRITTEN = [

@@ -6,7 +6,6 @@ import itertools
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,10 @@ from suprsend_typed._workflow import WorkflowTriggerRequest
 from suprsend_typed.pytest_plugin import SandboxFixture
 from suprsend_typed.replay import ReplayTransport
 from suprsend_typed.sandbox import DEFAULT_API_KEY, DEFAULT_WORKSPACE_SECRET
+
+# The nested runs below go through pytester in this process: a fresh pytest session that loads the installed
+# plugins by their entry points, as a subprocess would, without paying a new interpreter's imports per run.
+pytest_plugins = ("pytester",)
 
 
 @pytest.fixture
@@ -73,32 +76,27 @@ def test_counts(suprsend_replay):
 """
 
 
-def run_pytest(folder: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--rootdir",
-        str(folder),
-        *options,
-    ]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+def run_pytest(pytester: pytest.Pytester, *options: str) -> subprocess.CompletedProcess[str]:
+    """A nested pytest session over ``pytester.path`` (its own rootdir), as a user would run it there."""
+    arguments = ["-q", "-p", "no:cacheprovider", "--rootdir", str(pytester.path), *options]
+    result = pytester.runpytest_inprocess(*arguments)
+    return subprocess.CompletedProcess(arguments, int(result.ret), result.stdout.str(), result.stderr.str())
 
 
-def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(tmp_path: Path) -> None:
+def test_record_mode_option_records_then_replays_and_reports_unmatched_requests(
+    pytester: pytest.Pytester,
+) -> None:
+    tmp_path = pytester.path
     test_file = tmp_path / "test_inline.py"
     test_file.write_text(textwrap.dedent(INLINE_TEST.format(endpoint="counts")))
-    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    recorded = run_pytest(pytester, "--suprsend-record-mode=once")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     cassette = tmp_path / "tests" / "cassettes" / "test_inline" / "test_counts.json"
     assert cassette.exists()
-    replayed = run_pytest(tmp_path)
+    replayed = run_pytest(pytester)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     test_file.write_text(textwrap.dedent(INLINE_TEST.format(endpoint="requests")))
-    unmatched = run_pytest(tmp_path)
+    unmatched = run_pytest(pytester)
     assert unmatched.returncode == 1
     assert "no recorded interaction" in unmatched.stdout
     assert "path differs: recorded /_sandbox/counts, got /_sandbox/requests" in unmatched.stdout
@@ -124,11 +122,14 @@ def test_trigger(suprsend_replay, request):
 """
 
 
-def test_fixture_client_helper_records_then_replays_a_default_clients_trigger(tmp_path: Path) -> None:
+def test_fixture_client_helper_records_then_replays_a_default_clients_trigger(
+    pytester: pytest.Pytester,
+) -> None:
+    tmp_path = pytester.path
     (tmp_path / "test_inline.py").write_text(textwrap.dedent(INLINE_CLIENT_TEST))
-    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    recorded = run_pytest(pytester, "--suprsend-record-mode=once")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
-    replayed = run_pytest(tmp_path)
+    replayed = run_pytest(pytester)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
 
 
@@ -144,9 +145,10 @@ def test_signup(suprsend_replay):
 """
 
 
-def test_first_run_without_a_cassette_is_one_failure_saying_what_to_run(tmp_path: Path) -> None:
+def test_first_run_without_a_cassette_is_one_failure_saying_what_to_run(pytester: pytest.Pytester) -> None:
+    tmp_path = pytester.path
     (tmp_path / "test_inline.py").write_text(INLINE_FIRST_RUN_TEST.format(base_url="http://127.0.0.1:9/"))
-    first = run_pytest(tmp_path, "-rfE")
+    first = run_pytest(pytester, "-rfE")
     assert first.returncode == 1
     expected = (
         "suprsend_replay: no cassette tests/cassettes/test_inline/test_signup.json yet; record it once with: "
@@ -157,9 +159,10 @@ def test_first_run_without_a_cassette_is_one_failure_saying_what_to_run(tmp_path
     assert "Traceback" not in first.stdout and "_middleware" not in first.stdout
 
 
-def test_recording_without_a_hub_says_how_to_record_against_the_sandbox(tmp_path: Path) -> None:
+def test_recording_without_a_hub_says_how_to_record_against_the_sandbox(pytester: pytest.Pytester) -> None:
+    tmp_path = pytester.path
     (tmp_path / "test_inline.py").write_text(INLINE_FIRST_RUN_TEST.format(base_url="http://127.0.0.1:9/"))
-    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    recorded = run_pytest(pytester, "--suprsend-record-mode=once")
     assert recorded.returncode == 1
     [hint] = [line for line in recorded.stdout.splitlines() if line.startswith("suprsend_replay:")]
     assert hint.startswith("suprsend_replay: could not record, http://127.0.0.1:9/v2/event/ did not answer")
@@ -169,18 +172,23 @@ def test_recording_without_a_hub_says_how_to_record_against_the_sandbox(tmp_path
     assert "assert False" in recorded.stdout  # the test's own failure follows the hint
 
 
-def test_cassettes_are_named_by_the_test_files_path_so_equal_names_do_not_collide(tmp_path: Path) -> None:
+def test_cassettes_are_named_by_the_test_files_path_so_equal_names_do_not_collide(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp_path = pytester.path
+    # The nested session imports its own ``tests`` package; this suite's own one must not shadow it meanwhile.
+    monkeypatch.delitem(sys.modules, "tests")
     for folder in ("a", "b"):
         package = tmp_path / "tests" / folder
         package.mkdir(parents=True)
         (package / "__init__.py").write_text("")
         (package / "test_x.py").write_text(textwrap.dedent(INLINE_TEST.format(endpoint=f"counts?{folder}")))
     (tmp_path / "tests" / "__init__.py").write_text("")
-    recorded = run_pytest(tmp_path, "--suprsend-record-mode=once")
+    recorded = run_pytest(pytester, "--suprsend-record-mode=once")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     cassettes = tmp_path / "tests" / "cassettes" / "tests"
     assert sorted(path.relative_to(cassettes).as_posix() for path in cassettes.rglob("*.json")) == [
         "a/test_x/test_counts.json",
         "b/test_x/test_counts.json",
     ]
-    assert run_pytest(tmp_path).returncode == 0
+    assert run_pytest(pytester).returncode == 0

@@ -4,12 +4,13 @@ from the environment reaches the sandbox, never production; the state comes from
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
+
+import pytest
 
 from suprsend_typed.pytest_plugin import SandboxFixture
+
+pytest_plugins = ("pytester",)
 
 INLINE_SUITE = """
 import os
@@ -48,22 +49,23 @@ def test_the_environment_is_restored_after_the_test():
 """
 
 
-def test_fixture_points_app_code_at_the_sandbox_and_restores_the_environment(tmp_path: Path) -> None:
-    (tmp_path / "test_app.py").write_text(textwrap.dedent(INLINE_SUITE))
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("SUPRSEND_")},
-        "SUPRSEND_BASE_URL": "https://production.invalid/",
-        "SUPRSEND_WORKSPACE_KEY": "production-key",
-        "SUPRSEND_WORKSPACE_SECRET": "production-secret",
-    }
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path)]
-    command += ["test_app.py::test_app_code_reaches_the_sandbox"]
-    command += ["test_app.py::test_the_environment_is_restored_after_the_test"]
-    result = subprocess.run(
-        command, cwd=tmp_path, env=environment, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+def test_fixture_points_app_code_at_the_sandbox_and_restores_the_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nested session in this process (pytester), so that it loads the plugin by its entry point as a
+    user's run does, without a new interpreter's imports."""
+    pytester.makepyfile(test_app=textwrap.dedent(INLINE_SUITE))
+    for name in [name for name in os.environ if name.startswith("SUPRSEND_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SUPRSEND_BASE_URL", "https://production.invalid/")
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_KEY", "production-key")
+    monkeypatch.setenv("SUPRSEND_WORKSPACE_SECRET", "production-secret")
+    arguments = ["-q", "-p", "no:cacheprovider", "--rootdir", str(pytester.path)]
+    arguments += ["test_app.py::test_app_code_reaches_the_sandbox"]
+    arguments += ["test_app.py::test_the_environment_is_restored_after_the_test"]
+    result = pytester.runpytest_inprocess(*arguments)
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    assert "2 passed" in result.stdout.str()
 
 
 def test_fixture_sets_every_variable_a_client_reads(suprsend_sandbox: SandboxFixture) -> None:
