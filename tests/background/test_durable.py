@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +112,16 @@ def test_a_new_sender_resends_what_was_pending_with_the_same_keys(tmp_path: Path
     with sqlite3.connect(outbox) as db:
         kept = [json.loads(body) for (body,) in db.execute("SELECT body FROM outbox ORDER BY id")]
 
-    up = FakeTransport(answer=_all_accepted)
+    counted = threading.Event()  # the new sender may send only once its pending count was read
+
+    def accept_after_count(request: Request) -> Response:
+        assert counted.wait(WAIT)
+        return _all_accepted(request)
+
+    up = FakeTransport(answer=accept_after_count)
     with _client(up).background(outbox, flush_interval=FAST) as second:
         assert second.stats().pending == 3
+        counted.set()
         assert second.flush(timeout=WAIT)
     (sent,) = up.bodies()
     assert isinstance(sent, list)
