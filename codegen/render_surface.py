@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from .customisations import CUSTOMISATIONS, Customisation
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -89,6 +90,7 @@ class Flavor:
     page: str  # the page type list methods return
     first_page: str  # the function that makes it
     pages_module: str
+    send_form: str  # the _builder_forms function that sends a builder form's call
 
 
 SYNC = Flavor(
@@ -106,6 +108,7 @@ SYNC = Flavor(
     page="Page",
     first_page="first_page",
     pages_module="_pages",
+    send_form="send",
 )
 ASYNC = Flavor(
     name="async",
@@ -123,6 +126,7 @@ ASYNC = Flavor(
     page="AsyncPager",
     first_page="first_async_page",
     pages_module="_async_pages",
+    send_form="send_async",
 )
 FLAVORS = (SYNC, ASYNC)
 
@@ -510,36 +514,26 @@ def _method_lines(
     op_id = operation.operation_id
     returns = _return_annotation(operation, models, flavor)
     define = "def" if surface.pagination is not None else flavor.define
-    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
-    keyword_started = False
-    for param in params:
-        if param.role == "separator":
-            lines.append(f"{INDENT * 2}*,")
-            keyword_started = True
-            continue
-        default = "" if param.default is None else f" = {param.default}"
-        line = f"{INDENT * 2}{param.name}: {param.annotation}{default},"
-        if len(line) > LINE_LENGTH:
-            lines += [
-                f"{INDENT * 2}{param.name}: (",
-                f"{INDENT * 3}{param.annotation}",
-                f"{INDENT * 2}){default},",
-            ]
-        else:
-            lines.append(line)
-    assert keyword_started
-    lines += [
-        f"{INDENT * 2}timeout: TimeoutLike | None = None,",
-        f"{INDENT * 2}max_retries: int | None = None,",
-        f"{INDENT}) -> {returns}:",
-    ]
-    for line in lines:
-        if len(line) > LINE_LENGTH:
-            raise SpecError(_pointer(operation), f"generated line too long: {line.strip()}")
+    custom = CUSTOMISATIONS.get(op_id)
+    lines: list[str] = []
+    if custom is not None:
+        first = next(param for param in params if param.role != "separator")
+        if first.role not in ("payload", "body"):
+            raise SpecError(_pointer(operation), f"{op_id}: a builder form needs a body as first argument")
+        for form in custom.forms:
+            only = [attrs.evolve(first, annotation=form.annotation, default=None), _SEPARATOR]
+            lines += _overload(operation, define, only, form.returns)
+        lines += _overload(operation, define, params, returns)
+        widened = _union([*(form.annotation for form in custom.forms), first.annotation])
+        params = [attrs.evolve(first, annotation=widened) if param is first else param for param in params]
+        returns = _union([*(form.returns for form in custom.forms), returns])
+    lines += _signature(operation, define, params, returns)
     lines += _method_docstring(operation, surface, params, returns)
     real = [param for param in params if param.role != "separator"]
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
+    if custom is not None:
+        lines += _form_lines(surface, custom, real, flavor)
     lines += _official_checks(operation, surface, real)
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
@@ -608,6 +602,113 @@ def _method_lines(
         lines += layout(call, INDENT * 2, head="return " + flavor.send)
         return lines
     lines += layout(call, INDENT * 2, head="return ")
+    return lines
+
+
+def _signature(operation: Operation, define: str, params: list[_Param], returns: str) -> list[str]:
+    """``def name(self, ...) -> returns:``, one argument per line."""
+    surface = operation.surface
+    assert surface is not None
+    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
+    keyword_started = False
+    for param in params:
+        if param.role == "separator":
+            lines.append(f"{INDENT * 2}*,")
+            keyword_started = True
+            continue
+        default = "" if param.default is None else f" = {param.default}"
+        line = f"{INDENT * 2}{param.name}: {param.annotation}{default},"
+        if len(line) <= LINE_LENGTH:
+            lines.append(line)
+        elif len(INDENT * 3 + param.annotation) <= LINE_LENGTH:
+            lines += [
+                f"{INDENT * 2}{param.name}: (",
+                f"{INDENT * 3}{param.annotation}",
+                f"{INDENT * 2}){default},",
+            ]
+        else:
+            # As ruff formats a long union: one operand per line.
+            parts = _union_parts(param.annotation)
+            lines += [
+                f"{INDENT * 2}{param.name}: (",
+                f"{INDENT * 3}{parts[0]}",
+                *(f"{INDENT * 3}| {part}" for part in parts[1:]),
+                f"{INDENT * 2}){default},",
+            ]
+    assert keyword_started
+    lines += [
+        f"{INDENT * 2}timeout: TimeoutLike | None = None,",
+        f"{INDENT * 2}max_retries: int | None = None,",
+        f"{INDENT}) -> {returns}:",
+    ]
+    for line in lines:
+        if len(line) > LINE_LENGTH:
+            raise SpecError(_pointer(operation), f"generated line too long: {line.strip()}")
+    return lines
+
+
+def _union_parts(annotation: str) -> list[str]:
+    """The operands of a union annotation at its top level (``A | B[C | D]`` -> ``A``, ``B[C | D]``)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += char in "[(" and 1 or (-1 if char in "])" else 0)
+        if char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return parts
+
+
+def _union(annotations: list[str]) -> str:
+    """The union of annotations, each operand once, in first-seen order."""
+    operands = [part for text in annotations for part in _union_parts(text)]
+    return " | ".join(dict.fromkeys(operands))
+
+
+def _overload(operation: Operation, define: str, params: list[_Param], returns: str) -> list[str]:
+    """One ``@overload`` stub of a method with builder forms."""
+    lines = _signature(operation, define, params, returns)
+    return [f"{INDENT}@overload", *lines[:-1], lines[-1] + " ...", ""]
+
+
+def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor) -> list[str]:
+    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks."""
+    argument = params[0].name
+    fields = [(param.name, param.name) for param in params if param.role == "body"]
+    method = f"{surface.namespace}.{surface.method_name}"
+    lines: list[str] = []
+    if fields:
+        every = " | ".join(dict.fromkeys(name for form in custom.forms for name in form.types))
+        call = _call_text("_forms.no_fields", [string(method), _dict_literal(fields)])
+        lines.append(f"{INDENT * 2}if isinstance({argument}, {every}):")
+        lines += [f"{INDENT * 3}{line}" for line in call]
+    for form in custom.forms:
+        types = " | ".join(form.types)
+        lines.append(f"{INDENT * 2}if isinstance({argument}, {types}):")
+        prepare = Call(f"_forms.{form.prepare}", (Raw("self._core.context"), Raw(argument)))
+        send = Call(
+            f"_forms.{flavor.send_form}",
+            (Raw("self._core"), prepare),
+            (("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
+        )
+        lines += layout(send, INDENT * 3, head="return " + flavor.send)
+    for check in custom.checks:
+        lines.append(f"{INDENT * 2}_forms.{check}({argument})")
+    return lines
+
+
+def _call_text(func: str, args: list[str | list[str]]) -> list[str]:
+    """``func(args...)`` without indent, one argument per line when an argument spans lines."""
+    texts = [arg if isinstance(arg, list) else [arg] for arg in args]
+    if all(len(parts) == 1 for parts in texts):
+        line = f"{func}(" + ", ".join(parts[0] for parts in texts) + ")"
+        if len(line) + len(INDENT * 3) <= LINE_LENGTH:
+            return [line]
+    lines = [f"{func}("]
+    for parts in texts:
+        lines += [f"{INDENT}{part}" for part in parts[:-1]]
+        lines.append(f"{INDENT}{parts[-1]},")
+    lines.append(")")
     return lines
 
 
@@ -723,6 +824,8 @@ def _resource_file(
         methods = [re.sub(rf"(?<![\w.]){name}\[", f"builtins.{name}[", method) for method in methods]
     code = "\n\n".join(methods)
     typing_names = [name for name in ("Any", "Literal") if re.search(rf"\b{name}\b", code)]
+    if "@overload" in code:
+        typing_names.append("overload")
     abc_names = [name for name in ("Mapping", "Sequence") if f"{name}[" in code]
     core_imports = []
     lines = [
@@ -744,6 +847,14 @@ def _resource_file(
         lines.append("")
     if "_args." in code:
         core_imports.append("from ... import _arguments as _args")
+    if "_forms." in code:
+        core_imports.append("from ... import _builder_forms as _forms")
+    if "SeedResult" in code:
+        core_imports.append("from ..._results import SeedResult")
+    for operation in operations:
+        custom = CUSTOMISATIONS.get(operation.operation_id)
+        for module, name in custom.imports if custom is not None else ():
+            core_imports.append(f"from ...{module} import {name}")
     if "_rt." in code:
         core_imports.append("from ... import _models as _rt")
     if "_paths." in code:

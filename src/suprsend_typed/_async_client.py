@@ -55,7 +55,6 @@ from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
-    from .async_resources.events import AsyncEventsResource
     from .async_resources.workflows import AsyncWorkflowsResource
 
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -248,12 +247,6 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         from .async_resources.workflows import AsyncWorkflowsResource
 
         return AsyncWorkflowsResource(self._core)
-
-    @functools.cached_property
-    def events(self) -> AsyncEventsResource:
-        from .async_resources.events import AsyncEventsResource
-
-        return AsyncEventsResource(self._core)
 
     def with_options(
         self, *, timeout: TimeoutLike | None = None, max_retries: int | None = None

@@ -53,7 +53,6 @@ from ._workflow import Workflow
 if TYPE_CHECKING:
     from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
-    from .resources.events import EventsResource
     from .resources.messages import MessagesResource
     from .resources.objects import ObjectsResource
     from .resources.subscriber_lists import SubscriberListsResource
@@ -349,12 +348,6 @@ class Suprsend(ClientIdentity, Namespaces):
         from .resources.workflows import WorkflowsResource
 
         return WorkflowsResource(self._core)
-
-    @functools.cached_property
-    def events(self) -> EventsResource:
-        from .resources.events import EventsResource
-
-        return EventsResource(self._core)
 
     @functools.cached_property
     def users(self) -> UsersResource:

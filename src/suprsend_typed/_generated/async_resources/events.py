@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ... import _models as _rt
 from ..._async_resource import AsyncResource
+from ..._event import Event
 from ..._http import TimeoutLike
+from ..._results import SeedResult
 from ..._types import UNSET, Unset
 from .. import endpoints_events as endpoints
 from .. import models
@@ -23,6 +26,16 @@ class AsyncEventsResource(AsyncResource):
 
     __slots__ = ()
 
+    @overload
+    async def track(
+        self,
+        payload: Event,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult: ...
+
+    @overload
     async def track(
         self,
         payload: models.EventPayload | Mapping[str, Any] | None = None,
@@ -38,7 +51,24 @@ class AsyncEventsResource(AsyncResource):
         brand_id: str | None | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> models.EventAccepted:
+    ) -> models.EventAccepted: ...
+
+    async def track(
+        self,
+        payload: Event | models.EventPayload | Mapping[str, Any] | None = None,
+        *,
+        insert_id: str | Unset = UNSET,
+        time: int | Unset = UNSET,
+        event: str | Unset = UNSET,
+        env: str | Unset = UNSET,
+        distinct_id: str | Unset = UNSET,
+        properties: models.EventProperties | Mapping[str, Any] | Unset = UNSET,
+        idempotency_key: str | None | Unset = UNSET,
+        tenant_id: str | None | Unset = UNSET,
+        brand_id: str | None | Unset = UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | models.EventAccepted:
         """POST v2/event/: Track one event.
 
         Args:
@@ -58,8 +88,31 @@ class AsyncEventsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried only when the body carries
                 $idempotency_key or $insert_id.
 
-        Returns: models.EventAccepted. An error status raises its APIStatusError subclass.
+        Returns: SeedResult | models.EventAccepted. An error status raises its APIStatusError subclass.
         """
+        if isinstance(payload, Event):
+            _forms.no_fields(
+                "events.track",
+                {
+                    "insert_id": insert_id,
+                    "time": time,
+                    "event": event,
+                    "env": env,
+                    "distinct_id": distinct_id,
+                    "properties": properties,
+                    "idempotency_key": idempotency_key,
+                    "tenant_id": tenant_id,
+                    "brand_id": brand_id,
+                },
+            )
+        if isinstance(payload, Event):
+            return await _forms.send_async(
+                self._core,
+                _forms.track_request(self._core.context, payload),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        _forms.check_event(payload)
         body = _args.model_body(
             payload,
             models.EventPayload,

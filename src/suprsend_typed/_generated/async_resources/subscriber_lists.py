@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ... import _paths
 from ..._async_pages import AsyncPager, first_async_page
 from ..._async_resource import AsyncResource
+from ..._broadcast import SubscriberListBroadcast
 from ..._http import TimeoutLike
+from ..._results import SeedResult
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
 from .. import endpoints_subscriber_lists as endpoints
@@ -533,6 +536,25 @@ class AsyncSubscriberListsResource(AsyncResource):
             max_retries=max_retries,
         )
 
+    @overload
+    async def broadcast(
+        self,
+        broadcast_instance: SubscriberListBroadcast,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult: ...
+
+    @overload
+    async def broadcast(
+        self,
+        broadcast_instance: models.Broadcast | Mapping[str, Any],
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.AcceptedMessage: ...
+
+    @overload
     async def broadcast(
         self,
         broadcast_instance: models.Broadcast | Mapping[str, Any] | None = None,
@@ -551,7 +573,27 @@ class AsyncSubscriberListsResource(AsyncResource):
         brand_id: str | None | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> models.AcceptedMessage:
+    ) -> models.AcceptedMessage: ...
+
+    async def broadcast(
+        self,
+        broadcast_instance: SubscriberListBroadcast | models.Broadcast | Mapping[str, Any] | None = None,
+        *,
+        insert_id: str | Unset = UNSET,
+        time: int | Unset = UNSET,
+        list_id: str | Unset = UNSET,
+        channels: Sequence[models.Channel] | Unset = UNSET,
+        template: str | Unset = UNSET,
+        notification_category: str | Unset = UNSET,
+        delay: str | int | Unset = UNSET,
+        trigger_at: str | Unset = UNSET,
+        data: models.WorkflowData | Mapping[str, Any] | Unset = UNSET,
+        idempotency_key: str | None | Unset = UNSET,
+        tenant_id: str | None | Unset = UNSET,
+        brand_id: str | None | Unset = UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | models.AcceptedMessage:
         """POST {workspace}/broadcast/: Send a broadcast to every user of a subscriber list. The official SDK
         returns {"success", "status", "status_code", "message": <response text>} and never raises for an
         HTTP status here.
@@ -575,8 +617,41 @@ class AsyncSubscriberListsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried only when the body carries
                 $idempotency_key or $insert_id.
 
-        Returns: models.AcceptedMessage. An error status raises its APIStatusError subclass.
+        Returns: SeedResult | models.AcceptedMessage. An error status raises its APIStatusError subclass.
         """
+        if isinstance(broadcast_instance, SubscriberListBroadcast | models.Broadcast | Mapping):
+            _forms.no_fields(
+                "subscriber_lists.broadcast",
+                {
+                    "insert_id": insert_id,
+                    "time": time,
+                    "list_id": list_id,
+                    "channels": channels,
+                    "template": template,
+                    "notification_category": notification_category,
+                    "delay": delay,
+                    "trigger_at": trigger_at,
+                    "data": data,
+                    "idempotency_key": idempotency_key,
+                    "tenant_id": tenant_id,
+                    "brand_id": brand_id,
+                },
+            )
+        if isinstance(broadcast_instance, SubscriberListBroadcast):
+            return await _forms.send_async(
+                self._core,
+                _forms.broadcast_request(self._core.context, broadcast_instance),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        if isinstance(broadcast_instance, models.Broadcast | Mapping):
+            return await _forms.send_async(
+                self._core,
+                _forms.broadcast_one(self._core.context, broadcast_instance),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        _forms.check_broadcast(broadcast_instance)
         body = _args.model_body(
             broadcast_instance,
             models.Broadcast,

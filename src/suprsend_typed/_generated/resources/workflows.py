@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ... import _models as _rt
 from ..._http import TimeoutLike
 from ..._resource import Resource
+from ..._results import SeedResult
 from ..._types import UNSET, Unset
+from ..._workflow import WorkflowTriggerRequest
 from .. import endpoints_workflows as endpoints
 from .. import models
 from .. import operations as _ops
@@ -57,6 +60,25 @@ class WorkflowsResource(Resource):
             max_retries=max_retries,
         )
 
+    @overload
+    def trigger(
+        self,
+        workflow: WorkflowTriggerRequest,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult: ...
+
+    @overload
+    def trigger(
+        self,
+        workflow: models.WorkflowTrigger | Mapping[str, Any],
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.TriggerAccepted: ...
+
+    @overload
     def trigger(
         self,
         workflow: (
@@ -65,7 +87,20 @@ class WorkflowsResource(Resource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> models.TriggerAccepted | models.BulkRecordsResponse:
+    ) -> models.TriggerAccepted | models.BulkRecordsResponse: ...
+
+    def trigger(
+        self,
+        workflow: (
+            WorkflowTriggerRequest
+            | models.WorkflowTrigger
+            | Mapping[str, Any]
+            | Sequence[models.WorkflowTrigger | Mapping[str, Any]]
+        ),
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> SeedResult | models.TriggerAccepted | models.BulkRecordsResponse:
         """POST trigger/: Trigger a workflow by slug, or a bulk array of triggers (per-record results).
 
         Args:
@@ -75,9 +110,24 @@ class WorkflowsResource(Resource):
             max_retries: This call's retries instead of the client's; retried only when the body carries
                 $idempotency_key or $insert_id.
 
-        Returns: models.TriggerAccepted | models.BulkRecordsResponse. An error status raises its
-        APIStatusError subclass.
+        Returns: SeedResult | models.TriggerAccepted | models.BulkRecordsResponse. An error status raises
+        its APIStatusError subclass.
         """
+        if isinstance(workflow, WorkflowTriggerRequest):
+            return _forms.send(
+                self._core,
+                _forms.trigger_request(self._core.context, workflow),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        if isinstance(workflow, models.WorkflowTrigger | Mapping):
+            return _forms.send(
+                self._core,
+                _forms.trigger_one(self._core.context, workflow),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+        _forms.check_trigger(workflow)
         body = _args.value_body(
             workflow,
             _rt.OneOf((_rt.Model(models.WorkflowTrigger), _rt.ListOf(_rt.Model(models.WorkflowTrigger)))),

@@ -1,0 +1,245 @@
+"""The official builder forms of generated methods: a builder (or a body completed like one) -> one call.
+
+``codegen/customisations.py`` names, per operation, the argument types a generated method also accepts and
+the function here that turns such an argument into a ``BuilderCall``: the operation's route, the record as
+the builder dumps it (automatic keys added, size checked) and how the answer becomes the result (the
+official ``SeedResult`` that never raises, or the typed model). Everything here is pure; the sync and async
+methods differ only in ``send`` / ``send_async``, the one I/O step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, NoReturn, TypeVar
+
+import attrs
+
+from . import _json
+from ._async_base_client import AsyncRequestCore
+from ._base_client import BuildRequest, RequestCore
+from ._broadcast import SubscriberListBroadcast
+from ._context import WireContext, WireRecord
+from ._errors import APIConnectionError, APIError, InputValueError
+from ._event import Event
+from ._generated import endpoints_events, endpoints_subscriber_lists, endpoints_workflows
+from ._generated.limits import MAX_BODY_APPARENT_BYTES
+from ._generated.models import AcceptedMessage, Broadcast, EventPayload, TriggerAccepted, WorkflowTrigger
+from ._generated.operations import BROADCAST_TO_LIST, TRACK_EVENT, TRIGGER_WORKFLOW
+from ._http import Response, TimeoutLike
+from ._models import unstructure
+from ._operation import OperationInfo
+from ._results import SeedResult
+from ._seed_calls import seed_result
+from ._types import UNSET
+from ._workflow import WorkflowTriggerRequest
+
+Result = TypeVar("Result")
+Core = RequestCore | AsyncRequestCore
+
+
+@attrs.frozen(kw_only=True)
+class BuilderCall(Generic[Result]):
+    """One request of a builder form, ready to send, and how its outcome becomes the method's result."""
+
+    operation: OperationInfo
+    build: BuildRequest
+    record: WireRecord
+    path: Mapping[str, str] | None = None
+    # The answer -> the result (a seed form also reads an error status into a result).
+    answer: Callable[[Core, Response], Result]
+    # No answer (transport failure) -> the result, or the error raised again.
+    failure: Callable[[APIConnectionError], Result]
+
+
+def send(
+    core: RequestCore,
+    call: BuilderCall[Result],
+    *,
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+) -> Result:
+    """Send ``call`` through the sync client's request path."""
+    try:
+        response = core.send_operation(
+            call.operation,
+            call.build,
+            path=call.path,
+            content=_json.encode(call.record.text),
+            dedupe=call.record.dedupe,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    except APIConnectionError as exc:
+        return call.failure(exc)
+    return call.answer(core, response)
+
+
+async def send_async(
+    core: AsyncRequestCore,
+    call: BuilderCall[Result],
+    *,
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+) -> Result:
+    """``send`` for the async client: the same call, awaited."""
+    try:
+        response = await core.send_operation(
+            call.operation,
+            call.build,
+            path=call.path,
+            content=_json.encode(call.record.text),
+            dedupe=call.record.dedupe,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    except APIConnectionError as exc:
+        return call.failure(exc)
+    return call.answer(core, response)
+
+
+def _seed_call(
+    operation: OperationInfo,
+    build: BuildRequest,
+    record: WireRecord,
+    *,
+    with_raw_response: bool,
+    path: Mapping[str, str] | None = None,
+) -> BuilderCall[SeedResult]:
+    """The official single call that never raises: failures come back as ``success=False`` results."""
+
+    def answer(core: Core, response: Response) -> SeedResult:
+        return seed_result(core, operation, response, with_raw_response=with_raw_response)
+
+    def failure(exc: APIConnectionError) -> SeedResult:
+        return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
+
+    return BuilderCall(
+        operation=operation, build=build, record=record, path=path, answer=answer, failure=failure
+    )
+
+
+def _reraise(exc: APIConnectionError) -> NoReturn:
+    raise exc
+
+
+# ------------------------------------------------------------------------------------ workflows.trigger
+
+
+def trigger_request(context: WireContext, workflow: WorkflowTriggerRequest) -> BuilderCall[SeedResult]:
+    """``workflows.trigger(WorkflowTriggerRequest)``: the official T2 result."""
+    return _seed_call(
+        TRIGGER_WORKFLOW,
+        endpoints_workflows.build_trigger_workflow,
+        workflow._to_wire(context),
+        with_raw_response=True,
+    )
+
+
+def check_trigger(workflow: object) -> None:
+    """What is left for the generated path must be a list of triggers (one array body)."""
+    if isinstance(workflow, str | bytes) or not isinstance(workflow, Sequence):
+        expected = "a WorkflowTriggerRequest, WorkflowTrigger, dict or list"
+        raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
+
+
+def trigger_one(
+    context: WireContext, workflow: WorkflowTrigger | Mapping[str, Any]
+) -> BuilderCall[TriggerAccepted]:
+    """``workflows.trigger(WorkflowTrigger or dict)``: completed as the seed request (``data`` defaults to
+    ``{}``, the client's automatic idempotency key), answered with the typed model or an error."""
+    body = workflow if isinstance(workflow, WorkflowTrigger) else dict(workflow)
+
+    def answer(core: Core, response: Response) -> TriggerAccepted:
+        accepted = endpoints_workflows.parse_trigger_workflow(response)
+        if not isinstance(accepted, TriggerAccepted):
+            raise APIError(
+                f"the hub answered {response.status_code} with per-record results to a single trigger",
+                status_code=response.status_code,
+            )
+        return accepted
+
+    return BuilderCall(
+        operation=TRIGGER_WORKFLOW,
+        build=endpoints_workflows.build_trigger_workflow,
+        record=WorkflowTriggerRequest(body)._to_wire(context),
+        answer=answer,
+        failure=_reraise,
+    )
+
+
+# ---------------------------------------------------------------------------------------- events.track
+
+
+def track_request(context: WireContext, event: Event) -> BuilderCall[SeedResult]:
+    """``events.track(Event)``: the official T2 result."""
+    return _seed_call(
+        TRACK_EVENT, endpoints_events.build_track_event, event._to_wire(context), with_raw_response=True
+    )
+
+
+def check_event(event: object) -> None:
+    """Anything but an ``Event``, a model or a dict is refused; and the per-event size limit of the seed
+    ``Event`` holds for models and dicts too."""
+    if event is None:
+        return
+    if not isinstance(event, EventPayload | Mapping):
+        raise TypeError(f"events.track expects an Event or EventPayload, got {type(event).__name__}")
+    body = unstructure(event) if isinstance(event, EventPayload) else event
+    try:
+        text = _json.dumps(body)
+    except ValueError:  # ValidationError: not JSON
+        return  # the schema check that follows names the bad value
+    _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
+
+
+# ---------------------------------------------------------------------------- subscriber_lists.broadcast
+
+
+def broadcast_request(
+    context: WireContext, broadcast: SubscriberListBroadcast
+) -> BuilderCall[SeedResult]:
+    """``subscriber_lists.broadcast(SubscriberListBroadcast)``: the official T1 result."""
+    return _seed_call(
+        BROADCAST_TO_LIST,
+        endpoints_subscriber_lists.build_broadcast_to_list,
+        broadcast._to_wire(context),
+        with_raw_response=False,
+        path={"workspace": context.workspace},
+    )
+
+
+def check_broadcast(broadcast: object) -> None:
+    """Anything but the builder, a ``Broadcast`` or a dict is refused with the official error type (the
+    keyword fields alone, without a positional body, are the generated form)."""
+    if broadcast is not None:
+        raise InputValueError(
+            "argument must be a SubscriberListBroadcast, a Broadcast or a dict, "
+            f"got {type(broadcast).__name__}"
+        )
+
+
+def broadcast_one(
+    context: WireContext, broadcast: Broadcast | Mapping[str, Any]
+) -> BuilderCall[AcceptedMessage]:
+    """``subscriber_lists.broadcast(Broadcast or dict)``: completed as the builder completes it
+    (``$insert_id``, ``$time``, ``data``), answered with the typed model or an error."""
+    body = broadcast if isinstance(broadcast, Broadcast) else dict(broadcast)
+
+    def answer(core: Core, response: Response) -> AcceptedMessage:
+        return endpoints_subscriber_lists.parse_broadcast_to_list(response)
+
+    return BuilderCall(
+        operation=BROADCAST_TO_LIST,
+        build=endpoints_subscriber_lists.build_broadcast_to_list,
+        record=SubscriberListBroadcast(body)._to_wire(context),
+        path={"workspace": context.workspace},
+        answer=answer,
+        failure=_reraise,
+    )
+
+
+def no_fields(method: str, fields: Mapping[str, object]) -> None:
+    """A builder form carries its whole body: keyword body fields given beside it would be lost."""
+    given = sorted(name for name, value in fields.items() if value is not UNSET)
+    if given:
+        raise TypeError(f"{method} with this argument takes no body fields; got {', '.join(given)}")
