@@ -82,4 +82,15 @@ CUSTOMISATIONS: dict[str, Customisation] = {
         checks=("check_broadcast",),
         imports=(("_broadcast", "SubscriberListBroadcast"),),
     ),
+    "edit_object": Customisation(
+        forms=(
+            Form(
+                types=("ObjectEdit",),
+                annotation="ObjectEdit",
+                prepare="object_edit",
+                returns="models.ObjectProfile",
+            ),
+        ),
+        imports=(("_object_edit", "ObjectEdit"),),
+    ),
 }

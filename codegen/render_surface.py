@@ -518,14 +518,22 @@ def _method_lines(
     lines: list[str] = []
     if custom is not None:
         first = next(param for param in params if param.role != "separator")
-        if first.role not in ("payload", "body"):
-            raise SpecError(_pointer(operation), f"{op_id}: a builder form needs a body as first argument")
+        if first.role not in ("payload", "body", "path"):
+            raise SpecError(_pointer(operation), f"{op_id}: a builder form replaces a positional argument")
         for form in custom.forms:
             only = [attrs.evolve(first, annotation=form.annotation, default=None), _SEPARATOR]
             lines += _overload(operation, define, only, form.returns)
         lines += _overload(operation, define, params, returns)
         widened = _union([*(form.annotation for form in custom.forms), first.annotation])
-        params = [attrs.evolve(first, annotation=widened) if param is first else param for param in params]
+        # A form carries the whole route, so the implementation takes every other positional as optional.
+        params = [
+            attrs.evolve(first, annotation=widened)
+            if param is first
+            else attrs.evolve(param, annotation=f"{param.annotation} | None", default="None")
+            if param.role == "path" and param.default is None
+            else param
+            for param in params
+        ]
         returns = _union([*(form.returns for form in custom.forms), returns])
     lines += _signature(operation, define, params, returns)
     lines += _method_docstring(operation, surface, params, returns)
@@ -674,17 +682,24 @@ def _overload(operation: Operation, define: str, params: list[_Param], returns: 
 def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor) -> list[str]:
     """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks."""
     argument = params[0].name
-    fields = [(param.name, param.name) for param in params if param.role == "body"]
+    fields = [(param.name, param.name) for param in params[1:] if param.role != "separator"]
     method = f"{surface.namespace}.{surface.method_name}"
     lines: list[str] = []
+    refuse_fields: list[str] = []
     if fields:
+        refuse_fields = [
+            f"{INDENT * 3}{line}"
+            for line in _call_text("_forms.no_fields", [string(method), _dict_literal(fields)])
+        ]
+    if refuse_fields and len(custom.forms) > 1:
         every = " | ".join(dict.fromkeys(name for form in custom.forms for name in form.types))
-        call = _call_text("_forms.no_fields", [string(method), _dict_literal(fields)])
         lines.append(f"{INDENT * 2}if isinstance({argument}, {every}):")
-        lines += [f"{INDENT * 3}{line}" for line in call]
+        lines += refuse_fields
     for form in custom.forms:
         types = " | ".join(form.types)
         lines.append(f"{INDENT * 2}if isinstance({argument}, {types}):")
+        if len(custom.forms) == 1:
+            lines += refuse_fields
         prepare = Call(f"_forms.{form.prepare}", (Raw("self._core.context"), Raw(argument)))
         send = Call(
             f"_forms.{flavor.send_form}",
@@ -722,8 +737,11 @@ def _official_checks(operation: Operation, surface: Surface, params: list[_Param
             raise SpecError(
                 _pointer(operation), f"x-suprsend-id-checks: {name!r} is not a positional path id"
             )
-        style = ", missing_only=True" if surface.id_missing_only else ""
-        lines.append(f"{INDENT * 2}{param.name} = _paths.official_id({param.name}, {string(name)}{style})")
+        style: tuple[tuple[str, Raw | Call | Tuple], ...] = (
+            (("missing_only", Raw("True")),) if surface.id_missing_only else ()
+        )
+        check = Call("_paths.official_id", (Raw(param.name), Raw(string(name))), style)
+        lines += layout(check, INDENT * 2, head=f"{param.name} = ")
     if surface.empty_shortcut is not None and surface.empty_shortcut_message is not None:
         param = by_key[surface.empty_shortcut]
         message = string(surface.empty_shortcut_message)

@@ -21,13 +21,22 @@ from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
 from ._errors import APIConnectionError, APIError, InputValueError
 from ._event import Event
-from ._generated import endpoints_events, endpoints_subscriber_lists, endpoints_workflows
+from ._generated import endpoints_events, endpoints_objects, endpoints_subscriber_lists, endpoints_workflows
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
-from ._generated.models import AcceptedMessage, Broadcast, EventPayload, TriggerAccepted, WorkflowTrigger
-from ._generated.operations import BROADCAST_TO_LIST, TRACK_EVENT, TRIGGER_WORKFLOW
+from ._generated.models import (
+    AcceptedMessage,
+    Broadcast,
+    EventPayload,
+    ObjectProfile,
+    TriggerAccepted,
+    WorkflowTrigger,
+)
+from ._generated.operations import BROADCAST_TO_LIST, EDIT_OBJECT, TRACK_EVENT, TRIGGER_WORKFLOW
 from ._http import Response, TimeoutLike
 from ._models import unstructure
+from ._object_edit import ObjectEdit
 from ._operation import OperationInfo
+from ._paths import official_id
 from ._results import SeedResult
 from ._seed_calls import seed_result
 from ._types import UNSET
@@ -43,7 +52,9 @@ class BuilderCall(Generic[Result]):
 
     operation: OperationInfo
     build: BuildRequest
-    record: WireRecord
+    # The body as sent, and whether it carries a dedupe key (so whether a retry is safe).
+    text: str
+    dedupe: bool = False
     path: Mapping[str, str] | None = None
     # The answer -> the result (a seed form also reads an error status into a result).
     answer: Callable[[Core, Response], Result]
@@ -64,8 +75,8 @@ def send(
             call.operation,
             call.build,
             path=call.path,
-            content=_json.encode(call.record.text),
-            dedupe=call.record.dedupe,
+            content=_json.encode(call.text),
+            dedupe=call.dedupe,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -87,8 +98,8 @@ async def send_async(
             call.operation,
             call.build,
             path=call.path,
-            content=_json.encode(call.record.text),
-            dedupe=call.record.dedupe,
+            content=_json.encode(call.text),
+            dedupe=call.dedupe,
             timeout=timeout,
             max_retries=max_retries,
         )
@@ -114,8 +125,18 @@ def _seed_call(
         return SeedResult.from_transport_error(exc, with_raw_response=with_raw_response)
 
     return BuilderCall(
-        operation=operation, build=build, record=record, path=path, answer=answer, failure=failure
+        operation=operation,
+        build=build,
+        text=record.text,
+        dedupe=record.dedupe,
+        path=path,
+        answer=answer,
+        failure=failure,
     )
+
+
+def _record(record: WireRecord) -> dict[str, Any]:
+    return {"text": record.text, "dedupe": record.dedupe}
 
 
 def _reraise(exc: APIConnectionError) -> NoReturn:
@@ -161,7 +182,7 @@ def trigger_one(
     return BuilderCall(
         operation=TRIGGER_WORKFLOW,
         build=endpoints_workflows.build_trigger_workflow,
-        record=WorkflowTriggerRequest(body)._to_wire(context),
+        **_record(WorkflowTriggerRequest(body)._to_wire(context)),
         answer=answer,
         failure=_reraise,
     )
@@ -195,9 +216,7 @@ def check_event(event: object) -> None:
 # ---------------------------------------------------------------------------- subscriber_lists.broadcast
 
 
-def broadcast_request(
-    context: WireContext, broadcast: SubscriberListBroadcast
-) -> BuilderCall[SeedResult]:
+def broadcast_request(context: WireContext, broadcast: SubscriberListBroadcast) -> BuilderCall[SeedResult]:
     """``subscriber_lists.broadcast(SubscriberListBroadcast)``: the official T1 result."""
     return _seed_call(
         BROADCAST_TO_LIST,
@@ -231,7 +250,7 @@ def broadcast_one(
     return BuilderCall(
         operation=BROADCAST_TO_LIST,
         build=endpoints_subscriber_lists.build_broadcast_to_list,
-        record=SubscriberListBroadcast(body)._to_wire(context),
+        **_record(SubscriberListBroadcast(body)._to_wire(context)),
         path={"workspace": context.workspace},
         answer=answer,
         failure=_reraise,
@@ -239,7 +258,28 @@ def broadcast_one(
 
 
 def no_fields(method: str, fields: Mapping[str, object]) -> None:
-    """A builder form carries its whole body: keyword body fields given beside it would be lost."""
-    given = sorted(name for name, value in fields.items() if value is not UNSET)
+    """A builder form carries its whole body (and route): other arguments given beside it would be lost."""
+    given = sorted(name for name, value in fields.items() if value is not UNSET and value is not None)
     if given:
         raise TypeError(f"{method} with this argument takes no body fields; got {', '.join(given)}")
+
+
+# ------------------------------------------------------------------------------------------ objects.edit
+
+
+def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectProfile]:
+    """``objects.edit(ObjectEdit)``: the builder's operations as one PATCH of its object (never retried)."""
+    object_type = official_id(edit.object_type, "object_type", missing_only=True)
+    object_id = official_id(edit.object_id, "object_id", missing_only=True)
+
+    def answer(core: Core, response: Response) -> ObjectProfile:
+        return endpoints_objects.parse_edit_object(response)
+
+    return BuilderCall(
+        operation=EDIT_OBJECT,
+        build=endpoints_objects.build_edit_object,
+        text=edit._checked_payload_text(),
+        path={"object_type": object_type, "object_id": object_id},
+        answer=answer,
+        failure=_reraise,
+    )
