@@ -82,6 +82,14 @@ CUSTOMISATIONS: dict[str, Customisation] = {
         checks=("check_broadcast",),
         imports=(("_broadcast", "SubscriberListBroadcast"),),
     ),
+    "edit_user": Customisation(
+        forms=(
+            Form(
+                types=("UserEdit",), annotation="UserEdit", prepare="user_edit", returns="models.UserProfile"
+            ),
+        ),
+        imports=(("_profile", "UserEdit"),),
+    ),
     "edit_object": Customisation(
         forms=(
             Form(

@@ -21,7 +21,13 @@ from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
 from ._errors import APIConnectionError, APIError, InputValueError
 from ._event import Event
-from ._generated import endpoints_events, endpoints_objects, endpoints_subscriber_lists, endpoints_workflows
+from ._generated import (
+    endpoints_events,
+    endpoints_objects,
+    endpoints_subscriber_lists,
+    endpoints_users,
+    endpoints_workflows,
+)
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
 from ._generated.models import (
     AcceptedMessage,
@@ -29,14 +35,23 @@ from ._generated.models import (
     EventPayload,
     ObjectProfile,
     TriggerAccepted,
+    UserProfile,
     WorkflowTrigger,
 )
-from ._generated.operations import BROADCAST_TO_LIST, EDIT_OBJECT, TRACK_EVENT, TRIGGER_WORKFLOW
+from ._generated.operations import (
+    BROADCAST_TO_LIST,
+    EDIT_OBJECT,
+    EDIT_USER,
+    EDIT_USER_FOR_TENANT,
+    TRACK_EVENT,
+    TRIGGER_WORKFLOW,
+)
 from ._http import Response, TimeoutLike
 from ._models import unstructure
 from ._object_edit import ObjectEdit
 from ._operation import OperationInfo
 from ._paths import official_id
+from ._profile import UserEdit
 from ._results import SeedResult
 from ._seed_calls import seed_result
 from ._types import UNSET
@@ -280,6 +295,35 @@ def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectPro
         build=endpoints_objects.build_edit_object,
         text=edit._checked_payload_text(),
         path={"object_type": object_type, "object_id": object_id},
+        answer=answer,
+        failure=_reraise,
+    )
+
+
+# ------------------------------------------------------------------------------------------- users.edit
+
+
+def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
+    """``users.edit(UserEdit)``: the builder's operations as one PATCH of its user, or of the user's
+    tenant profile when the builder has a ``tenant_id`` (never retried)."""
+    distinct_id = official_id(edit.distinct_id, "distinct_id", missing_only=True)
+    path = {"distinct_id": distinct_id}
+    operation = EDIT_USER
+    build: BuildRequest = endpoints_users.build_edit_user
+    parse: Callable[[Response], UserProfile] = endpoints_users.parse_edit_user
+    if edit.tenant_id:
+        path["tenant_id"] = official_id(edit.tenant_id, "tenant_id", missing_only=True)
+        operation, build = EDIT_USER_FOR_TENANT, endpoints_users.build_edit_user_for_tenant
+        parse = endpoints_users.parse_edit_user_for_tenant
+
+    def answer(core: Core, response: Response) -> UserProfile:
+        return parse(response)
+
+    return BuilderCall(
+        operation=operation,
+        build=build,
+        text=edit._edit_body_text(),
+        path=path,
         answer=answer,
         failure=_reraise,
     )

@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ... import _models as _rt
 from ..._async_pages import AsyncPager, first_async_page
 from ..._async_resource import AsyncResource
 from ..._http import TimeoutLike
+from ..._profile import UserEdit
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
 from .. import endpoints_users as endpoints
@@ -59,9 +61,29 @@ class AsyncUsersResource(AsyncResource):
             max_retries=max_retries,
         )
 
+    @overload
+    async def edit(
+        self,
+        edit_ins_or_distinct_id: UserEdit,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.UserProfile: ...
+
+    @overload
     async def edit(
         self,
         edit_ins_or_distinct_id: str,
+        edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
+        *,
+        operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.UserProfile: ...
+
+    async def edit(
+        self,
+        edit_ins_or_distinct_id: UserEdit | str,
         edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
         *,
         operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
@@ -81,6 +103,14 @@ class AsyncUsersResource(AsyncResource):
 
         Returns: models.UserProfile. An error status raises its APIStatusError subclass.
         """
+        if isinstance(edit_ins_or_distinct_id, UserEdit):
+            _forms.no_fields("users.edit", {"edit_payload": edit_payload, "operations": operations})
+            return await _forms.send_async(
+                self._core,
+                _forms.user_edit(self._core.context, edit_ins_or_distinct_id),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         body = _args.model_body(edit_payload, models.UserEditBody, {"operations": operations})
         return await self._core.call(
             _ops.EDIT_USER,

@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ... import _models as _rt
 from ..._http import TimeoutLike
 from ..._pages import Page, first_page
+from ..._profile import UserEdit
 from ..._resource import Resource
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
@@ -59,9 +61,29 @@ class UsersResource(Resource):
             max_retries=max_retries,
         )
 
+    @overload
+    def edit(
+        self,
+        edit_ins_or_distinct_id: UserEdit,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.UserProfile: ...
+
+    @overload
     def edit(
         self,
         edit_ins_or_distinct_id: str,
+        edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
+        *,
+        operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+    ) -> models.UserProfile: ...
+
+    def edit(
+        self,
+        edit_ins_or_distinct_id: UserEdit | str,
         edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
         *,
         operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
@@ -81,6 +103,14 @@ class UsersResource(Resource):
 
         Returns: models.UserProfile. An error status raises its APIStatusError subclass.
         """
+        if isinstance(edit_ins_or_distinct_id, UserEdit):
+            _forms.no_fields("users.edit", {"edit_payload": edit_payload, "operations": operations})
+            return _forms.send(
+                self._core,
+                _forms.user_edit(self._core.context, edit_ins_or_distinct_id),
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         body = _args.model_body(edit_payload, models.UserEditBody, {"operations": operations})
         return self._core.call(
             _ops.EDIT_USER,
