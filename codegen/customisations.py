@@ -38,6 +38,14 @@ class Customisation:
     imports: tuple[tuple[str, str], ...] = ()
 
 
+# Namespaces whose client attribute is the hand subclass in resources/ (sync) or async_resources/ (async),
+# which adds builder factories and bulk calls (``users.get_edit_instance``, ``workflows.stream``) to the
+# generated class; the namespaces mixin creates that class instead of the generated one.
+HAND_RESOURCES: dict[str, frozenset[str]] = {
+    "sync": frozenset({"workflows", "users", "messages", "objects", "subscriber_lists"}),
+    "async": frozenset({"workflows"}),
+}
+
 _SEED = "SeedResult"
 
 CUSTOMISATIONS: dict[str, Customisation] = {

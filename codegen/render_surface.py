@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .customisations import CUSTOMISATIONS, Customisation
+from .customisations import CUSTOMISATIONS, HAND_RESOURCES, Customisation
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -91,6 +91,7 @@ class Flavor:
     first_page: str  # the function that makes it
     pages_module: str
     send_form: str  # the _builder_forms function that sends a builder form's call
+    hand_package: str  # of the hand subclasses listed in customisations.HAND_RESOURCES
 
 
 SYNC = Flavor(
@@ -109,6 +110,7 @@ SYNC = Flavor(
     first_page="first_page",
     pages_module="_pages",
     send_form="send",
+    hand_package="resources",
 )
 ASYNC = Flavor(
     name="async",
@@ -127,6 +129,7 @@ ASYNC = Flavor(
     first_page="first_async_page",
     pages_module="_async_pages",
     send_form="send_async",
+    hand_package="async_resources",
 )
 FLAVORS = (SYNC, ASYNC)
 
@@ -335,8 +338,15 @@ def _namespaces_file(groups: dict[str, list[Operation]], header: str, flavor: Fl
     ]
     if groups:
         lines += ["", "if TYPE_CHECKING:"]
-    for namespace in sorted(groups):
-        lines.append(f"{INDENT}from .{flavor.package}.{namespace} import {class_name(namespace, flavor)}")
+    hand = HAND_RESOURCES[flavor.name]
+
+    def module(namespace: str) -> str:
+        """Where the namespace's class lives: the hand subclass, or the generated class."""
+        return f"..{flavor.hand_package}" if namespace in hand else f".{flavor.package}"
+
+    # Relative imports furthest first (the hand package is one level up), as isort orders them.
+    for namespace in sorted(groups, key=lambda name: (name not in hand, name)):
+        lines.append(f"{INDENT}from {module(namespace)}.{namespace} import {class_name(namespace, flavor)}")
     lines += [
         "",
         *layout(Tuple(tuple(Raw(string(name)) for name in groups)), "", head="NAMESPACES: Final = "),
@@ -356,7 +366,7 @@ def _namespaces_file(groups: dict[str, list[Operation]], header: str, flavor: Fl
             "",
             f"{INDENT}@functools.cached_property",
             f"{INDENT}def {namespace}(self) -> {name}:",
-            f"{INDENT * 2}from .{flavor.package}.{namespace} import {name}",
+            f"{INDENT * 2}from {module(namespace)}.{namespace} import {name}",
             "",
             f"{INDENT * 2}return {name}(self._core)",
         ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from .._async_base_client import AsyncRequestCore
 
 if TYPE_CHECKING:
+    from ..async_resources.workflows import AsyncWorkflowsResource
     from .async_resources.brands import AsyncBrandsResource
     from .async_resources.broadcasts import AsyncBroadcastsResource
     from .async_resources.events import AsyncEventsResource
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from .async_resources.templates import AsyncTemplatesResource
     from .async_resources.tenants import AsyncTenantsResource
     from .async_resources.users import AsyncUsersResource
-    from .async_resources.workflows import AsyncWorkflowsResource
 
 NAMESPACES: Final = (
     "workflows",
@@ -43,7 +43,7 @@ class AsyncNamespaces:
 
     @functools.cached_property
     def workflows(self) -> AsyncWorkflowsResource:
-        from .async_resources.workflows import AsyncWorkflowsResource
+        from ..async_resources.workflows import AsyncWorkflowsResource
 
         return AsyncWorkflowsResource(self._core)
 

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Final
 from .._base_client import RequestCore
 
 if TYPE_CHECKING:
+    from ..resources.messages import MessagesResource
+    from ..resources.objects import ObjectsResource
+    from ..resources.subscriber_lists import SubscriberListsResource
+    from ..resources.users import UsersResource
+    from ..resources.workflows import WorkflowsResource
     from .resources.brands import BrandsResource
     from .resources.broadcasts import BroadcastsResource
     from .resources.events import EventsResource
-    from .resources.messages import MessagesResource
-    from .resources.objects import ObjectsResource
-    from .resources.subscriber_lists import SubscriberListsResource
     from .resources.templates import TemplatesResource
     from .resources.tenants import TenantsResource
-    from .resources.users import UsersResource
-    from .resources.workflows import WorkflowsResource
 
 NAMESPACES: Final = (
     "workflows",
@@ -43,7 +43,7 @@ class Namespaces:
 
     @functools.cached_property
     def workflows(self) -> WorkflowsResource:
-        from .resources.workflows import WorkflowsResource
+        from ..resources.workflows import WorkflowsResource
 
         return WorkflowsResource(self._core)
 
@@ -55,13 +55,13 @@ class Namespaces:
 
     @functools.cached_property
     def users(self) -> UsersResource:
-        from .resources.users import UsersResource
+        from ..resources.users import UsersResource
 
         return UsersResource(self._core)
 
     @functools.cached_property
     def messages(self) -> MessagesResource:
-        from .resources.messages import MessagesResource
+        from ..resources.messages import MessagesResource
 
         return MessagesResource(self._core)
 
@@ -79,13 +79,13 @@ class Namespaces:
 
     @functools.cached_property
     def objects(self) -> ObjectsResource:
-        from .resources.objects import ObjectsResource
+        from ..resources.objects import ObjectsResource
 
         return ObjectsResource(self._core)
 
     @functools.cached_property
     def subscriber_lists(self) -> SubscriberListsResource:
-        from .resources.subscriber_lists import SubscriberListsResource
+        from ..resources.subscriber_lists import SubscriberListsResource
 
         return SubscriberListsResource(self._core)
 
