@@ -31,7 +31,7 @@ class Form:
 class Customisation:
     """The builder forms of one operation's generated method."""
 
-    forms: tuple[Form, ...]
+    forms: tuple[Form, ...] = ()
     # Functions of _builder_forms run on the argument before the generated path (no form matched).
     checks: tuple[str, ...] = ()
     # Names the generated module imports from the sdk layer for the forms' types.
@@ -42,7 +42,7 @@ class Customisation:
 # which adds builder factories and bulk calls (``users.get_edit_instance``, ``workflows.stream``) to the
 # generated class; the namespaces mixin creates that class instead of the generated one.
 HAND_RESOURCES: dict[str, frozenset[str]] = {
-    "sync": frozenset({"workflows", "users", "messages", "objects", "subscriber_lists"}),
+    "sync": frozenset({"workflows", "users", "objects", "subscriber_lists"}),
     "async": frozenset({"workflows"}),
 }
 
@@ -90,6 +90,7 @@ CUSTOMISATIONS: dict[str, Customisation] = {
         checks=("check_broadcast",),
         imports=(("_broadcast", "SubscriberListBroadcast"),),
     ),
+    "bulk_update_messages": Customisation(checks=("check_message_updates",)),
     "edit_user": Customisation(
         forms=(
             Form(

@@ -526,7 +526,7 @@ def _method_lines(
     define = "def" if surface.pagination is not None else flavor.define
     custom = CUSTOMISATIONS.get(op_id)
     lines: list[str] = []
-    if custom is not None:
+    if custom is not None and custom.forms:
         first = next(param for param in params if param.role != "separator")
         if first.role not in ("payload", "body", "path"):
             raise SpecError(_pointer(operation), f"{op_id}: a builder form replaces a positional argument")

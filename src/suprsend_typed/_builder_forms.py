@@ -15,11 +15,12 @@ from typing import Any, Generic, NoReturn, TypeVar
 import attrs
 
 from . import _json
+from ._arguments import sequence_of
 from ._async_base_client import AsyncRequestCore
 from ._base_client import BuildRequest, RequestCore
 from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
-from ._errors import APIConnectionError, APIError, InputValueError
+from ._errors import APIConnectionError, APIError, InputValueError, ValidationError
 from ._event import Event
 from ._generated import (
     endpoints_events,
@@ -33,6 +34,7 @@ from ._generated.models import (
     AcceptedMessage,
     Broadcast,
     EventPayload,
+    MessageUpdate,
     ObjectProfile,
     TriggerAccepted,
     UserProfile,
@@ -327,3 +329,18 @@ def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
         answer=answer,
         failure=_reraise,
     )
+
+
+# ---------------------------------------------------------------------------------- messages.bulk_update
+
+
+def check_message_updates(messages: object) -> None:
+    """As the official SDK: a dict item without a truthy ``message_id`` or ``action`` is refused
+    (``messages[1]: missing action``) before anything is sent; the spec then checks every value."""
+    for index, message in enumerate(sequence_of(messages, "messages")):
+        if isinstance(message, Mapping):
+            for required in ("message_id", "action"):
+                if not message.get(required):
+                    raise ValidationError(f"missing {required}", path=f"messages[{index}]")
+        elif not isinstance(message, MessageUpdate):
+            raise ValidationError(f"must be a dict, got {type(message).__name__}", path=f"messages[{index}]")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Final
 from .._base_client import RequestCore
 
 if TYPE_CHECKING:
-    from ..resources.messages import MessagesResource
     from ..resources.objects import ObjectsResource
     from ..resources.subscriber_lists import SubscriberListsResource
     from ..resources.users import UsersResource
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from .resources.brands import BrandsResource
     from .resources.broadcasts import BroadcastsResource
     from .resources.events import EventsResource
+    from .resources.messages import MessagesResource
     from .resources.templates import TemplatesResource
     from .resources.tenants import TenantsResource
 
@@ -61,7 +61,7 @@ class Namespaces:
 
     @functools.cached_property
     def messages(self) -> MessagesResource:
-        from ..resources.messages import MessagesResource
+        from .resources.messages import MessagesResource
 
         return MessagesResource(self._core)
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ... import _arguments as _args
+from ... import _builder_forms as _forms
 from ..._http import TimeoutLike
 from ..._pages import Page, first_page
 from ..._resource import Resource
@@ -125,6 +126,7 @@ class MessagesResource(Resource):
 
         Returns: models.BulkMessagesUpdateResponse. An error status raises its APIStatusError subclass.
         """
+        _forms.check_message_updates(messages)
         body = _args.model_body(None, models.BulkMessagesUpdate, {"messages": messages})
         return self._core.call(
             _ops.BULK_UPDATE_MESSAGES,
