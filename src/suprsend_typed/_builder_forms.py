@@ -10,7 +10,7 @@ methods differ only in ``send`` / ``send_async``, the one I/O step.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 import attrs
 
@@ -22,24 +22,9 @@ from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
 from ._errors import APIConnectionError, APIError, InputValueError, ValidationError
 from ._event import Event
-from ._generated import (
-    endpoints_events,
-    endpoints_objects,
-    endpoints_subscriber_lists,
-    endpoints_users,
-    endpoints_workflows,
-)
+from ._generated import endpoints_events, endpoints_workflows
 from ._generated.limits import MAX_BODY_APPARENT_BYTES
-from ._generated.models import (
-    AcceptedMessage,
-    Broadcast,
-    EventPayload,
-    MessageUpdate,
-    ObjectProfile,
-    TriggerAccepted,
-    UserProfile,
-    WorkflowTrigger,
-)
+from ._generated.models import EventPayload, TriggerAccepted, WorkflowTrigger
 from ._generated.operations import (
     BROADCAST_TO_LIST,
     EDIT_OBJECT,
@@ -59,6 +44,11 @@ from ._seed_calls import seed_result
 from ._types import UNSET
 from ._workflow import WorkflowTriggerRequest
 
+if TYPE_CHECKING:
+    from ._generated.models import AcceptedMessage, Broadcast, ObjectProfile, UserProfile
+
+# The forms of other namespaces import their endpoints and models on first use, so the first call of one
+# namespace loads no other namespace's modules.
 Result = TypeVar("Result")
 Core = RequestCore | AsyncRequestCore
 
@@ -235,6 +225,8 @@ def check_event(event: object) -> None:
 
 def broadcast_request(context: WireContext, broadcast: SubscriberListBroadcast) -> BuilderCall[SeedResult]:
     """``subscriber_lists.broadcast(SubscriberListBroadcast)``: the official T1 result."""
+    from ._generated import endpoints_subscriber_lists
+
     return _seed_call(
         BROADCAST_TO_LIST,
         endpoints_subscriber_lists.build_broadcast_to_list,
@@ -259,6 +251,9 @@ def broadcast_one(
 ) -> BuilderCall[AcceptedMessage]:
     """``subscriber_lists.broadcast(Broadcast or dict)``: completed as the builder completes it
     (``$insert_id``, ``$time``, ``data``), answered with the typed model or an error."""
+    from ._generated import endpoints_subscriber_lists
+    from ._generated.models import Broadcast
+
     body = broadcast if isinstance(broadcast, Broadcast) else dict(broadcast)
 
     def answer(core: Core, response: Response) -> AcceptedMessage:
@@ -286,6 +281,8 @@ def no_fields(method: str, fields: Mapping[str, object]) -> None:
 
 def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectProfile]:
     """``objects.edit(ObjectEdit)``: the builder's operations as one PATCH of its object (never retried)."""
+    from ._generated import endpoints_objects
+
     object_type = official_id(edit.object_type, "object_type", missing_only=True)
     object_id = official_id(edit.object_id, "object_id", missing_only=True)
 
@@ -308,6 +305,8 @@ def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectPro
 def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
     """``users.edit(UserEdit)``: the builder's operations as one PATCH of its user, or of the user's
     tenant profile when the builder has a ``tenant_id`` (never retried)."""
+    from ._generated import endpoints_users
+
     distinct_id = official_id(edit.distinct_id, "distinct_id", missing_only=True)
     path = {"distinct_id": distinct_id}
     operation = EDIT_USER
@@ -337,6 +336,8 @@ def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
 def check_message_updates(messages: object) -> None:
     """As the official SDK: a dict item without a truthy ``message_id`` or ``action`` is refused
     (``messages[1]: missing action``) before anything is sent; the spec then checks every value."""
+    from ._generated.models import MessageUpdate
+
     for index, message in enumerate(sequence_of(messages, "messages")):
         if isinstance(message, Mapping):
             for required in ("message_id", "action"):
