@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from .customisations import CUSTOMISATIONS, HAND_RESOURCES, Customisation
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -89,6 +90,8 @@ class Flavor:
     page: str  # the page type list methods return
     first_page: str  # the function that makes it
     pages_module: str
+    send_form: str  # the _builder_forms function that sends a builder form's call
+    hand_package: str  # of the hand subclasses listed in customisations.HAND_RESOURCES
 
 
 SYNC = Flavor(
@@ -106,6 +109,8 @@ SYNC = Flavor(
     page="Page",
     first_page="first_page",
     pages_module="_pages",
+    send_form="send",
+    hand_package="resources",
 )
 ASYNC = Flavor(
     name="async",
@@ -123,6 +128,8 @@ ASYNC = Flavor(
     page="AsyncPager",
     first_page="first_async_page",
     pages_module="_async_pages",
+    send_form="send_async",
+    hand_package="async_resources",
 )
 FLAVORS = (SYNC, ASYNC)
 
@@ -331,8 +338,15 @@ def _namespaces_file(groups: dict[str, list[Operation]], header: str, flavor: Fl
     ]
     if groups:
         lines += ["", "if TYPE_CHECKING:"]
-    for namespace in sorted(groups):
-        lines.append(f"{INDENT}from .{flavor.package}.{namespace} import {class_name(namespace, flavor)}")
+    hand = HAND_RESOURCES[flavor.name]
+
+    def module(namespace: str) -> str:
+        """Where the namespace's class lives: the hand subclass, or the generated class."""
+        return f"..{flavor.hand_package}" if namespace in hand else f".{flavor.package}"
+
+    # Relative imports furthest first (the hand package is one level up), as isort orders them.
+    for namespace in sorted(groups, key=lambda name: (name not in hand, name)):
+        lines.append(f"{INDENT}from {module(namespace)}.{namespace} import {class_name(namespace, flavor)}")
     lines += [
         "",
         *layout(Tuple(tuple(Raw(string(name)) for name in groups)), "", head="NAMESPACES: Final = "),
@@ -352,7 +366,7 @@ def _namespaces_file(groups: dict[str, list[Operation]], header: str, flavor: Fl
             "",
             f"{INDENT}@functools.cached_property",
             f"{INDENT}def {namespace}(self) -> {name}:",
-            f"{INDENT * 2}from .{flavor.package}.{namespace} import {name}",
+            f"{INDENT * 2}from {module(namespace)}.{namespace} import {name}",
             "",
             f"{INDENT * 2}return {name}(self._core)",
         ]
@@ -510,36 +524,34 @@ def _method_lines(
     op_id = operation.operation_id
     returns = _return_annotation(operation, models, flavor)
     define = "def" if surface.pagination is not None else flavor.define
-    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
-    keyword_started = False
-    for param in params:
-        if param.role == "separator":
-            lines.append(f"{INDENT * 2}*,")
-            keyword_started = True
-            continue
-        default = "" if param.default is None else f" = {param.default}"
-        line = f"{INDENT * 2}{param.name}: {param.annotation}{default},"
-        if len(line) > LINE_LENGTH:
-            lines += [
-                f"{INDENT * 2}{param.name}: (",
-                f"{INDENT * 3}{param.annotation}",
-                f"{INDENT * 2}){default},",
-            ]
-        else:
-            lines.append(line)
-    assert keyword_started
-    lines += [
-        f"{INDENT * 2}timeout: TimeoutLike | None = None,",
-        f"{INDENT * 2}max_retries: int | None = None,",
-        f"{INDENT}) -> {returns}:",
-    ]
-    for line in lines:
-        if len(line) > LINE_LENGTH:
-            raise SpecError(_pointer(operation), f"generated line too long: {line.strip()}")
+    custom = CUSTOMISATIONS.get(op_id)
+    lines: list[str] = []
+    if custom is not None and custom.forms:
+        first = next(param for param in params if param.role != "separator")
+        if first.role not in ("payload", "body", "path"):
+            raise SpecError(_pointer(operation), f"{op_id}: a builder form replaces a positional argument")
+        for form in custom.forms:
+            only = [attrs.evolve(first, annotation=form.annotation, default=None), _SEPARATOR]
+            lines += _overload(operation, define, only, form.returns)
+        lines += _overload(operation, define, params, returns)
+        widened = _union([*(form.annotation for form in custom.forms), first.annotation])
+        # A form carries the whole route, so the implementation takes every other positional as optional.
+        params = [
+            attrs.evolve(first, annotation=widened)
+            if param is first
+            else attrs.evolve(param, annotation=f"{param.annotation} | None", default="None")
+            if param.role == "path" and param.default is None
+            else param
+            for param in params
+        ]
+        returns = _union([*(form.returns for form in custom.forms), returns])
+    lines += _signature(operation, define, params, returns)
     lines += _method_docstring(operation, surface, params, returns)
     real = [param for param in params if param.role != "separator"]
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
+    if custom is not None:
+        lines += _form_lines(surface, custom, real, flavor)
     lines += _official_checks(operation, surface, real)
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
@@ -604,10 +616,126 @@ def _method_lines(
         )
     else:
         parse = "parse_status" if surface.result == "status" else f"endpoints.parse_{op_id}"
-        call = Call("self._core.call", (Raw(constant), Raw(build), Raw(parse)), tuple(call_kwargs))
+        custom = CUSTOMISATIONS.get(op_id)
+        core = "self._core" if custom is None or custom.core is None else f"_forms.{custom.core}(self._core)"
+        call = Call(f"{core}.call", (Raw(constant), Raw(build), Raw(parse)), tuple(call_kwargs))
         lines += layout(call, INDENT * 2, head="return " + flavor.send)
         return lines
     lines += layout(call, INDENT * 2, head="return ")
+    return lines
+
+
+def _signature(operation: Operation, define: str, params: list[_Param], returns: str) -> list[str]:
+    """``def name(self, ...) -> returns:``, one argument per line."""
+    surface = operation.surface
+    assert surface is not None
+    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
+    keyword_started = False
+    for param in params:
+        if param.role == "separator":
+            lines.append(f"{INDENT * 2}*,")
+            keyword_started = True
+            continue
+        default = "" if param.default is None else f" = {param.default}"
+        line = f"{INDENT * 2}{param.name}: {param.annotation}{default},"
+        if len(line) <= LINE_LENGTH:
+            lines.append(line)
+        elif len(INDENT * 3 + param.annotation) <= LINE_LENGTH:
+            lines += [
+                f"{INDENT * 2}{param.name}: (",
+                f"{INDENT * 3}{param.annotation}",
+                f"{INDENT * 2}){default},",
+            ]
+        else:
+            # As ruff formats a long union: one operand per line.
+            parts = _union_parts(param.annotation)
+            lines += [
+                f"{INDENT * 2}{param.name}: (",
+                f"{INDENT * 3}{parts[0]}",
+                *(f"{INDENT * 3}| {part}" for part in parts[1:]),
+                f"{INDENT * 2}){default},",
+            ]
+    assert keyword_started
+    lines += [
+        f"{INDENT * 2}timeout: TimeoutLike | None = None,",
+        f"{INDENT * 2}max_retries: int | None = None,",
+        f"{INDENT}) -> {returns}:",
+    ]
+    for line in lines:
+        if len(line) > LINE_LENGTH:
+            raise SpecError(_pointer(operation), f"generated line too long: {line.strip()}")
+    return lines
+
+
+def _union_parts(annotation: str) -> list[str]:
+    """The operands of a union annotation at its top level (``A | B[C | D]`` -> ``A``, ``B[C | D]``)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += char in "[(" and 1 or (-1 if char in "])" else 0)
+        if char == "|" and depth == 0:
+            parts.append(annotation[start:index].strip())
+            start = index + 1
+    parts.append(annotation[start:].strip())
+    return parts
+
+
+def _union(annotations: list[str]) -> str:
+    """The union of annotations, each operand once, in first-seen order."""
+    operands = [part for text in annotations for part in _union_parts(text)]
+    return " | ".join(dict.fromkeys(operands))
+
+
+def _overload(operation: Operation, define: str, params: list[_Param], returns: str) -> list[str]:
+    """One ``@overload`` stub of a method with builder forms."""
+    lines = _signature(operation, define, params, returns)
+    return [f"{INDENT}@overload", *lines[:-1], lines[-1] + " ...", ""]
+
+
+def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor) -> list[str]:
+    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks."""
+    argument = params[0].name
+    fields = [(param.name, param.name) for param in params[1:] if param.role != "separator"]
+    method = f"{surface.namespace}.{surface.method_name}"
+    lines: list[str] = []
+    refuse_fields: list[str] = []
+    if fields:
+        refuse_fields = [
+            f"{INDENT * 3}{line}"
+            for line in _call_text("_forms.no_fields", [string(method), _dict_literal(fields)])
+        ]
+    if refuse_fields and len(custom.forms) > 1:
+        every = " | ".join(dict.fromkeys(name for form in custom.forms for name in form.types))
+        lines.append(f"{INDENT * 2}if isinstance({argument}, {every}):")
+        lines += refuse_fields
+    for form in custom.forms:
+        types = " | ".join(form.types)
+        lines.append(f"{INDENT * 2}if isinstance({argument}, {types}):")
+        if len(custom.forms) == 1:
+            lines += refuse_fields
+        prepare = Call(f"_forms.{form.prepare}", (Raw("self._core.context"), Raw(argument)))
+        send = Call(
+            f"_forms.{flavor.send_form}",
+            (Raw("self._core"), prepare),
+            (("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
+        )
+        lines += layout(send, INDENT * 3, head="return " + flavor.send)
+    for check in custom.checks:
+        lines.append(f"{INDENT * 2}_forms.{check}({argument})")
+    return lines
+
+
+def _call_text(func: str, args: list[str | list[str]]) -> list[str]:
+    """``func(args...)`` without indent, one argument per line when an argument spans lines."""
+    texts = [arg if isinstance(arg, list) else [arg] for arg in args]
+    if all(len(parts) == 1 for parts in texts):
+        line = f"{func}(" + ", ".join(parts[0] for parts in texts) + ")"
+        if len(line) + len(INDENT * 3) <= LINE_LENGTH:
+            return [line]
+    lines = [f"{func}("]
+    for parts in texts:
+        lines += [f"{INDENT}{part}" for part in parts[:-1]]
+        lines.append(f"{INDENT}{parts[-1]},")
+    lines.append(")")
     return lines
 
 
@@ -621,8 +749,11 @@ def _official_checks(operation: Operation, surface: Surface, params: list[_Param
             raise SpecError(
                 _pointer(operation), f"x-suprsend-id-checks: {name!r} is not a positional path id"
             )
-        style = ", missing_only=True" if surface.id_missing_only else ""
-        lines.append(f"{INDENT * 2}{param.name} = _paths.official_id({param.name}, {string(name)}{style})")
+        style: tuple[tuple[str, Raw | Call | Tuple], ...] = (
+            (("missing_only", Raw("True")),) if surface.id_missing_only else ()
+        )
+        check = Call("_paths.official_id", (Raw(param.name), Raw(string(name))), style)
+        lines += layout(check, INDENT * 2, head=f"{param.name} = ")
     if surface.empty_shortcut is not None and surface.empty_shortcut_message is not None:
         param = by_key[surface.empty_shortcut]
         message = string(surface.empty_shortcut_message)
@@ -723,6 +854,8 @@ def _resource_file(
         methods = [re.sub(rf"(?<![\w.]){name}\[", f"builtins.{name}[", method) for method in methods]
     code = "\n\n".join(methods)
     typing_names = [name for name in ("Any", "Literal") if re.search(rf"\b{name}\b", code)]
+    if "@overload" in code:
+        typing_names.append("overload")
     abc_names = [name for name in ("Mapping", "Sequence") if f"{name}[" in code]
     core_imports = []
     lines = [
@@ -744,6 +877,14 @@ def _resource_file(
         lines.append("")
     if "_args." in code:
         core_imports.append("from ... import _arguments as _args")
+    if "_forms." in code:
+        core_imports.append("from ... import _builder_forms as _forms")
+    if "SeedResult" in code:
+        core_imports.append("from ..._results import SeedResult")
+    for operation in operations:
+        custom = CUSTOMISATIONS.get(operation.operation_id)
+        for module, name in custom.imports if custom is not None else ():
+            core_imports.append(f"from ...{module} import {name}")
     if "_rt." in code:
         core_imports.append("from ... import _models as _rt")
     if "_paths." in code:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import functools
 import os
 import time
 import warnings
@@ -56,8 +55,6 @@ from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
-    from .async_resources.events import AsyncEventsResource
-    from .async_resources.workflows import AsyncWorkflowsResource
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -252,19 +249,6 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     async def _transport_send(self, request: Request) -> Response:
         return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
-
-    # The namespaces whose official form takes a builder subclass the generated async resources.
-    @functools.cached_property
-    def workflows(self) -> AsyncWorkflowsResource:
-        from .async_resources.workflows import AsyncWorkflowsResource
-
-        return AsyncWorkflowsResource(self._core)
-
-    @functools.cached_property
-    def events(self) -> AsyncEventsResource:
-        from .async_resources.events import AsyncEventsResource
-
-        return AsyncEventsResource(self._core)
 
     def with_options(
         self, *, timeout: TimeoutLike | None = None, max_retries: int | None = None

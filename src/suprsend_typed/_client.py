@@ -59,12 +59,7 @@ from ._workflow import Workflow
 if TYPE_CHECKING:
     from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
-    from .resources.events import EventsResource
-    from .resources.messages import MessagesResource
-    from .resources.objects import ObjectsResource
-    from .resources.subscriber_lists import SubscriberListsResource
-    from .resources.users import UserFactory, UsersResource
-    from .resources.workflows import WorkflowsResource
+    from .resources.users import UserFactory
 
 DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
 AppInfo = Mapping[str, object]
@@ -356,45 +351,7 @@ class Suprsend(ClientIdentity, Namespaces):
         )
         configure_logging(debug=bool(debug))
 
-    # The namespaces whose official form takes a builder (Event, WorkflowTriggerRequest, UserEdit,
-    # ObjectEdit, SubscriberListBroadcast) or checks its arguments its own way are the hand-written
-    # subclasses of the generated resources; the others come from the generated mixin.
-    @functools.cached_property
-    def workflows(self) -> WorkflowsResource:
-        from .resources.workflows import WorkflowsResource
-
-        return WorkflowsResource(self._core)
-
-    @functools.cached_property
-    def events(self) -> EventsResource:
-        from .resources.events import EventsResource
-
-        return EventsResource(self._core)
-
-    @functools.cached_property
-    def users(self) -> UsersResource:
-        from .resources.users import UsersResource
-
-        return UsersResource(self._core)
-
-    @functools.cached_property
-    def messages(self) -> MessagesResource:
-        from .resources.messages import MessagesResource
-
-        return MessagesResource(self._core)
-
-    @functools.cached_property
-    def objects(self) -> ObjectsResource:
-        from .resources.objects import ObjectsResource
-
-        return ObjectsResource(self._core)
-
-    @functools.cached_property
-    def subscriber_lists(self) -> SubscriberListsResource:
-        from .resources.subscriber_lists import SubscriberListsResource
-
-        return SubscriberListsResource(self._core)
-
+    # Every namespace comes from the generated mixin; `user` is the official SDK's older entry point.
     @functools.cached_property
     def user(self) -> UserFactory:
         """The older profile factory: ``client.user.get_instance(distinct_id)``."""

@@ -5,8 +5,11 @@ dependency a reader (and a refactoring) must respect. From the bottom up:
 
 - core: the hand-written request machinery and schema runtime; imports only core;
 - generated: ``_generated.*``; imports core and generated;
-- sdk: the official SDK's builders, results and bulk machinery, and the hand resources; imports core,
+- sdk: the official SDK's builders, results and bulk machinery, and the pure builder forms; imports core,
   generated and sdk, never the client or anything above;
+- surface: the resource classes and namespace mixins, generated (``_generated.resources``,
+  ``_generated.async_resources``, ``_generated.namespaces``, ``_generated.async_namespaces``) and hand
+  (``resources``, ``async_resources``); a generated method may take an sdk builder, so they sit above it;
 - top: the client, the package face, sandbox, replay, the pytest plugin and the command line; imports
   anything below, and another top unit only where ``TOP_ALLOWED`` says so.
 
@@ -90,10 +93,15 @@ SDK = frozenset(
         "_dollar_keys",
         "_broadcast",
         "_object_edit",
+        # The builder forms of generated methods: builder -> one call (codegen/customisations.py).
+        "_builder_forms",
     }
 )
 # _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
-SDK_PACKAGES = frozenset({"resources", "async_resources", "_bulk", "_background"})
+SDK_PACKAGES = frozenset({"_bulk", "_background"})
+# The client's resources and namespace mixins; generated ones are named by their module below _generated.
+SURFACE_PACKAGES = frozenset({"resources", "async_resources"})
+GENERATED_SURFACE = frozenset({"resources", "async_resources", "namespaces", "async_namespaces"})
 # A top unit is a module or a whole package; units import each other only along these edges.
 TOP_ALLOWED: dict[str, frozenset[str]] = {
     "_client": frozenset(),
@@ -112,7 +120,7 @@ TOP_ALLOWED: dict[str, frozenset[str]] = {
     "cli": frozenset({"_client", "sandbox"}),
 }
 
-LAYER_RANK = {"core": 0, "generated": 1, "sdk": 2, "top": 3}
+LAYER_RANK = {"core": 0, "generated": 1, "sdk": 2, "surface": 3, "top": 4}
 
 
 def module_name(path: Path, root: Path = ROOT, package: str = PACKAGE) -> str:
@@ -138,6 +146,11 @@ def unit_of(module: str) -> str:
 
 def layer_of(module: str) -> str | None:
     unit = unit_of(module)
+    below = module[len(PACKAGE) + 1 :].split(".")
+    if unit in SURFACE_PACKAGES or (
+        unit in GENERATED_PACKAGES and below[1:2] and below[1] in GENERATED_SURFACE
+    ):
+        return "surface"
     if unit in CORE:
         return "core"
     if unit in GENERATED_PACKAGES:

@@ -1,19 +1,12 @@
-"""``client.workflows`` of the async client: the generated methods and ``trigger(WorkflowTriggerRequest)``."""
+"""``client.workflows`` of the async client: the generated methods (``trigger`` with its builder forms)
+plus the bulk trigger calls."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import AsyncIterable, Iterable
+from typing import TYPE_CHECKING
 
-from .. import _json
-from .._errors import APIError
-from .._generated import endpoints_workflows as endpoints
 from .._generated.async_resources import workflows as generated
-from .._generated.models import BulkRecordsResponse, TriggerAccepted, WorkflowTrigger
-from .._generated.operations import TRIGGER_WORKFLOW
-from .._http import TimeoutLike
-from .._results import SeedResult
-from .._seed_calls import async_seed_call
 from .._workflow import WorkflowTriggerRequest
 
 if TYPE_CHECKING:
@@ -23,86 +16,9 @@ if TYPE_CHECKING:
 
 
 class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
-    """The forms of the sync ``workflows.trigger``, awaited: a ``WorkflowTriggerRequest`` gives a
-    ``SeedResult``; a ``WorkflowTrigger`` or dict gives ``TriggerAccepted`` or raises; a list is one array."""
+    """Adds the bulk trigger calls of the sync ``workflows``, awaited."""
 
     __slots__ = ()
-
-    @overload  # type: ignore[override]
-    async def trigger(
-        self,
-        workflow: WorkflowTriggerRequest,
-        /,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> SeedResult: ...
-
-    @overload
-    async def trigger(
-        self,
-        workflow: WorkflowTrigger | Mapping[str, Any],
-        /,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> TriggerAccepted: ...
-
-    @overload
-    async def trigger(
-        self,
-        workflow: Sequence[WorkflowTrigger | Mapping[str, Any]],
-        /,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> BulkRecordsResponse: ...
-
-    async def trigger(
-        self,
-        workflow: WorkflowTriggerRequest
-        | WorkflowTrigger
-        | Mapping[str, Any]
-        | Sequence[WorkflowTrigger | Mapping[str, Any]],
-        /,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> SeedResult | TriggerAccepted | BulkRecordsResponse:
-        """Trigger one workflow, as the sync ``workflows.trigger`` does (same body, errors and results)."""
-        core = self._core
-        if isinstance(workflow, WorkflowTriggerRequest):
-            return await async_seed_call(
-                core,
-                TRIGGER_WORKFLOW,
-                endpoints.build_trigger_workflow,
-                workflow._to_wire(core.context),
-                with_raw_response=True,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-        if isinstance(workflow, WorkflowTrigger | Mapping):
-            body = workflow if isinstance(workflow, WorkflowTrigger) else dict(workflow)
-            record = WorkflowTriggerRequest(body)._to_wire(core.context)
-            response = await core.send_operation(
-                TRIGGER_WORKFLOW,
-                endpoints.build_trigger_workflow,
-                content=_json.encode(record.text),
-                dedupe=record.dedupe,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-            answer = endpoints.parse_trigger_workflow(response)
-            if not isinstance(answer, TriggerAccepted):
-                raise APIError(
-                    f"the hub answered {response.status_code} with per-record results to a single trigger",
-                    status_code=response.status_code,
-                )
-            return answer
-        if isinstance(workflow, str | bytes) or not isinstance(workflow, Mapping | Sequence):
-            expected = "a WorkflowTriggerRequest, WorkflowTrigger, dict or list"
-            raise TypeError(f"workflows.trigger expects {expected}, got {type(workflow).__name__}")
-        return await super().trigger(workflow, timeout=timeout, max_retries=max_retries)
 
     def bulk_trigger_instance(self) -> AsyncBulkInstance[WorkflowTriggerRequest]:
         """A new bulk of ``WorkflowTriggerRequest`` records for ``POST trigger/`` (per-record results)."""

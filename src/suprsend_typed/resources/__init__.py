@@ -1,6 +1,6 @@
-"""The official SDK's behaviour over the generated resources: seed builders and calls that never raise.
+"""The official SDK's calls the spec cannot describe, added to the generated resources.
 
-Each class here subclasses the generated resource of its namespace and adds or widens only the methods
-whose official form takes a builder (``Event``, ``WorkflowTriggerRequest``, ``UserEdit``); every other
-method is the generated one.
+The builder forms of generated methods (``workflows.trigger(WorkflowTriggerRequest)``, ``events.track``,
+``subscriber_lists.broadcast``) come from ``codegen/customisations.py``; the classes here add builder
+factories and bulk calls, and the few official argument checks not yet in that table.
 """

@@ -1,29 +1,19 @@
 """``client.subscriber_lists``: the generated resource (its id checks and empty-list short cuts come from
-the spec), the official ``create`` payload check, ``get_all`` and ``broadcast(SubscriberListBroadcast)``."""
+the spec, ``broadcast(SubscriberListBroadcast)`` from codegen's customisations), the official ``create``
+payload check and ``get_all``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, overload
+from typing import Any
 
-from .. import _json
-from .._broadcast import SubscriberListBroadcast
-from .._errors import InputValueError, ValidationError
-from .._generated import endpoints_subscriber_lists as endpoints
-from .._generated.models import (
-    AcceptedMessage,
-    Broadcast,
-    SubscriberList,
-    SubscriberListCreate,
-)
-from .._generated.operations import BROADCAST_TO_LIST
+from .._errors import ValidationError
+from .._generated.models import SubscriberList, SubscriberListCreate
 from .._generated.resources import subscriber_lists as generated
 from .._http import TimeoutLike
 from .._models import unstructure
 from .._pages import Page
 from .._paths import official_id
-from .._results import SeedResult
-from .._seed_calls import seed_call
 from .._types import UNSET, Unset
 
 
@@ -41,7 +31,7 @@ def _checked_create_payload(payload: object) -> dict[str, Any]:
 
 class SubscriberListsResource(generated.SubscriberListsResource):
     """``create`` checks the payload's ``list_id`` as the official SDK does; ``get_all`` lets ``options``
-    override ``limit`` and ``offset``; ``broadcast`` takes the official builder."""
+    override ``limit`` and ``offset``."""
 
     __slots__ = ()
 
@@ -98,65 +88,3 @@ class SubscriberListsResource(generated.SubscriberListsResource):
         # UNSET is no valid value either, so the generated clamp puts the default in its place.
         query_options: dict[str, object] = {"limit": limit, "offset": offset, **(options or {})}
         return super().get_all(UNSET, UNSET, query_options, timeout=timeout, max_retries=max_retries)
-
-    @overload  # type: ignore[override]
-    def broadcast(
-        self,
-        broadcast_instance: SubscriberListBroadcast,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> SeedResult: ...
-
-    @overload
-    def broadcast(
-        self,
-        broadcast_instance: Broadcast | Mapping[str, Any],
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> AcceptedMessage: ...
-
-    def broadcast(
-        self,
-        broadcast_instance: SubscriberListBroadcast | Broadcast | Mapping[str, Any],
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-    ) -> SeedResult | AcceptedMessage:
-        """``POST {workspace}/broadcast/``: send to every user of the body's ``list_id``.
-
-        With a ``SubscriberListBroadcast`` HTTP and transport failures come back as ``success=False``
-        results, as in the official SDK; with a ``Broadcast`` model or a dict (completed the same way:
-        ``$insert_id``, ``$time``, ``data``) the answer is typed and an error status raises.
-        """
-        core = self._core
-        path = {"workspace": core.context.workspace}
-        if isinstance(broadcast_instance, SubscriberListBroadcast):
-            return seed_call(
-                core,
-                BROADCAST_TO_LIST,
-                endpoints.build_broadcast_to_list,
-                broadcast_instance._to_wire(core.context),
-                with_raw_response=False,
-                path=path,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-        if not isinstance(broadcast_instance, Broadcast | Mapping):
-            raise InputValueError(
-                "argument must be a SubscriberListBroadcast, a Broadcast or a dict, "
-                f"got {type(broadcast_instance).__name__}"
-            )
-        body = broadcast_instance if isinstance(broadcast_instance, Broadcast) else dict(broadcast_instance)
-        record = SubscriberListBroadcast(body)._to_wire(core.context)
-        response = core.send_operation(
-            BROADCAST_TO_LIST,
-            endpoints.build_broadcast_to_list,
-            path=path,
-            content=_json.encode(record.text),
-            dedupe=record.dedupe,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return endpoints.parse_broadcast_to_list(response)

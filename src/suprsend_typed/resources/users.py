@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .. import _builder_forms as _forms
 from .. import _json
 from .._arguments import free_query, model_body
 from .._base_client import BuildRequest
@@ -76,10 +77,9 @@ class UsersResource(generated.UsersResource):
         if isinstance(user, UserEdit):
             if edit_payload is not None:
                 raise TypeError("users.edit(UserEdit) takes no payload; the builder holds the operations")
-            text = user._edit_body_text()
-            distinct_id = _checked_id(user.distinct_id, "distinct_id")
-            tenant = _checked_id(user.tenant_id, "tenant_id") if user.tenant_id else None
-        elif user is None:
+            call = _forms.user_edit(self._core.context, user)
+            return _forms.send(self._core, call, timeout=timeout, max_retries=max_retries)
+        if user is None:
             raise ValidationError("instance is required", path="user")
         else:
             distinct_id = _checked_id(user, "distinct_id")

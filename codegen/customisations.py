@@ -1,0 +1,117 @@
+"""The one table of what the spec cannot say about the client surface (botocore's handlers list is the model).
+
+The spec describes the wire; the official SDK's methods also take its builders (``WorkflowTriggerRequest``,
+``Event``, ``SubscriberListBroadcast``), which are Python objects, not schemas. Each row names, for one
+operation, the forms its first positional argument also takes and the pure function of
+``suprsend_typed._builder_forms`` that turns such an argument into one call (route, record, result). The
+generator renders the same method for the sync and the async client from a row: one overload per form, an
+``isinstance`` branch per form that sends the call (``send`` or ``send_async``: only the I/O differs), and
+the row's checks before the generated path.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Form:
+    """One more type the argument accepts: ``isinstance`` against ``types`` picks ``prepare``."""
+
+    # Runtime classes for the isinstance check, as the generated module names them.
+    types: tuple[str, ...]
+    # The argument's annotation in the overload of this form.
+    annotation: str
+    # The function of _builder_forms: (context, argument) -> BuilderCall[returns].
+    prepare: str
+    returns: str
+
+
+@attrs.frozen(kw_only=True)
+class Customisation:
+    """The builder forms of one operation's generated method."""
+
+    forms: tuple[Form, ...] = ()
+    # Functions of _builder_forms run on the argument before the generated path (no form matched).
+    checks: tuple[str, ...] = ()
+    # Names the generated module imports from the sdk layer for the forms' types.
+    imports: tuple[tuple[str, str], ...] = ()
+    # A function of _builder_forms that gives the request core the generated path calls through (for
+    # example one that size-checks the body it dumps, so the body is dumped once).
+    core: str | None = None
+
+
+# Namespaces whose client attribute is the hand subclass in resources/ (sync) or async_resources/ (async),
+# which adds builder factories and bulk calls (``users.get_edit_instance``, ``workflows.stream``) to the
+# generated class; the namespaces mixin creates that class instead of the generated one.
+HAND_RESOURCES: dict[str, frozenset[str]] = {
+    "sync": frozenset({"workflows", "users", "objects", "subscriber_lists"}),
+    "async": frozenset({"workflows"}),
+}
+
+_SEED = "SeedResult"
+
+CUSTOMISATIONS: dict[str, Customisation] = {
+    "trigger_workflow": Customisation(
+        forms=(
+            Form(
+                types=("WorkflowTriggerRequest",),
+                annotation="WorkflowTriggerRequest",
+                prepare="trigger_request",
+                returns=_SEED,
+            ),
+            Form(
+                types=("models.WorkflowTrigger", "Mapping"),
+                annotation="models.WorkflowTrigger | Mapping[str, Any]",
+                prepare="trigger_one",
+                returns="models.TriggerAccepted",
+            ),
+        ),
+        checks=("check_trigger",),
+        imports=(("_workflow", "WorkflowTriggerRequest"),),
+    ),
+    "track_event": Customisation(
+        forms=(Form(types=("Event",), annotation="Event", prepare="track_request", returns=_SEED),),
+        checks=("check_event",),
+        imports=(("_event", "Event"),),
+        core="event_core",
+    ),
+    "broadcast_to_list": Customisation(
+        forms=(
+            Form(
+                types=("SubscriberListBroadcast",),
+                annotation="SubscriberListBroadcast",
+                prepare="broadcast_request",
+                returns=_SEED,
+            ),
+            Form(
+                types=("models.Broadcast", "Mapping"),
+                annotation="models.Broadcast | Mapping[str, Any]",
+                prepare="broadcast_one",
+                returns="models.AcceptedMessage",
+            ),
+        ),
+        checks=("check_broadcast",),
+        imports=(("_broadcast", "SubscriberListBroadcast"),),
+    ),
+    "bulk_update_messages": Customisation(checks=("check_message_updates",)),
+    "edit_user": Customisation(
+        forms=(
+            Form(
+                types=("UserEdit",), annotation="UserEdit", prepare="user_edit", returns="models.UserProfile"
+            ),
+        ),
+        imports=(("_profile", "UserEdit"),),
+    ),
+    "edit_object": Customisation(
+        forms=(
+            Form(
+                types=("ObjectEdit",),
+                annotation="ObjectEdit",
+                prepare="object_edit",
+                returns="models.ObjectProfile",
+            ),
+        ),
+        imports=(("_object_edit", "ObjectEdit"),),
+    ),
+}
