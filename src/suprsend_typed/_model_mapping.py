@@ -4,15 +4,20 @@ Each generated class takes these functions as its ``__getitem__``, ``get``, ``ke
 ``__contains__`` and ``to_dict``: keys are wire keys (``$email``, not ``email``), values are plain JSON
 (fresh containers), and a field left UNSET is not a key. Typed attributes (``r.results[0].distinct_id``)
 stay the primary way to read a model. There is deliberately no ``__len__``: a model with no keys set
-must still be truthy.
+must still be truthy. The generated classes type ``model["key"]`` per wire key for the type checker
+only (``if TYPE_CHECKING``); at run time ``__getitem__`` is ``model_getitem`` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 from ._types import UNSET
+
+Unknown: TypeAlias = object
+"""What ``model[key]`` is typed as for a key the schema does not name: a value kept from the hub, to narrow
+with ``isinstance`` before use. A misspelt key therefore reads as nothing usable as a typed value."""
 
 
 def _value(model: Any, key: str) -> Any:

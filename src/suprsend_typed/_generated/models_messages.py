@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -35,12 +35,24 @@ class MessageUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["message_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["action"]) -> MessageAction: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -57,12 +69,22 @@ class BulkMessagesUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["messages"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -93,12 +115,46 @@ class Message:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["message_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["status"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["channel"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["idempotency_key"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["execution_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_read"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_archived"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_campaign"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["failure_reason"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -118,12 +174,24 @@ class MessageList:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -144,12 +212,26 @@ class MessageUpdateResult:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["message_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["status_code"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["error"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -168,12 +250,22 @@ class BulkMessagesUpdateResponse:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["records"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

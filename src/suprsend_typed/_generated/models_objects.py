@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -41,12 +41,32 @@ class ObjectProfile:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["object_type"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["subscriptions_count"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -66,12 +86,24 @@ class ObjectPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -90,12 +122,22 @@ class ObjectBulkDeleteBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["object_ids"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -118,12 +160,26 @@ class SubscriptionRecipient:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["object_type"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -145,12 +201,24 @@ class ObjectSubscriptionsBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["recipients"]) -> list[str | dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -169,12 +237,22 @@ class ObjectSubscriptionsDeleteBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["recipients"]) -> list[str | dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -194,12 +272,24 @@ class SubscriptionUser:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -222,12 +312,30 @@ class ObjectSubscription:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["user"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["object"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -247,12 +355,24 @@ class ObjectSubscriptionPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

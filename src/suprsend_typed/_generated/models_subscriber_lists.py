@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -46,12 +46,32 @@ class SubscriberListCreate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["list_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["list_name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_type"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["track_user_entry"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["track_user_exit"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -85,12 +105,48 @@ class SubscriberList:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["list_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_type"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["subscribers_count"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["source"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_readonly"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["status"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["track_user_entry"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["track_user_exit"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["requested_for_delete"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["drafts"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -110,12 +166,24 @@ class SubscriberListPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -132,12 +200,22 @@ class SubscriberListMembers:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_ids"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -157,12 +235,24 @@ class AffectedCount:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["success"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["affected_count"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -180,12 +270,18 @@ class EmptyBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -204,12 +300,22 @@ class SubscriberListVersion:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["version_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -230,12 +336,26 @@ class ListSubscriber:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -255,12 +375,24 @@ class ListSubscriberPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -295,12 +427,44 @@ class Broadcast:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["$insert_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["$time"]) -> int: ...
+        @overload
+        def __getitem__(self, key: Literal["list_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["channels"]) -> list[Channel]: ...
+        @overload
+        def __getitem__(self, key: Literal["template"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["notification_category"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["delay"]) -> str | int: ...
+        @overload
+        def __getitem__(self, key: Literal["trigger_at"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["data"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["$idempotency_key"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["brand_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -51,12 +51,48 @@ class Template:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["slug"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_active"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_language"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_by"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["last_triggered_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_auto_translate_enabled"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["enabled_languages"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["channels"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -76,12 +112,24 @@ class TemplatePage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -108,12 +156,36 @@ class TemplateChannelContent:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["channel"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_active"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_enabled"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["disabled_languages"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["versions"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

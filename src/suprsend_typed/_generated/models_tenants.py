@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -45,12 +45,40 @@ class TenantSocialLinks:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["website"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["facebook"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["LinkedIn"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["x"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["instagram"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["medium"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["discord"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["telegram"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["youtube"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tiktok"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -81,12 +109,38 @@ class TenantUpsertBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["tenant_name"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["logo"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["primary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["secondary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tertiary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference_page_url"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["social_links"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -118,12 +172,46 @@ class Tenant:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["logo"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: Literal["embedded_preference_url"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["hosted_preference_domain"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["primary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["secondary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tertiary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["social_links"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -143,12 +231,24 @@ class TenantPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -184,12 +284,52 @@ class TenantCategoryPreference:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["effective_tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["root_category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_preference"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["enabled_for_tenant"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -209,12 +349,24 @@ class TenantCategoryPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -237,12 +389,30 @@ class TenantPreferenceSection:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["slug"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["categories"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -262,12 +432,24 @@ class TenantRootCategory:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["root_category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["sections"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -286,12 +468,22 @@ class TenantFullPreference:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["root_categories"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -320,12 +512,36 @@ class TenantCategoryPreferenceUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["enabled_for_tenant"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["digest_schedule"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -346,12 +562,32 @@ class TenantDefaultPreferenceUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(
+            self, key: Literal["preference"]
+        ) -> Literal["opt_in", "opt_out", "cant_unsubscribe"]: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -43,12 +43,36 @@ class IdentityEvent:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["$schema"]) -> Literal["2"]: ...
+        @overload
+        def __getitem__(self, key: Literal["$insert_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["$time"]) -> int: ...
+        @overload
+        def __getitem__(self, key: Literal["env"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["$user_operations"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -68,12 +92,24 @@ class CursorPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -96,12 +132,28 @@ class User:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -121,12 +173,24 @@ class UserPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -144,12 +208,22 @@ class UserMergeBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["from_user_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -168,12 +242,22 @@ class UserBulkDeleteBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_ids"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -199,12 +283,34 @@ class ListSummary:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["list_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["list_type"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["source"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["subscribers_count"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -224,12 +330,24 @@ class ListMembership:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["list"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -249,12 +367,24 @@ class SubscribedListPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -273,12 +403,26 @@ class BulkPreferenceUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_ids"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: Literal["channel_preferences"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["categories"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -297,12 +441,26 @@ class BulkPreferenceReset:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_ids"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: Literal["reset_channel_preferences"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["reset_categories"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -321,12 +479,22 @@ class SuccessFlag:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["success"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.
