@@ -274,7 +274,7 @@ def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
 
 
 def _keyed_read_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
-    """``model["key"]`` typed per wire key for the type checker only; at run time it stays one shared function.
+    """``model["key"]`` typed per wire key for the type checker only; at run time one shared function.
 
     Any other key reads as ``object`` (keys kept from the hub beyond the schema): a misspelt key cannot be
     used as a typed value. See "Typed keyed reads" in codegen/README.md.

@@ -44,7 +44,8 @@ def json_annotation(expr: TypeExpr, aliases: dict[str, Alias]) -> str:
     if isinstance(expr, ArrayOf):
         return f"list[{json_annotation(expr.items, aliases)}]"
     if isinstance(expr, MapOf):
-        return "dict[str, Any]" if expr.values is None else f"dict[str, {json_annotation(expr.values, aliases)}]"
+        values = "Any" if expr.values is None else json_annotation(expr.values, aliases)
+        return f"dict[str, {values}]"
     if isinstance(expr, Scalar | AnyValue):
         return annotation(expr)
     parts: list[str] = []
