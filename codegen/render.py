@@ -253,10 +253,15 @@ def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
     lines += ["", f"{INDENT}_shape: ClassVar[_rt.Shape]", ""]
     for field in model.fields:
         lines += comment_lines(field.description, INDENT)
-        lines.append(_field_line(child(SCHEMAS_POINTER, model.name, "properties", field.wire_name), field))
+        pointer = child(SCHEMAS_POINTER, model.name, "properties", field.wire_name)
+        lines.append(_field_line(pointer, field, response=model.lenient))
     if model.extra is not None:
         lines += comment_lines("Keys beyond the schema's properties, written back after them.", INDENT)
         lines.append(f"{INDENT}extra: dict[str, {annotation(model.extra)}] = attrs.field(factory=dict)")
+    if model.lenient:
+        lines += comment_lines("The optional fields the answer left out (they read None): is_absent.", INDENT)
+        absent = "_absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)"
+        lines.append(INDENT + absent)
     lines += [
         "",
         f"{INDENT}def __attrs_post_init__(self) -> None:",
@@ -270,6 +275,7 @@ def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
     if model.lenient:
         # What only the hub sends prints as the official SDK's answer dict does.
         lines[lines.index(_SHARED_METHODS[0])] = f"{INDENT}__repr__ = _map.model_dict_repr"
+        lines.insert(lines.index(_MAPPING_METHODS[-1]) + 1, f"{INDENT}is_absent = _map.model_is_absent")
     return "\n".join(lines)
 
 
@@ -306,13 +312,19 @@ def _keyed_read_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
     return lines
 
 
-def _field_line(pointer: str, field: Field | QueryParam) -> str:
+def _field_line(pointer: str, field: Field | QueryParam, *, response: bool = False) -> str:
+    """The attribute of a field. UNSET is for what requests leave out; an optional field of a model only
+    the hub sends reads None when absent (``_map.ABSENT`` is its default until ``check_instance``)."""
     text = annotation(field.type)
     line = f"{INDENT}{field.py_name}: {text}"
     secret = isinstance(field, Field) and field.secret
     if not field.required:
-        line += " | Unset"
-        line += " = attrs.field(default=UNSET, repr=False)" if secret else " = UNSET"
+        default = "_map.ABSENT" if response else "UNSET"
+        if not response:
+            line += " | Unset"
+        elif "None" not in text.split(" | "):
+            line += " | None"
+        line += f" = attrs.field(default={default}, repr=False)" if secret else f" = {default}"
     elif secret:
         line += " = attrs.field(repr=False)"
     if len(line) > LINE_LENGTH:

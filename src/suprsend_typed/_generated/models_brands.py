@@ -16,7 +16,6 @@ import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
-from .._types import UNSET, Unset
 from .shared_models import OffsetMeta
 
 
@@ -26,10 +25,12 @@ class Brand:
 
     _shape: ClassVar[_rt.Shape]
 
-    brand_id: str | None | Unset = UNSET
-    brand_name: str | None | Unset = UNSET
+    brand_id: str | None = _map.ABSENT
+    brand_name: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -42,6 +43,7 @@ class Brand:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -63,10 +65,12 @@ class BrandPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Brand] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Brand] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -79,6 +83,7 @@ class BrandPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

@@ -123,11 +123,13 @@ class EventAccepted:
 
     _shape: ClassVar[_rt.Shape]
 
-    message_id: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
-    message: str | None | Unset = UNSET
+    message_id: str | None = _map.ABSENT
+    status: str | None = _map.ABSENT
+    message: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -140,6 +142,7 @@ class EventAccepted:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

@@ -16,7 +16,6 @@ import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
-from .._types import UNSET, Unset
 from .shared_models import CursorMeta, ErrorDetail, MessageAction
 
 
@@ -93,21 +92,23 @@ class Message:
 
     _shape: ClassVar[_rt.Shape]
 
-    message_id: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
-    channel: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    idempotency_key: str | None | Unset = UNSET
-    execution_id: str | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    is_read: bool | None | Unset = UNSET
-    is_archived: bool | None | Unset = UNSET
-    is_campaign: bool | None | Unset = UNSET
-    failure_reason: str | None | Unset = UNSET
+    message_id: str | None = _map.ABSENT
+    status: str | None = _map.ABSENT
+    channel: str | None = _map.ABSENT
+    category: str | None = _map.ABSENT
+    tenant_id: str | None = _map.ABSENT
+    idempotency_key: str | None = _map.ABSENT
+    execution_id: str | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
+    is_read: bool | None = _map.ABSENT
+    is_archived: bool | None = _map.ABSENT
+    is_campaign: bool | None = _map.ABSENT
+    failure_reason: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -120,6 +121,7 @@ class Message:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -163,10 +165,12 @@ class MessageList:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[Message] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[Message] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -179,6 +183,7 @@ class MessageList:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -200,11 +205,13 @@ class MessageUpdateResult:
 
     _shape: ClassVar[_rt.Shape]
 
-    message_id: str | None | Unset = UNSET
-    status_code: int | None | Unset = UNSET
-    error: ErrorDetail | None | Unset = UNSET
+    message_id: str | None = _map.ABSENT
+    status_code: int | None = _map.ABSENT
+    error: ErrorDetail | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -217,6 +224,7 @@ class MessageUpdateResult:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -240,9 +248,11 @@ class BulkMessagesUpdateResponse:
 
     _shape: ClassVar[_rt.Shape]
 
-    records: list[MessageUpdateResult] | Unset = UNSET
+    records: list[MessageUpdateResult] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -255,6 +265,7 @@ class BulkMessagesUpdateResponse:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

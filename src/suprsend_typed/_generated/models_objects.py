@@ -26,14 +26,16 @@ class ObjectProfile:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: str | None | Unset = UNSET
-    object_type: str | None | Unset = UNSET
-    subscriptions_count: int | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    id: str | None = _map.ABSENT
+    object_type: str | None = _map.ABSENT
+    subscriptions_count: int | None = _map.ABSENT
+    properties: dict[str, Any] | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -46,6 +48,7 @@ class ObjectProfile:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -75,10 +78,12 @@ class ObjectPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[ObjectProfile] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[ObjectProfile] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -91,6 +96,7 @@ class ObjectPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -261,10 +267,12 @@ class SubscriptionUser:
 
     _shape: ClassVar[_rt.Shape]
 
-    distinct_id: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    distinct_id: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -277,6 +285,7 @@ class SubscriptionUser:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -298,13 +307,15 @@ class ObjectSubscription:
 
     _shape: ClassVar[_rt.Shape]
 
-    user: SubscriptionUser | Unset = UNSET
-    object: SubscribedObject | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    user: SubscriptionUser | None = _map.ABSENT
+    object: SubscribedObject | None = _map.ABSENT
+    properties: dict[str, Any] | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -317,6 +328,7 @@ class ObjectSubscription:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -344,10 +356,12 @@ class ObjectSubscriptionPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[ObjectSubscription] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[ObjectSubscription] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -360,6 +374,7 @@ class ObjectSubscriptionPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

@@ -80,24 +80,26 @@ class SubscriberList:
 
     _shape: ClassVar[_rt.Shape]
 
-    list_id: str | None | Unset = UNSET
-    list_name: str | None | Unset = UNSET
-    list_description: str | None | Unset = UNSET
-    list_type: str | None | Unset = UNSET
-    subscribers_count: int | None | Unset = UNSET
-    source: str | None | Unset = UNSET
-    is_readonly: bool | None | Unset = UNSET
+    list_id: str | None = _map.ABSENT
+    list_name: str | None = _map.ABSENT
+    list_description: str | None = _map.ABSENT
+    list_type: str | None = _map.ABSENT
+    subscribers_count: int | None = _map.ABSENT
+    source: str | None = _map.ABSENT
+    is_readonly: bool | None = _map.ABSENT
     # active or draft.
-    status: str | None | Unset = UNSET
-    track_user_entry: bool | None | Unset = UNSET
-    track_user_exit: bool | None | Unset = UNSET
-    requested_for_delete: bool | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    status: str | None = _map.ABSENT
+    track_user_entry: bool | None = _map.ABSENT
+    track_user_exit: bool | None = _map.ABSENT
+    requested_for_delete: bool | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Draft versions of the list.
-    drafts: Any | Unset = UNSET
+    drafts: Any | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -110,6 +112,7 @@ class SubscriberList:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -155,10 +158,12 @@ class SubscriberListPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[SubscriberList] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[SubscriberList] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -171,6 +176,7 @@ class SubscriberListPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -224,10 +230,12 @@ class AffectedCount:
 
     _shape: ClassVar[_rt.Shape]
 
-    success: bool | None | Unset = UNSET
-    affected_count: int | None | Unset = UNSET
+    success: bool | None = _map.ABSENT
+    affected_count: int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -240,6 +248,7 @@ class AffectedCount:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -290,9 +299,11 @@ class SubscriberListVersion:
 
     _shape: ClassVar[_rt.Shape]
 
-    version_id: str | None | Unset = UNSET
+    version_id: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -305,6 +316,7 @@ class SubscriberListVersion:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -324,11 +336,13 @@ class ListSubscriber:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: str | None | Unset = UNSET
-    distinct_id: str | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
+    id: str | None = _map.ABSENT
+    distinct_id: str | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -341,6 +355,7 @@ class ListSubscriber:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -364,10 +379,12 @@ class ListSubscriberPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[ListSubscriber] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[ListSubscriber] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -380,6 +397,7 @@ class ListSubscriberPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

@@ -16,7 +16,6 @@ import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
-from .._types import UNSET, Unset
 from .shared_models import OffsetMeta
 
 
@@ -26,24 +25,26 @@ class Template:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: int | None | Unset = UNSET
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
+    id: int | None = _map.ABSENT
+    name: str | None = _map.ABSENT
+    slug: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    is_active: bool | None = _map.ABSENT
     # {"name", "slug"} of the default language.
-    default_language: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    default_language: dict[str, Any] | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # {"name", "email"} of the last editor.
-    updated_by: dict[str, Any] | None | Unset = UNSET
-    last_triggered_at: str | None | Unset = UNSET
-    is_auto_translate_enabled: bool | None | Unset = UNSET
-    enabled_languages: list[str] | None | Unset = UNSET
-    channels: list[dict[str, Any]] | None | Unset = UNSET
-    tags: list[dict[str, Any]] | None | Unset = UNSET
+    updated_by: dict[str, Any] | None = _map.ABSENT
+    last_triggered_at: str | None = _map.ABSENT
+    is_auto_translate_enabled: bool | None = _map.ABSENT
+    enabled_languages: list[str] | None = _map.ABSENT
+    channels: list[dict[str, Any]] | None = _map.ABSENT
+    tags: list[dict[str, Any]] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -56,6 +57,7 @@ class Template:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -101,10 +103,12 @@ class TemplatePage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Template] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Template] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -117,6 +121,7 @@ class TemplatePage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -138,17 +143,19 @@ class TemplateChannelContent:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: int | None | Unset = UNSET
+    id: int | None = _map.ABSENT
     # {"name", "slug", "is_template_approval_needed"}.
-    channel: dict[str, Any] | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
-    is_enabled: bool | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    disabled_languages: list[str] | None | Unset = UNSET
-    versions: list[dict[str, Any]] | None | Unset = UNSET
+    channel: dict[str, Any] | None = _map.ABSENT
+    is_active: bool | None = _map.ABSENT
+    is_enabled: bool | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
+    disabled_languages: list[str] | None = _map.ABSENT
+    versions: list[dict[str, Any]] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -161,6 +168,7 @@ class TemplateChannelContent:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

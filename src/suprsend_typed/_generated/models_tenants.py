@@ -149,22 +149,24 @@ class Tenant:
 
     _shape: ClassVar[_rt.Shape]
 
-    tenant_id: str | None | Unset = UNSET
-    tenant_name: str | None | Unset = UNSET
-    logo: str | None | Unset = UNSET
-    timezone: str | None | Unset = UNSET
+    tenant_id: str | None = _map.ABSENT
+    tenant_name: str | None = _map.ABSENT
+    logo: str | None = _map.ABSENT
+    timezone: str | None = _map.ABSENT
     # Channels blocked for the tenant.
-    blocked_channels: Any | Unset = UNSET
-    embedded_preference_url: str | None | Unset = UNSET
-    hosted_preference_domain: str | None | Unset = UNSET
-    primary_color: str | None | Unset = UNSET
-    secondary_color: str | None | Unset = UNSET
-    tertiary_color: str | None | Unset = UNSET
-    social_links: dict[str, Any] | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    blocked_channels: Any | None = _map.ABSENT
+    embedded_preference_url: str | None = _map.ABSENT
+    hosted_preference_domain: str | None = _map.ABSENT
+    primary_color: str | None = _map.ABSENT
+    secondary_color: str | None = _map.ABSENT
+    tertiary_color: str | None = _map.ABSENT
+    social_links: dict[str, Any] | None = _map.ABSENT
+    properties: dict[str, Any] | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -177,6 +179,7 @@ class Tenant:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -220,10 +223,12 @@ class TenantPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Tenant] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Tenant] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -236,6 +241,7 @@ class TenantPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -257,26 +263,28 @@ class TenantCategoryPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    effective_tags: list[str] | None | Unset = UNSET
+    name: str | None = _map.ABSENT
+    category: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    effective_tags: list[str] | None = _map.ABSENT
     # system, transactional or promotional.
-    root_category: str | None | Unset = UNSET
+    root_category: str | None = _map.ABSENT
     # opt_in, opt_out or cant_unsubscribe.
-    default_preference: str | None | Unset = UNSET
-    default_mandatory_channels: list[str] | None | Unset = UNSET
-    default_opt_in_channels: list[str] | None | Unset = UNSET
-    enabled_for_tenant: bool | None | Unset = UNSET
-    visible_to_subscriber: bool | None | Unset = UNSET
-    preference: str | None | Unset = UNSET
-    mandatory_channels: list[str] | None | Unset = UNSET
-    opt_in_channels: list[str] | None | Unset = UNSET
-    blocked_channels: list[str] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    default_preference: str | None = _map.ABSENT
+    default_mandatory_channels: list[str] | None = _map.ABSENT
+    default_opt_in_channels: list[str] | None = _map.ABSENT
+    enabled_for_tenant: bool | None = _map.ABSENT
+    visible_to_subscriber: bool | None = _map.ABSENT
+    preference: str | None = _map.ABSENT
+    mandatory_channels: list[str] | None = _map.ABSENT
+    opt_in_channels: list[str] | None = _map.ABSENT
+    blocked_channels: list[str] | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -289,6 +297,7 @@ class TenantCategoryPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -338,10 +347,12 @@ class TenantCategoryPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[TenantCategoryPreference] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[TenantCategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -354,6 +365,7 @@ class TenantCategoryPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -375,13 +387,15 @@ class TenantPreferenceSection:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    categories: list[TenantCategoryPreference] | Unset = UNSET
+    name: str | None = _map.ABSENT
+    slug: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    categories: list[TenantCategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -394,6 +408,7 @@ class TenantPreferenceSection:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -421,10 +436,12 @@ class TenantRootCategory:
 
     _shape: ClassVar[_rt.Shape]
 
-    root_category: str | None | Unset = UNSET
-    sections: list[TenantPreferenceSection] | Unset = UNSET
+    root_category: str | None = _map.ABSENT
+    sections: list[TenantPreferenceSection] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -437,6 +454,7 @@ class TenantRootCategory:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -458,9 +476,11 @@ class TenantFullPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    root_categories: list[TenantRootCategory] | Unset = UNSET
+    root_categories: list[TenantRootCategory] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -473,6 +493,7 @@ class TenantFullPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

@@ -81,10 +81,12 @@ class CursorPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[dict[str, Any]] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[dict[str, Any]] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -97,6 +99,7 @@ class CursorPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -118,13 +121,15 @@ class User:
 
     _shape: ClassVar[_rt.Shape]
 
-    distinct_id: str | None | Unset = UNSET
+    distinct_id: str | None = _map.ABSENT
     # All user properties; reserved ones start with $.
-    properties: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    properties: dict[str, Any] | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -137,6 +142,7 @@ class User:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -162,10 +168,12 @@ class UserPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[User] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[User] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -178,6 +186,7 @@ class UserPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -266,16 +275,18 @@ class ListSummary:
 
     _shape: ClassVar[_rt.Shape]
 
-    list_id: str | None | Unset = UNSET
-    list_name: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
+    list_id: str | None = _map.ABSENT
+    list_name: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
     # static_list or query_based.
-    list_type: str | None | Unset = UNSET
-    source: str | None | Unset = UNSET
-    subscribers_count: int | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    list_type: str | None = _map.ABSENT
+    source: str | None = _map.ABSENT
+    subscribers_count: int | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -288,6 +299,7 @@ class ListSummary:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -319,10 +331,12 @@ class ListMembership:
 
     _shape: ClassVar[_rt.Shape]
 
-    list_: ListSummary | Unset = UNSET
-    created_at: str | None | Unset = UNSET
+    list_: ListSummary | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -335,6 +349,7 @@ class ListMembership:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -356,10 +371,12 @@ class SubscribedListPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[ListMembership] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[ListMembership] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -372,6 +389,7 @@ class SubscribedListPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -469,9 +487,11 @@ class SuccessFlag:
 
     _shape: ClassVar[_rt.Shape]
 
-    success: bool | None | Unset = UNSET
+    success: bool | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -484,6 +504,7 @@ class SuccessFlag:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

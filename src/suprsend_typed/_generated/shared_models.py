@@ -190,10 +190,12 @@ class AcceptedMessage:
 
     _shape: ClassVar[_rt.Shape]
 
-    message: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
+    message: str | None = _map.ABSENT
+    status: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -206,6 +208,7 @@ class AcceptedMessage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -227,10 +230,12 @@ class ErrorDetail:
 
     _shape: ClassVar[_rt.Shape]
 
-    message: str | None | Unset = UNSET
-    type: str | None | Unset = UNSET
+    message: str | None = _map.ABSENT
+    type: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -243,6 +248,7 @@ class ErrorDetail:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -265,12 +271,14 @@ class BulkRecordResult:
     _shape: ClassVar[_rt.Shape]
 
     # success or error.
-    status: str | None | Unset = UNSET
-    status_code: int | None | Unset = UNSET
-    message_id: str | None | Unset = UNSET
-    error: ErrorDetail | None | Unset = UNSET
+    status: str | None = _map.ABSENT
+    status_code: int | None = _map.ABSENT
+    message_id: str | None = _map.ABSENT
+    error: ErrorDetail | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -283,6 +291,7 @@ class BulkRecordResult:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -309,9 +318,11 @@ class BulkRecordsResponse:
     _shape: ClassVar[_rt.Shape]
 
     records: list[BulkRecordResult]
-    status: str | None | Unset = UNSET
+    status: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -324,6 +335,7 @@ class BulkRecordsResponse:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -345,13 +357,15 @@ class ErrorResponse:
 
     _shape: ClassVar[_rt.Shape]
 
-    error: ErrorDetail | None | Unset = UNSET
-    message: str | None | Unset = UNSET
-    detail: str | None | Unset = UNSET
-    status: str | None | Unset = UNSET
-    code: str | int | None | Unset = UNSET
+    error: ErrorDetail | None = _map.ABSENT
+    message: str | None = _map.ABSENT
+    detail: str | None = _map.ABSENT
+    status: str | None = _map.ABSENT
+    code: str | int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -364,6 +378,7 @@ class ErrorResponse:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -391,14 +406,16 @@ class CursorMeta:
 
     _shape: ClassVar[_rt.Shape]
 
-    count: int | None | Unset = UNSET
-    limit: int | None | Unset = UNSET
-    has_prev: bool | None | Unset = UNSET
-    has_next: bool | None | Unset = UNSET
-    before: str | None | Unset = UNSET
-    after: str | None | Unset = UNSET
+    count: int | None = _map.ABSENT
+    limit: int | None = _map.ABSENT
+    has_prev: bool | None = _map.ABSENT
+    has_next: bool | None = _map.ABSENT
+    before: str | None = _map.ABSENT
+    after: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -411,6 +428,7 @@ class CursorMeta:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -441,11 +459,13 @@ class OffsetMeta:
     _shape: ClassVar[_rt.Shape]
 
     # Total number of items.
-    count: int | None | Unset = UNSET
-    limit: int | None | Unset = UNSET
-    offset: int | None | Unset = UNSET
+    count: int | None = _map.ABSENT
+    limit: int | None = _map.ABSENT
+    offset: int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -458,6 +478,7 @@ class OffsetMeta:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -561,13 +582,15 @@ class SubscribedObject:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: str | None | Unset = UNSET
-    object_type: str | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    subscriptions_count: int | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    id: str | None = _map.ABSENT
+    object_type: str | None = _map.ABSENT
+    properties: dict[str, Any] | None = _map.ABSENT
+    subscriptions_count: int | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -580,6 +603,7 @@ class SubscribedObject:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -608,12 +632,14 @@ class SubscribedObjectLink:
     _shape: ClassVar[_rt.Shape]
 
     # Subscription properties ($recipient.subscription.<prop>).
-    properties: dict[str, Any] | None | Unset = UNSET
-    object: SubscribedObject | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    properties: dict[str, Any] | None = _map.ABSENT
+    object: SubscribedObject | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -626,6 +652,7 @@ class SubscribedObjectLink:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -651,10 +678,12 @@ class SubscribedObjectPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[SubscribedObjectLink] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[SubscribedObjectLink] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -667,6 +696,7 @@ class SubscribedObjectPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -688,10 +718,12 @@ class ChannelPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    channel: str | None | Unset = UNSET
-    is_restricted: bool | None | Unset = UNSET
+    channel: str | None = _map.ABSENT
+    is_restricted: bool | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -704,6 +736,7 @@ class ChannelPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -725,9 +758,11 @@ class ChannelPreferences:
 
     _shape: ClassVar[_rt.Shape]
 
-    channel_preferences: list[ChannelPreference] | Unset = UNSET
+    channel_preferences: list[ChannelPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -740,6 +775,7 @@ class ChannelPreferences:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -759,12 +795,14 @@ class CategoryChannelPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    channel: str | None | Unset = UNSET
+    channel: str | None = _map.ABSENT
     # opt_in or opt_out.
-    preference: str | None | Unset = UNSET
-    is_editable: bool | None | Unset = UNSET
+    preference: str | None = _map.ABSENT
+    is_editable: bool | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -777,6 +815,7 @@ class CategoryChannelPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -800,20 +839,22 @@ class CategoryPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    effective_tags: list[str] | None | Unset = UNSET
+    name: str | None = _map.ABSENT
+    category: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    effective_tags: list[str] | None = _map.ABSENT
     # The category's default preference.
-    original_preference: str | None | Unset = UNSET
+    original_preference: str | None = _map.ABSENT
     # opt_in, opt_out or cant_unsubscribe.
-    preference: str | None | Unset = UNSET
+    preference: str | None = _map.ABSENT
     # false when the default is cant_unsubscribe.
-    is_editable: bool | None | Unset = UNSET
-    channels: list[CategoryChannelPreference] | None | Unset = UNSET
+    is_editable: bool | None = _map.ABSENT
+    channels: list[CategoryChannelPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -826,6 +867,7 @@ class CategoryPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -861,10 +903,12 @@ class CategoryPreferencePage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[CategoryPreference] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[CategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -877,6 +921,7 @@ class CategoryPreferencePage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -898,13 +943,15 @@ class PreferenceSection:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    subcategories: list[CategoryPreference] | Unset = UNSET
+    name: str | None = _map.ABSENT
+    slug: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    subcategories: list[CategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -917,6 +964,7 @@ class PreferenceSection:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -944,10 +992,12 @@ class FullPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    sections: list[PreferenceSection] | Unset = UNSET
-    channel_preferences: list[ChannelPreference] | Unset = UNSET
+    sections: list[PreferenceSection] | None = _map.ABSENT
+    channel_preferences: list[ChannelPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -960,6 +1010,7 @@ class FullPreference:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -1214,9 +1265,11 @@ class CancelledRuns:
 
     _shape: ClassVar[_rt.Shape]
 
-    execution_ids: list[str] | Unset = UNSET
+    execution_ids: list[str] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -1229,6 +1282,7 @@ class CancelledRuns:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

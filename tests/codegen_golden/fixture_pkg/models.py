@@ -117,9 +117,11 @@ class Outcome:
 
     _shape: ClassVar[_rt.Shape]
 
-    status_code: int | Unset = UNSET
+    status_code: int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, str] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -132,6 +134,7 @@ class Outcome:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

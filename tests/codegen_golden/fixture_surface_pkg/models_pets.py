@@ -60,11 +60,13 @@ class Pet:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: str | None | Unset = UNSET
-    name: str | None | Unset = UNSET
-    counter: int | None | Unset = UNSET
+    id: str | None = _map.ABSENT
+    name: str | None = _map.ABSENT
+    counter: int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -77,6 +79,7 @@ class Pet:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -132,12 +135,14 @@ class CursorMeta:
 
     _shape: ClassVar[_rt.Shape]
 
-    limit: int | None | Unset = UNSET
-    has_next: bool | None | Unset = UNSET
-    before: str | None | Unset = UNSET
-    after: str | None | Unset = UNSET
+    limit: int | None = _map.ABSENT
+    has_next: bool | None = _map.ABSENT
+    before: str | None = _map.ABSENT
+    after: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -150,6 +155,7 @@ class CursorMeta:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -175,10 +181,12 @@ class PetCursorPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: CursorMeta | Unset = UNSET
-    results: list[Pet] | Unset = UNSET
+    meta: CursorMeta | None = _map.ABSENT
+    results: list[Pet] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -191,6 +199,7 @@ class PetCursorPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.

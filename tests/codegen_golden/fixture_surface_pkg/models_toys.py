@@ -16,7 +16,6 @@ import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
-from .._types import UNSET, Unset
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -57,9 +56,11 @@ class Toy:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
+    name: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -72,6 +73,7 @@ class Toy:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -91,9 +93,11 @@ class Done:
 
     _shape: ClassVar[_rt.Shape]
 
-    success: bool | None | Unset = UNSET
+    success: bool | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -106,6 +110,7 @@ class Done:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -125,11 +130,13 @@ class OffsetMeta:
 
     _shape: ClassVar[_rt.Shape]
 
-    count: int | None | Unset = UNSET
-    limit: int | None | Unset = UNSET
-    offset: int | None | Unset = UNSET
+    count: int | None = _map.ABSENT
+    limit: int | None = _map.ABSENT
+    offset: int | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -142,6 +149,7 @@ class OffsetMeta:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
@@ -165,10 +173,12 @@ class ToyOffsetPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Toy] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Toy] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -181,6 +191,7 @@ class ToyOffsetPage:
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
 
     if TYPE_CHECKING:
         # Typed per wire key; any other key reads as object.
