@@ -3,9 +3,10 @@
 Each generated class takes these functions as its ``__getitem__``, ``get``, ``keys``, ``__iter__``,
 ``__contains__`` and ``to_dict``: keys are wire keys (``$email``, not ``email``), values are plain JSON
 (fresh containers), and a field left UNSET (or absent from a response) is not a key. Typed attributes
-(``r.results[0].distinct_id``) stay the primary way to read a model. There is deliberately no ``__len__``: a model with no keys set
-must still be truthy. The generated classes type ``model["key"]`` per wire key for the type checker
-only (``if TYPE_CHECKING``); at run time ``__getitem__`` is ``model_getitem`` itself.
+(``r.results[0].distinct_id``) stay the primary way to read a model. There is deliberately no
+``__len__``: a model with no keys set must still be truthy. The generated classes type ``model["key"]``
+per wire key for the type checker only (``if TYPE_CHECKING``); at run time ``__getitem__`` is
+``model_getitem`` itself.
 """
 
 from __future__ import annotations
