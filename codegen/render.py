@@ -39,7 +39,7 @@ from .pyexpr import (
     string,
 )
 from .render_surface import render_surface
-from .render_types import PY_TYPES, annotation, kind, literal
+from .render_types import PY_TYPES, annotation, json_annotation, kind, literal
 
 # Aliases of these annotations are the builtin object itself, so they cannot carry a kind of their own.
 _UNREGISTRABLE = frozenset({*PY_TYPES.values(), "Any"})
@@ -183,7 +183,7 @@ def _models_file(
     *,
     base_names: set[str] | None = None,
 ) -> str:
-    classes = [_class_block(model) for model in models]
+    classes = [_class_block(model, aliases) for model in models]
     alias_blocks = [_alias_block(alias) for alias in alias_list]
     shapes = ["\n".join(_shape_lines(model, aliases)) for model in models]
     registrations = [
@@ -194,14 +194,19 @@ def _models_file(
     code = "\n".join([*classes, *alias_blocks])
     # Import only what the code uses, so that a small spec still passes the linters.
     typing_names = [
-        name for name in ("Any", "ClassVar", "Literal", "TypeAlias") if re.search(rf"\b{name}\b", code)
+        name
+        for name in ("TYPE_CHECKING", "Any", "ClassVar", "Literal", "TypeAlias", "overload")
+        if re.search(rf"\b{name}\b", code)
     ]
     types_names = [name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)]
     base_imports: list[str] = []
     if base_names is not None:
         # Names used in code: the shapes and the field annotations (not the docstrings or comments).
         annotations = [
-            line for block in classes for line in block.splitlines() if re.match(r"^    \w+: ", line)
+            line
+            for block in classes
+            for line in block.splitlines()
+            if re.match(r"^    \w+: ", line) or "def __getitem__" in line or line.startswith("        ) -> ")
         ]
         everything = "\n".join([*annotations, *shapes])
         used = sorted(name for name in base_names if re.search(rf"(?<![\w.]){name}\b", everything))
@@ -234,7 +239,6 @@ _SHARED_METHODS = [
 
 # Models also read like the official SDK's answer dicts, with wire keys (see _model_mapping.py).
 _MAPPING_METHODS = [
-    f"{INDENT}__getitem__ = _map.model_getitem",
     f"{INDENT}__iter__ = _map.model_iter",
     f"{INDENT}__contains__ = _map.model_contains",
     f"{INDENT}get = _map.model_get",
@@ -243,16 +247,21 @@ _MAPPING_METHODS = [
 ]
 
 
-def _class_block(model: Model) -> str:
+def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
     lines = [_CLASS_DECORATOR, f"class {model.name}:"]
     lines += docstring_lines(model.description or f"The {model.name} object.", INDENT)
     lines += ["", f"{INDENT}_shape: ClassVar[_rt.Shape]", ""]
     for field in model.fields:
         lines += comment_lines(field.description, INDENT)
-        lines.append(_field_line(child(SCHEMAS_POINTER, model.name, "properties", field.wire_name), field))
+        pointer = child(SCHEMAS_POINTER, model.name, "properties", field.wire_name)
+        lines.append(_field_line(pointer, field, response=model.lenient))
     if model.extra is not None:
         lines += comment_lines("Keys beyond the schema's properties, written back after them.", INDENT)
         lines.append(f"{INDENT}extra: dict[str, {annotation(model.extra)}] = attrs.field(factory=dict)")
+    if model.lenient:
+        lines += comment_lines("The optional fields the answer left out (they read None): is_absent.", INDENT)
+        absent = "_absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)"
+        lines.append(INDENT + absent)
     lines += [
         "",
         f"{INDENT}def __attrs_post_init__(self) -> None:",
@@ -260,20 +269,62 @@ def _class_block(model: Model) -> str:
         "",
         *_SHARED_METHODS,
         *_MAPPING_METHODS,
+        "",
+        *_keyed_read_lines(model, aliases),
     ]
     if model.lenient:
         # What only the hub sends prints as the official SDK's answer dict does.
         lines[lines.index(_SHARED_METHODS[0])] = f"{INDENT}__repr__ = _map.model_dict_repr"
+        lines.insert(lines.index(_MAPPING_METHODS[-1]) + 1, f"{INDENT}is_absent = _map.model_is_absent")
     return "\n".join(lines)
 
 
-def _field_line(pointer: str, field: Field | QueryParam) -> str:
+def _keyed_read_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
+    """``model["key"]`` typed per wire key for the type checker only; at run time one shared function.
+
+    Any other key reads as ``object`` (keys kept from the hub beyond the schema): a misspelt key cannot be
+    used as a typed value. See "Typed keyed reads" in codegen/README.md.
+    """
+    body = INDENT * 2
+    lines = [f"{INDENT}if TYPE_CHECKING:", f"{body}# Typed per wire key; any other key reads as object."]
+    for field in model.fields:
+        pointer = child(SCHEMAS_POINTER, model.name, "properties", field.wire_name)
+        key = f"key: Literal[{string(field.wire_name)}]"
+        value = json_annotation(field.type, aliases)
+        lines.append(f"{body}@overload")
+        line = f"{body}def __getitem__(self, {key}) -> {value}: ..."
+        if len(line) <= LINE_LENGTH:
+            lines.append(line)
+            continue
+        # As ruff format splits a def that is too long: the parameters on their own line.
+        split = [f"{body}def __getitem__(", f"{body}{INDENT}self, {key}", f"{body}) -> {value}: ..."]
+        if max(map(len, split)) > LINE_LENGTH:
+            raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
+        lines += split
+    if model.fields:
+        lines += [f"{body}@overload", f"{body}def __getitem__(self, key: str) -> _map.Unknown: ..."]
+    lines += [
+        f"{body}def __getitem__(self, key: str) -> _map.Unknown:",
+        f"{body}{INDENT}return _map.model_getitem(self, key)",
+        f"{INDENT}else:",
+        f"{body}__getitem__ = _map.model_getitem",
+    ]
+    return lines
+
+
+def _field_line(pointer: str, field: Field | QueryParam, *, response: bool = False) -> str:
+    """The attribute of a field. UNSET is for what requests leave out; an optional field of a model only
+    the hub sends reads None when absent (``_map.ABSENT`` is its default until ``check_instance``)."""
     text = annotation(field.type)
     line = f"{INDENT}{field.py_name}: {text}"
     secret = isinstance(field, Field) and field.secret
     if not field.required:
-        line += " | Unset"
-        line += " = attrs.field(default=UNSET, repr=False)" if secret else " = UNSET"
+        default = "_map.ABSENT" if response else "UNSET"
+        if not response:
+            line += " | Unset"
+        elif "None" not in text.split(" | "):
+            line += " | None"
+        line += f" = attrs.field(default={default}, repr=False)" if secret else f" = {default}"
     elif secret:
         line += " = attrs.field(repr=False)"
     if len(line) > LINE_LENGTH:

@@ -33,6 +33,29 @@ def annotation(expr: TypeExpr, prefix: str = "") -> str:
     return " | ".join(parts)
 
 
+def json_annotation(expr: TypeExpr, aliases: dict[str, Alias]) -> str:
+    """The Python type of ``expr`` read as plain JSON (what ``model["key"]`` returns): a model is a dict."""
+    if isinstance(expr, ModelRef):
+        return "dict[str, Any]"
+    if isinstance(expr, AliasRef):
+        # The alias's name where its values are plain JSON already, else what it reads as.
+        text = json_annotation(aliases[expr.name].type, aliases)
+        return expr.name if text == annotation(aliases[expr.name].type) else text
+    if isinstance(expr, ArrayOf):
+        return f"list[{json_annotation(expr.items, aliases)}]"
+    if isinstance(expr, MapOf):
+        values = "Any" if expr.values is None else json_annotation(expr.values, aliases)
+        return f"dict[str, {values}]"
+    if isinstance(expr, Scalar | AnyValue):
+        return annotation(expr)
+    parts: list[str] = []
+    for branch in expr.branches:
+        text = json_annotation(branch, aliases)
+        if text not in parts:
+            parts.append(text)
+    return " | ".join(parts)
+
+
 def kind(expr: TypeExpr, aliases: dict[str, Alias], prefix: str = "") -> Expr:
     """The run-time checker (a ``suprsend_typed._models`` kind) of ``expr``."""
     if isinstance(expr, Scalar):

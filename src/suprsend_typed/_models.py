@@ -89,6 +89,12 @@ T = TypeVar("T")
 def check_instance(model: object, shape: Shape) -> None:
     """What every generated class runs after ``__init__``: raise if a field breaks the spec."""
     errors: Errors = []
+    if shape.lenient:
+        # A response model: an optional field left out reads None, and its name is kept apart.
+        absent = frozenset(field.name for field in shape.fields if getattr(model, field.name) is UNSET)
+        for name in absent:
+            object.__setattr__(model, name, None)
+        object.__setattr__(model, "_absent", absent)
     shape.check_model(model, errors)
     if errors:
         raise validation_error(errors)

@@ -695,9 +695,10 @@ class Shape:
 
     def dump(self, model: Any) -> dict[str, Any]:
         wire: dict[str, Any] = {}
+        absent = model._absent if self.lenient else ()
         for field in self.fields:
             value = getattr(model, field.name)
-            if value is not UNSET:
+            if value is not UNSET and field.name not in absent:
                 wire[field.key] = field.kind.dump(value)
         if self.extra is not None:
             for key, item in model.extra.items():
@@ -710,7 +711,7 @@ class Shape:
     def check_model(self, model: Any, errors: Errors) -> None:
         for field in self.fields:
             value = getattr(model, field.name)
-            if value is UNSET:
+            if value is UNSET or (self.lenient and field.name in model._absent):
                 if field.required:
                     errors.append((field.key, "is required"))
             else:
@@ -723,7 +724,7 @@ class Shape:
         for key, item in model.extra.items():
             if not isinstance(key, str):
                 errors.append(("extra", f"keys must be strings, got {type(key).__name__}"))
-            elif key in self._keys and (not self.lenient or getattr(model, self._keys[key]) is not UNSET):
+            elif key in self._keys and (not self.lenient or self._keys[key] not in model._absent):
                 errors.append((key_path("", key), f"is a field of {self.cls.__name__}, set it there"))
             else:
                 self.extra.check_python(item, key_path("", key), errors)

@@ -23,7 +23,8 @@ from .test_round_trips import ALL_MODELS
 @functools.cache
 def _attrs_twin_class(cls: type[Any]) -> type[Any]:
     """A class attrs makes with the same fields (the same hidden), all methods its own; one per class."""
-    fields = {field.name: attrs.field(repr=field.repr) for field in attrs.fields(cls)}
+    # Each init argument under the field's own name: a response model's ``_absent`` too.
+    fields = {field.name: attrs.field(repr=field.repr, alias=field.name) for field in attrs.fields(cls)}
     return attrs.make_class(cls.__name__, fields, kw_only=True, slots=True, frozen=True)
 
 

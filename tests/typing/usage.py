@@ -6,6 +6,8 @@ needed is itself an error, so these lines prove the mistakes are caught before r
 
 from __future__ import annotations
 
+from typing import Any
+
 import suprsend_typed
 from suprsend_typed import (
     APIStatusError,
@@ -85,6 +87,22 @@ def seed_surface(client: Suprsend) -> None:
     every_message: list[models.Message] = list(page)  # all pages, fetched lazily
     has_next: bool = page.has_next_page()
     print(first_page, every_message, has_next, page["meta"])
+
+
+def keyed_reads(client: Suprsend) -> None:
+    # Response models read like the official dicts, typed per wire key: nested models read as dicts.
+    tenants = client.users.list_associated_tenants("u1", {"limit": 2})
+    meta: dict[str, Any] = tenants["meta"]
+    rows: list[dict[str, Any]] = tenants["results"]
+    user = client.users.get("u1")
+    distinct_id: str | None = user["distinct_id"]
+    properties: dict[str, Any] | None = user["properties"]
+    # A key beyond the schema (kept from the hub) reads as object, so it must be narrowed before use.
+    email = user["$email"]
+    first_email: str | None = email if isinstance(email, str) else None
+    wrong: int = user["distinct_id"]  # type: ignore[assignment]
+    misspelt: str = user["distinct_idd"]  # type: ignore[assignment]
+    print(meta, rows, distinct_id, properties, first_email, wrong, misspelt)
 
 
 def per_call_options(client: Suprsend) -> None:

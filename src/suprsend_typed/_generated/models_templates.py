@@ -10,13 +10,12 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
 from .. import _model_mapping as _map
 from .. import _models as _rt
-from .._types import UNSET, Unset
 from .shared_models import OffsetMeta
 
 
@@ -26,24 +25,26 @@ class Template:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: int | None | Unset = UNSET
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
+    id: int | None = _map.ABSENT
+    name: str | None = _map.ABSENT
+    slug: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    is_active: bool | None = _map.ABSENT
     # {"name", "slug"} of the default language.
-    default_language: dict[str, Any] | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    default_language: dict[str, Any] | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # {"name", "email"} of the last editor.
-    updated_by: dict[str, Any] | None | Unset = UNSET
-    last_triggered_at: str | None | Unset = UNSET
-    is_auto_translate_enabled: bool | None | Unset = UNSET
-    enabled_languages: list[str] | None | Unset = UNSET
-    channels: list[dict[str, Any]] | None | Unset = UNSET
-    tags: list[dict[str, Any]] | None | Unset = UNSET
+    updated_by: dict[str, Any] | None = _map.ABSENT
+    last_triggered_at: str | None = _map.ABSENT
+    is_auto_translate_enabled: bool | None = _map.ABSENT
+    enabled_languages: list[str] | None = _map.ABSENT
+    channels: list[dict[str, Any]] | None = _map.ABSENT
+    tags: list[dict[str, Any]] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -51,12 +52,49 @@ class Template:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["slug"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_active"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_language"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_by"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["last_triggered_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_auto_translate_enabled"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["enabled_languages"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["channels"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -65,10 +103,12 @@ class TemplatePage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Template] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Template] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -76,12 +116,25 @@ class TemplatePage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -90,17 +143,19 @@ class TemplateChannelContent:
 
     _shape: ClassVar[_rt.Shape]
 
-    id: int | None | Unset = UNSET
+    id: int | None = _map.ABSENT
     # {"name", "slug", "is_template_approval_needed"}.
-    channel: dict[str, Any] | None | Unset = UNSET
-    is_active: bool | None | Unset = UNSET
-    is_enabled: bool | None | Unset = UNSET
-    created_at: str | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
-    disabled_languages: list[str] | None | Unset = UNSET
-    versions: list[dict[str, Any]] | None | Unset = UNSET
+    channel: dict[str, Any] | None = _map.ABSENT
+    is_active: bool | None = _map.ABSENT
+    is_enabled: bool | None = _map.ABSENT
+    created_at: str | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
+    disabled_languages: list[str] | None = _map.ABSENT
+    versions: list[dict[str, Any]] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -108,12 +163,37 @@ class TemplateChannelContent:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["id"]) -> int | None: ...
+        @overload
+        def __getitem__(self, key: Literal["channel"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_active"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_enabled"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["created_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["disabled_languages"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["versions"]) -> list[dict[str, Any]] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -45,12 +45,40 @@ class TenantSocialLinks:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["website"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["facebook"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["LinkedIn"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["x"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["instagram"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["medium"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["discord"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["telegram"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["youtube"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tiktok"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -81,12 +109,38 @@ class TenantUpsertBody:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["tenant_name"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["logo"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["primary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["secondary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tertiary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference_page_url"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["social_links"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -95,22 +149,24 @@ class Tenant:
 
     _shape: ClassVar[_rt.Shape]
 
-    tenant_id: str | None | Unset = UNSET
-    tenant_name: str | None | Unset = UNSET
-    logo: str | None | Unset = UNSET
-    timezone: str | None | Unset = UNSET
+    tenant_id: str | None = _map.ABSENT
+    tenant_name: str | None = _map.ABSENT
+    logo: str | None = _map.ABSENT
+    timezone: str | None = _map.ABSENT
     # Channels blocked for the tenant.
-    blocked_channels: Any | Unset = UNSET
-    embedded_preference_url: str | None | Unset = UNSET
-    hosted_preference_domain: str | None | Unset = UNSET
-    primary_color: str | None | Unset = UNSET
-    secondary_color: str | None | Unset = UNSET
-    tertiary_color: str | None | Unset = UNSET
-    social_links: dict[str, Any] | None | Unset = UNSET
-    properties: dict[str, Any] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    blocked_channels: Any | None = _map.ABSENT
+    embedded_preference_url: str | None = _map.ABSENT
+    hosted_preference_domain: str | None = _map.ABSENT
+    primary_color: str | None = _map.ABSENT
+    secondary_color: str | None = _map.ABSENT
+    tertiary_color: str | None = _map.ABSENT
+    social_links: dict[str, Any] | None = _map.ABSENT
+    properties: dict[str, Any] | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -118,12 +174,47 @@ class Tenant:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["logo"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: Literal["embedded_preference_url"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["hosted_preference_domain"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["primary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["secondary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tertiary_color"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["social_links"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> dict[str, Any] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -132,10 +223,12 @@ class TenantPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[Tenant] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[Tenant] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -143,12 +236,25 @@ class TenantPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -157,26 +263,28 @@ class TenantCategoryPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    category: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    effective_tags: list[str] | None | Unset = UNSET
+    name: str | None = _map.ABSENT
+    category: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    effective_tags: list[str] | None = _map.ABSENT
     # system, transactional or promotional.
-    root_category: str | None | Unset = UNSET
+    root_category: str | None = _map.ABSENT
     # opt_in, opt_out or cant_unsubscribe.
-    default_preference: str | None | Unset = UNSET
-    default_mandatory_channels: list[str] | None | Unset = UNSET
-    default_opt_in_channels: list[str] | None | Unset = UNSET
-    enabled_for_tenant: bool | None | Unset = UNSET
-    visible_to_subscriber: bool | None | Unset = UNSET
-    preference: str | None | Unset = UNSET
-    mandatory_channels: list[str] | None | Unset = UNSET
-    opt_in_channels: list[str] | None | Unset = UNSET
-    blocked_channels: list[str] | None | Unset = UNSET
-    updated_at: str | None | Unset = UNSET
+    default_preference: str | None = _map.ABSENT
+    default_mandatory_channels: list[str] | None = _map.ABSENT
+    default_opt_in_channels: list[str] | None = _map.ABSENT
+    enabled_for_tenant: bool | None = _map.ABSENT
+    visible_to_subscriber: bool | None = _map.ABSENT
+    preference: str | None = _map.ABSENT
+    mandatory_channels: list[str] | None = _map.ABSENT
+    opt_in_channels: list[str] | None = _map.ABSENT
+    blocked_channels: list[str] | None = _map.ABSENT
+    updated_at: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -184,12 +292,53 @@ class TenantCategoryPreference:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["effective_tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["root_category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_preference"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["default_opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["enabled_for_tenant"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["updated_at"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -198,10 +347,12 @@ class TenantCategoryPage:
 
     _shape: ClassVar[_rt.Shape]
 
-    meta: OffsetMeta | Unset = UNSET
-    results: list[TenantCategoryPreference] | Unset = UNSET
+    meta: OffsetMeta | None = _map.ABSENT
+    results: list[TenantCategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -209,12 +360,25 @@ class TenantCategoryPage:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["meta"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["results"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -223,13 +387,15 @@ class TenantPreferenceSection:
 
     _shape: ClassVar[_rt.Shape]
 
-    name: str | None | Unset = UNSET
-    slug: str | None | Unset = UNSET
-    description: str | None | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    categories: list[TenantCategoryPreference] | Unset = UNSET
+    name: str | None = _map.ABSENT
+    slug: str | None = _map.ABSENT
+    description: str | None = _map.ABSENT
+    tags: list[str] | None = _map.ABSENT
+    categories: list[TenantCategoryPreference] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -237,12 +403,31 @@ class TenantPreferenceSection:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["slug"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["description"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tags"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["categories"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -251,10 +436,12 @@ class TenantRootCategory:
 
     _shape: ClassVar[_rt.Shape]
 
-    root_category: str | None | Unset = UNSET
-    sections: list[TenantPreferenceSection] | Unset = UNSET
+    root_category: str | None = _map.ABSENT
+    sections: list[TenantPreferenceSection] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -262,12 +449,25 @@ class TenantRootCategory:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["root_category"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["sections"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -276,9 +476,11 @@ class TenantFullPreference:
 
     _shape: ClassVar[_rt.Shape]
 
-    root_categories: list[TenantRootCategory] | Unset = UNSET
+    root_categories: list[TenantRootCategory] | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -286,12 +488,23 @@ class TenantFullPreference:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["root_categories"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -320,12 +533,36 @@ class TenantCategoryPreferenceUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["enabled_for_tenant"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["preference"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["digest_schedule"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: Literal["properties"]) -> Any: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -346,12 +583,32 @@ class TenantDefaultPreferenceUpdate:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(
+            self, key: Literal["preference"]
+        ) -> Literal["opt_in", "opt_out", "cant_unsubscribe"]: ...
+        @overload
+        def __getitem__(self, key: Literal["visible_to_subscriber"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: Literal["opt_in_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: Literal["blocked_channels"]) -> list[str] | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -10,7 +10,7 @@ from and to wire dicts.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import attrs
 
@@ -51,12 +51,42 @@ class LegacyWorkflow:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["name"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["template"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["notification_category"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["users"]) -> list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["data"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["delay"]) -> str | int: ...
+        @overload
+        def __getitem__(self, key: Literal["trigger_at"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["delivery"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["$idempotency_key"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["brand_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -82,12 +112,36 @@ class WorkflowTrigger:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["workflow"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["recipients"]) -> list[str | dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["actor"]) -> str | dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["data"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["metadata"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: Literal["$idempotency_key"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["cancellation_key"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -124,12 +178,52 @@ class UserSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_transient"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$preferred_language"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$locale"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$channels"]) -> list[Channel]: ...
+        @overload
+        def __getitem__(self, key: Literal["$email"]) -> ChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$sms"]) -> ChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$whatsapp"]) -> ChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$inbox"]) -> ChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$messenger"]) -> ChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$androidpush"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["$iospush"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["$webpush"]) -> WebpushValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$slack"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["$ms_teams"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -168,12 +262,56 @@ class LegacyUserSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["distinct_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["is_transient"]) -> bool | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$preferred_language"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$locale"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$timezone"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["$channels"]) -> list[Channel]: ...
+        @overload
+        def __getitem__(self, key: Literal["$email"]) -> LegacyChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$sms"]) -> LegacyChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$whatsapp"]) -> LegacyChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$inbox"]) -> LegacyChannelValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$messenger"]) -> LegacyChannelValues: ...
+        @overload
+        def __getitem__(
+            self, key: Literal["$androidpush"]
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str]: ...
+        @overload
+        def __getitem__(
+            self, key: Literal["$iospush"]
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str]: ...
+        @overload
+        def __getitem__(self, key: Literal["$webpush"]) -> WebpushValues: ...
+        @overload
+        def __getitem__(self, key: Literal["$slack"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: Literal["$ms_teams"]) -> dict[str, Any] | list[dict[str, Any]]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -194,12 +332,28 @@ class AndroidpushSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["token"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["provider"]) -> Literal["fcm", "xiaomi", "oppo"]: ...
+        @overload
+        def __getitem__(self, key: Literal["device_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["bundle_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -220,12 +374,28 @@ class IospushSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["token"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["provider"]) -> Literal["apns"]: ...
+        @overload
+        def __getitem__(self, key: Literal["device_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: Literal["bundle_id"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -247,12 +417,30 @@ class SlackSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["access_token"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["channel_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["user_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["email"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["incoming_webhook"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -271,12 +459,22 @@ class SlackIncomingWebhook:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["url"]) -> str: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -297,12 +495,30 @@ class MsTeamsSetting:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["tenant_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["service_url"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["conversation_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["user_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["incoming_webhook"]) -> dict[str, Any]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -321,12 +537,22 @@ class MsTeamsIncomingWebhook:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["url"]) -> str: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -349,12 +575,28 @@ class Delivery:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["smart"]) -> bool: ...
+        @overload
+        def __getitem__(self, key: Literal["success"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["time_to_live"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["mandatory_channels"]) -> list[Channel]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -366,9 +608,11 @@ class TriggerAccepted:
     _shape: ClassVar[_rt.Shape]
 
     message_id: str
-    status: str | None | Unset = UNSET
+    status: str | None = _map.ABSENT
     # Keys beyond the schema's properties, written back after them.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    # The optional fields the answer left out (they read None): is_absent.
+    _absent: frozenset[str] = attrs.field(init=False, factory=frozenset, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _rt.check_instance(self, self._shape)
@@ -376,12 +620,25 @@ class TriggerAccepted:
     __repr__ = _map.model_dict_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+    is_absent = _map.model_is_absent
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["message_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["status"]) -> str | None: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -402,12 +659,28 @@ class WorkflowRunCancel:
     __repr__ = _rt.model_repr
     __eq__ = _rt.model_eq
     __hash__ = _rt.model_hash
-    __getitem__ = _map.model_getitem
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
     get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
+
+    if TYPE_CHECKING:
+        # Typed per wire key; any other key reads as object.
+        @overload
+        def __getitem__(self, key: Literal["execution_id"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["idempotency_key"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["workflow_slug"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["recipients"]) -> list[str]: ...
+        @overload
+        def __getitem__(self, key: str) -> _map.Unknown: ...
+        def __getitem__(self, key: str) -> _map.Unknown:
+            return _map.model_getitem(self, key)
+    else:
+        __getitem__ = _map.model_getitem
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

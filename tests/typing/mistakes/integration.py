@@ -1,4 +1,4 @@
-"""A first integration with twelve deliberate mistakes, each marked ``# MISTAKE``.
+"""A first integration with fourteen deliberate mistakes, each marked ``# MISTAKE``.
 
 ``tests/typing/test_mistakes.py`` runs ``mypy --strict`` on this file and checks that every marked line is
 reported and no other line is. It is left out of ``make typecheck`` (see ``[tool.mypy] exclude``), since it
@@ -37,3 +37,11 @@ def notify_order(distinct_id: str, amount: int) -> None:
         print(message.stauts)  # MISTAKE: misspelt attribute of a typed message
     first: str = page.items  # MISTAKE: the items of a page are a list of messages
     print(first)
+
+    user = client.users.get(distinct_id)
+    number: int = user["distinct_id"]  # MISTAKE: the distinct_id of a user is a str (or null)
+    created: str | None = user["created_att"]  # MISTAKE: misspelt response key
+    same_id: str | None = user["distinct_id"]
+    kept = user["$email"]  # a key kept from the hub reads as object: narrowed before use
+    email: str | None = kept if isinstance(kept, str) else None
+    print(number, created, same_id, email)
