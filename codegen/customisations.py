@@ -28,12 +28,24 @@ class Form:
 
 
 @attrs.frozen(kw_only=True)
+class Rewrite:
+    """An official check that also changes arguments: ``a, b = _builder_forms.function(a, b)``."""
+
+    function: str
+    # The method's parameters, passed in this order and assigned back from the returned tuple.
+    arguments: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
 class Customisation:
     """The builder forms of one operation's generated method."""
 
     forms: tuple[Form, ...] = ()
     # Functions of _builder_forms run on the argument before the generated path (no form matched).
     checks: tuple[str, ...] = ()
+    # Run after the forms and checks, before the spec's id checks: the official SDK's checks whose
+    # result replaces the arguments (a stripped id, options merged over the defaults).
+    rewrite: Rewrite | None = None
     # Names the generated module imports from the sdk layer for the forms' types.
     imports: tuple[tuple[str, str], ...] = ()
     # A function of _builder_forms that gives the request core the generated path calls through (for
@@ -45,7 +57,7 @@ class Customisation:
 # which adds builder factories and bulk calls (``users.get_edit_instance``, ``workflows.stream``) to the
 # generated class; the namespaces mixin creates that class instead of the generated one.
 HAND_RESOURCES: dict[str, frozenset[str]] = {
-    "sync": frozenset({"workflows", "users", "objects", "subscriber_lists"}),
+    "sync": frozenset({"workflows", "users", "objects"}),
     "async": frozenset({"workflows"}),
 }
 
@@ -95,6 +107,12 @@ CUSTOMISATIONS: dict[str, Customisation] = {
         imports=(("_broadcast", "SubscriberListBroadcast"),),
     ),
     "bulk_update_messages": Customisation(checks=("check_message_updates",)),
+    "create_subscriber_list": Customisation(
+        rewrite=Rewrite(function="subscriber_list_create", arguments=("payload", "list_id"))
+    ),
+    "list_subscriber_lists": Customisation(
+        rewrite=Rewrite(function="options_over_page", arguments=("limit", "offset", "options"))
+    ),
     "edit_user": Customisation(
         forms=(
             Form(

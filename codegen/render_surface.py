@@ -552,6 +552,7 @@ def _method_lines(
     body_fields = [param for param in real if param.role == "body"]
     if custom is not None:
         lines += _form_lines(surface, custom, real, flavor)
+        lines += _rewrite_lines(operation, custom, real)
     lines += _official_checks(operation, surface, real)
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
@@ -722,6 +723,20 @@ def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], f
     for check in custom.checks:
         lines.append(f"{INDENT * 2}_forms.{check}({argument})")
     return lines
+
+
+def _rewrite_lines(operation: Operation, custom: Customisation, params: list[_Param]) -> list[str]:
+    """``a, b = _forms.function(a, b)``: the row's rewrite of some of the method's arguments."""
+    if custom.rewrite is None:
+        return []
+    names = {param.name for param in params}
+    unknown = [name for name in custom.rewrite.arguments if name not in names]
+    if unknown:
+        function = custom.rewrite.function
+        raise SpecError(_pointer(operation), f"rewrite {function}: no parameter {unknown[0]!r}")
+    arguments = ", ".join(custom.rewrite.arguments)
+    call = _call_text(f"_forms.{custom.rewrite.function}", list(custom.rewrite.arguments))
+    return [f"{INDENT * 2}{arguments} = {call[0]}", *(f"{INDENT * 2}{line}" for line in call[1:])]
 
 
 def _call_text(func: str, args: list[str | list[str]]) -> list[str]:

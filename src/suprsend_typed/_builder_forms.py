@@ -34,17 +34,24 @@ from ._generated.operations import (
     TRIGGER_WORKFLOW,
 )
 from ._http import Response, TimeoutLike
+from ._models import unstructure
 from ._object_edit import ObjectEdit
 from ._operation import OperationInfo
 from ._paths import official_id
 from ._profile import UserEdit
 from ._results import SeedResult
 from ._seed_calls import seed_result
-from ._types import UNSET
+from ._types import UNSET, Unset
 from ._workflow import WorkflowTriggerRequest
 
 if TYPE_CHECKING:
-    from ._generated.models import AcceptedMessage, Broadcast, ObjectProfile, UserProfile
+    from ._generated.models import (
+        AcceptedMessage,
+        Broadcast,
+        ObjectProfile,
+        SubscriberListCreate,
+        UserProfile,
+    )
 
 # The forms of other namespaces import their endpoints and models on first use, so the first call of one
 # namespace loads no other namespace's modules.
@@ -344,3 +351,40 @@ def check_message_updates(messages: object) -> None:
                     raise ValidationError(f"missing {required}", path=f"messages[{index}]")
         elif not isinstance(message, MessageUpdate):
             raise ValidationError(f"must be a dict, got {type(message).__name__}", path=f"messages[{index}]")
+
+
+# ------------------------------------------------------------------------------ subscriber_lists.create
+
+
+def subscriber_list_create(
+    payload: SubscriberListCreate | Mapping[str, Any] | None, list_id: str | Unset
+) -> tuple[Mapping[str, Any] | None, str | Unset]:
+    """As the official SDK: a payload must be given and name a ``list_id``, sent checked and stripped in a
+    copy of the payload; the keyword ``list_id`` alone (no payload) is checked the same way."""
+    from ._generated.models import SubscriberListCreate
+
+    body: object
+    if payload is None and list_id is not UNSET:
+        return payload, official_id(list_id, "list_id")
+    body = unstructure(payload) if isinstance(payload, SubscriberListCreate) else payload
+    if not body:
+        raise ValidationError("missing payload", path="payload")
+    if not isinstance(body, Mapping):
+        raise TypeError(f"payload must be a dict or SubscriberListCreate, got {type(body).__name__}")
+    if not body.get("list_id"):
+        raise ValidationError("missing list_id is payload", path="list_id")  # sic: the official wording
+    return {**body, "list_id": official_id(body["list_id"], "list_id")}, list_id
+
+
+# ---------------------------------------------------------------------------- subscriber_lists.get_all
+
+
+def options_over_page(
+    limit: int | Unset, offset: int | Unset, options: Mapping[str, object] | None
+) -> tuple[Unset, Unset, dict[str, object]]:
+    """As the official SDK: ``options`` goes into the same query as ``limit`` and ``offset`` and may
+    override both. Both leave as options, so the generated clamp still turns a bad value into the
+    spec's default (UNSET is no valid value either)."""
+    if options is not None and not isinstance(options, Mapping):
+        raise TypeError(f"options must be a dict of query parameters, got {type(options).__name__}")
+    return UNSET, UNSET, {"limit": limit, "offset": offset, **(options or {})}

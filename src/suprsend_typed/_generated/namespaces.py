@@ -12,13 +12,13 @@ from .._base_client import RequestCore
 
 if TYPE_CHECKING:
     from ..resources.objects import ObjectsResource
-    from ..resources.subscriber_lists import SubscriberListsResource
     from ..resources.users import UsersResource
     from ..resources.workflows import WorkflowsResource
     from .resources.brands import BrandsResource
     from .resources.broadcasts import BroadcastsResource
     from .resources.events import EventsResource
     from .resources.messages import MessagesResource
+    from .resources.subscriber_lists import SubscriberListsResource
     from .resources.templates import TemplatesResource
     from .resources.tenants import TenantsResource
 
@@ -85,7 +85,7 @@ class Namespaces:
 
     @functools.cached_property
     def subscriber_lists(self) -> SubscriberListsResource:
-        from ..resources.subscriber_lists import SubscriberListsResource
+        from .resources.subscriber_lists import SubscriberListsResource
 
         return SubscriberListsResource(self._core)
 

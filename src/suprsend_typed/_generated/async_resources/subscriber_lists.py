@@ -51,6 +51,7 @@ class AsyncSubscriberListsResource(AsyncResource):
 
         Returns: AsyncPager[models.SubscriberList]. An error status raises its APIStatusError subclass.
         """
+        limit, offset, options = _forms.options_over_page(limit, offset, options)
         query = _args.query_pairs(
             options,
             endpoints.ListSubscriberListsQuery,
@@ -99,6 +100,7 @@ class AsyncSubscriberListsResource(AsyncResource):
 
         Returns: models.SubscriberList. An error status raises its APIStatusError subclass.
         """
+        payload, list_id = _forms.subscriber_list_create(payload, list_id)
         query = _args.free_query(options)
         body = _args.model_body(
             payload,
