@@ -46,6 +46,11 @@ class AsyncPage(Generic[ItemT]):
     def has_next_page(self) -> bool:
         return self._view.has_next_page()
 
+    def next_page_start(self) -> tuple[str, str] | None:
+        """Where the next page starts (``("after", "c2")``, ``("offset", "4")``), or None on the last page:
+        the sync ``Page``'s answer, read from the same view, so a walk can go on later from either client."""
+        return self._view.next_page_start()
+
     async def next_page(self) -> AsyncPage[ItemT] | None:
         """The page after this one (one request), or None on the last page."""
         query = self._view._next_query()

@@ -94,6 +94,30 @@ def test_a_page_is_awaited_and_asks_for_the_next_one_only_when_told() -> None:
     asyncio.run(run())
 
 
+@pytest.mark.parametrize(
+    ("answer", "listing", "starts"),
+    [
+        (message_pages, lambda client: client.messages.list(), [("after", "3"), ("after", "6"), None]),
+        (tenant_pages, lambda client: client.tenants.list(2), [("offset", "2"), ("offset", "4"), None]),
+    ],
+    ids=["cursor", "offset"],
+)
+def test_next_page_start_says_where_the_next_page_starts_as_the_sync_page_does(
+    answer: Any, listing: Any, starts: list[tuple[str, str] | None]
+) -> None:
+    with sync_client(FakeTransport(answer=answer)) as client:
+        assert [page.next_page_start() for page in listing(client).iter_pages()] == starts
+    transport = AsyncFakeTransport(FakeTransport(answer=answer))
+
+    async def run() -> list[tuple[str, str] | None]:
+        async with async_client(transport) as client:
+            first = await listing(client)
+            return [page.next_page_start() async for page in first.iter_pages()]
+
+    assert asyncio.run(run()) == starts
+    assert len(transport.sent) == len(starts)
+
+
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 429, 500, 503])
 def test_an_error_status_raises_the_sync_clients_exception(status: int) -> None:
     answer = reply(status, {"message": f"status {status}"})
