@@ -15,7 +15,7 @@ from ._async_base_client import AsyncRequestCore
 from ._base_client import BuildRequest, Pairs
 from ._http import Response, TimeoutLike
 from ._operation import OperationInfo, Pagination
-from ._pages import Page
+from ._pages import Page, check_max_pages
 
 ItemT = TypeVar("ItemT")
 _Fetch = Callable[[Pairs], Awaitable["AsyncPage[Any]"]]
@@ -52,24 +52,39 @@ class AsyncPage(Generic[ItemT]):
         return self._view.next_page_start()
 
     async def next_page(self) -> AsyncPage[ItemT] | None:
-        """The page after this one (one request), or None on the last page."""
-        query = self._view._next_query()
+        """The page after this one (one request), or None on the last page.
+
+        Raises ``PaginationLoopError`` when the hub points back at this very page.
+        """
+        query = self._view._checked_next_query(self._view._walk_start(), pages=1)
         if query is None:
             return None
         page: AsyncPage[ItemT] = await self._fetch(query)
         return page
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
-        """This page, then each following page, fetched only when the previous one was taken."""
+    async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[ItemT]]:
+        """This page, then each following page, fetched only when the previous one was taken: at most
+        ``max_pages`` pages, and ``PaginationLoopError`` for a position already fetched, as the sync walk."""
+        check_max_pages(max_pages)
+        seen = self._view._walk_start()
         page: AsyncPage[ItemT] | None = self
+        pages = 0
         while page is not None:
             yield page
-            page = await page.next_page()
+            pages += 1
+            if max_pages is not None and pages >= max_pages:
+                return
+            query = page._view._checked_next_query(seen, pages)
+            page = None if query is None else await page._fetch(query)
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
+    async def iter_items(self, *, max_pages: int | None = None) -> AsyncIterator[ItemT]:
+        """The items of this page and of the following ones, from at most ``max_pages`` pages if given."""
+        async for page in self.iter_pages(max_pages=max_pages):
             for item in page.items:
                 yield item
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self.iter_items()
 
     def __getitem__(self, key: str) -> Any:
         return self._view[key]

@@ -95,6 +95,10 @@ class Page(Generic[ItemT]):
         seen.add(position)
         return query
 
+    def _walk_start(self) -> set[str | None]:
+        """The positions a walk from this page has fetched: this page's own."""
+        return {self._position(self._query)[1]}
+
     def has_next_page(self) -> bool:
         return self._next_query() is not None
 
@@ -112,7 +116,7 @@ class Page(Generic[ItemT]):
 
         Raises ``PaginationLoopError`` when the hub points back at this very page.
         """
-        query = self._checked_next_query({self._position(self._query)[1]}, pages=1)
+        query = self._checked_next_query(self._walk_start(), pages=1)
         return None if query is None else self._fetch(query)
 
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[ItemT]]:
@@ -121,11 +125,8 @@ class Page(Generic[ItemT]):
         At most ``max_pages`` pages (this one included) are yielded when it is given. A cursor or offset
         the walk already fetched raises ``PaginationLoopError`` instead of fetching the same pages again.
         """
-        if max_pages is not None and (
-            isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
-        ):
-            raise ValueError(f"max_pages must be a positive int or None, got {max_pages!r}")
-        seen = {self._position(self._query)[1]}
+        check_max_pages(max_pages)
+        seen = self._walk_start()
         page: Page[ItemT] | None = self
         pages = 0
         while page is not None:
@@ -174,6 +175,14 @@ class Page(Generic[ItemT]):
 
     def __repr__(self) -> str:
         return repr(self.to_dict())
+
+
+def check_max_pages(max_pages: object) -> None:
+    """``max_pages`` of a walk: a positive int, or None for no cap."""
+    if max_pages is not None and (
+        isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
+    ):
+        raise ValueError(f"max_pages must be a positive int or None, got {max_pages!r}")
 
 
 def _field_name(model: Any, key: str) -> str:

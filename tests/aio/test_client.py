@@ -17,6 +17,7 @@ from suprsend_typed import (
     AsyncSuprsend,
     ClientClosedError,
     Event,
+    PaginationLoopError,
     Suprsend,
     SuprsendConfigError,
 )
@@ -116,6 +117,45 @@ def test_next_page_start_says_where_the_next_page_starts_as_the_sync_page_does(
 
     assert asyncio.run(run()) == starts
     assert len(transport.sent) == len(starts)
+
+
+def looping_message_pages(request: Request) -> Response:
+    """A hub whose cursors cycle: c1 -> c2 -> c1."""
+    after = dict(parse_qsl(urlsplit(request.url).query)).get("after")
+    following = {None: "c1", "c1": "c2", "c2": "c1"}[after]
+    return reply(200, {"meta": {"has_next": True, "after": following}, "results": MESSAGES[:1]})
+
+
+def test_an_async_walk_stops_at_a_cursor_already_fetched_and_at_max_pages() -> None:
+    transport = AsyncFakeTransport(FakeTransport(answer=looping_message_pages))
+
+    async def walk() -> None:
+        async with async_client(transport) as client:
+            async for _ in client.messages.list():
+                pass
+
+    with pytest.raises(PaginationLoopError) as loop:
+        asyncio.run(walk())
+    assert (loop.value.parameter, loop.value.position) == ("after", "c1")
+    assert len(transport.sent) == 3
+
+    async def capped() -> tuple[int, list[int], list[Any]]:
+        async with async_client(AsyncFakeTransport(FakeTransport(answer=message_pages))) as client:
+            first = await client.messages.list()
+            pages = [len(page.items) async for page in first.iter_pages(max_pages=2)]
+            items = [item.message_id async for item in first.iter_items(max_pages=1)]
+            return len(pages), pages, items
+
+    assert asyncio.run(capped()) == (2, [3, 3], ["m-0", "m-1", "m-2"])
+
+    async def refused() -> None:
+        async with async_client(AsyncFakeTransport(FakeTransport(answer=message_pages))) as client:
+            first = await client.messages.list()
+            async for _ in first.iter_pages(max_pages=0):
+                pass
+
+    with pytest.raises(ValueError, match="max_pages"):
+        asyncio.run(refused())
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 429, 500, 503])
