@@ -388,3 +388,17 @@ def test_path_parameter_constraints_and_typed_queries_work_in_the_generated_code
         assert endpoints.GET_PET_PAGE_SIZE_MAXIMUM == 50
         with pytest.raises(ValidationError, match=r"fields\[\]"):
             endpoints.GetPetQuery(fields=["colour"])
+
+
+def test_a_rewrite_naming_no_parameter_of_its_method_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import codegen.render_surface
+    from codegen.customisations import CUSTOMISATIONS, Customisation, Rewrite
+
+    wrong = Customisation(rewrite=Rewrite(function="subscriber_list_create", arguments=("payload", "lst_id")))
+    monkeypatch.setattr(
+        codegen.render_surface, "CUSTOMISATIONS", {**CUSTOMISATIONS, "create_subscriber_list": wrong}
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(ROOT / "spec" / "suprsend.yaml")
+    assert caught.value.pointer.endswith("/post")
+    assert "rewrite subscriber_list_create: no parameter 'lst_id'" in caught.value.message
