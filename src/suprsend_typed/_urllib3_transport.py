@@ -13,6 +13,7 @@ import re
 import socket
 import ssl
 import weakref
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -28,6 +29,7 @@ from urllib3.util import Retry, parse_url
 
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
+from ._one_write_connections import ONE_WRITE_POOL_CLASSES
 from ._response_limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     READ_CHUNK_BYTES,
@@ -113,6 +115,13 @@ def _bound_next_read(raw: urllib3.BaseHTTPResponse, seconds: float | None) -> No
         sock.settimeout(seconds)
 
 
+def _one_write_manager(**settings: Any) -> urllib3.PoolManager:
+    """A manager whose pools write each request's head and body at once (``_one_write_connections``)."""
+    manager = urllib3.PoolManager(**settings)
+    manager.pool_classes_by_scheme = ONE_WRITE_POOL_CLASSES
+    return manager
+
+
 def _reason(error: BaseException) -> str:
     """An OS-level reason (``[Errno 111] Connection refused``) if one is found, else exception type names."""
     nested = [arg for arg in error.args if isinstance(arg, BaseException)]
@@ -177,7 +186,7 @@ class Urllib3Transport:
             raise ValueError(f"pool_size must be a positive int, got {pool_size!r}")
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._make_manager = functools.partial(
-            urllib3.PoolManager,
+            _one_write_manager,
             maxsize=pool_size,
             block=True,  # pool_size caps open connections: extra senders wait rather than churn sockets
             retries=_NO_RETRIES,

@@ -50,6 +50,8 @@ CORE = frozenset(
         "_model_methods",
         "_model_mapping",
         "_urllib3_transport",
+        # urllib3 connections that write a request's head and body at once (the default transport's).
+        "_one_write_connections",
         # The deadline and size cap of an answer, shared by every transport.
         "_response_limits",
         "_signing",
