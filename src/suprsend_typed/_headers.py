@@ -110,4 +110,4 @@ class HeadersMiddleware:
     def prepare(self, request: Request) -> Request:
         """``request`` with the headers added: the pure part, shared with the async chain."""
         has_type = "Content-Type" in request.headers
-        return request.with_headers(self._agent_headers if has_type else self._typed_agent_headers)
+        return request.with_constant_headers(self._agent_headers if has_type else self._typed_agent_headers)

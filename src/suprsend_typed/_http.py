@@ -156,6 +156,12 @@ class Headers(Mapping[str, str]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._index
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default``: one lookup (``Mapping.get`` raises and catches KeyError
+        for a missing name, and signing and the transport read headers on every attempt)."""
+        position = self._index.get(name.lower())
+        return default if position is None else self._items[position][1]
+
     def __iter__(self) -> Iterator[str]:
         return (name for name, _ in self._items)
 
@@ -175,6 +181,15 @@ class Headers(Mapping[str, str]):
         shown = {name: redact_header(name, value) for name, value in self._items}
         return mask_credentials(f"Headers({shown!r})")
 
+    @classmethod
+    def of_distinct(cls, items: Iterable[tuple[str, str]]) -> Headers:
+        """``Headers(items)`` for names already distinct case-insensitively (a transport's merged answer
+        headers), indexed in one pass without checking for repeats."""
+        headers = cls.__new__(cls)
+        headers._items = tuple(items)
+        headers._index = {name.lower(): position for position, (name, _value) in enumerate(headers._items)}
+        return headers
+
     def items_list(self) -> list[tuple[str, str]]:
         return list(self._items)
 
@@ -187,10 +202,30 @@ class Headers(Mapping[str, str]):
         merged._items, merged._index = _add_headers(list(self._items), dict(self._index), extra)
         return merged
 
+    def merged_once(self, extra: Mapping[str, str]) -> Headers:
+        """``merged(extra)`` for an ``extra`` that never changes (a middleware's constant headers), made once
+        per ``Headers`` object and kept: requests built from one constant (a generated builder's JSON
+        headers) get the same result on every attempt without merging again."""
+        known = _MERGED_ONCE.get((id(self), id(extra)))
+        # The entry holds both objects, so neither id can be reused by another object while it is kept.
+        if known is not None and known[0] is self and known[1] is extra:
+            return known[2]
+        merged = self.merged(extra)
+        if len(_MERGED_ONCE) >= _MERGED_ONCE_KEPT:
+            _MERGED_ONCE.clear()
+        _MERGED_ONCE[(id(self), id(extra))] = (self, extra, merged)
+        return merged
+
     def without(self, *names: str) -> Headers:
         """A copy without the named headers: for middleware that must drop one (case-insensitive)."""
         drop = {n.lower() for n in names}
         return Headers([(k, v) for k, v in self._items if k.lower() not in drop])
+
+
+# ``Headers.merged_once`` results: a few per constant header set of the builders and middleware. Emptied when
+# full, so headers made per call (a caller's own) cost no more memory than this.
+_MERGED_ONCE: dict[tuple[int, int], tuple[Headers, Mapping[str, str], Headers]] = {}
+_MERGED_ONCE_KEPT = 256
 
 
 def _add_headers(
@@ -325,6 +360,17 @@ class Request:
             method=self.method,
             url=self.url,
             headers=self.headers.merged(extra),
+            content=self.content,
+            options=self.options,
+        )
+
+    def with_constant_headers(self, extra: Mapping[str, str]) -> Request:
+        """``with_headers`` for an ``extra`` that is never changed: merged once per header set (see
+        ``Headers.merged_once``)."""
+        return Request(
+            method=self.method,
+            url=self.url,
+            headers=self.headers.merged_once(extra),
             content=self.content,
             options=self.options,
         )

@@ -105,6 +105,9 @@ class BodyCollector:
         self._size = 0
         self._max_bytes = max_bytes
         self._what = what
+        self._stages: list[_ZlibStage] = []
+        if not content_encoding:  # nearly every answer: nothing to decode
+            return
         encodings = [e.strip().lower() for e in content_encoding.split(",") if e.strip()]
         if len(encodings) > MAX_CONTENT_ENCODINGS:
             raise APIConnectionError(f"{what}: the answer has {len(encodings)} content encodings")
@@ -125,6 +128,9 @@ class BodyCollector:
 
     def feed(self, chunk: bytes) -> None:
         """Add bytes as they came off the wire; ``ResponseTooLargeError`` once the decoded body is too big."""
+        if not self._stages:
+            self._keep(chunk)
+            return
         try:
             self._decode(0, chunk)
         except zlib.error as exc:
@@ -132,6 +138,9 @@ class BodyCollector:
 
     def finish(self) -> bytes:
         """The whole decoded body, once the wire has no more."""
+        if not self._stages:
+            parts = self._parts
+            return parts[0] if len(parts) == 1 else b"".join(parts)
         try:
             for index, stage in enumerate(self._stages):
                 self._decode(index + 1, stage.flush())

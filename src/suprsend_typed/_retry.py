@@ -45,6 +45,8 @@ from ._logging import logger
 from ._middleware import Handler
 
 RETRY_COUNT_HEADER = "X-Suprsend-Retry-Count"
+# The first attempt's header as one constant dict, merged once per header set (``with_constant_headers``).
+_FIRST_ATTEMPT_HEADERS = {RETRY_COUNT_HEADER: "0"}
 SHOULD_RETRY_HEADER = "x-should-retry"
 
 DEFAULT_MAX_RETRIES = 2
@@ -163,6 +165,8 @@ class RetryRun:
 
     def attempt(self) -> Request:
         """The request of the current attempt: it carries ``X-Suprsend-Retry-Count``."""
+        if self.retry_index == 0:
+            return self.request.with_constant_headers(_FIRST_ATTEMPT_HEADERS)
         return self.request.with_headers({RETRY_COUNT_HEADER: str(self.retry_index)})
 
     def next_delay(

@@ -146,13 +146,11 @@ _VALID_NAMES_KEPT = 256
 
 def _checked_headers(headers: Headers) -> dict[str, str]:
     """The headers to send, or a ``ValidationError`` naming the bad one (a middleware's, usually)."""
-    items = headers.items_list()
+    sent = dict(headers.items_list())
     # The common case in two cheap passes: every name seen valid before, and no bad character in any value.
-    if all(name in _VALID_NAMES for name, _value in items) and not _BAD_VALUE_CHARACTER.search(
-        "".join([value for _name, value in items])
-    ):
-        return dict(items)
-    for name, value in items:
+    if _VALID_NAMES.issuperset(sent) and not _BAD_VALUE_CHARACTER.search("".join(sent.values())):
+        return sent
+    for name, value in sent.items():
         if not _HEADER_NAME.fullmatch(name):
             raise ValidationError(f"invalid header name {name!r}", path="headers")
         if _BAD_VALUE_CHARACTER.search(value):
@@ -162,7 +160,7 @@ def _checked_headers(headers: Headers) -> dict[str, str]:
         if len(_VALID_NAMES) >= _VALID_NAMES_KEPT:
             _VALID_NAMES.clear()
         _VALID_NAMES.add(name)
-    return dict(items)
+    return sent
 
 
 class Urllib3Transport:
@@ -234,7 +232,7 @@ class Urllib3Transport:
                 preload_content=False,
                 decode_content=False,
             )
-            content = self._read_body(raw, f"{method} {_origin(request.url)}", timeout, deadline)
+            headers, content = self._read_answer(raw, f"{method} {_origin(request.url)}", timeout, deadline)
         except NewConnectionError as exc:
             raise APIConnectionError(
                 f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}", outcome_unknown=False
@@ -253,25 +251,26 @@ class Urllib3Transport:
                 # No connection was taken from the pool, so nothing was sent.
                 outcome_unknown=not isinstance(exc, PoolError),
             ) from exc
-        # One entry per name, repeated headers joined by ", " (what ``raw.headers[name]`` gives), in one pass.
-        headers = Headers(raw.headers.itermerged())
         return Response(status_code=raw.status, headers=headers, content=content)
 
-    def _read_body(
+    def _read_answer(
         self, raw: urllib3.BaseHTTPResponse, what: str, timeout: Timeout, deadline: Deadline
-    ) -> bytes:
-        """The whole body, read as it arrives under the deadline and the size cap.
+    ) -> tuple[Headers, bytes]:
+        """The answer's headers and whole body, read as it arrives under the deadline and the size cap.
 
         On any failure the connection is closed before it goes back to the pool: the rest of the answer is
         still on it.
         """
         try:
+            # One entry per name, repeated headers joined by ", " (what ``raw.headers[name]`` gives), in one
+            # pass; read below with one lookup each (urllib3's ``get`` raises and catches KeyError if absent).
+            headers = Headers.of_distinct(raw.headers.itermerged())
             body = BodyCollector(
-                content_encoding=raw.headers.get("content-encoding", ""),
+                content_encoding=headers.get("content-encoding", ""),
                 max_bytes=self._max_response_bytes,
                 what=what,
             )
-            body.check_declared_length(raw.headers.get("content-length"))
+            body.check_declared_length(headers.get("content-length"))
             while True:
                 if deadline.expired():
                     raise APITimeoutError(
@@ -282,10 +281,10 @@ class Urllib3Transport:
                     _bound_next_read(raw, wait)
                 chunk = raw.read1(READ_CHUNK_BYTES, decode_content=False)
                 if not chunk:
-                    return body.finish()
+                    return headers, body.finish()
                 body.feed(chunk)
                 if raw.length_remaining == 0:  # all the Content-Length said: no read for the empty end
-                    return body.finish()
+                    return headers, body.finish()
         except BaseException:
             raw.close()
             raise

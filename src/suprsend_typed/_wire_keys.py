@@ -10,6 +10,7 @@ runs only when it finds one.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ._errors import ValidationError
@@ -22,6 +23,7 @@ _NAN_KEY_TEXT = "NaN"
 # Values that hold no keys: the read-only pass steps over them without an isinstance chain.
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 _CONTAINER_TYPES = (dict, list, tuple)
+_TEXT_KEY_TYPES = frozenset({str})
 _DIGITS_PER_BIT = math.log10(2)
 
 
@@ -102,30 +104,26 @@ def _only_text_keys(value: Any) -> bool:
     which the rebuild handles, so this pass never has to decide anything subtle)."""
     cls = type(value)
     if cls is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            item_cls = type(item)
-            if item_cls in _LEAF_TYPES:
-                continue
-            if item_cls is dict or item_cls is list or item_cls is tuple:
-                if not _only_text_keys(item):
-                    return False
-            elif isinstance(item, _CONTAINER_TYPES):
-                return False
+        # The keys' types, then the values' types, are scanned in C; a level of leaves ends there.
+        if not _TEXT_KEY_TYPES.issuperset(map(type, value)):
+            return False
+        items: Iterable[Any] = value.values()
+    elif cls is list or cls is tuple:
+        items = value
+    else:
+        return not isinstance(value, _CONTAINER_TYPES)
+    if _LEAF_TYPES.issuperset(map(type, items)):
         return True
-    if cls is list or cls is tuple:
-        for item in value:
-            item_cls = type(item)
-            if item_cls in _LEAF_TYPES:
-                continue
-            if item_cls is dict or item_cls is list or item_cls is tuple:
-                if not _only_text_keys(item):
-                    return False
-            elif isinstance(item, _CONTAINER_TYPES):
+    for item in items:
+        item_cls = type(item)
+        if item_cls in _LEAF_TYPES:
+            continue
+        if item_cls is dict or item_cls is list or item_cls is tuple:
+            if not _only_text_keys(item):
                 return False
-        return True
-    return not isinstance(value, _CONTAINER_TYPES)
+        elif isinstance(item, _CONTAINER_TYPES):
+            return False
+    return True
 
 
 def _path(trail: list[str | int]) -> str:
