@@ -68,11 +68,18 @@ AppInfo = Mapping[str, object]
 
 _UUID_HEX_DIGITS = 32
 _UUID_BYTES = _UUID_HEX_DIGITS // 2
+# The canonical text form: groups of 8-4-4-4-12 hex digits; each id of a batch is followed by a space.
+_UUID_TEXT = 36
+_UUID_SLOT = _UUID_TEXT + 1
+_UUID_DASHES = (8, 13, 18, 23)
+# Where each hex digit of an id goes in its text: every place but the dashes.
+_UUID_TEXT_POSITIONS = tuple(at for at in range(_UUID_TEXT) if at not in _UUID_DASHES)
 # RFC 4122 version 4, as uuid.UUID(bytes=..., version=4) writes it: the 13th hex digit is the version, 4;
 # the 17th holds the variant bits 10 above two random bits, so it is one of 8, 9, a, b. The other 122 bits
 # stay random.
-_UUID4_VERSION_DIGIT = "4"
-_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 0b11] for digit in "0123456789abcdef"}
+_UUID4_VERSION_DIGIT = 12
+_UUID4_VARIANT_DIGIT = 16
+_VARIANT_DIGITS = bytes.maketrans(b"0123456789abcdef", b"89ab89ab89ab89ab")
 # Ids drawn from one os.urandom call (4 KiB of random bytes).
 _IDS_PER_BATCH = 256
 
@@ -101,17 +108,21 @@ class _RandomUuid4s:
 
     def _next_batch(self) -> str:
         with self._lock:
-            digits = os.urandom(_UUID_BYTES * _IDS_PER_BATCH).hex()
-            # The canonical text form: groups of 8-4-4-4-12 hex digits, version and variant digits set.
-            ids = [
-                f"{digits[at : at + 8]}-{digits[at + 8 : at + 12]}-{_UUID4_VERSION_DIGIT}"
-                f"{digits[at + 13 : at + 16]}-{_VARIANT_DIGIT[digits[at + 16]]}{digits[at + 17 : at + 20]}-"
-                f"{digits[at + 20 : at + _UUID_HEX_DIGITS]}"
-                for at in range(0, len(digits), _UUID_HEX_DIGITS)
-            ]
+            digits = os.urandom(_UUID_BYTES * _IDS_PER_BATCH).hex().encode("ascii")
+            # Every id's text laid out at once, one digit position at a time over the whole batch (slices
+            # run in C): the same text as formatting each id alone, at a fraction of the cost.
+            text = bytearray(b"-" * _UUID_TEXT + b" ") * _IDS_PER_BATCH
+            for digit, position in enumerate(_UUID_TEXT_POSITIONS):
+                text[position::_UUID_SLOT] = digits[digit::_UUID_HEX_DIGITS]
+            version_at = _UUID_TEXT_POSITIONS[_UUID4_VERSION_DIGIT]
+            text[version_at::_UUID_SLOT] = b"4" * _IDS_PER_BATCH
+            variant_at = _UUID_TEXT_POSITIONS[_UUID4_VARIANT_DIGIT]
+            text[variant_at::_UUID_SLOT] = digits[_UUID4_VARIANT_DIGIT::_UUID_HEX_DIGITS].translate(
+                _VARIANT_DIGITS
+            )
             # Threads that ran out together each install a batch of their own: a few ids go unused, none
             # is given twice.
-            self._ids = iter(ids)
+            self._ids = iter(text.decode("ascii").split())
             return next(self._ids)
 
     def forget_batch(self) -> None:

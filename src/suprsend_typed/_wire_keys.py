@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 from ._errors import ValidationError
@@ -24,6 +25,8 @@ _NAN_KEY_TEXT = "NaN"
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 _CONTAINER_TYPES = (dict, list, tuple)
 _TEXT_KEY_TYPES = frozenset({str})
+_PLAIN_CONTAINER_TYPES = frozenset(_CONTAINER_TYPES)
+_PLAIN_TYPES = _LEAF_TYPES | _PLAIN_CONTAINER_TYPES
 _DIGITS_PER_BIT = math.log10(2)
 
 
@@ -114,6 +117,9 @@ def _only_text_keys(value: Any) -> bool:
         return not isinstance(value, _CONTAINER_TYPES)
     if _LEAF_TYPES.issuperset(map(type, items)):
         return True
+    if _PLAIN_TYPES.issuperset(map(type, items)):  # leaves and plain containers: visit the containers only
+        nested = compress(items, map(_PLAIN_CONTAINER_TYPES.__contains__, map(type, items)))
+        return all(map(_only_text_keys, nested))
     for item in items:
         item_cls = type(item)
         if item_cls in _LEAF_TYPES:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import uuid
 
+import pytest
+
 from suprsend_typed import Event, Suprsend, WorkflowTriggerRequest
 from suprsend_typed._context import WireContext
 
@@ -58,3 +60,23 @@ def test_a_forked_child_never_repeats_the_ids_its_parent_gives_next() -> None:
         child_id = pipe.read()
     assert uuid.UUID(child_id).version == 4
     assert child_id != new_id()
+
+
+def test_each_id_is_what_uuid_writes_for_its_random_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from suprsend_typed import _client
+
+    drawn: list[bytes] = []
+    urandom = os.urandom
+
+    def recorded_urandom(size: int) -> bytes:
+        drawn.append(urandom(size))
+        return drawn[-1]
+
+    monkeypatch.setattr(_client.os, "urandom", recorded_urandom)
+    new_id = _client._RandomUuid4s()
+    ids = [new_id() for _ in range(_client._IDS_PER_BATCH + 1)]  # a whole batch and the next one's first
+    random_bytes = b"".join(drawn)
+    expected = [
+        str(uuid.UUID(bytes=random_bytes[at : at + 16], version=4)) for at in range(0, len(random_bytes), 16)
+    ]
+    assert ids == expected[: len(ids)]
