@@ -10,8 +10,6 @@ runs only when it finds one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from itertools import compress
 from typing import Any
 
 from ._errors import ValidationError
@@ -24,9 +22,6 @@ _NAN_KEY_TEXT = "NaN"
 # Values that hold no keys: the read-only pass steps over them without an isinstance chain.
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 _CONTAINER_TYPES = (dict, list, tuple)
-_TEXT_KEY_TYPES = frozenset({str})
-_PLAIN_CONTAINER_TYPES = frozenset(_CONTAINER_TYPES)
-_PLAIN_TYPES = _LEAF_TYPES | _PLAIN_CONTAINER_TYPES
 _DIGITS_PER_BIT = math.log10(2)
 
 
@@ -107,29 +102,30 @@ def _only_text_keys(value: Any) -> bool:
     which the rebuild handles, so this pass never has to decide anything subtle)."""
     cls = type(value)
     if cls is dict:
-        # The keys' types, then the values' types, are scanned in C; a level of leaves ends there.
-        if not _TEXT_KEY_TYPES.issuperset(map(type, value)):
-            return False
-        items: Iterable[Any] = value.values()
-    elif cls is list or cls is tuple:
-        items = value
-    else:
-        return not isinstance(value, _CONTAINER_TYPES)
-    if _LEAF_TYPES.issuperset(map(type, items)):
-        return True
-    if _PLAIN_TYPES.issuperset(map(type, items)):  # leaves and plain containers: visit the containers only
-        nested = compress(items, map(_PLAIN_CONTAINER_TYPES.__contains__, map(type, items)))
-        return all(map(_only_text_keys, nested))
-    for item in items:
-        item_cls = type(item)
-        if item_cls in _LEAF_TYPES:
-            continue
-        if item_cls is dict or item_cls is list or item_cls is tuple:
-            if not _only_text_keys(item):
+        for key, item in value.items():
+            if type(key) is not str:
                 return False
-        elif isinstance(item, _CONTAINER_TYPES):
-            return False
-    return True
+            item_cls = type(item)
+            if item_cls in _LEAF_TYPES:
+                continue
+            if item_cls is dict or item_cls is list or item_cls is tuple:
+                if not _only_text_keys(item):
+                    return False
+            elif isinstance(item, _CONTAINER_TYPES):
+                return False
+        return True
+    if cls is list or cls is tuple:
+        for item in value:
+            item_cls = type(item)
+            if item_cls in _LEAF_TYPES:
+                continue
+            if item_cls is dict or item_cls is list or item_cls is tuple:
+                if not _only_text_keys(item):
+                    return False
+            elif isinstance(item, _CONTAINER_TYPES):
+                return False
+        return True
+    return not isinstance(value, _CONTAINER_TYPES)
 
 
 def _path(trail: list[str | int]) -> str:
