@@ -74,6 +74,11 @@ class RequestCore:
     # (limit, what): a JSON body ``call`` sends is size-checked as a record (``_json.checked_size``) on
     # the text it dumps, so a limited call dumps its body once. Set on a copy (``with_body_limit``).
     body_limit: tuple[int, str] | None = None
+    # The options of calls that override nothing, by (operation id, retryable): the same immutable value
+    # for every such call. Not copied by ``attrs.evolve``: a copy may have other defaults.
+    _default_options: dict[tuple[str, bool], CallOptions] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def with_body_limit(self, limit: int, what: str) -> RequestCore:
         """A copy whose ``call`` refuses a body over ``limit`` bytes with the official ``too big`` message."""
@@ -88,6 +93,20 @@ class RequestCore:
         max_retries: int | None = None,
     ) -> CallOptions:
         """The options of one call: per-call values (checked here, before anything is sent) or defaults."""
+        if timeout is None and max_retries is None:
+            key = (operation.id, retryable)
+            options = self._default_options.get(key)
+            if options is None:
+                options = operation_options(
+                    operation,
+                    default_timeout=self.timeout,
+                    default_max_retries=self.max_retries,
+                    retryable=retryable,
+                    timeout=None,
+                    max_retries=None,
+                )
+                self._default_options[key] = options
+            return options
         return operation_options(
             operation,
             default_timeout=self.timeout,

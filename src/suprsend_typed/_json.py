@@ -12,6 +12,7 @@ from ._errors import InputValueError, ValidationError
 TOO_DEEP = "value is nested too deeply (or contains itself) to serialise as JSON"
 
 _encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
 # The C encoder factory JSONEncoder.encode itself uses (None on interpreters without the C accelerator).
 _make_c_encoder: Callable[..., Callable[[Any, int], tuple[str, ...]]] | None = getattr(
     json.encoder, "c_make_encoder", None
@@ -39,6 +40,8 @@ _c_encode: Callable[[Any, int], tuple[str, ...]] | None = (
 
 def _encode(obj: Any) -> str:
     """``_encoder.encode(obj)`` without the Python closures ``JSONEncoder.iterencode`` rebuilds per call."""
+    if type(obj) is str:  # what JSONEncoder.encode does for a str (ensure_ascii off), without its frame
+        return _encode_string(obj)
     if _c_encode is None or isinstance(obj, str):
         return _encoder.encode(obj)
     return "".join(_c_encode(obj, 0))

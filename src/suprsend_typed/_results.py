@@ -74,12 +74,13 @@ class SeedResult(Mapping[str, Any]):
     @classmethod
     def from_text_response(cls, response: Response) -> SeedResult:
         """Pattern T1: success iff 2xx; the message is the body text."""
+        success = response.is_success
         return cls(
-            success=response.is_success,
-            status=STATUS_SUCCESS if response.is_success else STATUS_FAIL,
+            success=success,
+            status=STATUS_SUCCESS if success else STATUS_FAIL,
             status_code=response.status_code,
             message=mask_credentials(response.text),
-            error=None if response.is_success else status_error(response),
+            error=None if success else status_error(response),
         )
 
     @classmethod

@@ -263,6 +263,9 @@ class RetryMiddleware:
                 outcome = call_next(run.attempt())
             except APIConnectionError as exc:
                 outcome = exc
+            else:
+                if outcome.is_success:  # never retried and returned as it is (next_delay, then final)
+                    return outcome
             delay = run.next_delay(outcome, clock=self._clock, random=self._random)
             if delay is None:
                 return run.final(outcome)
