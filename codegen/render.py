@@ -69,74 +69,88 @@ def render_package(api: Api) -> dict[str, str]:
 
 
 def _endpoints_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:
-    """``endpoints.py`` (shared helpers, untagged operations, lazy names) and one module per namespace."""
+    """``endpoint_helpers.py`` (what every builder and parser shares), ``endpoints.py`` (untagged operations,
+    lazy names) and one module per namespace; the namespace modules import the helpers, never ``endpoints``,
+    so the face that loads them is not imported back."""
     taken = {model.name for model in api.models} | {alias.name for alias in api.aliases}
     blocks: dict[str, list[str]] = {}
     for op in api.operations:
         group = groups.operation_group(op.surface.namespace if op.surface else None)
         blocks.setdefault(group, []).append(_operation_block(op, aliases, taken))
-    files: dict[str, str] = {}
+    files = {f"{groups.ENDPOINT_HELPERS}.py": _ENV.get_template("endpoint_helpers.py.j2").render(**header)}
     exported: dict[str, list[str]] = {}
     for group, operations in blocks.items():
         if group == groups.BASE:
             continue
         code = "\n\n\n".join(block.strip("\n") for block in operations)
         exported[group] = groups.public_names(code)
-        files[f"{groups.module_name('endpoints', group)}.py"] = _endpoints_group_file(group, code, header)
-    base = blocks.get(groups.BASE, [])
-    code = "\n".join(base)
+        docstring = (
+            f"The request builders and response parsers of the {group} operations; no I/O happens here."
+        )
+        files[f"{groups.module_name('endpoints', group)}.py"] = _endpoints_module(docstring, code, "", header)
+    code = "\n\n\n".join(block.strip("\n") for block in blocks.get(groups.BASE, []))
     tail = groups.lazy_tail("endpoints", exported, reexport=False)
-    typing_names = [name for name in ("ClassVar", "Final", "Literal") if re.search(rf"\b{name}\b", code)]
-    files["endpoints.py"] = _ENV.get_template("endpoints.py.j2").render(
-        **header,
-        operations=base,
-        uses_models="models." in code,
-        uses_queries="_rt.query_pairs" in code,
-        typing_names=typing_names,
-        types_names=[name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)],
-        tail=tail,
-    )
+    files["endpoints.py"] = _endpoints_module(_ENDPOINTS_DOCSTRING, code, tail, header)
     return files
 
 
-def _endpoints_group_file(group: str, code: str, header: dict[str, str]) -> str:
+_ENDPOINTS_DOCSTRING = """\
+One pure request builder and one response parser per API operation; no I/O happens here.
+
+``build_<operation>`` takes the body as bytes already dumped once by the caller and returns a ``Request``;
+``parse_<operation>`` turns a ``Response`` into its typed model or raises the error for its status.
+With namespaces, each namespace's live in ``endpoints_<namespace>.py``, loaded on first use of a name here.
+"""
+
+
+def _endpoints_module(docstring: str, code: str, tail: str, header: dict[str, str]) -> str:
+    """A module of operation blocks (and maybe the lazy tail), importing only the names its code uses."""
+
     def uses(name: str) -> bool:
-        return re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
+        return re.search(rf"(?<![\w.]){re.escape(name)}\b", code + tail) is not None
 
     lines = [
         _ENV.get_template("_header.j2").render(**header).rstrip("\n"),
-        f'"""The request builders and response parsers of the {group} operations; no I/O happens here."""',
+        f'"""{docstring}"""',
         "",
         "from __future__ import annotations",
         "",
     ]
+    if tail:
+        lines += ["import importlib"]
     abc = [name for name in ("Mapping", "Sequence") if uses(name)]
-    typing_names = [name for name in ("ClassVar", "Final", "Literal") if uses(name)]
+    typing_names = [name for name in ("Any", "ClassVar", "Final", "Literal") if uses(name)]
     if abc:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     if typing_names:
         lines.append(f"from typing import {', '.join(typing_names)}")
-    if abc or typing_names:
+    if lines[-1] != "":
         lines.append("")
     if uses("attrs"):
         lines += ["import attrs", ""]
+    local = []
     if uses("_rt"):
-        lines.append("from .. import _models as _rt")
-    lines.append("from .._errors import status_error")
-    http = [name for name in ("CallOptions", "Request", "Response") if uses(name)]
-    lines.append(f"from .._http import {', '.join(http)}")
-    types = [name for name in ("UNSET", "Unset") if uses(name)]
-    if types:
-        lines.append(f"from .._types import {', '.join(types)}")
+        local.append("from .. import _models as _rt")
+    for module, names in (
+        ("_errors", ("status_error",)),
+        ("_http", ("CallOptions", "Request", "Response")),
+        ("_types", ("UNSET", "Unset")),
+    ):
+        used = [name for name in names if uses(name)]
+        if used:
+            local.append(f"from ..{module} import {', '.join(used)}")
     if uses("models"):
-        lines.append("from . import models")
-    helpers = [
-        name for name in ("_DEFAULT_OPTIONS", "_JSON_HEADERS", "_decode", "_named", "_url") if uses(name)
-    ]
-    lines.append(f"from .endpoints import {', '.join(helpers)}")
-    # Two blank lines before a def or class, one before a first assignment (as ruff's isort wants).
-    gap = "\n\n\n" if code.startswith(("def ", "class ", "@")) else "\n\n"
-    return "\n".join(lines) + gap + code
+        local.append("from . import models")
+    helpers = [name for name in groups.ENDPOINT_HELPER_NAMES if uses(name)]
+    if helpers:
+        local.append(f"from .{groups.ENDPOINT_HELPERS} import {', '.join(helpers)}")
+    lines += local
+    while lines[-1] == "":
+        lines.pop()
+    body = (code + "\n" + tail if code and tail else code + tail).lstrip("\n")
+    # Two blank lines before a def or class, one before a first assignment or comment (as ruff's isort wants).
+    gap = "\n\n\n" if body.startswith(("def ", "class ", "@")) else "\n\n"
+    return "\n".join(lines) + gap + body
 
 
 def _models_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:

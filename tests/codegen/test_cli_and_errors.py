@@ -41,6 +41,7 @@ def test_out_then_check_is_clean_and_a_stale_package_fails_with_a_diff(tmp_path:
         "__init__.py",
         "async_namespaces.py",
         "async_resources/__init__.py",
+        "endpoint_helpers.py",
         "endpoints.py",
         "limits.py",
         "models.py",

@@ -11,7 +11,7 @@ from .. import _models as _rt
 from .._errors import status_error
 from .._http import CallOptions, Request, Response
 from . import models
-from .endpoints import _DEFAULT_OPTIONS, _JSON_HEADERS, _decode, _named, _url
+from .endpoint_helpers import _DEFAULT_OPTIONS, _JSON_HEADERS, _decode, _named, _url
 
 # The model of one record of the cancel_broadcast_run body.
 CANCEL_BROADCAST_RUN_BODY = models.BroadcastRunCancel
