@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._attachments import attach_to_body
 from ._base_client import OpenFlag, RequestCore, checked_timeout
 from ._config import (
     resolve_api_key_credentials,
@@ -489,6 +490,23 @@ class Suprsend(ClientIdentity, Namespaces):
             tenant_id=tenant_id or brand_id,
         )
         return self.track_event(event)
+
+    def add_attachment(
+        self,
+        body: dict[str, Any],
+        file_path: str | os.PathLike[str],
+        file_name: str | None = None,
+        ignore_if_error: bool = False,
+    ) -> dict[str, Any]:
+        """Deprecated: attach a local file (base64) or an ``http(s)://`` URL to a workflow ``body`` dict
+        under ``data.$attachments``, in place, and return it; ``WorkflowTriggerRequest.add_attachment`` is
+        the current form."""
+        warnings.warn(
+            "Suprsend.add_attachment() is deprecated; use WorkflowTriggerRequest.add_attachment()",
+            DeprecationWarning,
+            2,
+        )
+        return attach_to_body(body, file_path, file_name, ignore_if_error)
 
     # ------------------------------------------------------------------ background sending
 
