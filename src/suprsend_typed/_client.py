@@ -16,7 +16,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 
@@ -63,8 +63,14 @@ if TYPE_CHECKING:
     from .resources.users import UserFactory
 
 DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
-AppInfo = Mapping[str, object]
-"""``{"name": ..., "version": ...}``: names the calling application in the user-agent headers."""
+
+
+class AppInfo(TypedDict, total=False):
+    """``AppInfo(name=..., version=...)`` or the same dict: names the calling application in the user-agent
+    headers. A TypedDict, as officially, so that the official ``AppInfo(name="shop")`` call works too."""
+
+    name: str
+    version: str | None
 
 
 _UUID_HEX_DIGITS = 32
