@@ -20,7 +20,8 @@ BASE = ""
 # The module of the shared models when there are namespace modules (never ``models_<namespace>``).
 SHARED_MODELS = "shared_models"
 # The helpers every request builder and parser uses; ``endpoints.py`` and each ``endpoints_<namespace>.py``
-# import them from here, so that neither imports the other (never ``endpoints_<namespace>``).
+# import them from here, so that no namespace module imports the face that loads it. The name lies outside
+# the ``endpoints_`` family the face loads by prefix.
 ENDPOINT_HELPERS = "endpoint_helpers"
 ENDPOINT_HELPER_NAMES = ("_DEFAULT_OPTIONS", "_JSON_HEADERS", "_decode", "_named", "_url")
 
