@@ -83,38 +83,6 @@ def resolve_api_key_credentials(
     )
 
 
-def chooses_api_key(
-    workspace_key: object, workspace_secret: object, api_key: object, environ: Mapping[str, str]
-) -> bool:
-    """The one rule of which credential set the given values and ``environ`` name (the command line's too):
-    an API key (Bearer) only when neither a workspace key nor a workspace secret is given or set, so the key
-    and secret (HMAC) win when both sets are there, as ``Suprsend()`` reads them."""
-
-    def given(value: object, env_name: str) -> bool:
-        return (environ.get(env_name) if value is None else value) not in (None, "")
-
-    return given(api_key, ENV_API_KEY) and not (
-        given(workspace_key, ENV_WORKSPACE_KEY) or given(workspace_secret, ENV_WORKSPACE_SECRET)
-    )
-
-
-def resolve_credentials(
-    *,
-    workspace_key: object = None,
-    workspace_secret: object = None,
-    workspace_uid: object = None,
-    api_key: object = None,
-    environ: Mapping[str, str],
-    hint: MissingHint = client_hint,
-) -> HmacCredentials | ApiKeyCredentials:
-    """The credential set ``chooses_api_key`` picks, checked: the workspace key and secret as ``Suprsend()``
-    reads them, else the API key and workspace UID as ``Suprsend.with_workspace_api_key()`` reads them; with
-    neither, the missing workspace key is the error."""
-    if chooses_api_key(workspace_key, workspace_secret, api_key, environ):
-        return resolve_api_key_credentials(workspace_uid, api_key, environ, hint)
-    return resolve_hmac_credentials(workspace_key, workspace_secret, environ, hint)
-
-
 def _is_loopback(host: str) -> bool:
     if host.lower() in _LOOPBACK_NAMES:
         return True
@@ -174,3 +142,35 @@ def resolve_max_response_bytes(value: object) -> int:
         return check_max_response_bytes(value)
     except ValueError as exc:
         raise SuprsendConfigError(str(exc)) from None
+
+
+def chooses_api_key(
+    workspace_key: object, workspace_secret: object, api_key: object, environ: Mapping[str, str]
+) -> bool:
+    """The one rule of which credential set the given values and ``environ`` name (the command line's too):
+    an API key (Bearer) only when neither a workspace key nor a workspace secret is given or set, so the key
+    and secret (HMAC) win when both sets are there, as ``Suprsend()`` reads them."""
+
+    def given(value: object, env_name: str) -> bool:
+        return (environ.get(env_name) if value is None else value) not in (None, "")
+
+    return given(api_key, ENV_API_KEY) and not (
+        given(workspace_key, ENV_WORKSPACE_KEY) or given(workspace_secret, ENV_WORKSPACE_SECRET)
+    )
+
+
+def resolve_credentials(
+    *,
+    workspace_key: object = None,
+    workspace_secret: object = None,
+    workspace_uid: object = None,
+    api_key: object = None,
+    environ: Mapping[str, str],
+    hint: MissingHint = client_hint,
+) -> HmacCredentials | ApiKeyCredentials:
+    """The credential set ``chooses_api_key`` picks, checked: the workspace key and secret as ``Suprsend()``
+    reads them, else the API key and workspace UID as ``Suprsend.with_workspace_api_key()`` reads them; with
+    neither, the missing workspace key is the error."""
+    if chooses_api_key(workspace_key, workspace_secret, api_key, environ):
+        return resolve_api_key_credentials(workspace_uid, api_key, environ, hint)
+    return resolve_hmac_credentials(workspace_key, workspace_secret, environ, hint)
