@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ._async_retry import AsyncRetryMiddleware
     from ._async_transport import AsyncTransport
     from ._background.errors import (
+        BackgroundSenderError,
         ForkedSenderError,
         OutboxLockedError,
         QueueFullError,
@@ -93,6 +94,7 @@ _ASYNC_NAMES = {
 _BACKGROUND_NAMES = frozenset(
     {
         "BackgroundSender",
+        "BackgroundSenderError",
         "DeadLetter",
         "ForkedSenderError",
         "OutboxLockedError",
@@ -136,6 +138,7 @@ __all__ = [
     "AsyncTransport",
     "APIConnectionError",
     "BackgroundSender",
+    "BackgroundSenderError",
     "DeadLetter",
     "ForkedSenderError",
     "OutboxLockedError",

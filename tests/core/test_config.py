@@ -6,8 +6,11 @@ import pytest
 
 from suprsend_typed._config import (
     DEFAULT_BASE_URL,
+    ApiKeyCredentials,
+    HmacCredentials,
     resolve_api_key_credentials,
     resolve_base_url,
+    resolve_credentials,
     resolve_hmac_credentials,
 )
 from suprsend_typed._errors import SuprsendConfigError
@@ -55,11 +58,43 @@ def test_missing_hmac_credentials(key: str | None, secret: str | None, message: 
 
 
 def test_missing_api_key_credentials() -> None:
-    missing_uid = r"^Missing workspace_uid: pass workspace_uid=\.\.\. to the client$"
+    missing_uid = (
+        r"^Missing workspace_uid: pass workspace_uid=\.\.\. to the client or set SUPRSEND_WORKSPACE_UID$"
+    )
     with pytest.raises(SuprsendConfigError, match=missing_uid):
         resolve_api_key_credentials(None, "k", ENV)
     with pytest.raises(SuprsendConfigError, match="Missing api_key"):
         resolve_api_key_credentials("uid", None, {})
+
+
+def test_the_workspace_uid_comes_from_the_environment_too() -> None:
+    api = resolve_api_key_credentials(None, None, {**ENV, "SUPRSEND_WORKSPACE_UID": "env-uid"})
+    assert (api.workspace_uid, api.api_key) == ("env-uid", "env-api-key")
+
+
+@pytest.mark.parametrize(
+    ("environ", "passed", "expected"),
+    [
+        ({**ENV, "SUPRSEND_WORKSPACE_UID": "env-uid"}, {}, HmacCredentials),  # both sets: key and secret win
+        ({"SUPRSEND_API_KEY": "a", "SUPRSEND_WORKSPACE_UID": "u"}, {}, ApiKeyCredentials),
+        ({}, {"api_key": "a", "workspace_uid": "u"}, ApiKeyCredentials),
+        ({"SUPRSEND_WORKSPACE_KEY": "k"}, {"api_key": "a", "workspace_uid": "u"}, HmacCredentials),
+    ],
+)
+def test_one_rule_picks_the_credential_set(
+    environ: dict[str, str], passed: dict[str, str], expected: type[object]
+) -> None:
+    if expected is HmacCredentials and "SUPRSEND_WORKSPACE_SECRET" not in environ:
+        with pytest.raises(SuprsendConfigError, match="^Missing workspace_secret"):  # never half a set
+            resolve_credentials(environ=environ, **passed)
+        return
+    assert isinstance(resolve_credentials(environ=environ, **passed), expected)
+
+
+def test_with_no_credentials_the_workspace_key_is_missing() -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_credentials(environ={})
+    assert info.value.message == MISSING_KEY
 
 
 @pytest.mark.parametrize("bad", ["s3cr3t\n", " s3cr3t", "s3\x00cr3t"])
