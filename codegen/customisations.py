@@ -58,7 +58,7 @@ class Customisation:
 # generated class; the namespaces mixin creates that class instead of the generated one.
 HAND_RESOURCES: dict[str, frozenset[str]] = {
     "sync": frozenset({"workflows", "users", "objects"}),
-    "async": frozenset({"workflows"}),
+    "async": frozenset({"workflows", "users", "objects"}),
 }
 
 _SEED = "SeedResult"
@@ -115,11 +115,15 @@ CUSTOMISATIONS: dict[str, Customisation] = {
     ),
     "edit_user": Customisation(
         forms=(
+            # BaseUserEdit: the UserEdit of either client (they differ only in how save() sends).
             Form(
-                types=("UserEdit",), annotation="UserEdit", prepare="user_edit", returns="models.UserProfile"
+                types=("BaseUserEdit",),
+                annotation="BaseUserEdit",
+                prepare="user_edit",
+                returns="models.UserProfile",
             ),
         ),
-        imports=(("_profile", "UserEdit"),),
+        imports=(("_profile", "BaseUserEdit"),),
     ),
     "edit_object": Customisation(
         forms=(

@@ -45,7 +45,7 @@ from ._middleware import Handler, Middleware
 from ._models import structure, unstructure, validate
 from ._object_edit import ObjectEdit
 from ._pages import Page
-from ._profile import Subscriber, UserEdit
+from ._profile import AsyncUserEdit, BaseUserEdit, Subscriber, UserEdit
 from ._results import SeedResult
 from ._retry import RetryMiddleware
 from ._status_result import StatusResult
@@ -134,6 +134,7 @@ __all__ = [
     "AsyncRetryMiddleware",
     "AsyncSuprsend",
     "AsyncTransport",
+    "AsyncUserEdit",
     "APIConnectionError",
     "BackgroundSender",
     "DeadLetter",
@@ -149,6 +150,7 @@ __all__ = [
     "AppInfo",
     "AuthenticationError",
     "BadRequestError",
+    "BaseUserEdit",
     "BulkAlreadySentError",
     "BulkAuthenticationError",
     "BulkInstance",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import os
 import time
 import warnings
@@ -55,6 +56,7 @@ from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from .async_resources.users import AsyncUserFactory
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -247,6 +249,14 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         )
         configure_logging(debug=bool(debug))
 
+    # Every namespace comes from the generated mixin; `user` is the official SDK's older entry point.
+    @functools.cached_property
+    def user(self) -> AsyncUserFactory:
+        """The older profile factory: ``client.user.get_instance(distinct_id)``, saved with ``await``."""
+        from .async_resources.users import AsyncUserFactory
+
+        return AsyncUserFactory(self._core)
+
     async def _transport_send(self, request: Request) -> Response:
         return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
 
@@ -269,7 +279,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=checked_retries,
             open_flags=(*self._core.open_flags, derived._open),
         )
-        for name in NAMESPACES:
+        for name in (*NAMESPACES, "user"):
             derived.__dict__.pop(name, None)
         return derived
 

@@ -15,7 +15,7 @@ import attrs
 from .._async_base_client import AsyncRequestCore
 from .._context import WireContext, WireRecord
 from .._event import Event
-from .._profile import UserEdit
+from .._profile import BaseUserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .async_sender import AsyncChunkRoute, async_send_all, async_send_records
 from .bulk import (
@@ -207,7 +207,7 @@ class AsyncBulkEventsFactory(AsyncBulkFactory[Event]):
         super().__init__(client, EVENTS)
 
 
-class AsyncBulkUsersFactory(AsyncBulkFactory[UserEdit]):
+class AsyncBulkUsersFactory(AsyncBulkFactory[BaseUserEdit]):
     """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
 
     __slots__ = ()

@@ -23,7 +23,7 @@ from .._event import Event
 from .._generated import endpoints, models, operations
 from .._http import Request, Response
 from .._operation import OperationInfo, Records
-from .._profile import UserEdit
+from .._profile import AsyncUserEdit, BaseUserEdit, UserEdit
 from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
@@ -57,6 +57,7 @@ STREAM_OF_KIND: dict[type, str] = {
     WorkflowTriggerRequest: "client.workflows.stream",
     Event: "client.bulk_events.stream",
     UserEdit: "client.bulk_users.stream",
+    AsyncUserEdit: "client.bulk_users.stream",
 }
 
 
@@ -142,8 +143,9 @@ EVENTS = BulkKind(
     path=_no_path,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
+# A user edit of either client: the bulk sends the builder's operations, not its save().
 USERS = BulkKind(
-    item_type=UserEdit,
+    item_type=BaseUserEdit,
     operation=operations.SEND_IDENTITY_EVENTS,
     path=_no_path,
     trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
@@ -393,7 +395,7 @@ class BulkEventsFactory(BulkFactory[Event]):
         super().__init__(client, EVENTS)
 
 
-class BulkUsersFactory(BulkFactory[UserEdit]):
+class BulkUsersFactory(BulkFactory[BaseUserEdit]):
     """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
 
     __slots__ = ()
@@ -421,7 +423,7 @@ def chunk_builder(
 
 def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:
     """The item's wire record, or its failed record; a profile's recorded problems go to ``warnings``."""
-    if isinstance(item, UserEdit):
+    if isinstance(item, BaseUserEdit):
         prefix = f"[distinct_id: {item.distinct_id}]"
         warnings.extend(prefix + "\n".join(lines) for lines in (item.warnings, item.errors) if lines)
     try:
