@@ -12,6 +12,7 @@ from suprsend_typed import (
     AsyncHandler,
     AsyncPage,
     AsyncSuprsend,
+    AsyncUserEdit,
     BulkResponse,
     Event,
     Request,
@@ -46,6 +47,25 @@ async def usage() -> None:
         again = await client.bulk_events.resend(streamed.failed_records)
         print(seed, accepted, tracked, tenant, following, ids, again)
 
+        edit: AsyncUserEdit = client.users.get_edit_instance("u1", tenant_id="acme")
+        edit.set("name", "x")
+        saved: SeedResult = await edit.save()
+        profile: models.UserProfile = await client.users.edit(edit)
+        legacy = client.user.get_instance("u2")
+        legacy.add_email("u2@example.com")
+        legacy_saved: SeedResult = await legacy.save()
+        team = client.objects.get_edit_instance("teams", "t-7")
+        team.set({"plan": "pro"})
+        team_profile: models.ObjectProfile = await client.objects.edit(team)
+        users = client.users.get_bulk_edit_instance()
+        users.append(edit, legacy)
+        users_sent: BulkResponse = await users.save()
+        print(saved, profile, legacy_saved, team_profile, users_sent)
+
+        not_awaited: SeedResult = edit.save()  # type: ignore[assignment]
+        users.append(Event("u1", "e"))  # type: ignore[arg-type]
+        client.users.get_edit_instance(7)  # type: ignore[arg-type]
+        print(not_awaited)
         await client.tenants.get(42)  # type: ignore[arg-type]
         await client.messages.list(None, max_retries="1")  # type: ignore[arg-type]
         wrong: models.Tenant = await client.tenants.list()  # type: ignore[assignment]
