@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
-import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,11 +31,10 @@ from ._client import (
     AppInfo,
     ClientIdentity,
     _new_uuid4,
-    auth_kind,
     check_unused_with_transport,
     client_settings,
 )
-from ._config import resolve_api_key_credentials, resolve_hmac_credentials, resolve_max_response_bytes
+from ._config import ClientAuth, api_key_client_auth, hmac_client_auth, resolve_max_response_bytes
 from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
@@ -44,14 +42,13 @@ from ._generated.async_namespaces import AsyncNamespaces
 from ._generated.namespaces import NAMESPACES
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware
-from ._http import BEARER_PREFIX, HMAC_SEPARATOR, Request, Response, TimeoutLike
+from ._http import Request, Response, TimeoutLike
 from ._logging import LoggingMiddleware, configure_logging
 from ._raw_request import QueryArgument, raw_answer, raw_request
 from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, check_max_retries
 from ._seed_calls import async_seed_call
-from ._signing import BearerAuth, HmacAuth
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
@@ -94,17 +91,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
         chosen_clock = clock or time.time
         self._setup(
-            workspace=credentials.workspace_key,
-            secret=credentials.workspace_secret,
-            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
-            auth=HmacAuth(
-                workspace_key=credentials.workspace_key,
-                secret=credentials.workspace_secret,
-                clock=chosen_clock,
-            ),
+            hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -147,13 +136,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncSuprsend:
         """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
-        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
         client = cls.__new__(cls)
         client._setup(
-            workspace=credentials.workspace_uid,
-            secret=credentials.api_key,
-            authorization_prefix=BEARER_PREFIX,
-            auth=BearerAuth(api_key=credentials.api_key),
+            api_key_client_auth(workspace_uid, api_key),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -175,11 +160,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     def _setup(
         self,
+        client_auth: ClientAuth,
         *,
-        workspace: str,
-        secret: str,
-        authorization_prefix: str,
-        auth: HmacAuth | BearerAuth,
         base_url: str | None,
         debug: bool,
         app_info: AppInfo | None,
@@ -198,9 +180,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int,
     ) -> None:
         settings = client_settings(
-            workspace=workspace,
-            secret=secret,
-            authorization_prefix=authorization_prefix,
+            client_auth,
             base_url=base_url,
             app_info=app_info,
             timeout=timeout,
@@ -222,8 +202,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
             check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
         self._base_url = settings.base_url
-        self._workspace = workspace
-        self._auth_kind = auth_kind(auth)
+        self._workspace = client_auth.workspace
+        self._auth_kind = client_auth.kind
         self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: AsyncTransport = (
@@ -234,7 +214,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         chain: list[AsyncMiddleware] = [
             *middleware,
             AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), client_auth.signer),
             AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
         ]
         handler: AsyncHandler = compose_async(chain, self._transport_send)
