@@ -11,7 +11,7 @@ from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
 from ._bulk.progress import BulkProgressError
-from ._bulk.response import BulkResponse, FailedRecord
+from ._bulk.response import AsyncBulkResponse, BaseBulkResponse, BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
 from ._dollar_keys import SuprsendWarning
@@ -126,6 +126,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AiohttpTransport",
+    "AsyncBulkResponse",
     "AsyncHandler",
     "AsyncMiddleware",
     "AsyncPage",
@@ -150,6 +151,7 @@ __all__ = [
     "AppInfo",
     "AuthenticationError",
     "BadRequestError",
+    "BaseBulkResponse",
     "BaseUserEdit",
     "BulkAlreadySentError",
     "BulkAuthenticationError",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from suprsend_typed import (
+    AsyncBulkResponse,
     AsyncHandler,
     AsyncPage,
     AsyncSuprsend,
@@ -43,8 +44,11 @@ async def usage() -> None:
         async def events() -> AsyncIterator[Event]:
             yield Event("u1", "order_placed")
 
-        streamed: BulkResponse = await client.bulk_events.stream(events(), concurrency=4)
+        streamed: AsyncBulkResponse = await client.bulk_events.stream(events(), concurrency=4)
         again = await client.bulk_events.resend(streamed.failed_records)
+        retried: AsyncBulkResponse = await streamed.retry_failed()
+        not_a_sync_response: BulkResponse = streamed  # type: ignore[assignment]
+        print(retried, not_a_sync_response)
         print(seed, accepted, tracked, tenant, following, ids, again)
 
         edit: AsyncUserEdit = client.users.get_edit_instance("u1", tenant_id="acme")
@@ -59,10 +63,12 @@ async def usage() -> None:
         team_profile: models.ObjectProfile = await client.objects.edit(team)
         users = client.users.get_bulk_edit_instance()
         users.append(edit, legacy)
-        users_sent: BulkResponse = await users.save()
+        users_sent: AsyncBulkResponse = await users.save()
         print(saved, profile, legacy_saved, team_profile, users_sent)
 
         not_awaited: SeedResult = edit.save()  # type: ignore[assignment]
+        retry_not_awaited: AsyncBulkResponse = users_sent.retry_failed()  # type: ignore[assignment]
+        print(retry_not_awaited)
         users.append(Event("u1", "e"))  # type: ignore[arg-type]
         client.users.get_edit_instance(7)  # type: ignore[arg-type]
         print(not_awaited)
