@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     )
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
+    from ._bulk.async_bulk import AsyncBulkInstance
     from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
@@ -78,6 +79,7 @@ BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile ed
 # The async client's names, imported on first use: a sync program never loads asyncio through us.
 _ASYNC_NAMES = {
     "AsyncSuprsend": "._async_client",
+    "AsyncBulkInstance": "._bulk.async_bulk",
     "AiohttpTransport": "._aiohttp_transport",
     "AsyncHandler": "._async_middleware",
     "AsyncMiddleware": "._async_middleware",
@@ -126,6 +128,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AiohttpTransport",
+    "AsyncBulkInstance",
     "AsyncBulkResponse",
     "AsyncHandler",
     "AsyncMiddleware",

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+import suprsend_typed
+from codegen.customisations import HAND_CALLS
 from suprsend_typed import (
     AsyncSuprsend,
     AsyncUserEdit,
@@ -155,3 +158,59 @@ def test_with_options_gives_the_copy_its_own_user_factory() -> None:
     derived = client.with_options(max_retries=0)
     assert derived.user is not factory
     assert derived.user._core is derived._core
+
+
+CALL = re.compile(r"^(?P<awaited>await )?(?P<path>[\w.]+)\((?P<args>[^)]*)\) -> (?P<returns>.+)$")
+
+
+def _resolve(path: str, client: Suprsend | AsyncSuprsend) -> Any:
+    """``client.users.get_edit_instance`` on ``client``, or ``UserEdit.save`` on the package's class."""
+    root, *names = path.split(".")
+    target: Any = client if root == "client" else getattr(suprsend_typed, root)
+    for name in names:
+        target = getattr(target, name)
+    return target
+
+
+def _listed_parameters(function: Any) -> list[str]:
+    """The parameters a row shows: those that may be passed by position, with their defaults."""
+    shown = []
+    for name, parameter in inspect.signature(function).parameters.items():
+        if name == "self" or parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            continue
+        default = "" if parameter.default is inspect.Parameter.empty else f"={parameter.default!r}"
+        shown.append(name + default)
+    return shown
+
+
+@pytest.mark.parametrize(
+    "row", [row for rows in HAND_CALLS.values() for pair in rows for row in pair], ids=str
+)
+def test_every_row_of_the_hand_calls_table_is_what_the_client_has(row: str) -> None:
+    """docs/api.md lists the hand calls from ``codegen/customisations.py`` HAND_CALLS: each row names a call
+    both clients have, with its parameters, result annotation and whether it is awaited."""
+    matched = CALL.match(row)
+    assert matched, row
+    sync_row = row in {pair[0] for rows in HAND_CALLS.values() for pair in rows}
+    client: Suprsend | AsyncSuprsend = (
+        sync_client(FakeTransport()) if sync_row else async_client(AsyncFakeTransport())
+    )
+    function = _resolve(matched["path"], client)
+    assert inspect.iscoroutinefunction(function) is bool(matched["awaited"]), row
+    listed = [arg for arg in matched["args"].split(", ") if arg]
+    assert _listed_parameters(function) == listed, row
+    assert inspect.signature(function).return_annotation == matched["returns"], row
+
+
+def test_the_hand_calls_table_lists_every_call_the_async_hand_resources_add() -> None:
+    listed = set()
+    for rows in HAND_CALLS.values():
+        for _, row in rows:
+            matched = CALL.match(row)
+            assert matched is not None
+            listed.add(matched["path"])
+    aio = async_client(AsyncFakeTransport())
+    for namespace in ("workflows", "users", "objects", "user"):
+        added = {name for name in vars(type(getattr(aio, namespace))) if not name.startswith("_")}
+        assert added, namespace
+        assert {f"client.{namespace}.{name}" for name in added} <= listed, namespace
