@@ -34,7 +34,7 @@ from ._client import (
     check_unused_with_transport,
     client_settings,
 )
-from ._config import ClientAuth, api_key_client_auth, hmac_client_auth, resolve_max_response_bytes
+from ._config import resolve_max_response_bytes
 from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
@@ -53,6 +53,7 @@ from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from ._client_auth import ClientAuth
     from .async_resources.users import AsyncUserFactory
 
 AsyncSleep = Callable[[float], Awaitable[None]]
@@ -91,6 +92,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
             hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
@@ -136,6 +139,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncSuprsend:
         """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
             api_key_client_auth(workspace_uid, api_key),

@@ -21,13 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._base_client import OpenFlag, RequestCore, checked_timeout
-from ._config import (
-    ClientAuth,
-    api_key_client_auth,
-    hmac_client_auth,
-    resolve_base_url,
-    resolve_max_response_bytes,
-)
+from ._config import resolve_base_url, resolve_max_response_bytes
 from ._context import WireContext
 from ._errors import SuprsendConfigError
 from ._event import Event
@@ -51,6 +45,7 @@ from ._workflow import Workflow
 if TYPE_CHECKING:
     from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
+    from ._client_auth import ClientAuth
     from .resources.users import UserFactory
 
 DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
@@ -194,6 +189,8 @@ class Suprsend(ClientIdentity, Namespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
             hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
@@ -239,6 +236,8 @@ class Suprsend(ClientIdentity, Namespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
             api_key_client_auth(workspace_uid, api_key),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from suprsend_typed._client_auth import api_key_client_auth, hmac_client_auth
 from suprsend_typed._config import (
     DEFAULT_BASE_URL,
-    api_key_client_auth,
-    hmac_client_auth,
     resolve_api_key_credentials,
     resolve_base_url,
     resolve_hmac_credentials,

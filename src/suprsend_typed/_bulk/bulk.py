@@ -30,7 +30,7 @@ from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
 from .progress import ProgressCallback
 from .response import (
-    BaseBulkResponse,
+    BulkCounts,
     BulkResponse,
     BulkTally,
     ChunkOutcome,
@@ -200,7 +200,7 @@ class BulkRecords(Generic[ItemT]):
         self._warnings.extend(warnings)
 
     def _take(
-        self, concurrency: int | None, respond: Callable[[BaseBulkResponse], ResponseT]
+        self, concurrency: int | None, respond: Callable[[BulkCounts], ResponseT]
     ) -> tuple[list[WireRecord], BulkTally[ResponseT], int]:
         """Mark this instance sent and hand over its records, a tally holding its invalid records and
         warnings that makes its response with ``respond``, and the concurrency to send with (shared by the

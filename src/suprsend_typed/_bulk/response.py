@@ -69,6 +69,20 @@ class ChunkOutcome:
             )
 
 
+class BulkCounts(TypedDict):
+    """What a tally counted: the fields of a response, but how to send again."""
+
+    status: BulkStatus
+    total: int
+    success: int
+    failure: int
+    failed_records: list[FailedRecord]
+    warnings: list[str]
+    unknown: int
+    not_sent: int
+    failed_records_omitted: int
+
+
 @attrs.frozen(kw_only=True, slots=True)
 class BaseBulkResponse:
     """Totals of a bulk call; ``failed_records`` and ``warnings`` are lists as in the official SDK.
@@ -78,6 +92,8 @@ class BaseBulkResponse:
     the failures of those outcomes. A stream keeps at most ``STREAM_FAILED_RECORDS_KEPT`` failed records
     (``failure`` still counts them all; ``failed_records_omitted`` says how many were not kept) unless its
     ``on_failure`` callback takes each one instead.
+
+    The two clients' responses are plain subclasses, so that importing the package makes one attrs class.
     """
 
     status: BulkStatus
@@ -89,6 +105,10 @@ class BaseBulkResponse:
     unknown: int = 0
     not_sent: int = 0
     failed_records_omitted: int = 0
+    # How ``retry_failed()`` sends the failed records again; each subclass narrows the type (read-only).
+    _resend: Callable[[Sequence[FailedRecord]], object] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="resend"
+    )
 
     def __str__(self) -> str:
         return (
@@ -100,16 +120,16 @@ class BaseBulkResponse:
 _NOT_FROM_A_SEND = "this BulkResponse was not made by a bulk send, so it cannot send again"
 
 
-@attrs.frozen(kw_only=True, slots=True)
 class BulkResponse(BaseBulkResponse):
     """The result of a bulk call of the sync client: the totals, and ``retry_failed()``."""
 
-    _resend: ResendFailed | None = attrs.field(default=None, eq=False, repr=False, alias="resend")
+    __slots__ = ()
+    _resend: ResendFailed | None
 
     @classmethod
-    def of(cls, totals: BaseBulkResponse, resend: ResendFailed | None = None) -> BulkResponse:
-        """``totals`` as the response of a send whose failed records ``resend`` sends again."""
-        return cls(**attrs.asdict(totals, recurse=False), resend=resend)
+    def of(cls, counts: BulkCounts, resend: ResendFailed | None = None) -> BulkResponse:
+        """The response of a send that counted ``counts``; ``resend`` sends its failed records again."""
+        return cls(**counts, resend=resend)
 
     def retry_failed(self) -> BulkResponse:
         """Send the failed records that may pass on a second try again, under their own ``$insert_id`` /
@@ -126,16 +146,16 @@ class BulkResponse(BaseBulkResponse):
         return self._resend(self.failed_records)
 
 
-@attrs.frozen(kw_only=True, slots=True)
 class AsyncBulkResponse(BaseBulkResponse):
     """The result of a bulk call of the async client: the same totals; ``retry_failed()`` is awaited."""
 
-    _resend: AsyncResendFailed | None = attrs.field(default=None, eq=False, repr=False, alias="resend")
+    __slots__ = ()
+    _resend: AsyncResendFailed | None
 
     @classmethod
-    def of(cls, totals: BaseBulkResponse, resend: AsyncResendFailed | None = None) -> AsyncBulkResponse:
-        """``totals`` as the response of a send whose failed records ``resend`` sends again."""
-        return cls(**attrs.asdict(totals, recurse=False), resend=resend)
+    def of(cls, counts: BulkCounts, resend: AsyncResendFailed | None = None) -> AsyncBulkResponse:
+        """The response of a send that counted ``counts``; ``resend`` sends its failed records again."""
+        return cls(**counts, resend=resend)
 
     async def retry_failed(self) -> AsyncBulkResponse:
         """Send the failed records that may pass on a second try again, as ``BulkResponse.retry_failed``."""
@@ -154,11 +174,11 @@ ResponseT = TypeVar("ResponseT", BulkResponse, AsyncBulkResponse)
 class BulkTally(Generic[ResponseT]):
     """Running totals while a bulk is sent; only failed records are kept, so memory follows failures.
 
-    ``respond`` makes the client's response of the totals (``BulkResponse.of``, with how to send again);
+    ``respond`` makes the client's response of the counts (``BulkResponse.of``, with how to send again);
     ``keep`` caps the failed records kept (``None``: all); ``on_failure`` takes each one instead.
     """
 
-    respond: Callable[[BaseBulkResponse], ResponseT]
+    respond: Callable[[BulkCounts], ResponseT]
     total: int = 0
     success: int = 0
     failure: int = 0
@@ -201,7 +221,7 @@ class BulkTally(Generic[ResponseT]):
                 self.failed_records.extend(failures[:room])
 
     def response(self) -> ResponseT:
-        totals = BaseBulkResponse(
+        counts = BulkCounts(
             status=_status(success=self.success, failure=self.failure),
             total=self.total,
             success=self.success,
@@ -212,7 +232,7 @@ class BulkTally(Generic[ResponseT]):
             not_sent=self.not_sent,
             failed_records_omitted=self.failure - len(self.failed_records),
         )
-        return self.respond(totals)
+        return self.respond(counts)
 
 
 def _status(*, success: int, failure: int) -> BulkStatus:
