@@ -58,7 +58,54 @@ class Customisation:
 # generated class; the namespaces mixin creates that class instead of the generated one.
 HAND_RESOURCES: dict[str, frozenset[str]] = {
     "sync": frozenset({"workflows", "users", "objects"}),
-    "async": frozenset({"workflows"}),
+    "async": frozenset({"workflows", "users", "objects"}),
+}
+
+# The calls the hand subclasses (and the client's ``user``) add, as docs/api.md lists them under the
+# namespace they belong to: one (sync client, async client) pair of signatures per row. Each row starts at
+# ``client.`` or at a class the package exports; tests/aio/test_builder_factories.py checks every row
+# against both clients, so the table cannot drift from the code.
+HAND_CALLS: dict[str, tuple[tuple[str, str], ...]] = {
+    "workflows": (
+        (
+            "client.workflows.bulk_trigger_instance() -> BulkInstance[WorkflowTriggerRequest]",
+            "client.workflows.bulk_trigger_instance() -> AsyncBulkInstance[WorkflowTriggerRequest]",
+        ),
+        (
+            "client.workflows.stream(records) -> BulkResponse",
+            "await client.workflows.stream(records) -> AsyncBulkResponse",
+        ),
+        (
+            "client.workflows.resend(failed_records) -> BulkResponse",
+            "await client.workflows.resend(failed_records) -> AsyncBulkResponse",
+        ),
+    ),
+    "users": (
+        (
+            "client.users.get_edit_instance(distinct_id, tenant_id=None) -> UserEdit",
+            "client.users.get_edit_instance(distinct_id, tenant_id=None) -> AsyncUserEdit",
+        ),
+        ("UserEdit.save() -> SeedResult", "await AsyncUserEdit.save() -> SeedResult"),
+        (
+            "client.user.get_instance(distinct_id=None) -> UserEdit",
+            "client.user.get_instance(distinct_id=None) -> AsyncUserEdit",
+        ),
+        (
+            "client.user.new(distinct_id=None) -> UserEdit",
+            "client.user.new(distinct_id=None) -> AsyncUserEdit",
+        ),
+        (
+            "client.users.get_bulk_edit_instance() -> BulkInstance[BaseUserEdit]",
+            "client.users.get_bulk_edit_instance() -> AsyncBulkInstance[BaseUserEdit]",
+        ),
+        ("BulkInstance.save() -> BulkResponse", "await AsyncBulkInstance.save() -> AsyncBulkResponse"),
+    ),
+    "objects": (
+        (
+            "client.objects.get_edit_instance(object_type, object_id) -> ObjectEdit",
+            "client.objects.get_edit_instance(object_type, object_id) -> ObjectEdit",
+        ),
+    ),
 }
 
 _SEED = "SeedResult"
@@ -115,11 +162,15 @@ CUSTOMISATIONS: dict[str, Customisation] = {
     ),
     "edit_user": Customisation(
         forms=(
+            # BaseUserEdit: the UserEdit of either client (they differ only in how save() sends).
             Form(
-                types=("UserEdit",), annotation="UserEdit", prepare="user_edit", returns="models.UserProfile"
+                types=("BaseUserEdit",),
+                annotation="BaseUserEdit",
+                prepare="user_edit",
+                returns="models.UserProfile",
             ),
         ),
-        imports=(("_profile", "UserEdit"),),
+        imports=(("_profile", "BaseUserEdit"),),
     ),
     "edit_object": Customisation(
         forms=(

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .customisations import CUSTOMISATIONS, HAND_RESOURCES, Customisation
+from .customisations import CUSTOMISATIONS, HAND_CALLS, HAND_RESOURCES, Customisation
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -977,7 +977,28 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
             args = _reference_args(operation, models)
             lines.append(f"| `{define} {surface.method_name}({args}) -> {returns}` |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _hand_calls_reference(groups))
+
+
+def _hand_calls_reference(groups: Iterable[str]) -> list[str]:
+    """The builder factories and bulk calls of ``customisations.HAND_CALLS`` for the namespaces of the
+    spec, each beside its async form."""
+    rows = [row for namespace in groups for row in HAND_CALLS.get(namespace, ())]
+    if not rows:
+        return []
+    lines = [
+        "### Builder factories and bulk calls",
+        "",
+        "Hand-written beside the generated resources: a factory returns its builder at once on both clients;",
+        "only what sends is awaited on the async client. The builders are shared but for `UserEdit`, whose",
+        "async twin `AsyncUserEdit` differs only in its awaited `save()` (both are `BaseUserEdit`s).",
+        "",
+        "| Sync client | Async client |",
+        "|---|---|",
+    ]
+    for sync, async_ in rows:
+        lines.append(f"| `{sync}` | `{async_}` |")
+    return [*lines, ""]
 
 
 def _reference_args(operation: Operation, models: dict[str, Model]) -> str:

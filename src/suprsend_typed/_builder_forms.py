@@ -38,7 +38,7 @@ from ._models import unstructure
 from ._object_edit import ObjectEdit
 from ._operation import OperationInfo
 from ._paths import official_id
-from ._profile import UserEdit
+from ._profile import BaseUserEdit
 from ._results import SeedResult
 from ._seed_calls import seed_result
 from ._types import UNSET, Unset
@@ -308,7 +308,7 @@ def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectPro
 # ------------------------------------------------------------------------------------------- users.edit
 
 
-def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
+def user_edit(context: WireContext, edit: BaseUserEdit) -> BuilderCall[UserProfile]:
     """``users.edit(UserEdit)``: the builder's operations as one PATCH of its user, or of the user's
     tenant profile when the builder has a ``tenant_id`` (never retried)."""
     from ._generated import endpoints_users

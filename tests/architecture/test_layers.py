@@ -61,6 +61,8 @@ CORE = frozenset(
         "_retry",
         "_logging",
         "_config",
+        # Credentials -> the signing layer, shared by both clients' constructors.
+        "_client_auth",
         "_operation",
         "_base_client",
         "_arguments",

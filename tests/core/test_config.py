@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from suprsend_typed._client_auth import api_key_client_auth, hmac_client_auth
 from suprsend_typed._config import (
     DEFAULT_BASE_URL,
     ApiKeyCredentials,
@@ -14,6 +15,7 @@ from suprsend_typed._config import (
     resolve_hmac_credentials,
 )
 from suprsend_typed._errors import SuprsendConfigError
+from suprsend_typed._signing import BearerAuth, HmacAuth
 
 ENV = {
     "SUPRSEND_WORKSPACE_KEY": "env-key",
@@ -179,3 +181,45 @@ def test_base_url_errors_never_show_a_key_from_the_url(bad: str) -> None:
 def test_base_url_with_whitespace_or_control_characters_is_refused(bad: str) -> None:
     with pytest.raises(SuprsendConfigError, match="whitespace or control characters"):
         resolve_base_url(bad, {})
+
+
+def test_client_auth_is_the_signing_the_credentials_give() -> None:
+    def clock() -> float:
+        return 1.0
+
+    hmac = hmac_client_auth(None, "arg-secret", clock=clock, environ=ENV)
+    assert (hmac.kind, hmac.workspace, hmac.secret, hmac.authorization_prefix) == (
+        "hmac",
+        "env-key",
+        "arg-secret",
+        "env-key:",
+    )
+    assert hmac.signer == HmacAuth(workspace_key="env-key", secret="arg-secret", clock=clock)
+    bearer = api_key_client_auth("ws-uid", None, environ=ENV)
+    assert (bearer.kind, bearer.workspace, bearer.secret, bearer.authorization_prefix) == (
+        "api_key",
+        "ws-uid",
+        "env-api-key",
+        "Bearer ",
+    )
+    assert bearer.signer == BearerAuth(api_key="env-api-key")
+    assert "secret" not in repr(hmac) and "env-api-key" not in repr(bearer)
+
+
+@pytest.mark.parametrize("client", ["Suprsend", "AsyncSuprsend"])
+def test_both_clients_refuse_missing_credentials_with_the_same_messages(
+    client: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import suprsend_typed
+
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    cls = getattr(suprsend_typed, client)
+    with pytest.raises(SuprsendConfigError) as missing_key:
+        cls(None, "secret")
+    with pytest.raises(SuprsendConfigError) as missing_api_key:
+        cls.with_workspace_api_key("ws-uid")
+    assert str(missing_key.value) == MISSING_KEY
+    assert str(missing_api_key.value) == (
+        "Missing api_key: pass api_key=... to the client or set SUPRSEND_API_KEY"
+    )

@@ -11,6 +11,8 @@ from typing import Any
 import suprsend_typed
 from suprsend_typed import (
     APIStatusError,
+    BaseBulkResponse,
+    BulkResponse,
     Event,
     Handler,
     Page,
@@ -124,6 +126,17 @@ def per_call_options(client: Suprsend) -> None:
     listed = client.messages.list({"limit": 20}, timeout=Timeout(read=2.0))
     updated = client.messages.bulk_update([{"message_id": "m1", "action": "seen"}], max_retries=1)
     print(seed, typed, tracked, legacy, single, seconds, edited, queued, listed, updated)
+
+
+def sync_bulk_results(client: Suprsend) -> None:
+    """A sync bulk gives a ``BulkResponse``, whose ``retry_failed()`` is a plain call."""
+    sent: BulkResponse = client.bulk_events.stream([Event("u1", "order_shipped")])
+    again: BulkResponse = sent.retry_failed()
+    totals: BaseBulkResponse = again
+    edits = client.users.get_bulk_edit_instance()
+    edits.append(client.users.get_edit_instance("u1"), client.user.get_instance("u2"))
+    saved: BulkResponse = edits.save()
+    print(totals, saved)
 
 
 def typed_surface(client: Suprsend) -> str | None:

@@ -8,6 +8,7 @@ conversion fails is kept as a failed record and reported, never dropped. Sending
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
@@ -23,12 +24,20 @@ from .._event import Event
 from .._generated import endpoints, models, operations
 from .._http import Request, Response
 from .._operation import OperationInfo, Records
-from .._profile import UserEdit
+from .._profile import AsyncUserEdit, BaseUserEdit, UserEdit
 from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
 from .progress import ProgressCallback
-from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord, FailureCallback
+from .response import (
+    BulkCounts,
+    BulkResponse,
+    BulkTally,
+    ChunkOutcome,
+    FailedRecord,
+    FailureCallback,
+    ResponseT,
+)
 from .sender import ChunkRoute, check_concurrency, send_all, send_records
 
 ItemT = TypeVar("ItemT", bound=WireItem)
@@ -57,6 +66,7 @@ STREAM_OF_KIND: dict[type, str] = {
     WorkflowTriggerRequest: "client.workflows.stream",
     Event: "client.bulk_events.stream",
     UserEdit: "client.bulk_users.stream",
+    AsyncUserEdit: "client.bulk_users.stream",
 }
 
 
@@ -142,8 +152,9 @@ EVENTS = BulkKind(
     path=_no_path,
     trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
 )
+# A user edit of either client: the bulk sends the builder's operations, not its save().
 USERS = BulkKind(
-    item_type=UserEdit,
+    item_type=BaseUserEdit,
     operation=operations.SEND_IDENTITY_EVENTS,
     path=_no_path,
     trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
@@ -188,16 +199,19 @@ class BulkRecords(Generic[ItemT]):
         self._invalid.extend(invalid)
         self._warnings.extend(warnings)
 
-    def _take(self, concurrency: int | None) -> tuple[list[WireRecord], BulkTally, int]:
+    def _take(
+        self, concurrency: int | None, respond: Callable[[BulkCounts], ResponseT]
+    ) -> tuple[list[WireRecord], BulkTally[ResponseT], int]:
         """Mark this instance sent and hand over its records, a tally holding its invalid records and
-        warnings, and the concurrency to send with (shared by the sync and the async trigger)."""
+        warnings that makes its response with ``respond``, and the concurrency to send with (shared by the
+        sync and the async trigger)."""
         self._check_unsent()
         if concurrency is None:
             concurrency = self._kind.trigger_concurrency
         check_concurrency(concurrency)
         self._sent = True
         records = self._records
-        tally = BulkTally(warnings=self._warnings)
+        tally = BulkTally(respond=respond, warnings=self._warnings)
         for failed in self._invalid:
             tally.add_failed(failed)
         self._records, self._invalid, self._warnings = [], [], []
@@ -235,8 +249,10 @@ class BulkInstance(BulkRecords[ItemT]):
         (``BulkAuthenticationError``), Ctrl-C (``BulkInterruptedError``, a ``KeyboardInterrupt``, raised
         at once) and ``on_progress`` raising (``BulkProgressError``).
         """
-        records, tally, concurrency = self._take(concurrency)
-        tally.resend = BulkFactory(self._client, self._kind).resend
+        resend = BulkFactory(self._client, self._kind).resend
+        records, tally, concurrency = self._take(
+            concurrency, functools.partial(BulkResponse.of, resend=resend)
+        )
         route = _route(self._client, self._kind)
         return send_records(
             records,
@@ -293,9 +309,9 @@ class BulkFactory(Generic[ItemT]):
             )
         kind = self._kind
         tally = BulkTally(
+            respond=functools.partial(BulkResponse.of, resend=self.resend),
             keep=None if on_failure is not None else STREAM_FAILED_RECORDS_KEPT,
             on_failure=on_failure,
-            resend=self.resend,
         )
         conversions = _stream_conversions(records, kind, self._client.context, tally.warnings)
         route = _route(self._client, kind)
@@ -336,7 +352,7 @@ class BulkFactory(Generic[ItemT]):
             max_bytes=self._kind.max_bytes,
             concurrency=concurrency,
             on_progress=on_progress,
-            tally=BulkTally(resend=self.resend),
+            tally=BulkTally(respond=functools.partial(BulkResponse.of, resend=self.resend)),
             cancel=route.cancel,
         )
 
@@ -393,7 +409,7 @@ class BulkEventsFactory(BulkFactory[Event]):
         super().__init__(client, EVENTS)
 
 
-class BulkUsersFactory(BulkFactory[UserEdit]):
+class BulkUsersFactory(BulkFactory[BaseUserEdit]):
     """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
 
     __slots__ = ()
@@ -421,7 +437,7 @@ def chunk_builder(
 
 def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:
     """The item's wire record, or its failed record; a profile's recorded problems go to ``warnings``."""
-    if isinstance(item, UserEdit):
+    if isinstance(item, BaseUserEdit):
         prefix = f"[distinct_id: {item.distinct_id}]"
         warnings.extend(prefix + "\n".join(lines) for lines in (item.warnings, item.errors) if lines)
     try:

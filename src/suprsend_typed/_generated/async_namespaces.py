@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Final
 from .._async_base_client import AsyncRequestCore
 
 if TYPE_CHECKING:
+    from ..async_resources.objects import AsyncObjectsResource
+    from ..async_resources.users import AsyncUsersResource
     from ..async_resources.workflows import AsyncWorkflowsResource
     from .async_resources.brands import AsyncBrandsResource
     from .async_resources.broadcasts import AsyncBroadcastsResource
     from .async_resources.events import AsyncEventsResource
     from .async_resources.messages import AsyncMessagesResource
-    from .async_resources.objects import AsyncObjectsResource
     from .async_resources.subscriber_lists import AsyncSubscriberListsResource
     from .async_resources.templates import AsyncTemplatesResource
     from .async_resources.tenants import AsyncTenantsResource
-    from .async_resources.users import AsyncUsersResource
 
 NAMESPACES: Final = (
     "workflows",
@@ -55,7 +55,7 @@ class AsyncNamespaces:
 
     @functools.cached_property
     def users(self) -> AsyncUsersResource:
-        from .async_resources.users import AsyncUsersResource
+        from ..async_resources.users import AsyncUsersResource
 
         return AsyncUsersResource(self._core)
 
@@ -79,7 +79,7 @@ class AsyncNamespaces:
 
     @functools.cached_property
     def objects(self) -> AsyncObjectsResource:
-        from .async_resources.objects import AsyncObjectsResource
+        from ..async_resources.objects import AsyncObjectsResource
 
         return AsyncObjectsResource(self._core)
 

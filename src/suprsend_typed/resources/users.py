@@ -9,7 +9,7 @@ from .. import _builder_forms as _forms
 from .. import _json
 from .._arguments import free_query, model_body
 from .._base_client import BuildRequest
-from .._errors import InputValueError, ValidationError, status_error
+from .._errors import ValidationError, status_error
 from .._generated import endpoints_users as endpoints
 from .._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
 from .._generated.models import UserEditBody, UserProfile
@@ -17,7 +17,7 @@ from .._generated.operations import EDIT_USER, EDIT_USER_FOR_TENANT, SEND_IDENTI
 from .._generated.resources import users as generated
 from .._http import TimeoutLike
 from .._paths import official_id_error
-from .._profile import UserEdit
+from .._profile import BaseUserEdit, UserEdit, legacy_distinct_id, user_edit_ids
 from .._resource import Resource
 from .._results import SeedResult
 
@@ -32,10 +32,10 @@ def _checked_id(value: object, name: str) -> str:
     return value.strip()
 
 
-def _checked_profile(user: object, method: str) -> UserEdit:
+def _checked_profile(user: object, method: str) -> BaseUserEdit:
     if user is None:
         raise ValidationError("instance is required", path="user")
-    if not isinstance(user, UserEdit):
+    if not isinstance(user, BaseUserEdit):
         raise TypeError(f"users.{method} expects a UserEdit, got {type(user).__name__}")
     return user
 
@@ -53,12 +53,11 @@ class UsersResource(generated.UsersResource):
 
     def get_edit_instance(self, distinct_id: str, tenant_id: str | None = None) -> UserEdit:
         """A profile builder for ``distinct_id`` (optionally scoped to ``tenant_id``)."""
-        checked_tenant = _checked_id(tenant_id, "tenant_id") if tenant_id else None
-        return UserEdit(self._core, _checked_id(distinct_id, "distinct_id"), checked_tenant)
+        return UserEdit(self._core, *user_edit_ids(distinct_id, tenant_id))
 
     def edit(  # type: ignore[override]
         self,
-        edit_ins_or_distinct_id: UserEdit | str,
+        edit_ins_or_distinct_id: BaseUserEdit | str,
         edit_payload: UserEditBody | Mapping[str, Any] | None = None,
         tenant_id: str | None = None,
         options: Mapping[str, object] | None = None,
@@ -74,7 +73,7 @@ class UsersResource(generated.UsersResource):
         subclasses on an error status and ``APIConnectionError`` when no answer arrives.
         """
         user = edit_ins_or_distinct_id
-        if isinstance(user, UserEdit):
+        if isinstance(user, BaseUserEdit):
             if edit_payload is not None:
                 raise TypeError("users.edit(UserEdit) takes no payload; the builder holds the operations")
             call = _forms.user_edit(self._core.context, user)
@@ -106,7 +105,11 @@ class UsersResource(generated.UsersResource):
         return parse(response)
 
     def async_edit(
-        self, edit_instance: UserEdit, *, timeout: TimeoutLike | None = None, max_retries: int | None = None
+        self,
+        edit_instance: BaseUserEdit,
+        *,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
     ) -> SeedResult:
         """``POST event/`` with the builder's operations as one identity event.
 
@@ -127,7 +130,7 @@ class UsersResource(generated.UsersResource):
             raise status_error(response)
         return SeedResult.from_text_response(response)
 
-    def get_bulk_edit_instance(self) -> BulkInstance[UserEdit]:
+    def get_bulk_edit_instance(self) -> BulkInstance[BaseUserEdit]:
         """A new bulk of ``UserEdit`` records, sent as identity events."""
         from .._bulk.bulk import BulkUsersFactory
 
@@ -140,13 +143,6 @@ class UserFactory(Resource):
     __slots__ = ()
 
     def get_instance(self, distinct_id: str | None = None) -> UserEdit:
-        if not isinstance(distinct_id, str):
-            raise InputValueError(
-                "distinct_id must be a string. an Id which uniquely identify a user in your app",
-                path="distinct_id",
-            )
-        if not distinct_id.strip():
-            raise InputValueError("distinct_id must be passed", path="distinct_id")
-        return UserEdit(self._core, distinct_id.strip())
+        return UserEdit(self._core, legacy_distinct_id(distinct_id))
 
     new = get_instance

@@ -14,7 +14,7 @@ from ... import _models as _rt
 from ..._async_pages import AsyncPager, first_async_page
 from ..._async_resource import AsyncResource
 from ..._http import TimeoutLike
-from ..._profile import UserEdit
+from ..._profile import BaseUserEdit
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
 from .. import endpoints_users as endpoints
@@ -64,7 +64,7 @@ class AsyncUsersResource(AsyncResource):
     @overload
     async def edit(
         self,
-        edit_ins_or_distinct_id: UserEdit,
+        edit_ins_or_distinct_id: BaseUserEdit,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -83,7 +83,7 @@ class AsyncUsersResource(AsyncResource):
 
     async def edit(
         self,
-        edit_ins_or_distinct_id: UserEdit | str,
+        edit_ins_or_distinct_id: BaseUserEdit | str,
         edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
         *,
         operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
@@ -103,7 +103,7 @@ class AsyncUsersResource(AsyncResource):
 
         Returns: models.UserProfile. An error status raises its APIStatusError subclass.
         """
-        if isinstance(edit_ins_or_distinct_id, UserEdit):
+        if isinstance(edit_ins_or_distinct_id, BaseUserEdit):
             _forms.no_fields("users.edit", {"edit_payload": edit_payload, "operations": operations})
             return await _forms.send_async(
                 self._core,

@@ -13,7 +13,7 @@ from ... import _builder_forms as _forms
 from ... import _models as _rt
 from ..._http import TimeoutLike
 from ..._pages import Page, first_page
-from ..._profile import UserEdit
+from ..._profile import BaseUserEdit
 from ..._resource import Resource
 from ..._status_result import StatusResult, parse_status
 from ..._types import UNSET, Unset
@@ -64,7 +64,7 @@ class UsersResource(Resource):
     @overload
     def edit(
         self,
-        edit_ins_or_distinct_id: UserEdit,
+        edit_ins_or_distinct_id: BaseUserEdit,
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
@@ -83,7 +83,7 @@ class UsersResource(Resource):
 
     def edit(
         self,
-        edit_ins_or_distinct_id: UserEdit | str,
+        edit_ins_or_distinct_id: BaseUserEdit | str,
         edit_payload: models.UserEditBody | Mapping[str, Any] | None = None,
         *,
         operations: Sequence[models.UserOperation | Mapping[str, Any]] | Unset = UNSET,
@@ -103,7 +103,7 @@ class UsersResource(Resource):
 
         Returns: models.UserProfile. An error status raises its APIStatusError subclass.
         """
-        if isinstance(edit_ins_or_distinct_id, UserEdit):
+        if isinstance(edit_ins_or_distinct_id, BaseUserEdit):
             _forms.no_fields("users.edit", {"edit_payload": edit_payload, "operations": operations})
             return _forms.send(
                 self._core,
