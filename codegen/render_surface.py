@@ -288,7 +288,7 @@ DEFAULT_SUCCESS_STATUS = 200
 
 
 def _records_call(records: Records) -> Call:
-    facts = (
+    facts: tuple[tuple[str, Raw], ...] = (
         ("model", Raw(string(records.model))),
         ("max_records", Raw(repr(records.max_records))),
         ("max_record_bytes", Raw(repr(records.max_record_bytes))),
@@ -296,7 +296,16 @@ def _records_call(records: Records) -> Call:
         ("runtime_bytes", Raw(repr(records.runtime_bytes))),
         ("answer", Raw(string(records.answer))),
         ("body", Raw(string(records.body))),
+        ("kind", Raw(string(records.kind))),
+        ("dedupe", Raw(string(records.dedupe))),
     )
+    optional = (
+        ("accepted", records.accepted),
+        ("effect", records.effect),
+        ("recipients", records.recipients),
+        ("event_api_kind", records.event_api_kind),
+    )
+    facts += tuple((name, Raw(string(value))) for name, value in optional if value is not None)
     return Call("Records", kwargs=facts)
 
 

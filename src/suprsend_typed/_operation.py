@@ -19,6 +19,11 @@ ResultKind = Literal["model", "status"]
 RecordAnswer = Literal["per-record", "whole"]
 """``per-record``: the hub accepts or refuses each record of an array (207); ``whole``: one answer for all."""
 RecordBody = Literal["object", "array", "either"]
+RecordAccepted = Literal["message-id", "message", "text"]
+"""The answer to one record sent alone: ``{"message_id", "status"}``, ``{"message": "OK"}``, or plain text."""
+RecordEffect = Literal["workflow-run", "profile-edit"]
+"""What an accepted record does beyond being stored: runs a workflow (messages to its recipients) or edits
+a user profile."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -37,7 +42,8 @@ class Pagination:
 @attrs.frozen(kw_only=True, slots=True)
 class Records:
     """What an endpoint that takes records accepts (``x-suprsend-records``): bulk chunks, the sandbox's
-    limits and the command line's checks are all read from here.
+    records endpoints (limits, record kinds, dedupe, answers, side effects) and the command line's checks
+    are all read from here.
 
     Sizes are apparent sizes: UTF-8 bytes of a record's ``json.dumps(..., ensure_ascii=False)`` text.
     """
@@ -49,6 +55,12 @@ class Records:
     runtime_bytes: int  # added to each record's size by the SDK: room for the keys the hub adds
     answer: RecordAnswer
     body: RecordBody  # one record, an array of records, or either
+    kind: str  # what the hub calls one record (the sandbox's record log)
+    dedupe: str  # endpoints of one dedupe family share ``$idempotency_key`` dedupe
+    accepted: RecordAccepted | None = None  # None only for an array-only body
+    effect: RecordEffect | None = None
+    recipients: str | None = None  # ``workflow-run``: the record's field listing its recipients
+    event_api_kind: str | None = None  # the endpoint also takes Event API items, recorded as this kind
 
 
 @attrs.frozen(kw_only=True, slots=True)
