@@ -573,7 +573,15 @@ def _operations(
                         query_params=tuple(param.wire_name for param in query_params),
                         body_fields=body_fields,
                     ),
-                    records=records(operation, pointer, body, limits, models=models, responses=responses),
+                    records=records(
+                        operation,
+                        pointer,
+                        body,
+                        limits,
+                        models=models,
+                        responses=responses,
+                        path_params=path_params,
+                    ),
                 )
             )
     check_kinds(operations)

@@ -37,6 +37,7 @@ from .ir import (
     Model,
     ModelRef,
     Operation,
+    PathParam,
     RecordAccepted,
     RecordAnswer,
     RecordBody,
@@ -80,6 +81,7 @@ def records(
     *,
     models: Mapping[str, Model],
     responses: tuple[SuccessResponse, ...],
+    path_params: tuple[PathParam, ...],
 ) -> Records | None:
     """The record facts of one operation, or None when it has no ``x-suprsend-records``."""
     raw = operation.get(RECORDS_KEY)
@@ -88,6 +90,11 @@ def records(
     pointer = child(pointer, RECORDS_KEY)
     if not isinstance(raw, Mapping):
         raise SpecError(pointer, f"{RECORDS_KEY} must be a mapping")
+    for param in path_params:
+        if not param.from_client:  # records are sent in bulk: a path value per record cannot be given
+            raise SpecError(
+                pointer, f"path parameter {param.name!r} of a records endpoint must be from-client"
+            )
     for key in raw:
         if key not in _KEYS:
             raise SpecError(child(pointer, str(key)), f"unknown {RECORDS_KEY} key {key!r}")

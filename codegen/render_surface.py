@@ -230,6 +230,9 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
             ("method_name", Raw(string(surface.method_name))),
             ("retry", Raw(string(surface.retry))),
         ]
+        workspace_params = [param.name for param in operation.path_params if param.from_client]
+        if workspace_params:
+            kwargs.insert(4, ("workspace_params", _strings(workspace_params)))
         if surface.pagination is not None:
             page = surface.pagination
             kwargs.append(

@@ -72,6 +72,8 @@ class OperationInfo:
     # Relative to the base URL, with ``{name}`` placeholders: ``v1/user/{distinct_id}/``.
     path: str
     path_params: tuple[str, ...]
+    # The path parameters the client fills with its workspace (``x-suprsend-from-client: workspace``).
+    workspace_params: tuple[str, ...] = ()
     query_params: tuple[str, ...]
     # Generated model names (``models.<name>``); None when there is no JSON body or it is not one model.
     body_model: str | None
@@ -92,3 +94,11 @@ class OperationInfo:
     def retryable(self, *, dedupe: bool) -> bool:
         """Whether an attempt of this operation may be repeated; ``dedupe`` says the body has a dedupe key."""
         return self.retry == "safe" or (self.retry == "dedupe-key" and dedupe)
+
+
+def record_facts(operation: OperationInfo) -> Records:
+    """The record facts of a records endpoint. Code that sends or serves records reads them when it is
+    imported, so a spec that loses an endpoint's ``x-suprsend-records`` fails there, naming it."""
+    if operation.records is None:
+        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+    return operation.records

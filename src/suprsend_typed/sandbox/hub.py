@@ -14,7 +14,7 @@ from .._errors import ValidationError
 from .._generated import models
 from .._generated.operations import OPERATIONS
 from .._models import validate
-from .._operation import OperationInfo, RecordAccepted
+from .._operation import OperationInfo, RecordAccepted, record_facts
 from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
@@ -40,8 +40,6 @@ LEGACY_ACCEPTED_TEXT: Final = "Accepted - OK"
 _DROP_AFTER: Final = Fault(kind="drop_after").describe()
 
 TOO_DEEP_MESSAGE: Final = "body is not valid JSON: it nests too deeply"
-WORKSPACE_PARAM: Final = "workspace"
-"""A path parameter of this name names a workspace: a records request to an unknown one is a 404."""
 
 ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
 """How an endpoint treats a JSON array: refused, required, all-or-nothing (400), or one outcome per record."""
@@ -60,6 +58,7 @@ class RecordRoute:
     run_recipients: str | None  # a record runs a workflow for the recipients in this field
     edits_profile: bool  # a record edits the profile of its ``distinct_id``
     event_api_kind: str | None  # Event API items are also taken, logged as this kind
+    workspace_params: tuple[str, ...]  # path parameters naming a workspace: an unknown one is a 404
     single_status: int = 202
 
 
@@ -85,9 +84,7 @@ SINGLE_ANSWERS: Final[Mapping[RecordAccepted, Callable[[str], Any]]] = {
 
 def record_route(operation: OperationInfo) -> RecordRoute:
     """The route of a records endpoint, all read from the spec's record facts of ``operation``."""
-    records = operation.records
-    if records is None:
-        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+    records = record_facts(operation)
     if records.effect == "workflow-run" and records.recipients is None:
         raise ValueError(f"operation {operation.id!r}: a workflow-run effect names its recipients field")
     arrays: ArrayRule
@@ -106,6 +103,7 @@ def record_route(operation: OperationInfo) -> RecordRoute:
         run_recipients=records.recipients if records.effect == "workflow-run" else None,
         edits_profile=records.effect == "profile-edit",
         event_api_kind=records.event_api_kind,
+        workspace_params=operation.workspace_params,
     )
 
 
@@ -265,10 +263,12 @@ class Hub:
     # Records endpoints (triggers and events)
 
     def _serve_records(self, call: Call) -> HubAnswer:
-        workspace = call.params.get(WORKSPACE_PARAM)
-        if workspace is not None and workspace not in self.credentials.workspace_names:
-            return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
-        return self._records(RECORD_ROUTES[call.route.handler], call.request, call.body, call.now)
+        route = RECORD_ROUTES[call.route.handler]
+        for name in route.workspace_params:
+            workspace = call.params[name]
+            if workspace not in self.credentials.workspace_names:
+                return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
+        return self._records(route, call.request, call.body, call.now)
 
     def _records(self, route: RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
         is_array = isinstance(body, list)
