@@ -34,6 +34,8 @@ SDK_VERSION_PROPERTY = "$ss_sdk_version"
 # One event's record model and size limit: the spec's record facts of ``POST v2/event/`` (the bulk endpoint
 # ``v2/bulk/event/`` states the same record).
 _FACTS = record_facts(TRACK_EVENT)
+_MODEL_NAME = _FACTS.model
+_MAX_BYTES = _FACTS.max_record_bytes
 
 
 def _checked_distinct_id(distinct_id: object) -> str:
@@ -170,11 +172,11 @@ class Event:
         if self.idempotency_key or self.tenant_id or self.brand_id:
             body.update(self._optional_keys())
         # The shape's own check first: ``validate`` looks the shape up and collects every problem.
-        model = getattr(models, _FACTS.model)  # loaded at the first event, not at import
+        model = getattr(models, _MODEL_NAME)  # loaded at the first event, not at import
         if not model._shape.valid(body):
             validate(body, model)  # raises, naming every problem
         text = _json.dumps(body)
-        size = _json.checked_size(text, _FACTS.max_record_bytes, "Event size")
+        size = _json.checked_size(text, _MAX_BYTES, "Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:
