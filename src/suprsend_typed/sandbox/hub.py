@@ -312,9 +312,10 @@ class Hub:
 
     def _record_row(self, route: RecordRoute, position: int, item: Any) -> RecordRow:
         text = json.dumps(item, ensure_ascii=False) if self._record_bodies else None
-        event_api_kind = route.event_api_kind
-        public_event = event_api_kind is not None and is_public_event(item)
-        kind = event_api_kind if public_event and event_api_kind is not None else route.kind
+        kind = route.kind
+        if route.event_api_kind is not None and is_public_event(item):
+            kind = route.event_api_kind
+        public_event = kind != route.kind
         try:
             self._validate(PUBLIC_EVENT if public_event else route.kind, item)
         except ValidationError as exc:
