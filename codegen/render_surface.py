@@ -230,6 +230,9 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
             ("method_name", Raw(string(surface.method_name))),
             ("retry", Raw(string(surface.retry))),
         ]
+        workspace_params = [param.name for param in operation.path_params if param.from_client]
+        if workspace_params:
+            kwargs.insert(4, ("workspace_params", _strings(workspace_params)))
         if surface.pagination is not None:
             page = surface.pagination
             kwargs.append(
@@ -288,7 +291,7 @@ DEFAULT_SUCCESS_STATUS = 200
 
 
 def _records_call(records: Records) -> Call:
-    facts = (
+    facts: tuple[tuple[str, Raw], ...] = (
         ("model", Raw(string(records.model))),
         ("max_records", Raw(repr(records.max_records))),
         ("max_record_bytes", Raw(repr(records.max_record_bytes))),
@@ -296,7 +299,16 @@ def _records_call(records: Records) -> Call:
         ("runtime_bytes", Raw(repr(records.runtime_bytes))),
         ("answer", Raw(string(records.answer))),
         ("body", Raw(string(records.body))),
+        ("kind", Raw(string(records.kind))),
+        ("dedupe", Raw(string(records.dedupe))),
     )
+    optional = (
+        ("accepted", records.accepted),
+        ("effect", records.effect),
+        ("recipients", records.recipients),
+        ("event_api_kind", records.event_api_kind),
+    )
+    facts += tuple((name, Raw(string(value))) for name, value in optional if value is not None)
     return Call("Records", kwargs=facts)
 
 

@@ -23,7 +23,6 @@ from ._context import WireContext, WireRecord
 from ._errors import APIConnectionError, APIError, InputValueError, ValidationError
 from ._event import Event
 from ._generated import endpoints_events, endpoints_workflows
-from ._generated.limits import MAX_BODY_APPARENT_BYTES
 from ._generated.models import EventPayload, TriggerAccepted, WorkflowTrigger
 from ._generated.operations import (
     BROADCAST_TO_LIST,
@@ -36,7 +35,7 @@ from ._generated.operations import (
 from ._http import Response, TimeoutLike
 from ._models import unstructure
 from ._object_edit import ObjectEdit
-from ._operation import OperationInfo
+from ._operation import OperationInfo, record_facts
 from ._paths import official_id
 from ._profile import BaseUserEdit
 from ._results import SeedResult
@@ -223,7 +222,7 @@ _Core = TypeVar("_Core", RequestCore, AsyncRequestCore)
 def event_core(core: _Core) -> _Core:
     """The core ``events.track`` sends a model or dict through: the per-event size limit of the seed
     ``Event`` holds for them too, measured on the one text the core dumps (keyword fields included)."""
-    return core.with_body_limit(MAX_BODY_APPARENT_BYTES, "Event size")
+    return core.with_body_limit(record_facts(TRACK_EVENT).max_record_bytes, "Event size")
 
 
 # ---------------------------------------------------------------------------- subscriber_lists.broadcast

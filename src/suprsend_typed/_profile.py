@@ -23,9 +23,10 @@ from ._context import WireContext, WireRecord
 from ._dollar_keys import dollar_key_problem
 from ._errors import InputValueError, ValidationError
 from ._generated import models
-from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
+from ._generated.operations import SEND_IDENTITY_EVENTS
 from ._logging import logger
 from ._models import validate
+from ._operation import record_facts
 from ._paths import official_id
 from ._seed_calls import async_save_profile, save_profile
 from ._wire_keys import with_text_keys
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from ._results import SeedResult
 
 _IDENTITY_EVENT_SCHEMA = "2"
+# An identity event's record model and size limit: the spec's record facts of ``POST event/``.
+_FACTS = record_facts(SEND_IDENTITY_EVENTS)
 
 EMAIL = "$email"
 SMS = "$sms"
@@ -409,7 +412,7 @@ class BaseUserEdit(ProfileOperations):
         """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
         size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
         text = self._checked_payload_text()
-        _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User edit size")
+        _json.checked_size(text, _FACTS.max_record_bytes, "User edit size")
         return text
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
@@ -425,9 +428,9 @@ class BaseUserEdit(ProfileOperations):
         if self.tenant_id:
             body["tenant_id"] = self.tenant_id
         body = with_text_keys(body)
-        validate(body, models.IdentityEvent)
+        validate(body, getattr(models, _FACTS.model))
         text = _json.dumps(body)
-        size = _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
+        size = _json.checked_size(text, _FACTS.max_record_bytes, "User Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:

@@ -23,7 +23,7 @@ from .._errors import FIRST_SERVER_ERROR_STATUS, SuprsendError, ValidationError
 from .._event import Event
 from .._generated import endpoints, models, operations
 from .._http import Request, Response
-from .._operation import OperationInfo, Records
+from .._operation import OperationInfo, Records, record_facts
 from .._profile import AsyncUserEdit, BaseUserEdit, UserEdit
 from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
@@ -77,26 +77,35 @@ class BulkAlreadySentError(SuprsendError, RuntimeError):
 
 
 def _takes_records(_kind: object, _attribute: object, operation: OperationInfo) -> None:
-    if operation.records is None:
-        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+    record_facts(operation)  # raises, naming the operation, when the spec gives it no record facts
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class BulkKind(Generic[ItemT]):
-    """What differs between the bulk kinds: the item class and the endpoint. The limits and the answer
-    rule are the spec's record facts of that endpoint (``operation.records``)."""
+    """What differs between the bulk kinds: the item class and the endpoint. The rest (limits, answer
+    rule, path parameters, how many chunks go at once) is read from the operation table: the spec's
+    record facts of that endpoint (``operation.records``) and its ``workspace_params``."""
 
     item_type: type[ItemT]
     operation: OperationInfo = attrs.field(validator=_takes_records)
-    # The path parameters the client fills in (the workspace of the legacy trigger path).
-    path: Callable[[RequestCore | AsyncRequestCore], dict[str, str]]
-    trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
 
     @property
     def records(self) -> Records:
-        records = self.operation.records
-        assert records is not None  # checked when the kind is made
-        return records
+        return record_facts(self.operation)
+
+    def path(self, core: RequestCore | AsyncRequestCore) -> dict[str, str]:
+        """The endpoint's path parameters: all filled from the client (the workspace of the legacy
+        trigger path); the spec gives a records endpoint no other."""
+        workspace = core.context.workspace
+        return {name: workspace for name in self.operation.workspace_params}
+
+    @property
+    def trigger_concurrency(self) -> int:
+        """Chunks a bulk instance's ``trigger()`` sends at once by default: one for profile edits (their
+        ``profile-edit`` effect), several for independent records."""
+        if self.records.effect == "profile-edit":
+            return ORDERED_RECORDS_CONCURRENCY
+        return INDEPENDENT_RECORDS_CONCURRENCY
 
     @property
     def build_request(self) -> BuildRequest:
@@ -126,39 +135,12 @@ class BulkKind(Generic[ItemT]):
         return per_record_outcome if self.records.answer == "per-record" else whole_chunk_outcome
 
 
-def _workspace_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
-    return {"workspace": core.context.workspace}
-
-
-def _no_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
-    return {}
-
-
-LEGACY_WORKFLOWS = BulkKind(
-    item_type=Workflow,
-    operation=operations.TRIGGER_LEGACY_WORKFLOW,
-    path=_workspace_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
-WORKFLOW_TRIGGERS = BulkKind(
-    item_type=WorkflowTriggerRequest,
-    operation=operations.TRIGGER_WORKFLOW,
-    path=_no_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
-EVENTS = BulkKind(
-    item_type=Event,
-    operation=operations.TRACK_EVENTS_BULK,
-    path=_no_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
+# Which hand-written item class goes to which records endpoint: the one binding the spec cannot state.
+LEGACY_WORKFLOWS = BulkKind(item_type=Workflow, operation=operations.TRIGGER_LEGACY_WORKFLOW)
+WORKFLOW_TRIGGERS = BulkKind(item_type=WorkflowTriggerRequest, operation=operations.TRIGGER_WORKFLOW)
+EVENTS = BulkKind(item_type=Event, operation=operations.TRACK_EVENTS_BULK)
 # A user edit of either client: the bulk sends the builder's operations, not its save().
-USERS = BulkKind(
-    item_type=BaseUserEdit,
-    operation=operations.SEND_IDENTITY_EVENTS,
-    path=_no_path,
-    trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
-)
+USERS = BulkKind(item_type=BaseUserEdit, operation=operations.SEND_IDENTITY_EVENTS)
 
 
 class BulkRecords(Generic[ItemT]):
