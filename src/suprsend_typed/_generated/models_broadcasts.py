@@ -37,7 +37,6 @@ class BroadcastRunCancel:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -53,8 +52,26 @@ class BroadcastRunCancel:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["execution_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["execution_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["idempotency_key"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -49,7 +49,6 @@ class EventPayload:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -77,8 +76,52 @@ class EventPayload:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$insert_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$insert_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$time"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["$time"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["event"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["event"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["env"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["env"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["properties"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$idempotency_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -101,7 +144,6 @@ class EventProperties:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -113,8 +155,18 @@ class EventProperties:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$attachments"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$attachments"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -139,7 +191,6 @@ class EventAccepted:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -156,8 +207,26 @@ class EventAccepted:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["message"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -36,7 +36,6 @@ class MessageUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -50,8 +49,22 @@ class MessageUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["action"], default: None = None) -> MessageAction | None: ...
+        @overload
+        def get(self, key: Literal["action"], default: _map.Default) -> MessageAction | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -70,7 +83,6 @@ class BulkMessagesUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -82,8 +94,20 @@ class BulkMessagesUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["messages"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["messages"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -118,7 +142,6 @@ class Message:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -155,8 +178,68 @@ class Message:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["category"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["idempotency_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["execution_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["execution_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_read"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_read"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_archived"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_archived"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_campaign"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_campaign"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["failure_reason"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["failure_reason"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -180,7 +263,6 @@ class MessageList:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -195,8 +277,24 @@ class MessageList:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -221,7 +319,6 @@ class MessageUpdateResult:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -238,8 +335,28 @@ class MessageUpdateResult:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status_code"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["status_code"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["error"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["error"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -262,7 +379,6 @@ class BulkMessagesUpdateResponse:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -275,8 +391,20 @@ class BulkMessagesUpdateResponse:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["records"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["records"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -45,7 +45,6 @@ class ObjectProfile:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -68,8 +67,42 @@ class ObjectProfile:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["object_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["object_type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["subscriptions_count"], default: None = None) -> int | None: ...
+        @overload
+        def get(
+            self, key: Literal["subscriptions_count"], default: _map.Default
+        ) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -93,7 +126,6 @@ class ObjectPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -108,8 +140,24 @@ class ObjectPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -130,7 +178,6 @@ class ObjectBulkDeleteBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -142,8 +189,18 @@ class ObjectBulkDeleteBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["object_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["object_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -168,7 +225,6 @@ class SubscriptionRecipient:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -184,8 +240,26 @@ class SubscriptionRecipient:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["object_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["object_type"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -209,7 +283,6 @@ class ObjectSubscriptionsBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -223,8 +296,26 @@ class ObjectSubscriptionsBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: None = None
+        ) -> list[str | dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: _map.Default
+        ) -> list[str | dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["properties"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -245,7 +336,6 @@ class ObjectSubscriptionsDeleteBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -257,8 +347,22 @@ class ObjectSubscriptionsDeleteBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: None = None
+        ) -> list[str | dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: _map.Default
+        ) -> list[str | dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -282,7 +386,6 @@ class SubscriptionUser:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -297,8 +400,22 @@ class SubscriptionUser:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -325,7 +442,6 @@ class ObjectSubscription:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -346,8 +462,36 @@ class ObjectSubscription:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["user"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["user"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["object"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["object"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -371,7 +515,6 @@ class ObjectSubscriptionPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -386,8 +529,24 @@ class ObjectSubscriptionPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

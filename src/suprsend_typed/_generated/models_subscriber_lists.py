@@ -48,7 +48,6 @@ class SubscriberListCreate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -70,8 +69,44 @@ class SubscriberListCreate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["list_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_description"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["list_description"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["track_user_entry"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["track_user_entry"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["track_user_exit"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["track_user_exit"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -109,7 +144,6 @@ class SubscriberList:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -148,8 +182,80 @@ class SubscriberList:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["list_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_description"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["list_description"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["subscribers_count"], default: None = None) -> int | None: ...
+        @overload
+        def get(
+            self, key: Literal["subscribers_count"], default: _map.Default
+        ) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["source"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["source"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_readonly"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_readonly"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["track_user_entry"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["track_user_entry"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["track_user_exit"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["track_user_exit"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["requested_for_delete"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["requested_for_delete"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["drafts"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["drafts"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -173,7 +279,6 @@ class SubscriberListPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -188,8 +293,24 @@ class SubscriberListPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -208,7 +329,6 @@ class SubscriberListMembers:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -220,8 +340,18 @@ class SubscriberListMembers:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -245,7 +375,6 @@ class AffectedCount:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -260,8 +389,22 @@ class AffectedCount:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["success"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["success"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["affected_count"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["affected_count"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -281,7 +424,6 @@ class EmptyBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -289,8 +431,12 @@ class EmptyBody:
         # Typed per wire key; any other key reads as object.
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -313,7 +459,6 @@ class SubscriberListVersion:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -326,8 +471,18 @@ class SubscriberListVersion:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["version_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["version_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -352,7 +507,6 @@ class ListSubscriber:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -369,8 +523,26 @@ class ListSubscriber:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -394,7 +566,6 @@ class ListSubscriberPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -409,8 +580,24 @@ class ListSubscriberPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -447,7 +634,6 @@ class Broadcast:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -481,8 +667,64 @@ class Broadcast:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$insert_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$insert_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$time"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["$time"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channels"], default: None = None) -> list[Channel] | None: ...
+        @overload
+        def get(self, key: Literal["channels"], default: _map.Default) -> list[Channel] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["template"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["template"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["notification_category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["notification_category"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["delay"], default: None = None) -> str | int | None: ...
+        @overload
+        def get(self, key: Literal["delay"], default: _map.Default) -> str | int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["trigger_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["trigger_at"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["data"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["data"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$idempotency_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

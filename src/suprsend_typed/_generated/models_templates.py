@@ -54,7 +54,6 @@ class Template:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -93,8 +92,84 @@ class Template:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["slug"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["slug"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_active"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_active"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["default_language"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["default_language"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_by"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["updated_by"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["last_triggered_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["last_triggered_at"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_auto_translate_enabled"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["is_auto_translate_enabled"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["enabled_languages"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["enabled_languages"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channels"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channels"], default: _map.Default
+        ) -> list[dict[str, Any]] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tags"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["tags"], default: _map.Default
+        ) -> list[dict[str, Any]] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -118,7 +193,6 @@ class TemplatePage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -133,8 +207,24 @@ class TemplatePage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -165,7 +255,6 @@ class TemplateChannelContent:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -192,8 +281,52 @@ class TemplateChannelContent:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_active"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_active"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_enabled"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_enabled"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["disabled_languages"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["disabled_languages"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["versions"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["versions"], default: _map.Default
+        ) -> list[dict[str, Any]] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

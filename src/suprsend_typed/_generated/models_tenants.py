@@ -47,7 +47,6 @@ class TenantSocialLinks:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -77,8 +76,54 @@ class TenantSocialLinks:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["website"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["website"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["facebook"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["facebook"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["LinkedIn"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["LinkedIn"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["x"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["x"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["instagram"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["instagram"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["medium"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["medium"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["discord"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["discord"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["telegram"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["telegram"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["youtube"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["youtube"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tiktok"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tiktok"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -111,7 +156,6 @@ class TenantUpsertBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -139,8 +183,58 @@ class TenantUpsertBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["tenant_name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_name"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["logo"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["logo"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["timezone"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["timezone"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["primary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["primary_color"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["secondary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["secondary_color"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tertiary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tertiary_color"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["preference_page_url"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["preference_page_url"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["social_links"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["social_links"], default: _map.Default
+        ) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -176,7 +270,6 @@ class Tenant:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -213,8 +306,76 @@ class Tenant:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["logo"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["logo"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["timezone"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["timezone"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["blocked_channels"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["blocked_channels"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["embedded_preference_url"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["embedded_preference_url"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["hosted_preference_domain"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["hosted_preference_domain"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["primary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["primary_color"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["secondary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["secondary_color"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tertiary_color"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tertiary_color"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["social_links"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["social_links"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -238,7 +399,6 @@ class TenantPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -253,8 +413,24 @@ class TenantPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -294,7 +470,6 @@ class TenantCategoryPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -337,8 +512,98 @@ class TenantCategoryPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["category"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["tags"], default: _map.Default) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["effective_tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["effective_tags"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["root_category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["root_category"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["default_preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["default_preference"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["default_mandatory_channels"], default: None = None
+        ) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["default_mandatory_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["default_opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["default_opt_in_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["enabled_for_tenant"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["enabled_for_tenant"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["visible_to_subscriber"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["visible_to_subscriber"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["preference"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["mandatory_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["mandatory_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_in_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["blocked_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["blocked_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -362,7 +627,6 @@ class TenantCategoryPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -377,8 +641,24 @@ class TenantCategoryPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -405,7 +685,6 @@ class TenantPreferenceSection:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -426,8 +705,36 @@ class TenantPreferenceSection:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["slug"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["slug"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["tags"], default: _map.Default) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["categories"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["categories"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -451,7 +758,6 @@ class TenantRootCategory:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -466,8 +772,24 @@ class TenantRootCategory:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["root_category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["root_category"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["sections"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["sections"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -490,7 +812,6 @@ class TenantFullPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -503,8 +824,22 @@ class TenantFullPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["root_categories"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["root_categories"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -535,7 +870,6 @@ class TenantCategoryPreferenceUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -561,8 +895,54 @@ class TenantCategoryPreferenceUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["enabled_for_tenant"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["enabled_for_tenant"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: Literal["blocked_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["blocked_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["visible_to_subscriber"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["visible_to_subscriber"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["preference"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["mandatory_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["mandatory_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_in_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["digest_schedule"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["digest_schedule"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["properties"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -585,7 +965,6 @@ class TenantDefaultPreferenceUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -607,8 +986,46 @@ class TenantDefaultPreferenceUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["preference"], default: None = None
+        ) -> Literal["opt_in", "opt_out", "cant_unsubscribe"] | None: ...
+        @overload
+        def get(
+            self, key: Literal["preference"], default: _map.Default
+        ) -> Literal["opt_in", "opt_out", "cant_unsubscribe"] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["visible_to_subscriber"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["visible_to_subscriber"], default: _map.Default
+        ) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: Literal["mandatory_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["mandatory_channels"], default: _map.Default
+        ) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_in_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["blocked_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["blocked_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

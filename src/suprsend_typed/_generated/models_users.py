@@ -45,7 +45,6 @@ class IdentityEvent:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -71,8 +70,50 @@ class IdentityEvent:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$schema"], default: None = None) -> Literal["2"] | None: ...
+        @overload
+        def get(self, key: Literal["$schema"], default: _map.Default) -> Literal["2"] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$insert_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$insert_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$time"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["$time"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["env"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["env"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$user_operations"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$user_operations"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["properties"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -96,7 +137,6 @@ class CursorPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -111,8 +151,24 @@ class CursorPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -139,7 +195,6 @@ class User:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -158,8 +213,32 @@ class User:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -183,7 +262,6 @@ class UserPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -198,8 +276,24 @@ class UserPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -219,7 +313,6 @@ class UserMergeBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -231,8 +324,18 @@ class UserMergeBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["from_user_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["from_user_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -253,7 +356,6 @@ class UserBulkDeleteBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -265,8 +367,18 @@ class UserBulkDeleteBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -296,7 +408,6 @@ class ListSummary:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -321,8 +432,44 @@ class ListSummary:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["list_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["list_type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["source"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["source"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["subscribers_count"], default: None = None) -> int | None: ...
+        @overload
+        def get(
+            self, key: Literal["subscribers_count"], default: _map.Default
+        ) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -346,7 +493,6 @@ class ListMembership:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -361,8 +507,22 @@ class ListMembership:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["list"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["list"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -386,7 +546,6 @@ class SubscribedListPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -401,8 +560,24 @@ class SubscribedListPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -423,7 +598,6 @@ class BulkPreferenceUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -439,8 +613,32 @@ class BulkPreferenceUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["categories"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["categories"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -461,7 +659,6 @@ class BulkPreferenceReset:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -477,8 +674,28 @@ class BulkPreferenceReset:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["distinct_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["reset_channel_preferences"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["reset_channel_preferences"], default: _map.Default
+        ) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: Literal["reset_categories"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["reset_categories"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -501,7 +718,6 @@ class SuccessFlag:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -514,8 +730,18 @@ class SuccessFlag:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["success"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["success"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -53,7 +53,6 @@ class LegacyWorkflow:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -85,8 +84,62 @@ class LegacyWorkflow:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["template"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["template"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["notification_category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["notification_category"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["users"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["users"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["data"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["data"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["delay"], default: None = None) -> str | int | None: ...
+        @overload
+        def get(self, key: Literal["delay"], default: _map.Default) -> str | int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["trigger_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["trigger_at"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["delivery"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["delivery"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$idempotency_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["brand_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -114,7 +167,6 @@ class WorkflowTrigger:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -140,8 +192,56 @@ class WorkflowTrigger:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["workflow"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["workflow"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: None = None
+        ) -> list[str | dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["recipients"], default: _map.Default
+        ) -> list[str | dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["actor"], default: None = None) -> str | dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["actor"], default: _map.Default
+        ) -> str | dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["data"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["data"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["metadata"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["metadata"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$idempotency_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["cancellation_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["cancellation_key"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -180,7 +280,6 @@ class UserSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -222,8 +321,96 @@ class UserSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_transient"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_transient"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$preferred_language"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$preferred_language"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$channels"], default: None = None) -> list[Channel] | None: ...
+        @overload
+        def get(self, key: Literal["$channels"], default: _map.Default) -> list[Channel] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$email"], default: None = None) -> ChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$email"], default: _map.Default) -> ChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: None = None) -> ChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: _map.Default) -> ChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$whatsapp"], default: None = None) -> ChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$whatsapp"], default: _map.Default) -> ChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$inbox"], default: None = None) -> ChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$inbox"], default: _map.Default) -> ChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$messenger"], default: None = None) -> ChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$messenger"], default: _map.Default) -> ChannelValues | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$androidpush"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$androidpush"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$iospush"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$iospush"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: None = None) -> WebpushValues | None: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: _map.Default) -> WebpushValues | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$slack"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$slack"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$ms_teams"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$ms_teams"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -264,7 +451,6 @@ class LegacyUserSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -310,8 +496,104 @@ class LegacyUserSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["distinct_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["distinct_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_transient"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_transient"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$preferred_language"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$preferred_language"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$channels"], default: None = None) -> list[Channel] | None: ...
+        @overload
+        def get(self, key: Literal["$channels"], default: _map.Default) -> list[Channel] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$email"], default: None = None) -> LegacyChannelValues | None: ...
+        @overload
+        def get(
+            self, key: Literal["$email"], default: _map.Default
+        ) -> LegacyChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: None = None) -> LegacyChannelValues | None: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: _map.Default) -> LegacyChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$whatsapp"], default: None = None) -> LegacyChannelValues | None: ...
+        @overload
+        def get(
+            self, key: Literal["$whatsapp"], default: _map.Default
+        ) -> LegacyChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$inbox"], default: None = None) -> LegacyChannelValues | None: ...
+        @overload
+        def get(
+            self, key: Literal["$inbox"], default: _map.Default
+        ) -> LegacyChannelValues | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$messenger"], default: None = None) -> LegacyChannelValues | None: ...
+        @overload
+        def get(
+            self, key: Literal["$messenger"], default: _map.Default
+        ) -> LegacyChannelValues | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$androidpush"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$androidpush"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$iospush"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$iospush"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | str | list[str] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: None = None) -> WebpushValues | None: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: _map.Default) -> WebpushValues | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$slack"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$slack"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["$ms_teams"], default: None = None
+        ) -> dict[str, Any] | list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["$ms_teams"], default: _map.Default
+        ) -> dict[str, Any] | list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -334,7 +616,6 @@ class AndroidpushSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -352,8 +633,34 @@ class AndroidpushSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["token"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["token"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["provider"], default: None = None
+        ) -> Literal["fcm", "xiaomi", "oppo"] | None: ...
+        @overload
+        def get(
+            self, key: Literal["provider"], default: _map.Default
+        ) -> Literal["fcm", "xiaomi", "oppo"] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["device_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["device_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["bundle_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["bundle_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -376,7 +683,6 @@ class IospushSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -394,8 +700,30 @@ class IospushSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["token"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["token"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["provider"], default: None = None) -> Literal["apns"] | None: ...
+        @overload
+        def get(self, key: Literal["provider"], default: _map.Default) -> Literal["apns"] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["device_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["device_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["bundle_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["bundle_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -419,7 +747,6 @@ class SlackSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -439,8 +766,36 @@ class SlackSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["access_token"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["access_token"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channel_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["user_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["user_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["email"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["email"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["incoming_webhook"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["incoming_webhook"], default: _map.Default
+        ) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -461,7 +816,6 @@ class SlackIncomingWebhook:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -473,8 +827,18 @@ class SlackIncomingWebhook:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["url"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["url"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -497,7 +861,6 @@ class MsTeamsSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -517,8 +880,36 @@ class MsTeamsSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["tenant_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["tenant_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["service_url"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["service_url"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["conversation_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["conversation_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["user_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["user_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["incoming_webhook"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["incoming_webhook"], default: _map.Default
+        ) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -539,7 +930,6 @@ class MsTeamsIncomingWebhook:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -551,8 +941,18 @@ class MsTeamsIncomingWebhook:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["url"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["url"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -577,7 +977,6 @@ class Delivery:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -595,8 +994,32 @@ class Delivery:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["smart"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["smart"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: Literal["success"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["success"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["time_to_live"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["time_to_live"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["mandatory_channels"], default: None = None) -> list[Channel] | None: ...
+        @overload
+        def get(
+            self, key: Literal["mandatory_channels"], default: _map.Default
+        ) -> list[Channel] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -622,7 +1045,6 @@ class TriggerAccepted:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -637,8 +1059,22 @@ class TriggerAccepted:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -661,7 +1097,6 @@ class WorkflowRunCancel:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -679,8 +1114,30 @@ class WorkflowRunCancel:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["execution_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["execution_id"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["idempotency_key"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["workflow_slug"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["workflow_slug"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["recipients"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["recipients"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

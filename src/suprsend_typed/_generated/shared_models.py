@@ -39,7 +39,6 @@ class WorkflowData:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -51,8 +50,18 @@ class WorkflowData:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$attachments"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$attachments"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -79,7 +88,6 @@ class Attachment:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -99,8 +107,36 @@ class Attachment:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["filename"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["filename"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["contentType"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["contentType"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["data"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["data"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["url"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["url"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["ignore_if_error"], default: None = None) -> bool | None: ...
+        @overload
+        def get(
+            self, key: Literal["ignore_if_error"], default: _map.Default
+        ) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -126,7 +162,6 @@ class UserOperation:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -148,8 +183,38 @@ class UserOperation:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$set"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["$set"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$set_once"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["$set_once"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$add"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["$add"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$append"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["$append"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$remove"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["$remove"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$unset"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["$unset"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -168,7 +233,6 @@ class UserEditBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -180,8 +244,20 @@ class UserEditBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["operations"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["operations"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -205,7 +281,6 @@ class AcceptedMessage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -220,8 +295,22 @@ class AcceptedMessage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -245,7 +334,6 @@ class ErrorDetail:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -260,8 +348,22 @@ class ErrorDetail:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["message"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -288,7 +390,6 @@ class BulkRecordResult:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -307,8 +408,32 @@ class BulkRecordResult:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status_code"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["status_code"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message_id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["error"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["error"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -332,7 +457,6 @@ class BulkRecordsResponse:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -347,8 +471,24 @@ class BulkRecordsResponse:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["records"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["records"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -375,7 +515,6 @@ class ErrorResponse:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -396,8 +535,36 @@ class ErrorResponse:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["error"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["error"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["message"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["message"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["detail"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["detail"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["status"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["status"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["code"], default: None = None) -> str | int | None: ...
+        @overload
+        def get(self, key: Literal["code"], default: _map.Default) -> str | int | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -425,7 +592,6 @@ class CursorMeta:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -448,8 +614,38 @@ class CursorMeta:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["count"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["count"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["limit"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["limit"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["has_prev"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["has_prev"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["has_next"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["has_next"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["before"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["before"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["after"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["after"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -475,7 +671,6 @@ class OffsetMeta:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -492,8 +687,26 @@ class OffsetMeta:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["count"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["count"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["limit"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["limit"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["offset"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["offset"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -538,7 +751,6 @@ class ProfileUpsertBody:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -572,8 +784,64 @@ class ProfileUpsertBody:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["$email"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$email"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$sms"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$whatsapp"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$whatsapp"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$inbox"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$inbox"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$androidpush"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$androidpush"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$iospush"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$iospush"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$webpush"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$slack"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$slack"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$ms_teams"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["$ms_teams"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$timezone"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$locale"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$preferred_language"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["$preferred_language"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -600,7 +868,6 @@ class SubscribedObject:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -621,8 +888,38 @@ class SubscribedObject:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["object_type"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["object_type"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["subscriptions_count"], default: None = None) -> int | None: ...
+        @overload
+        def get(
+            self, key: Literal["subscriptions_count"], default: _map.Default
+        ) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -649,7 +946,6 @@ class SubscribedObjectLink:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -668,8 +964,32 @@ class SubscribedObjectLink:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["properties"], default: _map.Default
+        ) -> dict[str, Any] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["object"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["object"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["created_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["updated_at"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -693,7 +1013,6 @@ class SubscribedObjectPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -708,8 +1027,24 @@ class SubscribedObjectPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -733,7 +1068,6 @@ class ChannelPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -748,8 +1082,22 @@ class ChannelPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -772,7 +1120,6 @@ class ChannelPreferences:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -785,8 +1132,22 @@ class ChannelPreferences:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -812,7 +1173,6 @@ class CategoryChannelPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -829,8 +1189,26 @@ class CategoryChannelPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["preference"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_editable"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_editable"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -864,7 +1242,6 @@ class CategoryPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -893,8 +1270,56 @@ class CategoryPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["category"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["tags"], default: _map.Default) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["effective_tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["effective_tags"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["original_preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(
+            self, key: Literal["original_preference"], default: _map.Default
+        ) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["preference"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_editable"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_editable"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["channels"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channels"], default: _map.Default
+        ) -> list[dict[str, Any]] | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -918,7 +1343,6 @@ class CategoryPreferencePage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -933,8 +1357,24 @@ class CategoryPreferencePage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -961,7 +1401,6 @@ class PreferenceSection:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -982,8 +1421,36 @@ class PreferenceSection:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["slug"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["slug"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["description"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["description"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["tags"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["tags"], default: _map.Default) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["subcategories"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["subcategories"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1007,7 +1474,6 @@ class FullPreference:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -1022,8 +1488,28 @@ class FullPreference:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["sections"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["sections"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1047,7 +1533,6 @@ class ChannelPreferenceSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1061,8 +1546,22 @@ class ChannelPreferenceSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1083,7 +1582,6 @@ class ChannelPreferencesUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1095,8 +1593,22 @@ class ChannelPreferencesUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1124,7 +1636,6 @@ class CategoryPreferenceUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1144,8 +1655,38 @@ class CategoryPreferenceUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["preference"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["preference"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_out_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_out_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_in_channels"], default: _map.Default
+        ) -> list[str] | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["digest_schedule"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["digest_schedule"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: Literal["properties"], default: None = None) -> Any | None: ...
+        @overload
+        def get(self, key: Literal["properties"], default: _map.Default) -> Any | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1167,7 +1708,6 @@ class CategoryPreferenceSetting:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1185,8 +1725,36 @@ class CategoryPreferenceSetting:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["category"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["category"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(
+            self, key: Literal["preference"], default: None = None
+        ) -> Literal["opt_in", "opt_out"] | None: ...
+        @overload
+        def get(
+            self, key: Literal["preference"], default: _map.Default
+        ) -> Literal["opt_in", "opt_out"] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_out_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(
+            self, key: Literal["opt_out_channels"], default: _map.Default
+        ) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["opt_in_channels"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1206,7 +1774,6 @@ class ChannelPreferenceChange:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1220,8 +1787,22 @@ class ChannelPreferenceChange:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["channel"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["channel"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["is_restricted"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1241,7 +1822,6 @@ class FullPreferenceUpdate:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -1255,8 +1835,28 @@ class FullPreferenceUpdate:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: None = None
+        ) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["channel_preferences"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["categories"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["categories"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -1279,7 +1879,6 @@ class CancelledRuns:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -1292,8 +1891,18 @@ class CancelledRuns:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["execution_ids"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["execution_ids"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.
