@@ -610,7 +610,7 @@ def _method_lines(
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
     if custom is not None:
-        lines += _form_lines(surface, custom, real, flavor)
+        lines += _form_lines(operation, surface, custom, real, flavor)
         lines += _rewrite_lines(operation, custom, real)
     lines += _official_checks(operation, surface, real)
     route = custom.route if custom is not None else None
@@ -822,10 +822,21 @@ def _overload(operation: Operation, define: str, params: list[_Param], returns: 
     return [f"{INDENT}@overload", *lines[:-1], lines[-1] + " ...", ""]
 
 
-def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor) -> list[str]:
-    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks."""
+def _form_lines(
+    operation: Operation, surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor
+) -> list[str]:
+    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks.
+
+    The official ``options`` dict of an operation without documented query parameters is the query of a
+    builder's call too (``users.edit(UserEdit, options={...})``); any other argument beside a builder is
+    refused, since the builder holds the whole body and route."""
     argument = params[0].name
-    fields = [(param.name, param.name) for param in params[1:] if param.role != "separator"]
+    free_options = not operation.query_params and any(param.role == "options" for param in params)
+    fields = [
+        (param.name, param.name)
+        for param in params[1:]
+        if param.role != "separator" and not (free_options and param.role == "options")
+    ]
     method = f"{surface.namespace}.{surface.method_name}"
     lines: list[str] = []
     refuse_fields: list[str] = []
@@ -844,10 +855,11 @@ def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], f
         if len(custom.forms) == 1:
             lines += refuse_fields
         prepare = Call(f"_forms.{form.prepare}", (Raw("self._core.context"), Raw(argument)))
+        query = (("query", Raw("_args.free_query(options)")),) if free_options else ()
         send = Call(
             f"_forms.{flavor.send_form}",
             (Raw("self._core"), prepare),
-            (("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
+            (*query, ("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
         )
         lines += layout(send, INDENT * 3, head="return " + flavor.send)
     for check in custom.checks:

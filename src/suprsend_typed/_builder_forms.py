@@ -17,7 +17,7 @@ import attrs
 from . import _json
 from ._arguments import sequence_of
 from ._async_base_client import AsyncRequestCore
-from ._base_client import BuildRequest, RequestCore
+from ._base_client import BuildRequest, Pairs, RequestCore
 from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
 from ._errors import APIConnectionError, APIError, InputValueError, ValidationError, status_error
@@ -80,15 +80,18 @@ def send(
     core: RequestCore,
     call: BuilderCall[Result],
     *,
+    query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> Result:
-    """Send ``call`` through the sync client's request path."""
+    """Send ``call`` through the sync client's request path; ``query`` is the official ``options`` dict's
+    query, where the method takes one beside the builder (``users.edit(UserEdit, options={...})``)."""
     try:
         response = core.send_operation(
             call.operation,
             call.build,
             path=call.path,
+            query=query,
             content=_json.encode(call.text),
             dedupe=call.dedupe,
             timeout=timeout,
@@ -103,6 +106,7 @@ async def send_async(
     core: AsyncRequestCore,
     call: BuilderCall[Result],
     *,
+    query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> Result:
@@ -112,6 +116,7 @@ async def send_async(
             call.operation,
             call.build,
             path=call.path,
+            query=query,
             content=_json.encode(call.text),
             dedupe=call.dedupe,
             timeout=timeout,

@@ -138,16 +138,12 @@ class UsersResource(Resource):
         if isinstance(edit_ins_or_distinct_id, UserEdit):
             _forms.no_fields(
                 "users.edit",
-                {
-                    "edit_payload": edit_payload,
-                    "tenant_id": tenant_id,
-                    "options": options,
-                    "operations": operations,
-                },
+                {"edit_payload": edit_payload, "tenant_id": tenant_id, "operations": operations},
             )
             return _forms.send(
                 self._core,
                 _forms.user_edit(self._core.context, edit_ins_or_distinct_id),
+                query=_args.free_query(options),
                 timeout=timeout,
                 max_retries=max_retries,
             )
