@@ -416,6 +416,8 @@ def _params(operation: Operation, surface: Surface, models: dict[str, Model]) ->
         route = custom.route
         if route.after not in surface.positional:
             raise SpecError(pointer, f"route {route.operation}: {route.after!r} is no positional argument")
+        if surface.pagination is not None:
+            raise SpecError(pointer, f"route {route.operation}: a list operation cannot route")
         positional.insert(surface.positional.index(route.after) + 1, _route_param(route))
     keywords = [_query_param(param) for param in queries.values()]
     # With a payload dict the keyword fields only add to it, so none of them is required on its own.
@@ -1097,11 +1099,16 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
             surface = operation.surface
             assert surface is not None
             returns = _return_annotation(operation, models).replace("|", "\\|")
+            route = f"{operation.method} {operation.path.lstrip('/')}"
+            custom = CUSTOMISATIONS.get(operation.operation_id)
+            routed = ""
+            if custom is not None and custom.route is not None:
+                target = _route_target(operation, custom.route, operations)
+                routed = f"` or, with `{custom.route.argument}`, `{target.path.lstrip('/')}"
             lines.append(
                 f"| `{surface.method_name}({_reference_args(operation, models)})` "
-                f"| `{operation.method} {operation.path.lstrip('/')}` | {surface.retry} | `{returns}` |"
+                f"| `{route}{routed}` | {surface.retry} | `{returns}` |"
             )
-            route = f"{operation.method} {operation.path.lstrip('/')}"
             for extra in _builder_methods(operation):
                 lines.append(
                     f"| `{extra.name}({extra.argument})` | `{route}` | {surface.retry} | `{extra.returns}` |"
