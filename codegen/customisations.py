@@ -6,7 +6,8 @@ operation, the forms its first positional argument also takes and the pure funct
 ``suprsend_typed._builder_forms`` that turns such an argument into one call (route, record, result). The
 generator renders the same method for the sync and the async client from a row: one overload per form, an
 ``isinstance`` branch per form that sends the call (``send`` or ``send_async``: only the I/O differs), and
-the row's checks before the generated path.
+the row's checks before the generated path. A row may also route the method to a sibling operation on an
+official positional argument (``Route``) and add methods that take only a builder (``BuilderMethod``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,36 @@ class Rewrite:
 
 
 @attrs.frozen(kw_only=True)
+class Route:
+    """An official positional argument that picks another operation: ``users.edit(id, body, tenant_id="t")``
+    sends ``edit_user_for_tenant``. Given and not empty, the argument is checked as the method's ids are and
+    the call goes to ``operation`` with it as that operation's path parameter of the same name; empty or
+    None, the method's own operation is sent."""
+
+    # The path parameter of ``operation`` the method does not have; also the method's argument name.
+    argument: str
+    # The sibling operation (same namespace, body, query, answer and retry policy; one more path parameter).
+    operation: str
+    # The method's positional argument (as the spec names it) the new one follows, in the official order.
+    after: str
+
+
+@attrs.frozen(kw_only=True)
+class BuilderMethod:
+    """One more method of the operation's namespace that takes only a builder and sends it as this
+    operation (``users.async_edit(UserEdit)`` sends one identity event)."""
+
+    name: str
+    # The builder argument's name (the official SDK's) and annotation.
+    argument: str
+    annotation: str
+    # The function of _builder_forms: (context, argument) -> BuilderCall[returns].
+    prepare: str
+    returns: str
+    summary: str
+
+
+@attrs.frozen(kw_only=True)
 class Customisation:
     """The builder forms of one operation's generated method."""
 
@@ -51,6 +82,8 @@ class Customisation:
     # A function of _builder_forms that gives the request core the generated path calls through (for
     # example one that size-checks the body it dumps, so the body is dumped once).
     core: str | None = None
+    route: Route | None = None
+    methods: tuple[BuilderMethod, ...] = ()
 
 
 # Namespaces whose client attribute is the hand subclass in resources/ (sync) or async_resources/ (async),
@@ -168,6 +201,21 @@ CUSTOMISATIONS: dict[str, Customisation] = {
                 annotation="BaseUserEdit",
                 prepare="user_edit",
                 returns="models.UserProfile",
+            ),
+        ),
+        imports=(("_profile", "BaseUserEdit"),),
+        core="user_edit_core",
+        route=Route(argument="tenant_id", operation="edit_user_for_tenant", after="payload"),
+    ),
+    "send_identity_events": Customisation(
+        methods=(
+            BuilderMethod(
+                name="async_edit",
+                argument="edit_instance",
+                annotation="BaseUserEdit",
+                prepare="user_async_edit",
+                returns=_SEED,
+                summary="Send a UserEdit builder's operations as one identity event, applied later.",
             ),
         ),
         imports=(("_profile", "BaseUserEdit"),),

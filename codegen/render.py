@@ -255,7 +255,6 @@ _SHARED_METHODS = [
 _MAPPING_METHODS = [
     f"{INDENT}__iter__ = _map.model_iter",
     f"{INDENT}__contains__ = _map.model_contains",
-    f"{INDENT}get = _map.model_get",
     f"{INDENT}keys = _map.model_keys",
     f"{INDENT}to_dict = _map.model_to_dict",
 ]
@@ -294,36 +293,57 @@ def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
 
 
 def _keyed_read_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
-    """``model["key"]`` typed per wire key for the type checker only; at run time one shared function.
+    """``model["key"]`` and ``model.get("key")`` typed per wire key for the type checker only; at run time
+    one shared function each.
 
     Any other key reads as ``object`` (keys kept from the hub beyond the schema): a misspelt key cannot be
-    used as a typed value. See "Typed keyed reads" in codegen/README.md.
+    used as a typed value. ``get`` reads as the value or None, or with a default as the value or the
+    default's type (the overloads of ``dict.get``). See "Typed keyed reads" in codegen/README.md.
     """
     body = INDENT * 2
     lines = [f"{INDENT}if TYPE_CHECKING:", f"{body}# Typed per wire key; any other key reads as object."]
+    gets: list[str] = []
     for field in model.fields:
         pointer = child(SCHEMAS_POINTER, model.name, "properties", field.wire_name)
         key = f"key: Literal[{string(field.wire_name)}]"
         value = json_annotation(field.type, aliases)
-        lines.append(f"{body}@overload")
-        line = f"{body}def __getitem__(self, {key}) -> {value}: ..."
-        if len(line) <= LINE_LENGTH:
-            lines.append(line)
-            continue
-        # As ruff format splits a def that is too long: the parameters on their own line.
-        split = [f"{body}def __getitem__(", f"{body}{INDENT}self, {key}", f"{body}) -> {value}: ..."]
-        if max(map(len, split)) > LINE_LENGTH:
-            raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
-        lines += split
+        lines += _overload_stub(pointer, "__getitem__", key, value)
+        optional = value if "None" in value.split(" | ") else f"{value} | None"
+        gets += _overload_stub(pointer, "get", f"{key}, default: None = None", optional)
+        gets += _overload_stub(pointer, "get", f"{key}, default: _map.Default", f"{value} | _map.Default")
     if model.fields:
         lines += [f"{body}@overload", f"{body}def __getitem__(self, key: str) -> _map.Unknown: ..."]
     lines += [
         f"{body}def __getitem__(self, key: str) -> _map.Unknown:",
         f"{body}{INDENT}return _map.model_getitem(self, key)",
+        "",
+        *gets,
+    ]
+    # Unknown, not object: a field named ``object`` would hide the builtin in the class body.
+    fallback = "def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:"
+    if model.fields:
+        lines += [f"{body}@overload", f"{body}{fallback} ..."]
+    lines += [
+        f"{body}{fallback}",
+        f"{body}{INDENT}return _map.model_get(self, key, default)",
         f"{INDENT}else:",
         f"{body}__getitem__ = _map.model_getitem",
+        f"{body}get = _map.model_get",
     ]
     return lines
+
+
+def _overload_stub(pointer: str, name: str, parameters: str, returns: str) -> list[str]:
+    """``@overload`` and ``def name(self, parameters) -> returns: ...``, laid out as ruff formats it."""
+    body = INDENT * 2
+    line = f"{body}def {name}(self, {parameters}) -> {returns}: ..."
+    if len(line) <= LINE_LENGTH:
+        return [f"{body}@overload", line]
+    # As ruff format splits a def that is too long: the parameters on their own line.
+    split = [f"{body}def {name}(", f"{body}{INDENT}self, {parameters}", f"{body}) -> {returns}: ..."]
+    if max(map(len, split)) > LINE_LENGTH:
+        raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
+    return [f"{body}@overload", *split]
 
 
 def _field_line(pointer: str, field: Field | QueryParam, *, response: bool = False) -> str:

@@ -260,7 +260,7 @@ def test_attachments_reach_the_wire_alike(tmp_path: Path) -> None:
 def _builder(kind: str) -> Any:
     """A fresh official builder of each kind (made with a sync client: builders are shared objects)."""
     maker = sync_client(FakeTransport())
-    if kind == "user":
+    if kind.startswith("user"):
         edit = maker.users.get_edit_instance("u-1", "t-1")
         edit.set("name", "Ada")
         edit.increment("logins", 1)
@@ -280,6 +280,7 @@ def _builder(kind: str) -> Any:
 
 _NAMESPACE = {
     "user": ("users", "edit"),
+    "user event": ("users", "async_edit"),
     "object": ("objects", "edit"),
     "broadcast": ("subscriber_lists", "broadcast"),
     "event": ("events", "track"),
@@ -289,8 +290,9 @@ _NAMESPACE = {
 
 @pytest.mark.parametrize("kind", sorted(_NAMESPACE))
 def test_the_builder_forms_send_the_same_bytes_from_both_clients(kind: str) -> None:
-    """users.edit(UserEdit), objects.edit(ObjectEdit), subscriber_lists.broadcast(SubscriberListBroadcast),
-    events.track(Event) and workflows.trigger(WorkflowTriggerRequest): one request, alike from both."""
+    """users.edit(UserEdit), users.async_edit(UserEdit), objects.edit(ObjectEdit),
+    subscriber_lists.broadcast(SubscriberListBroadcast), events.track(Event) and
+    workflows.trigger(WorkflowTriggerRequest): one request, alike from both."""
     namespace, method = _NAMESPACE[kind]
     by_sync, by_async = FakeTransport(), AsyncFakeTransport()
     outcomes: list[object] = []
@@ -411,4 +413,30 @@ def test_valid_builder_saves_reach_the_wire_alike() -> None:
         ("PATCH", f"{BASE_URL}v1/object/teams/t-7/"),
         ("POST", f"{BASE_URL}event/"),
     ]
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (("u-1", {"operations": [{"$set": {"n": 1}}]}, "t-1", {"locale": "fr"}), "v1/user/u-1/tenant/t-1/"),
+        ((" u-1 ", {"operations": [{"$set": {"n": 1}}]}, "", None), "v1/user/u-1/"),
+    ],
+)
+def test_users_edit_routes_on_tenant_id_alike_from_both_clients(args: tuple[Any, ...], path: str) -> None:
+    """The official ``users.edit(distinct_id, payload, tenant_id, options)``: a non-empty tenant_id sends
+    edit_user_for_tenant, from the generated method of either client."""
+    by_sync, by_async = (
+        FakeTransport(default=reply(200, {})),
+        AsyncFakeTransport(FakeTransport(default=reply(200, {}))),
+    )
+    with sync_client(by_sync) as client:
+        client.users.edit(*args)
+
+    async def run() -> None:
+        async with async_client(by_async) as client:
+            await client.users.edit(*args)
+
+    asyncio.run(run())
+    assert by_sync.sent[0].url.split("?")[0] == BASE_URL + path
     assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]

@@ -107,6 +107,24 @@ def keyed_reads(client: Suprsend) -> None:
     print(meta, rows, distinct_id, properties, first_email, wrong, misspelt)
 
 
+def typed_get(client: Suprsend) -> None:
+    # model.get(key) is typed per wire key as dict.get is: the value or None, or the value or the default.
+    user = client.users.get("u1")
+    maybe_id: str | None = user.get("distinct_id")
+    some_id: str = user.get("distinct_id") or "anonymous"
+    properties: dict[str, Any] | None = user.get("properties", None)
+    with_default: dict[str, Any] | int | None = user.get("properties", 0)  # null stays None
+    accepted = client.workflows.trigger({"workflow": "w", "recipients": ["u1"]})
+    message_id: str | None = accepted.get("message_id", None)
+    # A key beyond the schema reads as object (narrowed before use), with or without a default.
+    kept: object = user.get("$email", "")
+    # A wrong type or a misspelt key is rejected, as with model["key"].
+    not_optional: str = user.get("distinct_id")  # type: ignore[assignment]
+    wrong: int = user.get("distinct_id", 0)  # type: ignore[assignment]
+    misspelt: str = user.get("distinct_idd", "")  # type: ignore[assignment]
+    print(maybe_id, some_id, properties, with_default, message_id, kept, not_optional, wrong, misspelt)
+
+
 def per_call_options(client: Suprsend) -> None:
     """Per-call ``timeout``/``max_retries`` on each single call, and a client copy with other defaults."""
     quick: Suprsend = client.with_options(timeout=Timeout(connect=1.0, read=5.0), max_retries=0)
