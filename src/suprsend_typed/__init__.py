@@ -71,6 +71,8 @@ if TYPE_CHECKING:
     )
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
+    from ._bulk.async_bulk import AsyncBulkResponse
+    from ._bulk.async_sender import BulkCancelledError
     from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
@@ -86,6 +88,8 @@ _ASYNC_NAMES = {
     "AsyncRetryMiddleware": "._async_retry",
     "AsyncTransport": "._async_transport",
     "AsyncReplayTransport": ".replay",
+    "AsyncBulkResponse": "._bulk.async_bulk",
+    "BulkCancelledError": "._bulk.async_sender",
 }
 
 
@@ -126,6 +130,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AiohttpTransport",
+    "AsyncBulkResponse",
     "AsyncHandler",
     "AsyncMiddleware",
     "AsyncPage",
@@ -151,6 +156,7 @@ __all__ = [
     "BadRequestError",
     "BulkAlreadySentError",
     "BulkAuthenticationError",
+    "BulkCancelledError",
     "BulkInstance",
     "BulkInterruptedError",
     "BulkResponse",
