@@ -70,7 +70,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
     The arguments are those of ``Suprsend``; ``transport`` is an ``AsyncTransport`` (default: aiohttp, the
     ``[async]`` extra), ``middleware`` async callables ``(request, call_next) -> response``, ``sleep`` a
     coroutine function (default ``asyncio.sleep``), and ``pool_size`` and ``max_response_bytes`` configure
-    the default transport (its open connections and its cap on an answer's decoded body). Use
+    the default transport (its open connections and its cap on an answer's decoded body). ``pool_size`` is
+    100 by default, not the sync client's 10: concurrent calls on one loop all wait for a connection of this
+    pool, where the sync pool only caps bulk sender threads. Use
     ``async with AsyncSuprsend(...) as client`` or ``await client.aclose()``.
     """
 
@@ -332,14 +334,13 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     async def trigger_workflow(
         self,
-        workflow: Workflow | dict[str, Any],
+        data: Workflow | dict[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult:
         """Legacy trigger (``POST {workspace}/trigger/``), as ``Suprsend.trigger_workflow``."""
-        if isinstance(workflow, dict):
-            workflow = Workflow(workflow)
+        workflow = Workflow(data) if isinstance(data, dict) else data
         if not isinstance(workflow, Workflow):
             raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
         return await async_seed_call(
