@@ -122,7 +122,10 @@ class AiohttpTransport:
         for old_loop in [other for other in self._sessions if other.is_closed()]:
             # Closed without shutting its async generators down (a bare ``loop.close()``): aiohttp then
             # marks the session closed without touching that loop, so no "Unclosed client session".
-            await self._sessions.pop(old_loop).closer.aclose()
+            # Another thread's loop may release it at the same time: whoever pops it closes it.
+            old = self._sessions.pop(old_loop, None)
+            if old is not None:
+                await old.closer.aclose()
         return held.session
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
@@ -182,7 +185,7 @@ class AiohttpTransport:
                 await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(held.closer.aclose(), loop))
             else:
                 continue
-            del self._sessions[loop]
+            self._sessions.pop(loop, None)
 
 
 class _LoopSession(NamedTuple):
