@@ -33,7 +33,9 @@ class AsyncClientSender(BackgroundSender):
         fsync: bool,
         exit_timeout: float | None,
     ) -> None:
-        self._transport = transport
+        # Named apart from BackgroundSender's own attributes; the core is kept for inspection only.
+        self._thread_transport = transport
+        self._thread_core = core
         try:
             super().__init__(
                 core,
@@ -60,7 +62,7 @@ class AsyncClientSender(BackgroundSender):
             raise
         finally:
             if not forked:
-                self._transport.close()
+                self._thread_transport.close()
 
 
 def background_sender(

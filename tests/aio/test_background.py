@@ -21,6 +21,7 @@ from suprsend_typed import (
     SuprsendConfigError,
     WorkflowTriggerRequest,
 )
+from suprsend_typed._async_background import AsyncClientSender
 from suprsend_typed._http import Request, Response
 from suprsend_typed._urllib3_transport import Urllib3Transport
 from suprsend_typed.pytest_plugin import AsyncSandboxFixture, SandboxFixture
@@ -109,8 +110,9 @@ def test_a_with_options_copy_gives_its_sender_its_own_timeout_and_retries() -> N
     client = AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/")
     copy = client.with_options(timeout=3.0, max_retries=0)
     sender = copy.background()
+    assert isinstance(sender, AsyncClientSender)
     try:
-        core = sender._routes._core  # the sync core the sender's thread sends through
+        core = sender._thread_core  # the sync core the sender's thread sends through
         assert (core.timeout.connect, core.max_retries) == (3.0, 0)
         assert core.base_url == client.base_url
     finally:
