@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import os
 import time
 import warnings
@@ -26,6 +27,7 @@ from ._async_base_client import AsyncRequestCore
 from ._async_middleware import AsyncHandler, AsyncLogging, AsyncMiddleware, AsyncPrepared, compose_async
 from ._async_retry import AsyncRetryMiddleware
 from ._async_transport import AsyncTransport, aclose_transport, has_async_send
+from ._attachments import attach_to_body
 from ._base_client import OpenFlag, checked_timeout
 from ._client import (
     _BACKGROUND_SENDERS,
@@ -33,11 +35,10 @@ from ._client import (
     AppInfo,
     ClientIdentity,
     _new_uuid4,
-    auth_kind,
     check_unused_with_transport,
     client_settings,
 )
-from ._config import resolve_api_key_credentials, resolve_hmac_credentials, resolve_max_response_bytes
+from ._config import resolve_max_response_bytes
 from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
@@ -45,20 +46,21 @@ from ._generated.async_namespaces import AsyncNamespaces
 from ._generated.namespaces import NAMESPACES
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware
-from ._http import BEARER_PREFIX, HMAC_SEPARATOR, Request, Response, TimeoutLike
+from ._http import Request, Response, TimeoutLike
 from ._logging import LoggingMiddleware, configure_logging
 from ._raw_request import QueryArgument, raw_answer, raw_request
 from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, check_max_retries
 from ._seed_calls import async_seed_call
-from ._signing import BearerAuth, HmacAuth
 from ._thread_chain import ThreadChainSettings, thread_chain_refusal
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from ._client_auth import ClientAuth
+    from .async_resources.users import AsyncUserFactory
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -98,17 +100,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
-            workspace=credentials.workspace_key,
-            secret=credentials.workspace_secret,
-            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
-            auth=HmacAuth(
-                workspace_key=credentials.workspace_key,
-                secret=credentials.workspace_secret,
-                clock=chosen_clock,
-            ),
+            hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -151,13 +147,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncSuprsend:
         """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
-        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
-            workspace=credentials.workspace_uid,
-            secret=credentials.api_key,
-            authorization_prefix=BEARER_PREFIX,
-            auth=BearerAuth(api_key=credentials.api_key),
+            api_key_client_auth(workspace_uid, api_key),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -179,11 +173,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     def _setup(
         self,
+        client_auth: ClientAuth,
         *,
-        workspace: str,
-        secret: str,
-        authorization_prefix: str,
-        auth: HmacAuth | BearerAuth,
         base_url: str | None,
         debug: bool,
         app_info: AppInfo | None,
@@ -202,9 +193,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int,
     ) -> None:
         settings = client_settings(
-            workspace=workspace,
-            secret=secret,
-            authorization_prefix=authorization_prefix,
+            client_auth,
             base_url=base_url,
             app_info=app_info,
             timeout=timeout,
@@ -226,8 +215,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
             check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
         self._base_url = settings.base_url
-        self._workspace = workspace
-        self._auth_kind = auth_kind(auth)
+        self._workspace = client_auth.workspace
+        self._auth_kind = client_auth.kind
         self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: AsyncTransport = (
@@ -238,7 +227,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         chain: list[AsyncMiddleware] = [
             *middleware,
             AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), client_auth.signer),
             AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
         ]
         handler: AsyncHandler = compose_async(chain, self._transport_send)
@@ -256,7 +245,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             context=settings.context,
             agents=settings.agents,
             redactor=settings.redactor,
-            auth=auth,
+            auth=client_auth.signer,
             clock=clock,
             pool_size=pool_size,
             max_response_bytes=max_response_bytes,
@@ -265,6 +254,14 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             ),
         )
         configure_logging(debug=bool(debug))
+
+    # Every namespace comes from the generated mixin; `user` is the official SDK's older entry point.
+    @functools.cached_property
+    def user(self) -> AsyncUserFactory:
+        """The older profile factory: ``client.user.get_instance(distinct_id)``, saved with ``await``."""
+        from .async_resources.users import AsyncUserFactory
+
+        return AsyncUserFactory(self._core)
 
     async def _transport_send(self, request: Request) -> Response:
         return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
@@ -288,7 +285,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=checked_retries,
             open_flags=(*self._core.open_flags, derived._open),
         )
-        for name in (*NAMESPACES, _BACKGROUND_SENDERS):
+        for name in (*NAMESPACES, "user", _BACKGROUND_SENDERS):
             derived.__dict__.pop(name, None)
         return derived
 
@@ -383,6 +380,23 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             tenant_id=tenant_id or brand_id,
         )
         return await self.track_event(event)
+
+    def add_attachment(
+        self,
+        body: dict[str, Any],
+        file_path: str | os.PathLike[str],
+        file_name: str | None = None,
+        ignore_if_error: bool = False,
+    ) -> dict[str, Any]:
+        """Deprecated, as ``Suprsend.add_attachment``: attach a local file or an ``http(s)://`` URL to a
+        workflow ``body`` dict in place and return it. A plain call: it sends nothing (a local file is read
+        as ``WorkflowTriggerRequest.add_attachment`` reads it, the current form)."""
+        warnings.warn(
+            "AsyncSuprsend.add_attachment() is deprecated; use WorkflowTriggerRequest.add_attachment()",
+            DeprecationWarning,
+            2,
+        )
+        return attach_to_body(body, file_path, file_name, ignore_if_error)
 
     # ------------------------------------------------------------------ background sending
 
