@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
     from ._bulk.async_bulk import AsyncBulkInstance
+    from ._bulk.async_sender import BulkCancelledError
     from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
@@ -89,6 +90,7 @@ _ASYNC_NAMES = {
     "AsyncRetryMiddleware": "._async_retry",
     "AsyncTransport": "._async_transport",
     "AsyncReplayTransport": ".replay",
+    "BulkCancelledError": "._bulk.async_sender",
 }
 
 
@@ -161,6 +163,7 @@ __all__ = [
     "BaseUserEdit",
     "BulkAlreadySentError",
     "BulkAuthenticationError",
+    "BulkCancelledError",
     "BulkInstance",
     "BulkInterruptedError",
     "BulkResponse",

@@ -72,7 +72,10 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
             async with suprsend_async_replay.client("ws-key", "ws-secret") as client:
                 ...
 
-    ``suprsend_async_sandbox`` is the ``suprsend_sandbox`` of the test (same hub, seed and environment);
+    ``suprsend_async_sandbox.client(**options)`` is a method where ``suprsend_sandbox.client`` is a client:
+    an async client is closed by awaiting ``aclose()``, which this plain fixture cannot do at teardown, so
+    each test opens its own, inside its own loop. ``suprsend_async_sandbox`` is the ``suprsend_sandbox`` of
+    the test (same hub, seed and environment);
     ``suprsend_async_replay`` is an ``AsyncReplayTransport`` over the same cassette path, mode and config.
 """
 

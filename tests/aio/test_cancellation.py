@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from suprsend_typed import AiohttpTransport, AsyncHandler, AsyncSuprsend, Event, Request, Response
-from suprsend_typed._bulk.async_sender import BulkCancelledError
+from suprsend_typed import (
+    AiohttpTransport,
+    AsyncHandler,
+    AsyncSuprsend,
+    BulkCancelledError,
+    Event,
+    Request,
+    Response,
+)
 from suprsend_typed._bulk.response import BulkResponse
 from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
 from tests.bulk.test_bulk_client import _scripted

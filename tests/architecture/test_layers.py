@@ -84,6 +84,8 @@ CORE = frozenset(
         "_async_base_client",
         "_async_pages",
         "_async_resource",
+        # The sync chain an async client's background senders send through.
+        "_thread_chain",
     }
 )
 GENERATED_PACKAGES = frozenset({"_generated"})
@@ -101,6 +103,8 @@ SDK = frozenset(
         "_object_edit",
         # The builder forms of generated methods: builder -> one call (codegen/customisations.py).
         "_builder_forms",
+        # AsyncSuprsend.background(): a background sender that owns its sync chain's transport.
+        "_async_background",
     }
 )
 # _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
