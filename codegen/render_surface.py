@@ -566,7 +566,9 @@ def _return_annotation(operation: Operation, models: dict[str, Model], flavor: F
     surface = operation.surface
     assert surface is not None
     if surface.pagination is not None:
-        return f"{flavor.page}[{_item_annotation(operation, models)}]"
+        # Generic over the item and the whole page's model: ``page.data`` is typed as the response model.
+        page_model = f"models.{_response_model(operation)}"
+        return f"{flavor.page}[{_item_annotation(operation, models)}, {page_model}]"
     if surface.result == "status":
         return "StatusResult"
     types: list[str] = []

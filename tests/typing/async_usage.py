@@ -7,11 +7,13 @@ Each ``# type: ignore[...]`` marks a call the types must refuse (an unneeded ign
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from suprsend_typed import (
     AsyncBulkResponse,
     AsyncHandler,
     AsyncPage,
+    AsyncPager,
     AsyncSuprsend,
     AsyncUserEdit,
     BulkResponse,
@@ -37,8 +39,17 @@ async def usage() -> None:
         accepted: models.TriggerAccepted = await client.workflows.trigger(body)
         tracked: SeedResult = await client.track_event(Event("u1", "signed_up"))
         tenant: models.Tenant = await client.tenants.get("acme", timeout=Timeout(read=2.0))
-        page: AsyncPage[models.Message] = await client.messages.list({"limit": 20})
-        following: AsyncPage[models.Message] | None = await page.next_page()
+        page: AsyncPage[models.Message, models.MessageList] = await client.messages.list({"limit": 20})
+        following: AsyncPage[models.Message, models.MessageList] | None = await page.next_page()
+        # page.data is the list operation's response model, as on the sync Page.
+        listed: models.MessageList = page.data
+        meta: dict[str, Any] | None = page.data.get("meta")
+        pager: AsyncPager[models.User, models.UserPage] = client.users.list()
+        user_page: models.UserPage = (await pager).data
+        wrong_model: models.UserPage = page.data  # type: ignore[assignment]
+        wrong_read: int = page.data["results"]  # type: ignore[assignment]
+        wrong_pager: AsyncPager[models.User, models.MessageList] = client.users.list()  # type: ignore[assignment]
+        print(listed, meta, user_page, wrong_model, wrong_read, wrong_pager)
         ids: list[str | None | object] = [message.message_id async for message in client.messages.list()]
 
         async def events() -> AsyncIterator[Event]:

@@ -84,11 +84,20 @@ def seed_surface(client: Suprsend) -> None:
     saved: SeedResult = client.users.async_edit(user)
     print(saved, client.users.edit(user))
 
-    page: Page[models.Message] = client.messages.list({"limit": 20})
+    page: Page[models.Message, models.MessageList] = client.messages.list({"limit": 20})
     first_page: list[models.Message] = page.items
     every_message: list[models.Message] = list(page)  # all pages, fetched lazily
     has_next: bool = page.has_next_page()
     print(first_page, every_message, has_next, page["meta"])
+    # page.data is the list operation's response model, read typed per wire key.
+    listed: models.MessageList = page.data
+    meta: dict[str, Any] | None = page.data.get("meta")
+    later = page.next_page()
+    following: models.MessageList | None = None if later is None else later.data
+    wrong_model: models.UserPage = page.data  # type: ignore[assignment]
+    wrong_read: int = page.data["results"]  # type: ignore[assignment]
+    wrong_page: Page[models.Message, models.UserPage] = page  # type: ignore[assignment]
+    print(listed, meta, following, wrong_model, wrong_read, wrong_page)
 
 
 def keyed_reads(client: Suprsend) -> None:

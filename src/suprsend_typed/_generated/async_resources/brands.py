@@ -28,7 +28,7 @@ class AsyncBrandsResource(AsyncResource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Brand]:
+    ) -> AsyncPager[models.Brand, models.BrandPage]:
         """GET v1/brand/: List brands (the older name of tenants), with offset pagination. Not in the third-
         party description; the path the official SDK 0.20.0 calls.
 
@@ -41,7 +41,8 @@ class AsyncBrandsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Brand]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Brand, models.BrandPage]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             None,

@@ -48,7 +48,7 @@ class AsyncMessagesResource(AsyncResource):
         created_at_lte: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Message]:
+    ) -> AsyncPager[models.Message, models.MessageList]:
         """GET v1/message/: List messages, newest first, with cursor pagination.
 
         Args:
@@ -74,7 +74,8 @@ class AsyncMessagesResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Message]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Message, models.MessageList]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             options,

@@ -34,7 +34,7 @@ class AsyncTemplatesResource(AsyncResource):
         is_archived: bool | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Template]:
+    ) -> AsyncPager[models.Template, models.TemplatePage]:
         """GET v1/template/: List templates, with offset pagination.
 
         Args:
@@ -49,7 +49,8 @@ class AsyncTemplatesResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Template]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Template, models.TemplatePage]. An error status raises its
+        APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,

@@ -31,7 +31,7 @@ class AsyncTenantsResource(AsyncResource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Tenant]:
+    ) -> AsyncPager[models.Tenant, models.TenantPage]:
         """GET v1/tenant/: List tenants, with offset pagination.
 
         Args:
@@ -43,7 +43,8 @@ class AsyncTenantsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Tenant]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Tenant, models.TenantPage]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             None,
@@ -222,7 +223,7 @@ class AsyncTenantsResource(AsyncResource):
         include_disabled: bool | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.TenantCategoryPreference]:
+    ) -> AsyncPager[models.TenantCategoryPreference, models.TenantCategoryPage]:
         """GET v1/tenant/{tenant_id}/preference/category/: A tenant's preference settings per category, with
         offset pagination.
 
@@ -238,8 +239,8 @@ class AsyncTenantsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.TenantCategoryPreference]. An error status raises its APIStatusError
-        subclass.
+        Returns: AsyncPager[models.TenantCategoryPreference, models.TenantCategoryPage]. An error status
+        raises its APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,

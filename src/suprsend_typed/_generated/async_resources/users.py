@@ -497,7 +497,7 @@ class AsyncUsersResource(AsyncResource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.User]:
+    ) -> AsyncPager[models.User, models.UserPage]:
         """GET v1/user/: List users, with cursor pagination.
 
         Args:
@@ -509,7 +509,8 @@ class AsyncUsersResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.User]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.User, models.UserPage]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             options,
@@ -628,7 +629,7 @@ class AsyncUsersResource(AsyncResource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.SubscribedObjectLink]:
+    ) -> AsyncPager[models.SubscribedObjectLink, models.SubscribedObjectPage]:
         """GET v1/user/{distinct_id}/subscribed_to/object/: List the objects a user is subscribed to.
 
         Args:
@@ -641,8 +642,8 @@ class AsyncUsersResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.SubscribedObjectLink]. An error status raises its APIStatusError
-        subclass.
+        Returns: AsyncPager[models.SubscribedObjectLink, models.SubscribedObjectPage]. An error status
+        raises its APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,
@@ -670,7 +671,7 @@ class AsyncUsersResource(AsyncResource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.ListMembership]:
+    ) -> AsyncPager[models.ListMembership, models.SubscribedListPage]:
         """GET v1/user/{distinct_id}/subscribed_to/list/: List the subscriber lists a user is in.
 
         Args:
@@ -683,7 +684,8 @@ class AsyncUsersResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.ListMembership]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.ListMembership, models.SubscribedListPage]. An error status raises its
+        APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,

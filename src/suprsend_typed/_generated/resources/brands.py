@@ -28,7 +28,7 @@ class BrandsResource(Resource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.Brand]:
+    ) -> Page[models.Brand, models.BrandPage]:
         """GET v1/brand/: List brands (the older name of tenants), with offset pagination. Not in the third-
         party description; the path the official SDK 0.20.0 calls.
 
@@ -41,7 +41,7 @@ class BrandsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.Brand]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.Brand, models.BrandPage]. An error status raises its APIStatusError subclass.
         """
         query = _args.query_pairs(
             None,

@@ -48,7 +48,7 @@ class MessagesResource(Resource):
         created_at_lte: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.Message]:
+    ) -> Page[models.Message, models.MessageList]:
         """GET v1/message/: List messages, newest first, with cursor pagination.
 
         Args:
@@ -74,7 +74,8 @@ class MessagesResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.Message]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.Message, models.MessageList]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             options,

@@ -37,7 +37,7 @@ class ObjectsResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.ObjectProfile]:
+    ) -> Page[models.ObjectProfile, models.ObjectPage]:
         """GET v1/object/{object_type}/: List the objects of one type, with cursor pagination.
 
         Args:
@@ -50,7 +50,8 @@ class ObjectsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.ObjectProfile]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.ObjectProfile, models.ObjectPage]. An error status raises its APIStatusError
+        subclass.
         """
         object_type = _paths.official_id(object_type, "object_type", missing_only=True)
         query = _args.query_pairs(
@@ -325,7 +326,7 @@ class ObjectsResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.ObjectSubscription]:
+    ) -> Page[models.ObjectSubscription, models.ObjectSubscriptionPage]:
         """GET v1/object/{object_type}/{object_id}/subscription/: List an object's subscribers, with cursor
         pagination.
 
@@ -340,7 +341,8 @@ class ObjectsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.ObjectSubscription]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.ObjectSubscription, models.ObjectSubscriptionPage]. An error status raises
+        its APIStatusError subclass.
         """
         object_type = _paths.official_id(object_type, "object_type", missing_only=True)
         object_id = _paths.official_id(object_id, "object_id", missing_only=True)
@@ -453,7 +455,7 @@ class ObjectsResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.SubscribedObjectLink]:
+    ) -> Page[models.SubscribedObjectLink, models.SubscribedObjectPage]:
         """GET v1/object/{object_type}/{object_id}/subscribed_to/object/: List the objects an object is
         subscribed to.
 
@@ -468,7 +470,8 @@ class ObjectsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.SubscribedObjectLink]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.SubscribedObjectLink, models.SubscribedObjectPage]. An error status raises
+        its APIStatusError subclass.
         """
         object_type = _paths.official_id(object_type, "object_type", missing_only=True)
         object_id = _paths.official_id(object_id, "object_id", missing_only=True)

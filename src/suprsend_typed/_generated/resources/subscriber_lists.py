@@ -36,7 +36,7 @@ class SubscriberListsResource(Resource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.SubscriberList]:
+    ) -> Page[models.SubscriberList, models.SubscriberListPage]:
         """GET v1/subscriber_list/: List subscriber lists, with offset pagination.
 
         Args:
@@ -49,7 +49,8 @@ class SubscriberListsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.SubscriberList]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.SubscriberList, models.SubscriberListPage]. An error status raises its
+        APIStatusError subclass.
         """
         limit, offset, options = _forms.options_over_page(limit, offset, options)
         query = _args.query_pairs(
@@ -199,7 +200,7 @@ class SubscriberListsResource(Resource):
         sort: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.ListSubscriber]:
+    ) -> Page[models.ListSubscriber, models.ListSubscriberPage]:
         """GET v1/subscriber_list/{list_id}/subscriber/: List the users in a subscriber list, with cursor
         pagination.
 
@@ -214,7 +215,8 @@ class SubscriberListsResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.ListSubscriber]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.ListSubscriber, models.ListSubscriberPage]. An error status raises its
+        APIStatusError subclass.
         """
         list_id = _paths.official_id(list_id, "list_id")
         query = _args.query_pairs(

@@ -497,7 +497,7 @@ class UsersResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.User]:
+    ) -> Page[models.User, models.UserPage]:
         """GET v1/user/: List users, with cursor pagination.
 
         Args:
@@ -509,7 +509,7 @@ class UsersResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.User]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.User, models.UserPage]. An error status raises its APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,
@@ -628,7 +628,7 @@ class UsersResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.SubscribedObjectLink]:
+    ) -> Page[models.SubscribedObjectLink, models.SubscribedObjectPage]:
         """GET v1/user/{distinct_id}/subscribed_to/object/: List the objects a user is subscribed to.
 
         Args:
@@ -641,7 +641,8 @@ class UsersResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.SubscribedObjectLink]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.SubscribedObjectLink, models.SubscribedObjectPage]. An error status raises
+        its APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,
@@ -669,7 +670,7 @@ class UsersResource(Resource):
         after: str | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> Page[models.ListMembership]:
+    ) -> Page[models.ListMembership, models.SubscribedListPage]:
         """GET v1/user/{distinct_id}/subscribed_to/list/: List the subscriber lists a user is in.
 
         Args:
@@ -682,7 +683,8 @@ class UsersResource(Resource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: Page[models.ListMembership]. An error status raises its APIStatusError subclass.
+        Returns: Page[models.ListMembership, models.SubscribedListPage]. An error status raises its
+        APIStatusError subclass.
         """
         query = _args.query_pairs(
             options,
