@@ -137,20 +137,20 @@ def first_async_page(
     core: AsyncRequestCore,
     operation: OperationInfo,
     build: BuildRequest,
-    parse: Callable[[Response], Any],
+    parse: Callable[[Response], DataT],
     *,
     path: Mapping[str, str] | None = None,
     query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
-) -> AsyncPager[Any, Any]:
+) -> AsyncPager[Any, DataT]:
     """The pager of a list operation; its options are checked now, before anything is sent."""
     pagination = operation.pagination
     if pagination is None:
         raise TypeError(f"{operation.id} is not a paged operation")
     core.call_options(operation, retryable=True, timeout=timeout, max_retries=max_retries)
 
-    async def fetch(page_query: Pairs) -> AsyncPage[Any, Any]:
+    async def fetch(page_query: Pairs) -> AsyncPage[Any, DataT]:
         data = await core.call(
             operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
         )

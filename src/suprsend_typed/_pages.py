@@ -207,19 +207,23 @@ def first_page(
     core: RequestCore,
     operation: OperationInfo,
     build: BuildRequest,
-    parse: Callable[[Response], Any],
+    parse: Callable[[Response], DataT],
     *,
     path: Mapping[str, str] | None = None,
     query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
-) -> Page[Any, Any]:
-    """Fetch the first page of a list operation; the page fetches the next ones with the same arguments."""
+) -> Page[Any, DataT]:
+    """Fetch the first page of a list operation; the page fetches the next ones with the same arguments.
+
+    The page's model is what ``parse`` returns, so a list method's ``Page[Item, Model]`` is checked against
+    its parser; the item type comes from the spec's pagination (``items``), which the generator reads.
+    """
     pagination = operation.pagination
     if pagination is None:
         raise TypeError(f"{operation.id} is not a paged operation")
 
-    def fetch(page_query: Pairs) -> Page[Any, Any]:
+    def fetch(page_query: Pairs) -> Page[Any, DataT]:
         data = core.call(
             operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
         )
