@@ -1103,7 +1103,10 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
         "",
         f"Generated from `{api.spec_name}` by `make generate`; do not edit. Every method also takes",
         "keyword-only `timeout` and `max_retries`. Positional arguments follow the official SDK; keyword",
-        "arguments are typed from the spec. List methods return pages that iterate over every item lazily.",
+        "arguments are typed from the spec. List methods return pages that iterate over every item lazily:",
+        "`Page[Item, Model]`, whose `items` are `Item`s and whose `data` is the whole page as `Model`, the",
+        "operation's response model: `page.data[key]` is typed per wire key, `page[key]` is the official",
+        "untyped dict read.",
         "",
     ]
     groups = namespaces(api)
