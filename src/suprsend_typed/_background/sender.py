@@ -124,7 +124,7 @@ class BackgroundSender:
         # Group commit, with fsync only: there a commit is a disk flush, which calls from several threads
         # share. Without fsync a commit costs less than handing it over between threads (measured), so
         # each call commits its own record under the lock.
-        self._durable = durable if fsync and durable is not None and durable.group_commit else None
+        self._durable = durable if fsync else None
         lock = threading.Lock()
         self._cond = threading.Condition(lock)
         # One caller at a time commits every record staged so far, outside the lock; the others wait on
