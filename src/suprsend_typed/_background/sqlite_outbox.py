@@ -115,7 +115,13 @@ class SqliteOutbox:
             self._db.execute(_INSERT, (key, kind, *record))
         self._next_key = key + 1
         self._pending += 1
-        self.written([Entry(key, kind, record)], ok=True)
+        self._commits += 1
+        mirror = self._mirror  # what ``written`` does, for the one record of a call
+        if mirror is not None:
+            mirror.append(Entry(key, kind, record))
+            self._mirrored_bytes += record.apparent_size
+            if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
+                self._mirror = None
         return key
 
     def stage(self, kind: str, record: WireRecord) -> int:
