@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import sqlite3
 from pathlib import Path
 
@@ -91,6 +92,29 @@ def test_the_wal_is_copied_every_so_many_commits_not_after_every_cycle(
     assert _copied(outbox, path) and outbox.pending == 2
     outbox.checkpoint()  # no commit since: nothing to do
     outbox.close()
+
+
+def test_the_wal_is_flushed_outside_the_lock_before_each_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 2)
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    flushed: list[tuple[int, bool]] = []  # (inode flushed, whether calls were locked out meanwhile)
+
+    def flush(fd: int) -> None:
+        flushed.append((os.fstat(fd).st_ino, outbox._db_lock.locked()))
+
+    monkeypatch.setattr(sqlite_outbox, "_flush", flush)
+    outbox.put(KIND, _big_record(0))
+    outbox.checkpoint()  # 1 commit: no copy, no flush
+    assert flushed == []
+    outbox.put(KIND, _big_record(1))
+    outbox.checkpoint()
+    wal = Path(f"{path}{sqlite_outbox.WAL_SUFFIX}")
+    assert flushed == [(wal.stat().st_ino, False)] and _copied(outbox, path)
+    outbox.close()
+    assert outbox._wal_fd is None  # closed with the outbox
 
 
 def _in_file(outbox: SqliteOutbox) -> list[tuple[int, str]]:
