@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import sqlite3
@@ -115,6 +116,30 @@ def test_the_wal_is_flushed_outside_the_lock_before_each_copy(
     assert flushed == [(wal.stat().st_ino, False)] and _copied(outbox, path)
     outbox.close()
     assert outbox._wal_fd is None  # closed with the outbox
+
+
+def test_a_forked_child_never_closes_the_parents_connection(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    outbox.put(KIND, _record(0))
+    wal = Path(f"{path}{sqlite_outbox.WAL_SUFFIX}")
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 1
+        try:
+            outbox.forget_after_fork()  # what the sender's at-fork hook does
+            del outbox  # a child's copy of the parent's objects is freed sooner or later
+            gc.collect()
+            # Closed here, SQLite would believe it holds the file alone, copy the WAL and delete it.
+            code = 0 if wal.exists() else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert wal.exists()
+    outbox.put(KIND, _record(1))
+    assert [entry.key for entry in outbox.head(10)] == [1, 2]
+    outbox.close()
 
 
 def _in_file(outbox: SqliteOutbox) -> list[tuple[int, str]]:

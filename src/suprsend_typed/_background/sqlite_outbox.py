@@ -287,7 +287,10 @@ class SqliteOutbox:
 
     def forget_after_fork(self) -> None:
         """Close the child's copy of the lock descriptor, so that the lock ends with the parent's sender
-        (the parent's copy keeps it meanwhile); the database connection is the parent's and is not touched."""
+        (the parent's copy keeps it meanwhile). The database connection is the parent's: the child must
+        not even close its copy, for SQLite, believing it holds the file alone (exclusive locking mode),
+        would then copy the WAL and delete it under the parent. So the copy is kept until the child ends."""
+        _keep_until_exit(self._db)
         self._close_wal()
         self.release_lock()
 
@@ -300,6 +303,20 @@ class SqliteOutbox:
         if self._lock_fd is not None:
             fd, self._lock_fd = self._lock_fd, None
             os.close(fd)
+
+
+def _keep_until_exit(db: sqlite3.Connection) -> None:
+    """Keep ``db`` from ever being freed in this process (freeing a connection closes it): one reference
+    more than anything will release, so that not even the interpreter's exit frees it."""
+    try:
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(db))
+    except (ImportError, AttributeError):  # pragma: no cover - not CPython: held until modules are cleared
+        _KEPT_CONNECTIONS.append(db)
+
+
+_KEPT_CONNECTIONS: list[sqlite3.Connection] = []
 
 
 def _take_lock(path: str) -> int | None:
