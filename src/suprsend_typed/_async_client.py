@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
+import functools
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,11 +31,10 @@ from ._client import (
     AppInfo,
     ClientIdentity,
     _new_uuid4,
-    auth_kind,
     check_unused_with_transport,
     client_settings,
 )
-from ._config import resolve_api_key_credentials, resolve_hmac_credentials, resolve_max_response_bytes
+from ._config import resolve_max_response_bytes
 from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
@@ -43,18 +42,19 @@ from ._generated.async_namespaces import AsyncNamespaces
 from ._generated.namespaces import NAMESPACES
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware
-from ._http import BEARER_PREFIX, HMAC_SEPARATOR, Request, Response, TimeoutLike
+from ._http import Request, Response, TimeoutLike
 from ._logging import LoggingMiddleware, configure_logging
 from ._raw_request import QueryArgument, raw_answer, raw_request
 from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, check_max_retries
 from ._seed_calls import async_seed_call
-from ._signing import BearerAuth, HmacAuth
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from ._client_auth import ClientAuth
+    from .async_resources.users import AsyncUserFactory
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -92,17 +92,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
-            workspace=credentials.workspace_key,
-            secret=credentials.workspace_secret,
-            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
-            auth=HmacAuth(
-                workspace_key=credentials.workspace_key,
-                secret=credentials.workspace_secret,
-                clock=chosen_clock,
-            ),
+            hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -145,13 +139,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncSuprsend:
         """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
-        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
-            workspace=credentials.workspace_uid,
-            secret=credentials.api_key,
-            authorization_prefix=BEARER_PREFIX,
-            auth=BearerAuth(api_key=credentials.api_key),
+            api_key_client_auth(workspace_uid, api_key),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -173,11 +165,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     def _setup(
         self,
+        client_auth: ClientAuth,
         *,
-        workspace: str,
-        secret: str,
-        authorization_prefix: str,
-        auth: HmacAuth | BearerAuth,
         base_url: str | None,
         debug: bool,
         app_info: AppInfo | None,
@@ -196,9 +185,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int,
     ) -> None:
         settings = client_settings(
-            workspace=workspace,
-            secret=secret,
-            authorization_prefix=authorization_prefix,
+            client_auth,
             base_url=base_url,
             app_info=app_info,
             timeout=timeout,
@@ -220,8 +207,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
             check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
         self._base_url = settings.base_url
-        self._workspace = workspace
-        self._auth_kind = auth_kind(auth)
+        self._workspace = client_auth.workspace
+        self._auth_kind = client_auth.kind
         self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: AsyncTransport = (
@@ -232,7 +219,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         chain: list[AsyncMiddleware] = [
             *middleware,
             AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), client_auth.signer),
             AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
         ]
         handler: AsyncHandler = compose_async(chain, self._transport_send)
@@ -246,6 +233,14 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             open_flags=(self._open,),
         )
         configure_logging(debug=bool(debug))
+
+    # Every namespace comes from the generated mixin; `user` is the official SDK's older entry point.
+    @functools.cached_property
+    def user(self) -> AsyncUserFactory:
+        """The older profile factory: ``client.user.get_instance(distinct_id)``, saved with ``await``."""
+        from .async_resources.users import AsyncUserFactory
+
+        return AsyncUserFactory(self._core)
 
     async def _transport_send(self, request: Request) -> Response:
         return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
@@ -269,7 +264,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=checked_retries,
             open_flags=(*self._core.open_flags, derived._open),
         )
-        for name in NAMESPACES:
+        for name in (*NAMESPACES, "user"):
             derived.__dict__.pop(name, None)
         return derived
 

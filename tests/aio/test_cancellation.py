@@ -76,7 +76,7 @@ def test_cancelling_a_stream_stops_it_and_keeps_its_outcomes() -> None:
             assert {failed["outcome"] for failed in response.failed_records} == {"unknown", "not_sent"}
 
             transport.delay = 0.0  # the hub is quick again: everything read is sent again, same keys
-            again = await response.retry_failed()  # type: ignore[misc]
+            again = await response.retry_failed()
             assert again.success == again.total == response.total
             first_bodies = transport.fake.bodies()[:3]
             assert transport.fake.bodies()[3:6] == first_bodies

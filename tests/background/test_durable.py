@@ -184,6 +184,7 @@ def test_dead_letters_are_kept_in_the_file_for_later_senders(tmp_path: Path) -> 
     with _client(refused).background(outbox, flush_interval=FAST, on_error=lambda failed: None) as sender:
         sender.track_event(Event("u1", "refused"))
         assert sender.flush(timeout=WAIT)
+    assert [letter.record["event"] for letter in sender.dead_letters()] == ["refused"]  # after close too
     with _client(refused).background(outbox) as later:
         assert later.stats().dead_letters == 1
         (letter,) = later.dead_letters()

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from suprsend_typed import (
+    AsyncBulkResponse,
     AsyncHandler,
     AsyncPage,
     AsyncSuprsend,
+    AsyncUserEdit,
     BulkResponse,
     Event,
     Request,
@@ -42,10 +44,34 @@ async def usage() -> None:
         async def events() -> AsyncIterator[Event]:
             yield Event("u1", "order_placed")
 
-        streamed: BulkResponse = await client.bulk_events.stream(events(), concurrency=4)
+        streamed: AsyncBulkResponse = await client.bulk_events.stream(events(), concurrency=4)
         again = await client.bulk_events.resend(streamed.failed_records)
+        retried: AsyncBulkResponse = await streamed.retry_failed()
+        not_a_sync_response: BulkResponse = streamed  # type: ignore[assignment]
+        print(retried, not_a_sync_response)
         print(seed, accepted, tracked, tenant, following, ids, again)
 
+        edit: AsyncUserEdit = client.users.get_edit_instance("u1", tenant_id="acme")
+        edit.set("name", "x")
+        saved: SeedResult = await edit.save()
+        profile: models.UserProfile = await client.users.edit(edit)
+        legacy = client.user.get_instance("u2")
+        legacy.add_email("u2@example.com")
+        legacy_saved: SeedResult = await legacy.save()
+        team = client.objects.get_edit_instance("teams", "t-7")
+        team.set({"plan": "pro"})
+        team_profile: models.ObjectProfile = await client.objects.edit(team)
+        users = client.users.get_bulk_edit_instance()
+        users.append(edit, legacy)
+        users_sent: AsyncBulkResponse = await users.save()
+        print(saved, profile, legacy_saved, team_profile, users_sent)
+
+        not_awaited: SeedResult = edit.save()  # type: ignore[assignment]
+        retry_not_awaited: AsyncBulkResponse = users_sent.retry_failed()  # type: ignore[assignment]
+        print(retry_not_awaited)
+        users.append(Event("u1", "e"))  # type: ignore[arg-type]
+        client.users.get_edit_instance(7)  # type: ignore[arg-type]
+        print(not_awaited)
         await client.tenants.get(42)  # type: ignore[arg-type]
         await client.messages.list(None, max_retries="1")  # type: ignore[arg-type]
         wrong: models.Tenant = await client.tenants.list()  # type: ignore[assignment]

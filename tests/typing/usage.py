@@ -11,6 +11,8 @@ from typing import Any
 import suprsend_typed
 from suprsend_typed import (
     APIStatusError,
+    BaseBulkResponse,
+    BulkResponse,
     Event,
     Handler,
     Page,
@@ -105,6 +107,24 @@ def keyed_reads(client: Suprsend) -> None:
     print(meta, rows, distinct_id, properties, first_email, wrong, misspelt)
 
 
+def typed_get(client: Suprsend) -> None:
+    # model.get(key) is typed per wire key as dict.get is: the value or None, or the value or the default.
+    user = client.users.get("u1")
+    maybe_id: str | None = user.get("distinct_id")
+    some_id: str = user.get("distinct_id") or "anonymous"
+    properties: dict[str, Any] | None = user.get("properties", None)
+    with_default: dict[str, Any] | int | None = user.get("properties", 0)  # null stays None
+    accepted = client.workflows.trigger({"workflow": "w", "recipients": ["u1"]})
+    message_id: str | None = accepted.get("message_id", None)
+    # A key beyond the schema reads as object (narrowed before use), with or without a default.
+    kept: object = user.get("$email", "")
+    # A wrong type or a misspelt key is rejected, as with model["key"].
+    not_optional: str = user.get("distinct_id")  # type: ignore[assignment]
+    wrong: int = user.get("distinct_id", 0)  # type: ignore[assignment]
+    misspelt: str = user.get("distinct_idd", "")  # type: ignore[assignment]
+    print(maybe_id, some_id, properties, with_default, message_id, kept, not_optional, wrong, misspelt)
+
+
 def per_call_options(client: Suprsend) -> None:
     """Per-call ``timeout``/``max_retries`` on each single call, and a client copy with other defaults."""
     quick: Suprsend = client.with_options(timeout=Timeout(connect=1.0, read=5.0), max_retries=0)
@@ -124,6 +144,17 @@ def per_call_options(client: Suprsend) -> None:
     listed = client.messages.list({"limit": 20}, timeout=Timeout(read=2.0))
     updated = client.messages.bulk_update([{"message_id": "m1", "action": "seen"}], max_retries=1)
     print(seed, typed, tracked, legacy, single, seconds, edited, queued, listed, updated)
+
+
+def sync_bulk_results(client: Suprsend) -> None:
+    """A sync bulk gives a ``BulkResponse``, whose ``retry_failed()`` is a plain call."""
+    sent: BulkResponse = client.bulk_events.stream([Event("u1", "order_shipped")])
+    again: BulkResponse = sent.retry_failed()
+    totals: BaseBulkResponse = again
+    edits = client.users.get_bulk_edit_instance()
+    edits.append(client.users.get_edit_instance("u1"), client.user.get_instance("u2"))
+    saved: BulkResponse = edits.save()
+    print(totals, saved)
 
 
 def typed_surface(client: Suprsend) -> str | None:
