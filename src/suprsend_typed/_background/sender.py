@@ -124,8 +124,8 @@ class BackgroundSender:
         # Group commit, with fsync only: there a commit is a disk flush, which calls from several threads
         # share. Without fsync a commit costs less than handing it over between threads (measured), so
         # each call commits its own record under the lock.
-        self._durable = durable if fsync and durable is not None and durable.group_commit else None
-        lock = threading.Lock()
+        self._durable = durable if fsync else None
+        self._lock = lock = threading.Lock()
         self._cond = threading.Condition(lock)
         # One caller at a time commits every record staged so far, outside the lock; the others wait on
         # ``_commit_done`` (same lock) for the commit that covers theirs.
@@ -201,12 +201,14 @@ class BackgroundSender:
     def _put(self, kind: str, record: WireRecord) -> None:
         if self._forked:
             self._check_not_forked()
-        with self._cond:
-            self._check_usable()
+        with self._lock:  # the conditions' lock, without the Condition's own (Python) enter and exit
+            if self._stopped is not None or self._closing:  # ``_closed`` comes after ``_closing``
+                self._check_usable()
             outbox = self._outbox
             if outbox.pending >= self._max_queue and not self._wait_for_room():
                 return
-            self._dropping = False
+            if self._dropping:
+                self._dropping = False
             if self._durable is not None:
                 self._commit(self._durable, self._durable.stage(kind, record))
                 return
