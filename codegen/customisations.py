@@ -6,7 +6,8 @@ operation, the forms its first positional argument also takes and the pure funct
 ``suprsend_typed._builder_forms`` that turns such an argument into one call (route, record, result). The
 generator renders the same method for the sync and the async client from a row: one overload per form, an
 ``isinstance`` branch per form that sends the call (``send`` or ``send_async``: only the I/O differs), and
-the row's checks before the generated path.
+the row's checks before the generated path. A row may also route the method to a sibling operation on an
+official positional argument (``Route``) and add methods that take only a builder (``BuilderMethod``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,36 @@ class Rewrite:
 
 
 @attrs.frozen(kw_only=True)
+class Route:
+    """An official positional argument that picks another operation: ``users.edit(id, body, tenant_id="t")``
+    sends ``edit_user_for_tenant``. Given and not empty, the argument is checked as the method's ids are and
+    the call goes to ``operation`` with it as that operation's path parameter of the same name; empty or
+    None, the method's own operation is sent."""
+
+    # The path parameter of ``operation`` the method does not have; also the method's argument name.
+    argument: str
+    # The sibling operation (same namespace, body, query, answer and retry policy; one more path parameter).
+    operation: str
+    # The method's positional argument (as the spec names it) the new one follows, in the official order.
+    after: str
+
+
+@attrs.frozen(kw_only=True)
+class BuilderMethod:
+    """One more method of the operation's namespace that takes only a builder and sends it as this
+    operation (``users.async_edit(UserEdit)`` sends one identity event)."""
+
+    name: str
+    # The builder argument's name (the official SDK's) and annotation.
+    argument: str
+    annotation: str
+    # The function of _builder_forms: (context, argument) -> BuilderCall[returns].
+    prepare: str
+    returns: str
+    summary: str
+
+
+@attrs.frozen(kw_only=True)
 class Customisation:
     """The builder forms of one operation's generated method."""
 
@@ -51,6 +82,8 @@ class Customisation:
     # A function of _builder_forms that gives the request core the generated path calls through (for
     # example one that size-checks the body it dumps, so the body is dumped once).
     core: str | None = None
+    route: Route | None = None
+    methods: tuple[BuilderMethod, ...] = ()
 
 
 # Namespaces whose client attribute is the hand subclass in resources/ (sync) or async_resources/ (async),
@@ -58,7 +91,54 @@ class Customisation:
 # generated class; the namespaces mixin creates that class instead of the generated one.
 HAND_RESOURCES: dict[str, frozenset[str]] = {
     "sync": frozenset({"workflows", "users", "objects"}),
-    "async": frozenset({"workflows"}),
+    "async": frozenset({"workflows", "users", "objects"}),
+}
+
+# The calls the hand subclasses (and the client's ``user``) add, as docs/api.md lists them under the
+# namespace they belong to: one (sync client, async client) pair of signatures per row. Each row starts at
+# ``client.`` or at a class the package exports; tests/aio/test_builder_factories.py checks every row
+# against both clients, so the table cannot drift from the code.
+HAND_CALLS: dict[str, tuple[tuple[str, str], ...]] = {
+    "workflows": (
+        (
+            "client.workflows.bulk_trigger_instance() -> BulkInstance[WorkflowTriggerRequest]",
+            "client.workflows.bulk_trigger_instance() -> AsyncBulkInstance[WorkflowTriggerRequest]",
+        ),
+        (
+            "client.workflows.stream(records) -> BulkResponse",
+            "await client.workflows.stream(records) -> AsyncBulkResponse",
+        ),
+        (
+            "client.workflows.resend(failed_records) -> BulkResponse",
+            "await client.workflows.resend(failed_records) -> AsyncBulkResponse",
+        ),
+    ),
+    "users": (
+        (
+            "client.users.get_edit_instance(distinct_id, tenant_id=None) -> UserEdit",
+            "client.users.get_edit_instance(distinct_id, tenant_id=None) -> AsyncUserEdit",
+        ),
+        ("UserEdit.save() -> SeedResult", "await AsyncUserEdit.save() -> SeedResult"),
+        (
+            "client.user.get_instance(distinct_id=None) -> UserEdit",
+            "client.user.get_instance(distinct_id=None) -> AsyncUserEdit",
+        ),
+        (
+            "client.user.new(distinct_id=None) -> UserEdit",
+            "client.user.new(distinct_id=None) -> AsyncUserEdit",
+        ),
+        (
+            "client.users.get_bulk_edit_instance() -> BulkInstance[BaseUserEdit]",
+            "client.users.get_bulk_edit_instance() -> AsyncBulkInstance[BaseUserEdit]",
+        ),
+        ("BulkInstance.save() -> BulkResponse", "await AsyncBulkInstance.save() -> AsyncBulkResponse"),
+    ),
+    "objects": (
+        (
+            "client.objects.get_edit_instance(object_type, object_id) -> ObjectEdit",
+            "client.objects.get_edit_instance(object_type, object_id) -> ObjectEdit",
+        ),
+    ),
 }
 
 _SEED = "SeedResult"
@@ -115,11 +195,30 @@ CUSTOMISATIONS: dict[str, Customisation] = {
     ),
     "edit_user": Customisation(
         forms=(
+            # BaseUserEdit: the UserEdit of either client (they differ only in how save() sends).
             Form(
-                types=("UserEdit",), annotation="UserEdit", prepare="user_edit", returns="models.UserProfile"
+                types=("BaseUserEdit",),
+                annotation="BaseUserEdit",
+                prepare="user_edit",
+                returns="models.UserProfile",
             ),
         ),
-        imports=(("_profile", "UserEdit"),),
+        imports=(("_profile", "BaseUserEdit"),),
+        core="user_edit_core",
+        route=Route(argument="tenant_id", operation="edit_user_for_tenant", after="payload"),
+    ),
+    "send_identity_events": Customisation(
+        methods=(
+            BuilderMethod(
+                name="async_edit",
+                argument="edit_instance",
+                annotation="BaseUserEdit",
+                prepare="user_async_edit",
+                returns=_SEED,
+                summary="Send a UserEdit builder's operations as one identity event, applied later.",
+            ),
+        ),
+        imports=(("_profile", "BaseUserEdit"),),
     ),
     "edit_object": Customisation(
         forms=(

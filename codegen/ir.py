@@ -171,6 +171,8 @@ class Surface:
 
 RecordAnswer = Literal["per-record", "whole"]
 RecordBody = Literal["object", "array", "either"]
+RecordAccepted = Literal["message-id", "message", "text"]
+RecordEffect = Literal["workflow-run", "profile-edit"]
 
 
 @attrs.frozen(kw_only=True)
@@ -184,6 +186,12 @@ class Records:
     runtime_bytes: int  # an allowance added to each record's size for keys the hub adds
     answer: RecordAnswer  # one outcome per record, or one for the whole request
     body: RecordBody  # what the body schema allows: one record, an array of them, or either
+    kind: str  # what the hub calls one record (the sandbox's record log)
+    dedupe: str  # endpoints of one dedupe family share ``$idempotency_key`` dedupe
+    accepted: RecordAccepted | None  # the answer to one record sent alone; None for an array-only body
+    effect: RecordEffect | None = None  # what an accepted record does beyond being stored
+    recipients: str | None = None  # ``workflow-run``: the record's field listing its recipients
+    event_api_kind: str | None = None  # also takes Event API items, recorded as this kind
 
 
 @attrs.frozen(kw_only=True)

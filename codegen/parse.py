@@ -32,7 +32,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
-from .records import records
+from .records import check_kinds, records
 from .surface import surface
 
 SCHEMAS_POINTER = "#/components/schemas"
@@ -573,9 +573,18 @@ def _operations(
                         query_params=tuple(param.wire_name for param in query_params),
                         body_fields=body_fields,
                     ),
-                    records=records(operation, pointer, body, limits),
+                    records=records(
+                        operation,
+                        pointer,
+                        body,
+                        limits,
+                        models=models,
+                        responses=responses,
+                        path_params=path_params,
+                    ),
                 )
             )
+    check_kinds(operations)
     return operations
 
 

@@ -69,74 +69,88 @@ def render_package(api: Api) -> dict[str, str]:
 
 
 def _endpoints_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:
-    """``endpoints.py`` (shared helpers, untagged operations, lazy names) and one module per namespace."""
+    """``endpoint_helpers.py`` (what every builder and parser shares), ``endpoints.py`` (untagged operations,
+    lazy names) and one module per namespace; the namespace modules import the helpers, never ``endpoints``,
+    so the face that loads them is not imported back."""
     taken = {model.name for model in api.models} | {alias.name for alias in api.aliases}
     blocks: dict[str, list[str]] = {}
     for op in api.operations:
         group = groups.operation_group(op.surface.namespace if op.surface else None)
         blocks.setdefault(group, []).append(_operation_block(op, aliases, taken))
-    files: dict[str, str] = {}
+    files = {f"{groups.ENDPOINT_HELPERS}.py": _ENV.get_template("endpoint_helpers.py.j2").render(**header)}
     exported: dict[str, list[str]] = {}
     for group, operations in blocks.items():
         if group == groups.BASE:
             continue
         code = "\n\n\n".join(block.strip("\n") for block in operations)
         exported[group] = groups.public_names(code)
-        files[f"{groups.module_name('endpoints', group)}.py"] = _endpoints_group_file(group, code, header)
-    base = blocks.get(groups.BASE, [])
-    code = "\n".join(base)
+        docstring = (
+            f"The request builders and response parsers of the {group} operations; no I/O happens here."
+        )
+        files[f"{groups.module_name('endpoints', group)}.py"] = _endpoints_module(docstring, code, "", header)
+    code = "\n\n\n".join(block.strip("\n") for block in blocks.get(groups.BASE, []))
     tail = groups.lazy_tail("endpoints", exported, reexport=False)
-    typing_names = [name for name in ("ClassVar", "Final", "Literal") if re.search(rf"\b{name}\b", code)]
-    files["endpoints.py"] = _ENV.get_template("endpoints.py.j2").render(
-        **header,
-        operations=base,
-        uses_models="models." in code,
-        uses_queries="_rt.query_pairs" in code,
-        typing_names=typing_names,
-        types_names=[name for name in ("UNSET", "Unset") if re.search(rf"\b{name}\b", code)],
-        tail=tail,
-    )
+    files["endpoints.py"] = _endpoints_module(_ENDPOINTS_DOCSTRING, code, tail, header)
     return files
 
 
-def _endpoints_group_file(group: str, code: str, header: dict[str, str]) -> str:
+_ENDPOINTS_DOCSTRING = """\
+One pure request builder and one response parser per API operation; no I/O happens here.
+
+``build_<operation>`` takes the body as bytes already dumped once by the caller and returns a ``Request``;
+``parse_<operation>`` turns a ``Response`` into its typed model or raises the error for its status.
+With namespaces, each namespace's live in ``endpoints_<namespace>.py``, loaded on first use of a name here.
+"""
+
+
+def _endpoints_module(docstring: str, code: str, tail: str, header: dict[str, str]) -> str:
+    """A module of operation blocks (and maybe the lazy tail), importing only the names its code uses."""
+
     def uses(name: str) -> bool:
-        return re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
+        return re.search(rf"(?<![\w.]){re.escape(name)}\b", code + tail) is not None
 
     lines = [
         _ENV.get_template("_header.j2").render(**header).rstrip("\n"),
-        f'"""The request builders and response parsers of the {group} operations; no I/O happens here."""',
+        f'"""{docstring}"""',
         "",
         "from __future__ import annotations",
         "",
     ]
+    if tail:
+        lines += ["import importlib"]
     abc = [name for name in ("Mapping", "Sequence") if uses(name)]
-    typing_names = [name for name in ("ClassVar", "Final", "Literal") if uses(name)]
+    typing_names = [name for name in ("Any", "ClassVar", "Final", "Literal") if uses(name)]
     if abc:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     if typing_names:
         lines.append(f"from typing import {', '.join(typing_names)}")
-    if abc or typing_names:
+    if lines[-1] != "":
         lines.append("")
     if uses("attrs"):
         lines += ["import attrs", ""]
+    local = []
     if uses("_rt"):
-        lines.append("from .. import _models as _rt")
-    lines.append("from .._errors import status_error")
-    http = [name for name in ("CallOptions", "Request", "Response") if uses(name)]
-    lines.append(f"from .._http import {', '.join(http)}")
-    types = [name for name in ("UNSET", "Unset") if uses(name)]
-    if types:
-        lines.append(f"from .._types import {', '.join(types)}")
+        local.append("from .. import _models as _rt")
+    for module, names in (
+        ("_errors", ("status_error",)),
+        ("_http", ("CallOptions", "Request", "Response")),
+        ("_types", ("UNSET", "Unset")),
+    ):
+        used = [name for name in names if uses(name)]
+        if used:
+            local.append(f"from ..{module} import {', '.join(used)}")
     if uses("models"):
-        lines.append("from . import models")
-    helpers = [
-        name for name in ("_DEFAULT_OPTIONS", "_JSON_HEADERS", "_decode", "_named", "_url") if uses(name)
-    ]
-    lines.append(f"from .endpoints import {', '.join(helpers)}")
-    # Two blank lines before a def or class, one before a first assignment (as ruff's isort wants).
-    gap = "\n\n\n" if code.startswith(("def ", "class ", "@")) else "\n\n"
-    return "\n".join(lines) + gap + code
+        local.append("from . import models")
+    helpers = [name for name in groups.ENDPOINT_HELPER_NAMES if uses(name)]
+    if helpers:
+        local.append(f"from .{groups.ENDPOINT_HELPERS} import {', '.join(helpers)}")
+    lines += local
+    while lines[-1] == "":
+        lines.pop()
+    body = (code + "\n" + tail if code and tail else code + tail).lstrip("\n")
+    # Two blank lines before a def or class, one before a first assignment or comment (as ruff's isort wants).
+    gap = "\n\n\n" if body.startswith(("def ", "class ", "@")) else "\n\n"
+    return "\n".join(lines) + gap + body
 
 
 def _models_files(api: Api, aliases: dict[str, Alias], header: dict[str, str]) -> dict[str, str]:
@@ -241,7 +255,6 @@ _SHARED_METHODS = [
 _MAPPING_METHODS = [
     f"{INDENT}__iter__ = _map.model_iter",
     f"{INDENT}__contains__ = _map.model_contains",
-    f"{INDENT}get = _map.model_get",
     f"{INDENT}keys = _map.model_keys",
     f"{INDENT}to_dict = _map.model_to_dict",
 ]
@@ -280,36 +293,57 @@ def _class_block(model: Model, aliases: dict[str, Alias]) -> str:
 
 
 def _keyed_read_lines(model: Model, aliases: dict[str, Alias]) -> list[str]:
-    """``model["key"]`` typed per wire key for the type checker only; at run time one shared function.
+    """``model["key"]`` and ``model.get("key")`` typed per wire key for the type checker only; at run time
+    one shared function each.
 
     Any other key reads as ``object`` (keys kept from the hub beyond the schema): a misspelt key cannot be
-    used as a typed value. See "Typed keyed reads" in codegen/README.md.
+    used as a typed value. ``get`` reads as the value or None, or with a default as the value or the
+    default's type (the overloads of ``dict.get``). See "Typed keyed reads" in codegen/README.md.
     """
     body = INDENT * 2
     lines = [f"{INDENT}if TYPE_CHECKING:", f"{body}# Typed per wire key; any other key reads as object."]
+    gets: list[str] = []
     for field in model.fields:
         pointer = child(SCHEMAS_POINTER, model.name, "properties", field.wire_name)
         key = f"key: Literal[{string(field.wire_name)}]"
         value = json_annotation(field.type, aliases)
-        lines.append(f"{body}@overload")
-        line = f"{body}def __getitem__(self, {key}) -> {value}: ..."
-        if len(line) <= LINE_LENGTH:
-            lines.append(line)
-            continue
-        # As ruff format splits a def that is too long: the parameters on their own line.
-        split = [f"{body}def __getitem__(", f"{body}{INDENT}self, {key}", f"{body}) -> {value}: ..."]
-        if max(map(len, split)) > LINE_LENGTH:
-            raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
-        lines += split
+        lines += _overload_stub(pointer, "__getitem__", key, value)
+        optional = value if "None" in value.split(" | ") else f"{value} | None"
+        gets += _overload_stub(pointer, "get", f"{key}, default: None = None", optional)
+        gets += _overload_stub(pointer, "get", f"{key}, default: _map.Default", f"{value} | _map.Default")
     if model.fields:
         lines += [f"{body}@overload", f"{body}def __getitem__(self, key: str) -> _map.Unknown: ..."]
     lines += [
         f"{body}def __getitem__(self, key: str) -> _map.Unknown:",
         f"{body}{INDENT}return _map.model_getitem(self, key)",
+        "",
+        *gets,
+    ]
+    # Unknown, not object: a field named ``object`` would hide the builtin in the class body.
+    fallback = "def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:"
+    if model.fields:
+        lines += [f"{body}@overload", f"{body}{fallback} ..."]
+    lines += [
+        f"{body}{fallback}",
+        f"{body}{INDENT}return _map.model_get(self, key, default)",
         f"{INDENT}else:",
         f"{body}__getitem__ = _map.model_getitem",
+        f"{body}get = _map.model_get",
     ]
     return lines
+
+
+def _overload_stub(pointer: str, name: str, parameters: str, returns: str) -> list[str]:
+    """``@overload`` and ``def name(self, parameters) -> returns: ...``, laid out as ruff formats it."""
+    body = INDENT * 2
+    line = f"{body}def {name}(self, {parameters}) -> {returns}: ..."
+    if len(line) <= LINE_LENGTH:
+        return [f"{body}@overload", line]
+    # As ruff format splits a def that is too long: the parameters on their own line.
+    split = [f"{body}def {name}(", f"{body}{INDENT}self, {parameters}", f"{body}) -> {returns}: ..."]
+    if max(map(len, split)) > LINE_LENGTH:
+        raise SpecError(pointer, "the Python type is too long for one line; name part of it as a schema")
+    return [f"{body}@overload", *split]
 
 
 def _field_line(pointer: str, field: Field | QueryParam, *, response: bool = False) -> str:

@@ -2,10 +2,11 @@
 
 A model used by the operations of one namespace only goes to ``models_<namespace>.py``; a model several
 namespaces share (or an alias reaches) goes to ``shared_models.py``, which the namespace modules import.
-Every operation's builder and parser go to ``endpoints_<namespace>.py``. ``models.py`` (which re-exports
-the shared models) and ``endpoints.py`` load the namespace modules on first use of one of their names (a
-module ``__getattr__``), and re-export them for type checkers, so ``models.User`` and
-``endpoints.build_get_user`` work as if everything were in one module.
+Every operation's builder and parser go to ``endpoints_<namespace>.py``, which imports its helpers from
+``endpoint_helpers.py``. ``models.py`` (which re-exports the shared models) and ``endpoints.py`` load the
+namespace modules on first use of one of their names (a module ``__getattr__``), and re-export them for
+type checkers, so ``models.User`` and ``endpoints.build_get_user`` work as if everything were in one
+module. No namespace module imports its face back, so the faces' lazy imports make no cycle.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from .pyexpr import INDENT
 BASE = ""
 # The module of the shared models when there are namespace modules (never ``models_<namespace>``).
 SHARED_MODELS = "shared_models"
+# The helpers every request builder and parser uses; ``endpoints.py`` and each ``endpoints_<namespace>.py``
+# import them from here, so that no namespace module imports the face that loads it. The name lies outside
+# the ``endpoints_`` family the face loads by prefix.
+ENDPOINT_HELPERS = "endpoint_helpers"
+ENDPOINT_HELPER_NAMES = ("_DEFAULT_OPTIONS", "_JSON_HEADERS", "_decode", "_named", "_url")
 
 
 def _reach(roots: list[TypeExpr | None], api: Api) -> set[str]:
@@ -78,33 +84,54 @@ def lazy_tail(
 ) -> str:
     """What ends ``models.py`` / ``endpoints.py``: the lazy ``__getattr__`` and, with ``reexport``, the
     names again for type checkers (users write ``models.User``; hand code imports endpoint modules).
-    ``shared`` (module, names) are loaded lazily too, so that importing the face defines no class."""
-    modules = {f"{kind}_{group}": names for group, names in exported.items() if names}
+    ``shared`` (module, names) are loaded lazily too, so that importing the face defines no class.
+
+    The face imports ``<kind>_<namespace>`` by a name with that constant prefix (and the shared module by
+    its constant name), so that the import checker of tests/architecture sees which modules it loads."""
+    groups = {group: names for group, names in exported.items() if names}
     if shared is not None and shared[1]:
-        modules[shared[0]] = shared[1]
-    if not modules:
+        groups[BASE] = shared[1]
+    if not groups:
         return ""
+    modules = {group: module_name(kind, group) if group != BASE else SHARED_MODELS for group in groups}
     lines = ["", ""]
     if reexport:
         lines += ["if TYPE_CHECKING:"]
-        for module in sorted(modules):
-            for name in sorted(modules[module], key=lambda name: (name.lower(), name)):
-                lines.append(f"{INDENT}from .{module} import {name} as {name}")
+        for group in sorted(groups, key=modules.__getitem__):
+            for name in sorted(groups[group], key=lambda name: (name.lower(), name)):
+                lines.append(f"{INDENT}from .{modules[group]} import {name} as {name}")
         lines.append("")
+    where = f"{kind}_<namespace>.py" + (f'; "": {SHARED_MODELS}.py' if BASE in groups else "")
+    load = f'importlib.import_module(f".{kind}_{{namespace}}", __package__)'
+    if BASE in groups:
+        load_lines = [
+            f"{INDENT}module = (",
+            f"{INDENT * 2}{load}",
+            f"{INDENT * 2}if namespace",
+            f'{INDENT * 2}else importlib.import_module(".{SHARED_MODELS}", __package__)',
+            f"{INDENT})",
+        ]
+    else:
+        load_lines = [f"{INDENT}module = {load}"]
     lines += [
-        "# Each name and the module that defines it, loaded on first use.",
+        f"# Each name and its namespace (the module {where}), loaded on first use.",
         "_LAZY: dict[str, str] = {",
-        *(f'{INDENT}"{name}": "{module}",' for module in sorted(modules) for name in modules[module]),
+        *(
+            f'{INDENT}"{name}": "{group}",'
+            for group in sorted(groups, key=modules.__getitem__)
+            for name in groups[group]
+        ),
         "}",
         "",
         "",
         "def __getattr__(name: str) -> Any:",
         f'{INDENT}"""A name of a module of this package, imported on first use (PEP 562) and kept here:',
         f'{INDENT}later reads (one per call of a seed method) are plain module attribute reads."""',
-        f"{INDENT}module = _LAZY.get(name)",
-        f"{INDENT}if module is None:",
+        f"{INDENT}namespace = _LAZY.get(name)",
+        f"{INDENT}if namespace is None:",
         f'{INDENT * 2}raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")',
-        f'{INDENT}value = getattr(importlib.import_module(f".{{module}}", __package__), name)',
+        *load_lines,
+        f"{INDENT}value = getattr(module, name)",
         f"{INDENT}globals()[name] = value",
         f"{INDENT}return value",
     ]

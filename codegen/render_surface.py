@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .customisations import CUSTOMISATIONS, HAND_RESOURCES, Customisation
+from .customisations import CUSTOMISATIONS, HAND_CALLS, HAND_RESOURCES, BuilderMethod, Customisation, Route
 from .errors import SpecError, child
 from .ir import (
     Alias,
@@ -159,7 +159,20 @@ def namespaces(api: Api) -> dict[str, list[Operation]]:
                     f"{name}.{method} is already operation {seen[method]}; give x-suprsend-method",
                 )
             seen[method] = operation.operation_id
+            for extra in _builder_methods(operation):
+                if extra.name in seen:
+                    raise SpecError(
+                        _pointer(operation),
+                        f"{name}.{extra.name} (a builder method) is already operation {seen[extra.name]}",
+                    )
+                seen[extra.name] = operation.operation_id
     return found
+
+
+def _builder_methods(operation: Operation) -> tuple[BuilderMethod, ...]:
+    """The methods a customisation row adds for this operation (taking only a builder)."""
+    custom = CUSTOMISATIONS.get(operation.operation_id)
+    return custom.methods if custom is not None else ()
 
 
 def _pointer(operation: Operation) -> str:
@@ -230,6 +243,9 @@ def _operations_file(api: Api, models: dict[str, Model], header: str) -> str:
             ("method_name", Raw(string(surface.method_name))),
             ("retry", Raw(string(surface.retry))),
         ]
+        workspace_params = [param.name for param in operation.path_params if param.from_client]
+        if workspace_params:
+            kwargs.insert(4, ("workspace_params", _strings(workspace_params)))
         if surface.pagination is not None:
             page = surface.pagination
             kwargs.append(
@@ -288,7 +304,7 @@ DEFAULT_SUCCESS_STATUS = 200
 
 
 def _records_call(records: Records) -> Call:
-    facts = (
+    facts: tuple[tuple[str, Raw], ...] = (
         ("model", Raw(string(records.model))),
         ("max_records", Raw(repr(records.max_records))),
         ("max_record_bytes", Raw(repr(records.max_record_bytes))),
@@ -296,7 +312,16 @@ def _records_call(records: Records) -> Call:
         ("runtime_bytes", Raw(repr(records.runtime_bytes))),
         ("answer", Raw(string(records.answer))),
         ("body", Raw(string(records.body))),
+        ("kind", Raw(string(records.kind))),
+        ("dedupe", Raw(string(records.dedupe))),
     )
+    optional = (
+        ("accepted", records.accepted),
+        ("effect", records.effect),
+        ("recipients", records.recipients),
+        ("event_api_kind", records.event_api_kind),
+    )
+    facts += tuple((name, Raw(string(value))) for name, value in optional if value is not None)
     return Call("Records", kwargs=facts)
 
 
@@ -398,6 +423,14 @@ def _params(operation: Operation, surface: Surface, models: dict[str, Model]) ->
         param = _positional_param(operation, name, queries, body_fields)
         official = dict(surface.official_names).get(name)
         positional.append(param if official is None else attrs.evolve(param, name=official, spec_name=name))
+    custom = CUSTOMISATIONS.get(operation.operation_id)
+    if custom is not None and custom.route is not None:
+        route = custom.route
+        if route.after not in surface.positional:
+            raise SpecError(pointer, f"route {route.operation}: {route.after!r} is no positional argument")
+        if surface.pagination is not None:
+            raise SpecError(pointer, f"route {route.operation}: a list operation cannot route")
+        positional.insert(surface.positional.index(route.after) + 1, _route_param(route))
     keywords = [_query_param(param) for param in queries.values()]
     # With a payload dict the keyword fields only add to it, so none of them is required on its own.
     with_payload = OFFICIAL_PAYLOAD in surface.positional
@@ -457,6 +490,42 @@ def _positional_param(
 _SEPARATOR = _Param(name="/", annotation="", default=None, description="", role="separator")
 
 
+def _route_param(route: Route) -> _Param:
+    return _Param(
+        name=route.argument,
+        annotation="str | None",
+        default="None",
+        description=f"Given and not empty, the call is sent as {route.operation} with this {route.argument}.",
+        role="route",
+    )
+
+
+def _route_target(operation: Operation, route: Route, siblings: list[Operation]) -> Operation:
+    """The operation a ``Route`` row sends instead: it must differ from ``operation`` only by the one more
+    path parameter the row names, so that the method's arguments fit it as they are."""
+    target = next((op for op in siblings if op.operation_id == route.operation), None)
+    if target is None or target.surface is None:
+        raise SpecError(_pointer(operation), f"route: no operation {route.operation!r} in this namespace")
+    own = [param.name for param in operation.path_params]
+    other = [param.name for param in target.path_params]
+    assert operation.surface is not None
+    same = (
+        sorted(other) == sorted([*own, route.argument])
+        and route.argument not in own
+        and target.body == operation.body
+        and target.query_params == operation.query_params
+        and target.responses == operation.responses
+        and target.surface.retry == operation.surface.retry
+        and target.surface.result == operation.surface.result
+    )
+    if not same:
+        raise SpecError(
+            _pointer(operation),
+            f"route {route.operation}: not this operation with one more path parameter {route.argument!r}",
+        )
+    return target
+
+
 def _query_param(param: QueryParam) -> _Param:
     return _Param(
         name=param.py_name,
@@ -497,7 +566,9 @@ def _return_annotation(operation: Operation, models: dict[str, Model], flavor: F
     surface = operation.surface
     assert surface is not None
     if surface.pagination is not None:
-        return f"{flavor.page}[{_item_annotation(operation, models)}]"
+        # Generic over the item and the whole page's model: ``page.data`` is typed as the response model.
+        page_model = f"models.{_response_model(operation)}"
+        return f"{flavor.page}[{_item_annotation(operation, models)}, {page_model}]"
     if surface.result == "status":
         return "StatusResult"
     types: list[str] = []
@@ -516,7 +587,11 @@ def _return_annotation(operation: Operation, models: dict[str, Model], flavor: F
 
 
 def _method_lines(
-    operation: Operation, models: dict[str, Model], aliases: dict[str, Alias], flavor: Flavor = SYNC
+    operation: Operation,
+    models: dict[str, Model],
+    aliases: dict[str, Alias],
+    flavor: Flavor = SYNC,
+    siblings: list[Operation] | None = None,
 ) -> list[str]:
     surface = operation.surface
     assert surface is not None
@@ -551,9 +626,18 @@ def _method_lines(
     body_param = next((param for param in real if param.role == "payload"), None)
     body_fields = [param for param in real if param.role == "body"]
     if custom is not None:
-        lines += _form_lines(surface, custom, real, flavor)
+        lines += _form_lines(operation, surface, custom, real, flavor)
         lines += _rewrite_lines(operation, custom, real)
     lines += _official_checks(operation, surface, real)
+    route = custom.route if custom is not None else None
+    if route is not None:
+        check = Call(
+            "_paths.official_id",
+            (Raw(route.argument), Raw(string(route.argument))),
+            (("missing_only", Raw("True")),) if surface.id_missing_only else (),
+        )
+        lines.append(f"{INDENT * 2}if {route.argument}:")
+        lines += layout(check, INDENT * 3, head=f"{route.argument} = ")
     call_kwargs: list[tuple[str, Raw | Call | Tuple]] = []
     path = [(param.key, param.name) for param in real if param.role == "path"]
     path += [
@@ -619,6 +703,8 @@ def _method_lines(
         parse = "parse_status" if surface.result == "status" else f"endpoints.parse_{op_id}"
         custom = CUSTOMISATIONS.get(op_id)
         core = "self._core" if custom is None or custom.core is None else f"_forms.{custom.core}(self._core)"
+        if route is not None:
+            lines += _routed_call(operation, route, siblings or [], core, call_kwargs, flavor)
         call = Call(f"{core}.call", (Raw(constant), Raw(build), Raw(parse)), tuple(call_kwargs))
         lines += layout(call, INDENT * 2, head="return " + flavor.send)
         return lines
@@ -626,11 +712,71 @@ def _method_lines(
     return lines
 
 
-def _signature(operation: Operation, define: str, params: list[_Param], returns: str) -> list[str]:
+def _routed_call(
+    operation: Operation,
+    route: Route,
+    siblings: list[Operation],
+    core: str,
+    call_kwargs: list[tuple[str, Raw | Call | Tuple]],
+    flavor: Flavor,
+) -> list[str]:
+    """``if <argument>: return core.call(<the route's operation>, path + the argument, ...)``."""
+    target = _route_target(operation, route, siblings)
+    order = [param.name for param in target.path_params]
+    official = dict(operation.surface.official_names) if operation.surface is not None else {}
+    workspace = "self._core.context.workspace"
+    path = [
+        (param.name, workspace if param.from_client else official.get(param.name, param.name))
+        for param in target.path_params
+        if param.name != route.argument
+    ]
+    path.append((route.argument, route.argument))
+    path.sort(key=lambda item: order.index(item[0]))
+    literal = Raw("{" + ", ".join(f"{string(name)}: {value}" for name, value in path) + "}")
+    kwargs = tuple((key, literal if key == "path" else value) for key, value in call_kwargs)
+    target_id = target.operation_id
+    call = Call(
+        f"{core}.call",
+        (
+            Raw(f"_ops.{operation_constant(target)}"),
+            Raw(f"endpoints.build_{target_id}"),
+            Raw(f"endpoints.parse_{target_id}"),
+        ),
+        kwargs,
+    )
+    return [f"{INDENT * 2}if {route.argument}:", *layout(call, INDENT * 3, head="return " + flavor.send)]
+
+
+def _builder_method_lines(operation: Operation, method: BuilderMethod, flavor: Flavor) -> list[str]:
+    """A ``BuilderMethod`` row: one argument, the builder, sent as this operation through its form."""
+    surface = operation.surface
+    assert surface is not None
+    param = _Param(
+        name=method.argument,
+        annotation=method.annotation,
+        default=None,
+        description=f"The {method.annotation} builder whose record is sent.",
+        role="builder",
+    )
+    params = [param, _SEPARATOR]
+    lines = _signature(operation, flavor.define, params, method.returns, name=method.name)
+    lines += _method_docstring(operation, surface, params, method.returns, summary=method.summary)
+    prepare = Call(f"_forms.{method.prepare}", (Raw("self._core.context"), Raw(method.argument)))
+    send = Call(
+        f"_forms.{flavor.send_form}",
+        (Raw("self._core"), prepare),
+        (("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
+    )
+    return lines + layout(send, INDENT * 2, head="return " + flavor.send)
+
+
+def _signature(
+    operation: Operation, define: str, params: list[_Param], returns: str, *, name: str | None = None
+) -> list[str]:
     """``def name(self, ...) -> returns:``, one argument per line."""
     surface = operation.surface
     assert surface is not None
-    lines = [f"{INDENT}{define} {surface.method_name}(", f"{INDENT * 2}self,"]
+    lines = [f"{INDENT}{define} {name or surface.method_name}(", f"{INDENT * 2}self,"]
     keyword_started = False
     for param in params:
         if param.role == "separator":
@@ -692,10 +838,21 @@ def _overload(operation: Operation, define: str, params: list[_Param], returns: 
     return [f"{INDENT}@overload", *lines[:-1], lines[-1] + " ...", ""]
 
 
-def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor) -> list[str]:
-    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks."""
+def _form_lines(
+    operation: Operation, surface: Surface, custom: Customisation, params: list[_Param], flavor: Flavor
+) -> list[str]:
+    """The builder forms of ``codegen/customisations.py``: each sends its own call; then the row's checks.
+
+    The official ``options`` dict of an operation without documented query parameters is the query of a
+    builder's call too (``users.edit(UserEdit, options={...})``); any other argument beside a builder is
+    refused, since the builder holds the whole body and route."""
     argument = params[0].name
-    fields = [(param.name, param.name) for param in params[1:] if param.role != "separator"]
+    free_options = not operation.query_params and any(param.role == "options" for param in params)
+    fields = [
+        (param.name, param.name)
+        for param in params[1:]
+        if param.role != "separator" and not (free_options and param.role == "options")
+    ]
     method = f"{surface.namespace}.{surface.method_name}"
     lines: list[str] = []
     refuse_fields: list[str] = []
@@ -714,10 +871,11 @@ def _form_lines(surface: Surface, custom: Customisation, params: list[_Param], f
         if len(custom.forms) == 1:
             lines += refuse_fields
         prepare = Call(f"_forms.{form.prepare}", (Raw("self._core.context"), Raw(argument)))
+        query = (("query", Raw("_args.free_query(options)")),) if free_options else ()
         send = Call(
             f"_forms.{flavor.send_form}",
             (Raw("self._core"), prepare),
-            (("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
+            (*query, ("timeout", Raw("timeout")), ("max_retries", Raw("max_retries"))),
         )
         lines += layout(send, INDENT * 3, head="return " + flavor.send)
     for check in custom.checks:
@@ -811,11 +969,11 @@ def _assignment(
 
 
 def _method_docstring(
-    operation: Operation, surface: Surface, params: list[_Param], returns: str
+    operation: Operation, surface: Surface, params: list[_Param], returns: str, *, summary: str | None = None
 ) -> list[str]:
-    head = f"{operation.method} {operation.path.lstrip('/')}: {operation.summary}".strip()
+    head = f"{operation.method} {operation.path.lstrip('/')}: {summary or operation.summary}".strip()
     text = [head]
-    if operation.description and operation.description != operation.summary:
+    if summary is None and operation.description and operation.description != operation.summary:
         text += ["", operation.description]
     text += ["", "Args:"]
     for param in params:
@@ -861,7 +1019,9 @@ def _resource_file(
 ) -> str:
     methods: list[str] = []
     for operation in operations:
-        methods.append("\n".join(_method_lines(operation, models, aliases, flavor)))
+        methods.append("\n".join(_method_lines(operation, models, aliases, flavor, operations)))
+        for extra in _builder_methods(operation):
+            methods.append("\n".join(_builder_method_lines(operation, extra, flavor)))
     code = "\n\n".join(methods)
     shadowed = [name for name in ("list", "dict") if any(f"{INDENT}def {name}(" in m for m in methods)]
     for name in shadowed:
@@ -918,7 +1078,7 @@ def _resource_file(
     if "models." in code:
         local.append("from .. import models")
     local.append("from .. import operations as _ops")
-    lines += sorted(core_imports) + local
+    lines += sorted(set(core_imports)) + local
     lines += [
         "",
         "",
@@ -943,7 +1103,10 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
         "",
         f"Generated from `{api.spec_name}` by `make generate`; do not edit. Every method also takes",
         "keyword-only `timeout` and `max_retries`. Positional arguments follow the official SDK; keyword",
-        "arguments are typed from the spec. List methods return pages that iterate over every item lazily.",
+        "arguments are typed from the spec. List methods return pages that iterate over every item lazily:",
+        "`Page[Item, Model]`, whose `items` are `Item`s and whose `data` is the whole page as `Model`, the",
+        "operation's response model: `page.data[key]` is typed per wire key, `page[key]` is the official",
+        "untyped dict read.",
         "",
     ]
     groups = namespaces(api)
@@ -953,10 +1116,20 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
             surface = operation.surface
             assert surface is not None
             returns = _return_annotation(operation, models).replace("|", "\\|")
+            route = f"{operation.method} {operation.path.lstrip('/')}"
+            custom = CUSTOMISATIONS.get(operation.operation_id)
+            routed = ""
+            if custom is not None and custom.route is not None:
+                target = _route_target(operation, custom.route, operations)
+                routed = f"` or, with `{custom.route.argument}`, `{target.path.lstrip('/')}"
             lines.append(
                 f"| `{surface.method_name}({_reference_args(operation, models)})` "
-                f"| `{operation.method} {operation.path.lstrip('/')}` | {surface.retry} | `{returns}` |"
+                f"| `{route}{routed}` | {surface.retry} | `{returns}` |"
             )
+            for extra in _builder_methods(operation):
+                lines.append(
+                    f"| `{extra.name}({extra.argument})` | `{route}` | {surface.retry} | `{extra.returns}` |"
+                )
         lines.append("")
     lines += [
         "## AsyncSuprsend",
@@ -976,8 +1149,31 @@ def api_reference(api: Api, models: dict[str, Model]) -> str:
             returns = _return_annotation(operation, models, ASYNC).replace("|", "\\|")
             args = _reference_args(operation, models)
             lines.append(f"| `{define} {surface.method_name}({args}) -> {returns}` |")
+            for extra in _builder_methods(operation):
+                lines.append(f"| `{ASYNC.define} {extra.name}({extra.argument}) -> {extra.returns}` |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _hand_calls_reference(groups))
+
+
+def _hand_calls_reference(groups: Iterable[str]) -> list[str]:
+    """The builder factories and bulk calls of ``customisations.HAND_CALLS`` for the namespaces of the
+    spec, each beside its async form."""
+    rows = [row for namespace in groups for row in HAND_CALLS.get(namespace, ())]
+    if not rows:
+        return []
+    lines = [
+        "### Builder factories and bulk calls",
+        "",
+        "Hand-written beside the generated resources: a factory returns its builder at once on both clients;",
+        "only what sends is awaited on the async client. The builders are shared but for `UserEdit`, whose",
+        "async twin `AsyncUserEdit` differs only in its awaited `save()` (both are `BaseUserEdit`s).",
+        "",
+        "| Sync client | Async client |",
+        "|---|---|",
+    ]
+    for sync, async_ in rows:
+        lines.append(f"| `{sync}` | `{async_}` |")
+    return [*lines, ""]
 
 
 def _reference_args(operation: Operation, models: dict[str, Model]) -> str:
@@ -988,5 +1184,5 @@ def _reference_args(operation: Operation, models: dict[str, Model]) -> str:
     return ", ".join(
         p.name + ("" if p.default is None else "=…")
         for p in params
-        if p.role in ("path", "payload", "options") or p.default is None
+        if p.role in ("path", "payload", "options", "route") or p.default is None
     )

@@ -11,7 +11,7 @@ from ._broadcast import SubscriberListBroadcast
 from ._bulk.bulk import BulkAlreadySentError, BulkInstance
 from ._bulk.errors import BulkAuthenticationError, BulkInterruptedError
 from ._bulk.progress import BulkProgressError
-from ._bulk.response import BulkResponse, FailedRecord
+from ._bulk.response import AsyncBulkResponse, BaseBulkResponse, BulkResponse, FailedRecord
 from ._bulk.source import BulkSourceError
 from ._client import AppInfo, Suprsend
 from ._dollar_keys import SuprsendWarning
@@ -45,7 +45,7 @@ from ._middleware import Handler, Middleware
 from ._models import structure, unstructure, validate
 from ._object_edit import ObjectEdit
 from ._pages import Page
-from ._profile import Subscriber, UserEdit
+from ._profile import AsyncUserEdit, BaseUserEdit, Subscriber, UserEdit
 from ._results import SeedResult
 from ._retry import RetryMiddleware
 from ._status_result import StatusResult
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ._async_retry import AsyncRetryMiddleware
     from ._async_transport import AsyncTransport
     from ._background.errors import (
+        BackgroundSenderError,
         ForkedSenderError,
         OutboxLockedError,
         QueueFullError,
@@ -71,6 +72,8 @@ if TYPE_CHECKING:
     )
     from ._background.outbox import DeadLetter
     from ._background.sender import BackgroundSender, SenderStats
+    from ._bulk.async_bulk import AsyncBulkInstance
+    from ._bulk.async_sender import BulkCancelledError
     from .replay import AsyncReplayTransport, ReplayTransport
 
 BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile edits
@@ -78,6 +81,7 @@ BulkUsersEdit = BulkInstance  # the official SDK's name for a bulk of profile ed
 # The async client's names, imported on first use: a sync program never loads asyncio through us.
 _ASYNC_NAMES = {
     "AsyncSuprsend": "._async_client",
+    "AsyncBulkInstance": "._bulk.async_bulk",
     "AiohttpTransport": "._aiohttp_transport",
     "AsyncHandler": "._async_middleware",
     "AsyncMiddleware": "._async_middleware",
@@ -86,6 +90,7 @@ _ASYNC_NAMES = {
     "AsyncRetryMiddleware": "._async_retry",
     "AsyncTransport": "._async_transport",
     "AsyncReplayTransport": ".replay",
+    "BulkCancelledError": "._bulk.async_sender",
 }
 
 
@@ -93,6 +98,7 @@ _ASYNC_NAMES = {
 _BACKGROUND_NAMES = frozenset(
     {
         "BackgroundSender",
+        "BackgroundSenderError",
         "DeadLetter",
         "ForkedSenderError",
         "OutboxLockedError",
@@ -126,6 +132,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AiohttpTransport",
+    "AsyncBulkInstance",
+    "AsyncBulkResponse",
     "AsyncHandler",
     "AsyncMiddleware",
     "AsyncPage",
@@ -134,8 +142,10 @@ __all__ = [
     "AsyncRetryMiddleware",
     "AsyncSuprsend",
     "AsyncTransport",
+    "AsyncUserEdit",
     "APIConnectionError",
     "BackgroundSender",
+    "BackgroundSenderError",
     "DeadLetter",
     "ForkedSenderError",
     "OutboxLockedError",
@@ -149,8 +159,11 @@ __all__ = [
     "AppInfo",
     "AuthenticationError",
     "BadRequestError",
+    "BaseBulkResponse",
+    "BaseUserEdit",
     "BulkAlreadySentError",
     "BulkAuthenticationError",
+    "BulkCancelledError",
     "BulkInstance",
     "BulkInterruptedError",
     "BulkResponse",

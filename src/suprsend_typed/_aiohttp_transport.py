@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ._errors import APIConnectionError, APITimeoutError, SuprsendConfigError
@@ -64,10 +65,13 @@ def _client_timeout(timeout: Timeout) -> Any:
 class AiohttpTransport:
     """Keep-alive connections (``TCP_NODELAY``, TLS verified) shared by every task of one event loop.
 
-    At most ``pool_size`` connections are open at once; a task finding them all busy waits for one. The
-    session is made on the first request, inside the running loop; ``aclose()`` releases it. As the sync
-    transport, it bounds the whole attempt by ``Timeout.total`` and the decoded body by
-    ``max_response_bytes`` (``ResponseTooLargeError``), with the same ``BodyCollector``.
+    At most ``pool_size`` connections are open at once; a task finding them all busy waits for one. An
+    aiohttp session belongs to the loop it was made in, so the transport keeps one per event loop, made on
+    the loop's first request: a client made at import time works under every ``asyncio.run`` and every
+    pytest-asyncio test loop. A loop's session is closed when that loop shuts down (``asyncio.run``,
+    ``asyncio.Runner``), and by ``aclose()``. As the sync transport, it bounds the whole attempt by
+    ``Timeout.total`` and the decoded body by ``max_response_bytes`` (``ResponseTooLargeError``), with the
+    same ``BodyCollector``.
     """
 
     def __init__(
@@ -84,30 +88,56 @@ class AiohttpTransport:
         self._pool_size = pool_size
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tls: ssl.SSLContext = _tls_context(verify, ca_certs)
-        self._session: aiohttp.ClientSession | None = None
+        # The last loop served and its session, read as one value (the fast path of every send), and the
+        # session of every loop served and not yet closed.
+        self._current: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
+        self._sessions: dict[asyncio.AbstractEventLoop, _LoopSession] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
-    def _open_session(self) -> aiohttp.ClientSession:
-        session = self._session
-        if session is None or session.closed:
-            connector = self._aiohttp.TCPConnector(limit=self._pool_size, ssl=self._tls)
-            session = self._aiohttp.ClientSession(
-                connector=connector,
-                skip_auto_headers=_SKIPPED_AUTO_HEADERS,
-                auto_decompress=False,  # decoded by BodyCollector, under the size cap
-                cookie_jar=self._aiohttp.DummyCookieJar(),
-            )
-            self._session = session
+    def _new_session(self) -> aiohttp.ClientSession:
+        connector = self._aiohttp.TCPConnector(limit=self._pool_size, ssl=self._tls)
+        session: aiohttp.ClientSession = self._aiohttp.ClientSession(
+            connector=connector,
+            skip_auto_headers=_SKIPPED_AUTO_HEADERS,
+            auto_decompress=False,  # decoded by BodyCollector, under the size cap
+            cookie_jar=self._aiohttp.DummyCookieJar(),
+        )
         return session
+
+    async def _session_of_running_loop(self) -> aiohttp.ClientSession:
+        """The running loop's open session, made (and tied to the loop's shutdown) when it has none; the
+        sessions of loops closed since are released."""
+        loop = asyncio.get_running_loop()
+        held = self._sessions.get(loop)
+        if held is None or held.session.closed:
+            session = self._new_session()
+            closer = _close_at_loop_shutdown(session)
+            # Its first step runs inside ``loop``, which from then on closes it when it shuts down; it
+            # never suspends, so no other task sees the loop without a session.
+            await closer.asend(None)
+            self._sessions[loop] = held = _LoopSession(session, closer)
+        self._current = (loop, held.session)
+        for old_loop in [other for other in self._sessions if other.is_closed()]:
+            # Closed without shutting its async generators down (a bare ``loop.close()``): aiohttp then
+            # marks the session closed without touching that loop, so no "Unclosed client session".
+            # Another thread's loop may release it at the same time: whoever pops it closes it.
+            old = self._sessions.pop(old_loop, None)
+            if old is not None:
+                await old.closer.aclose()
+        return held.session
 
     async def send(self, request: Request, *, timeout: Timeout) -> Response:
         aiohttp = self._aiohttp
         method = request.method.upper()
         body = None if method in _BODILESS_METHODS else request.content
         sent_headers = _checked_headers(request.headers)
-        session = self._open_session()
+        current = self._current
+        if current is not None and current[0] is asyncio.get_running_loop() and not current[1].closed:
+            session = current[1]
+        else:
+            session = await self._session_of_running_loop()
         try:
             async with session.request(
                 method,
@@ -144,6 +174,31 @@ class AiohttpTransport:
         return Response(status_code=status, headers=headers, content=content)
 
     async def aclose(self) -> None:
-        session, self._session = self._session, None
-        if session is not None and not session.closed:
+        """Close the session of the running loop and of every closed or running loop; a loop stopped but
+        not closed keeps its session until it shuts down (only it may close its connections)."""
+        self._current = None
+        running = asyncio.get_running_loop()
+        for loop, held in list(self._sessions.items()):
+            if loop is running or loop.is_closed():
+                await held.closer.aclose()
+            elif loop.is_running():  # another thread's loop: close there
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(held.closer.aclose(), loop))
+            else:
+                continue
+            self._sessions.pop(loop, None)
+
+
+class _LoopSession(NamedTuple):
+    session: aiohttp.ClientSession
+    closer: AsyncGenerator[None, None]  # suspended until its loop shuts down or ``aclose()``
+
+
+async def _close_at_loop_shutdown(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Waits at its ``yield`` as long as ``session`` is in use. A loop closes the async generators first
+    stepped in it when it shuts down (``asyncio.run``, ``asyncio.Runner``, pytest-asyncio and anyio loops),
+    so the session's connections are closed while their loop still runs."""
+    try:
+        yield
+    finally:
+        if not session.closed:
             await session.close()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import os
 import time
 import warnings
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,17 +27,18 @@ from ._async_base_client import AsyncRequestCore
 from ._async_middleware import AsyncHandler, AsyncLogging, AsyncMiddleware, AsyncPrepared, compose_async
 from ._async_retry import AsyncRetryMiddleware
 from ._async_transport import AsyncTransport, aclose_transport, has_async_send
+from ._attachments import attach_to_body
 from ._base_client import OpenFlag, checked_timeout
 from ._client import (
+    _BACKGROUND_SENDERS,
     DEFAULT_TIMEOUT,
     AppInfo,
     ClientIdentity,
     _new_uuid4,
-    auth_kind,
     check_unused_with_transport,
     client_settings,
 )
-from ._config import resolve_api_key_credentials, resolve_hmac_credentials, resolve_max_response_bytes
+from ._config import resolve_max_response_bytes
 from ._errors import SuprsendConfigError
 from ._event import Event
 from ._generated import endpoints
@@ -43,18 +46,21 @@ from ._generated.async_namespaces import AsyncNamespaces
 from ._generated.namespaces import NAMESPACES
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware
-from ._http import BEARER_PREFIX, HMAC_SEPARATOR, Request, Response, TimeoutLike
+from ._http import Request, Response, TimeoutLike
 from ._logging import LoggingMiddleware, configure_logging
 from ._raw_request import QueryArgument, raw_answer, raw_request
 from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, check_max_retries
 from ._seed_calls import async_seed_call
-from ._signing import BearerAuth, HmacAuth
+from ._thread_chain import ThreadChainSettings, thread_chain_refusal
 from ._workflow import Workflow
 
 if TYPE_CHECKING:
+    from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.async_bulk import AsyncBulkEventsFactory, AsyncBulkUsersFactory, AsyncBulkWorkflowsFactory
+    from ._client_auth import ClientAuth
+    from .async_resources.users import AsyncUserFactory
 
 AsyncSleep = Callable[[float], Awaitable[None]]
 
@@ -66,7 +72,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
     The arguments are those of ``Suprsend``; ``transport`` is an ``AsyncTransport`` (default: aiohttp, the
     ``[async]`` extra), ``middleware`` async callables ``(request, call_next) -> response``, ``sleep`` a
     coroutine function (default ``asyncio.sleep``), and ``pool_size`` and ``max_response_bytes`` configure
-    the default transport (its open connections and its cap on an answer's decoded body). Use
+    the default transport (its open connections and its cap on an answer's decoded body). ``pool_size`` is
+    100 by default, not the sync client's 10: concurrent calls on one loop all wait for a connection of this
+    pool, where the sync pool only caps bulk sender threads. Use
     ``async with AsyncSuprsend(...) as client`` or ``await client.aclose()``.
     """
 
@@ -92,17 +100,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
-            workspace=credentials.workspace_key,
-            secret=credentials.workspace_secret,
-            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
-            auth=HmacAuth(
-                workspace_key=credentials.workspace_key,
-                secret=credentials.workspace_secret,
-                clock=chosen_clock,
-            ),
+            hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -145,13 +147,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> AsyncSuprsend:
         """An async client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
-        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
-            workspace=credentials.workspace_uid,
-            secret=credentials.api_key,
-            authorization_prefix=BEARER_PREFIX,
-            auth=BearerAuth(api_key=credentials.api_key),
+            api_key_client_auth(workspace_uid, api_key),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -173,11 +173,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     def _setup(
         self,
+        client_auth: ClientAuth,
         *,
-        workspace: str,
-        secret: str,
-        authorization_prefix: str,
-        auth: HmacAuth | BearerAuth,
         base_url: str | None,
         debug: bool,
         app_info: AppInfo | None,
@@ -196,9 +193,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         max_response_bytes: int,
     ) -> None:
         settings = client_settings(
-            workspace=workspace,
-            secret=secret,
-            authorization_prefix=authorization_prefix,
+            client_auth,
             base_url=base_url,
             app_info=app_info,
             timeout=timeout,
@@ -220,8 +215,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
             check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
         self._base_url = settings.base_url
-        self._workspace = workspace
-        self._auth_kind = auth_kind(auth)
+        self._workspace = client_auth.workspace
+        self._auth_kind = client_auth.kind
         self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: AsyncTransport = (
@@ -232,7 +227,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         chain: list[AsyncMiddleware] = [
             *middleware,
             AsyncRetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
-            AsyncPrepared(HeadersMiddleware(agents=settings.agents), auth),
+            AsyncPrepared(HeadersMiddleware(agents=settings.agents), client_auth.signer),
             AsyncLogging(LoggingMiddleware(redactor=settings.redactor)),
         ]
         handler: AsyncHandler = compose_async(chain, self._transport_send)
@@ -245,7 +240,28 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=max_retries,
             open_flags=(self._open,),
         )
+        self._thread_chain = ThreadChainSettings(
+            base_url=self._base_url,
+            context=settings.context,
+            agents=settings.agents,
+            redactor=settings.redactor,
+            auth=client_auth.signer,
+            clock=clock,
+            pool_size=pool_size,
+            max_response_bytes=max_response_bytes,
+            refusal=thread_chain_refusal(
+                has_middleware=bool(middleware), has_transport=transport is not None
+            ),
+        )
         configure_logging(debug=bool(debug))
+
+    # Every namespace comes from the generated mixin; `user` is the official SDK's older entry point.
+    @functools.cached_property
+    def user(self) -> AsyncUserFactory:
+        """The older profile factory: ``client.user.get_instance(distinct_id)``, saved with ``await``."""
+        from .async_resources.users import AsyncUserFactory
+
+        return AsyncUserFactory(self._core)
 
     async def _transport_send(self, request: Request) -> Response:
         return await self._transport.send(request, timeout=request.options.timeout or self._core.timeout)
@@ -269,7 +285,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=checked_retries,
             open_flags=(*self._core.open_flags, derived._open),
         )
-        for name in NAMESPACES:
+        for name in (*NAMESPACES, "user", _BACKGROUND_SENDERS):
             derived.__dict__.pop(name, None)
         return derived
 
@@ -277,7 +293,11 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     async def aclose(self) -> None:
         """Release pooled connections; a transport passed in by the caller is the caller's to close.
-        A closed client (and every ``with_options`` copy of it) sends nothing more (``ClientClosedError``)."""
+        A closed client (and every ``with_options`` copy of it) sends nothing more (``ClientClosedError``).
+        Background senders made by this client are closed first, on a worker thread (each sends what it
+        holds, waiting up to its ``exit_timeout``), so the event loop is not blocked meanwhile."""
+        for sender in list(self.__dict__.get(_BACKGROUND_SENDERS, ())):
+            await asyncio.to_thread(sender._close_for_client)
         self._open.is_open = False
         if self._owns_transport:
             await aclose_transport(self._transport)
@@ -311,14 +331,13 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
 
     async def trigger_workflow(
         self,
-        workflow: Workflow | dict[str, Any],
+        data: Workflow | dict[str, Any],
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
     ) -> SeedResult:
         """Legacy trigger (``POST {workspace}/trigger/``), as ``Suprsend.trigger_workflow``."""
-        if isinstance(workflow, dict):
-            workflow = Workflow(workflow)
+        workflow = Workflow(data) if isinstance(data, dict) else data
         if not isinstance(workflow, Workflow):
             raise TypeError(f"trigger_workflow expects a Workflow or a dict, got {type(workflow).__name__}")
         return await async_seed_call(
@@ -361,6 +380,68 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             tenant_id=tenant_id or brand_id,
         )
         return await self.track_event(event)
+
+    def add_attachment(
+        self,
+        body: dict[str, Any],
+        file_path: str | os.PathLike[str],
+        file_name: str | None = None,
+        ignore_if_error: bool = False,
+    ) -> dict[str, Any]:
+        """Deprecated, as ``Suprsend.add_attachment``: attach a local file or an ``http(s)://`` URL to a
+        workflow ``body`` dict in place and return it. A plain call: it sends nothing (a local file is read
+        as ``WorkflowTriggerRequest.add_attachment`` reads it, the current form)."""
+        warnings.warn(
+            "AsyncSuprsend.add_attachment() is deprecated; use WorkflowTriggerRequest.add_attachment()",
+            DeprecationWarning,
+            2,
+        )
+        return attach_to_body(body, file_path, file_name, ignore_if_error)
+
+    # ------------------------------------------------------------------ background sending
+
+    def background(
+        self,
+        outbox: str | os.PathLike[str] | None = None,
+        *,
+        flush_interval: float | None = None,
+        max_batch: int | None = None,
+        max_queue: int | None = None,
+        on_error: ErrorCallback | None = None,
+        when_full: FullPolicy = "block",
+        block_timeout: float | None = None,
+        fsync: bool = False,
+        exit_timeout: float | None = None,
+    ) -> BackgroundSender:
+        """A ``BackgroundSender``, as ``Suprsend.background()``: its calls only queue the record (plain
+        calls, not awaited: microseconds in memory), and its thread sends the queue in batches through a
+        sync chain with this client's credentials, base URL, headers, timeout and retries
+        (``_thread_chain``), closed with the sender or by ``aclose()``. ``flush()`` and ``close()``
+        wait, so await them off the loop: ``await asyncio.to_thread(sender.flush)``. A client built with
+        ``middleware=`` or ``transport=`` has no background sender (``SuprsendConfigError``: those are
+        async and cannot run on the sender's thread)."""
+        from ._async_background import background_sender
+
+        sender = background_sender(
+            self._thread_chain,
+            timeout=self._core.timeout,
+            max_retries=self._core.max_retries,
+            open_flags=self._core.open_flags,
+            outbox=outbox,
+            flush_interval=flush_interval,
+            max_batch=max_batch,
+            max_queue=max_queue,
+            on_error=on_error,
+            when_full=when_full,
+            block_timeout=block_timeout,
+            fsync=fsync,
+            exit_timeout=exit_timeout,
+        )
+        senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
+            _BACKGROUND_SENDERS, weakref.WeakSet()
+        )
+        senders.add(sender)
+        return sender
 
     @property
     def bulk_workflows(self) -> AsyncBulkWorkflowsFactory:

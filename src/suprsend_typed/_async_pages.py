@@ -18,24 +18,27 @@ from ._operation import OperationInfo, Pagination
 from ._pages import Page, check_max_pages
 
 ItemT = TypeVar("ItemT")
-_Fetch = Callable[[Pairs], Awaitable["AsyncPage[Any]"]]
+DataT = TypeVar("DataT")
+_Fetch = Callable[[Pairs], Awaitable["AsyncPage[Any, Any]"]]
 
 
-def _no_fetch(query: Pairs) -> Page[Any]:
+def _no_fetch(query: Pairs) -> Page[Any, Any]:
     raise AssertionError("an async page fetches through AsyncPage.next_page")  # pragma: no cover
 
 
-class AsyncPage(Generic[ItemT]):
-    """One page of a list operation, read like the sync ``Page`` (``data``, ``items``, ``page["meta"]``)."""
+class AsyncPage(Generic[ItemT, DataT]):
+    """One page of a list operation, read like the sync ``Page``: ``data`` the typed response model
+    (``DataT``), ``items`` its typed items (``ItemT``), ``page["meta"]`` the official untyped dict read."""
 
     __slots__ = ("_view", "_fetch")
 
-    def __init__(self, *, data: Any, fetch: _Fetch, pagination: Pagination, query: Pairs) -> None:
-        self._view: Page[ItemT] = Page(data=data, fetch=_no_fetch, pagination=pagination, query=query)
+    def __init__(self, *, data: DataT, fetch: _Fetch, pagination: Pagination, query: Pairs) -> None:
+        self._view: Page[ItemT, DataT] = Page(data=data, fetch=_no_fetch, pagination=pagination, query=query)
         self._fetch = fetch
 
     @property
-    def data(self) -> Any:
+    def data(self) -> DataT:
+        """The page's typed model: the list operation's response model, read typed per key."""
         return self._view.data
 
     @property
@@ -51,7 +54,7 @@ class AsyncPage(Generic[ItemT]):
         the sync ``Page``'s answer, read from the same view, so a walk can go on later from either client."""
         return self._view.next_page_start()
 
-    async def next_page(self) -> AsyncPage[ItemT] | None:
+    async def next_page(self) -> AsyncPage[ItemT, DataT] | None:
         """The page after this one (one request), or None on the last page.
 
         Raises ``PaginationLoopError`` when the hub points back at this very page.
@@ -59,15 +62,15 @@ class AsyncPage(Generic[ItemT]):
         query = self._view._checked_next_query(self._view._walk_start(), pages=1)
         if query is None:
             return None
-        page: AsyncPage[ItemT] = await self._fetch(query)
+        page: AsyncPage[ItemT, DataT] = await self._fetch(query)
         return page
 
-    async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[ItemT, DataT]]:
         """This page, then each following page, fetched only when the previous one was taken: at most
         ``max_pages`` pages, and ``PaginationLoopError`` for a position already fetched, as the sync walk."""
         check_max_pages(max_pages)
         seen = self._view._walk_start()
-        page: AsyncPage[ItemT] | None = self
+        page: AsyncPage[ItemT, DataT] | None = self
         pages = 0
         while page is not None:
             yield page
@@ -86,6 +89,7 @@ class AsyncPage(Generic[ItemT]):
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self.iter_items()
 
+    # The official dict reads, untyped as on the sync Page; ``page.data[key]`` is the typed read.
     def __getitem__(self, key: str) -> Any:
         return self._view[key]
 
@@ -112,15 +116,15 @@ class AsyncPage(Generic[ItemT]):
         return repr(self._view)
 
 
-class AsyncPager(Generic[ItemT]):
+class AsyncPager(Generic[ItemT, DataT]):
     """What an async list method returns: ``await`` it for the first page, ``async for`` it for every item."""
 
     __slots__ = ("_first",)
 
-    def __init__(self, first: Callable[[], Awaitable[AsyncPage[ItemT]]]) -> None:
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[ItemT, DataT]]]) -> None:
         self._first = first
 
-    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT, DataT]]:
         return self._first().__await__()
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
@@ -133,20 +137,20 @@ def first_async_page(
     core: AsyncRequestCore,
     operation: OperationInfo,
     build: BuildRequest,
-    parse: Callable[[Response], Any],
+    parse: Callable[[Response], DataT],
     *,
     path: Mapping[str, str] | None = None,
     query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
-) -> AsyncPager[Any]:
+) -> AsyncPager[Any, DataT]:
     """The pager of a list operation; its options are checked now, before anything is sent."""
     pagination = operation.pagination
     if pagination is None:
         raise TypeError(f"{operation.id} is not a paged operation")
     core.call_options(operation, retryable=True, timeout=timeout, max_retries=max_retries)
 
-    async def fetch(page_query: Pairs) -> AsyncPage[Any]:
+    async def fetch(page_query: Pairs) -> AsyncPage[Any, DataT]:
         data = await core.call(
             operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
         )

@@ -7,6 +7,7 @@ import functools
 import mimetypes
 import os
 from collections.abc import Callable
+from typing import Any
 
 from ._errors import InputValueError
 from ._json import BYTES_PER_KB
@@ -107,3 +108,31 @@ def attachment_for(
     if is_url(file_path):
         return url_attachment(file_path, file_name, ignore_if_error)
     return file_attachment(file_path, file_name, ignore_if_error)
+
+
+def attach_to_body(
+    body: dict[str, Any],
+    file_path: str | os.PathLike[str],
+    file_name: str | None = None,
+    ignore_if_error: bool = False,
+) -> dict[str, Any]:
+    """The official ``Suprsend.add_attachment``: the attachment appended to ``body["data"]["$attachments"]``
+    (both created if absent), in place; returns ``body``. Every check runs before anything changes. A file
+    skipped by ``ignore_if_error`` adds nothing (the official SDK appends a null there)."""
+    if not isinstance(body, dict):
+        raise InputValueError("data must be a dictionary")
+    data = body.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise InputValueError("body['data'] must be a dictionary (attachments go into data.$attachments)")
+    present = None if data is None else data.get("$attachments")
+    if present is not None and not isinstance(present, list):
+        raise InputValueError("data.$attachments must be a list")
+    attachment = attachment_for(file_path, file_name, ignore_if_error)
+    if attachment is None:
+        return body
+    if data is None:
+        data = body["data"] = {}
+    if present is None:
+        present = data["$attachments"] = []
+    present.append(attachment)
+    return body

@@ -17,28 +17,28 @@ import attrs
 from . import _json
 from ._arguments import sequence_of
 from ._async_base_client import AsyncRequestCore
-from ._base_client import BuildRequest, RequestCore
+from ._base_client import BuildRequest, Pairs, RequestCore
 from ._broadcast import SubscriberListBroadcast
 from ._context import WireContext, WireRecord
-from ._errors import APIConnectionError, APIError, InputValueError, ValidationError
+from ._errors import APIConnectionError, APIError, InputValueError, ValidationError, status_error
 from ._event import Event
 from ._generated import endpoints_events, endpoints_workflows
-from ._generated.limits import MAX_BODY_APPARENT_BYTES
 from ._generated.models import EventPayload, TriggerAccepted, WorkflowTrigger
 from ._generated.operations import (
     BROADCAST_TO_LIST,
     EDIT_OBJECT,
     EDIT_USER,
     EDIT_USER_FOR_TENANT,
+    SEND_IDENTITY_EVENTS,
     TRACK_EVENT,
     TRIGGER_WORKFLOW,
 )
 from ._http import Response, TimeoutLike
 from ._models import unstructure
 from ._object_edit import ObjectEdit
-from ._operation import OperationInfo
+from ._operation import OperationInfo, record_facts
 from ._paths import official_id
-from ._profile import UserEdit
+from ._profile import BaseUserEdit
 from ._results import SeedResult
 from ._seed_calls import seed_result
 from ._types import UNSET, Unset
@@ -79,15 +79,18 @@ def send(
     core: RequestCore,
     call: BuilderCall[Result],
     *,
+    query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> Result:
-    """Send ``call`` through the sync client's request path."""
+    """Send ``call`` through the sync client's request path; ``query`` is the official ``options`` dict's
+    query, where the method takes one beside the builder (``users.edit(UserEdit, options={...})``)."""
     try:
         response = core.send_operation(
             call.operation,
             call.build,
             path=call.path,
+            query=query,
             content=_json.encode(call.text),
             dedupe=call.dedupe,
             timeout=timeout,
@@ -102,6 +105,7 @@ async def send_async(
     core: AsyncRequestCore,
     call: BuilderCall[Result],
     *,
+    query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
 ) -> Result:
@@ -111,6 +115,7 @@ async def send_async(
             call.operation,
             call.build,
             path=call.path,
+            query=query,
             content=_json.encode(call.text),
             dedupe=call.dedupe,
             timeout=timeout,
@@ -223,7 +228,7 @@ _Core = TypeVar("_Core", RequestCore, AsyncRequestCore)
 def event_core(core: _Core) -> _Core:
     """The core ``events.track`` sends a model or dict through: the per-event size limit of the seed
     ``Event`` holds for them too, measured on the one text the core dumps (keyword fields included)."""
-    return core.with_body_limit(MAX_BODY_APPARENT_BYTES, "Event size")
+    return core.with_body_limit(record_facts(TRACK_EVENT).max_record_bytes, "Event size")
 
 
 # ---------------------------------------------------------------------------- subscriber_lists.broadcast
@@ -308,7 +313,7 @@ def object_edit(context: WireContext, edit: ObjectEdit) -> BuilderCall[ObjectPro
 # ------------------------------------------------------------------------------------------- users.edit
 
 
-def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
+def user_edit(context: WireContext, edit: BaseUserEdit) -> BuilderCall[UserProfile]:
     """``users.edit(UserEdit)``: the builder's operations as one PATCH of its user, or of the user's
     tenant profile when the builder has a ``tenant_id`` (never retried)."""
     from ._generated import endpoints_users
@@ -331,6 +336,39 @@ def user_edit(context: WireContext, edit: UserEdit) -> BuilderCall[UserProfile]:
         build=build,
         text=edit._edit_body_text(),
         path=path,
+        answer=answer,
+        failure=_reraise,
+    )
+
+
+def user_edit_core(core: _Core) -> _Core:
+    """The core ``users.edit`` sends a dict or model body through: the size limit of the identity event
+    ``users.async_edit`` sends holds for the PATCH body too, measured on the one text the core dumps."""
+    return core.with_body_limit(record_facts(SEND_IDENTITY_EVENTS).max_record_bytes, "User edit size")
+
+
+# ------------------------------------------------------------------------------------- users.async_edit
+
+
+def user_async_edit(context: WireContext, edit: object) -> BuilderCall[SeedResult]:
+    """``users.async_edit(UserEdit)``: the builder's operations as one identity event (``POST event/``),
+    applied later by the hub. As the official SDK: an error status raises, a success is the T1 result."""
+    from ._generated import endpoints_users
+
+    if edit is None:
+        raise ValidationError("instance is required", path="user")
+    if not isinstance(edit, BaseUserEdit):
+        raise TypeError(f"users.async_edit expects a UserEdit, got {type(edit).__name__}")
+
+    def answer(core: Core, response: Response) -> SeedResult:
+        if not response.is_success:
+            raise status_error(response)
+        return SeedResult.from_text_response(response)
+
+    return BuilderCall(
+        operation=SEND_IDENTITY_EVENTS,
+        build=endpoints_users.build_send_identity_events,
+        **_record(edit._to_wire(context)),
         answer=answer,
         failure=_reraise,
     )

@@ -16,17 +16,13 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 
+from ._attachments import attach_to_body
 from ._base_client import OpenFlag, RequestCore, checked_timeout
-from ._config import (
-    resolve_api_key_credentials,
-    resolve_base_url,
-    resolve_hmac_credentials,
-    resolve_max_response_bytes,
-)
+from ._config import resolve_base_url, resolve_max_response_bytes
 from ._context import WireContext
 from ._errors import SuprsendConfigError
 from ._event import Event
@@ -35,15 +31,7 @@ from ._generated import endpoints
 from ._generated.namespaces import NAMESPACES, Namespaces
 from ._generated.operations import TRIGGER_LEGACY_WORKFLOW
 from ._headers import HeadersMiddleware, UserAgents
-from ._http import (
-    BEARER_PREFIX,
-    HMAC_SEPARATOR,
-    Request,
-    Response,
-    Timeout,
-    TimeoutLike,
-    registered_credentials,
-)
+from ._http import Request, Response, Timeout, TimeoutLike, registered_credentials
 from ._logging import LoggingMiddleware, configure_logging
 from ._middleware import Handler, Middleware, compose
 from ._raw_request import QueryArgument, send_raw
@@ -51,7 +39,6 @@ from ._response_limits import DEFAULT_MAX_RESPONSE_BYTES
 from ._results import SeedResult
 from ._retry import DEFAULT_MAX_RETRIES, RetryMiddleware, check_max_retries
 from ._seed_calls import seed_call
-from ._signing import BearerAuth, HmacAuth
 from ._transport import Transport, close_transport, has_send
 from ._urllib3_transport import DEFAULT_POOL_SIZE, Urllib3Transport
 from ._workflow import Workflow
@@ -59,11 +46,18 @@ from ._workflow import Workflow
 if TYPE_CHECKING:
     from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
     from ._bulk.bulk import BulkEventsFactory, BulkUsersFactory, BulkWorkflowsFactory
+    from ._client_auth import ClientAuth
     from .resources.users import UserFactory
 
 DEFAULT_TIMEOUT = Timeout()  # connect and read timeouts on by default: a stalled hub must not hang callers
-AppInfo = Mapping[str, object]
-"""``{"name": ..., "version": ...}``: names the calling application in the user-agent headers."""
+
+
+class AppInfo(TypedDict, total=False):
+    """``AppInfo(name=..., version=...)`` or the same dict: names the calling application in the user-agent
+    headers. A TypedDict, as officially, so that the official ``AppInfo(name="shop")`` call works too."""
+
+    name: str
+    version: str | None
 
 
 _UUID_HEX_DIGITS = 32
@@ -213,17 +207,11 @@ class Suprsend(ClientIdentity, Namespaces):
         redact_fields: Sequence[str] = (),
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        credentials = resolve_hmac_credentials(workspace_key, workspace_secret, os.environ)
+        from ._client_auth import hmac_client_auth
+
         chosen_clock = clock or time.time
         self._setup(
-            workspace=credentials.workspace_key,
-            secret=credentials.workspace_secret,
-            authorization_prefix=credentials.workspace_key + HMAC_SEPARATOR,
-            auth=HmacAuth(
-                workspace_key=credentials.workspace_key,
-                secret=credentials.workspace_secret,
-                clock=chosen_clock,
-            ),
+            hmac_client_auth(workspace_key, workspace_secret, clock=chosen_clock),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -266,13 +254,11 @@ class Suprsend(ClientIdentity, Namespaces):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Suprsend:
         """A client authenticated with a workspace UID and an API key (``Authorization: Bearer``)."""
-        credentials = resolve_api_key_credentials(workspace_uid, api_key, os.environ)
+        from ._client_auth import api_key_client_auth
+
         client = cls.__new__(cls)
         client._setup(
-            workspace=credentials.workspace_uid,
-            secret=credentials.api_key,
-            authorization_prefix=BEARER_PREFIX,
-            auth=BearerAuth(api_key=credentials.api_key),
+            api_key_client_auth(workspace_uid, api_key),
             base_url=base_url,
             debug=debug,
             app_info=app_info,
@@ -294,11 +280,8 @@ class Suprsend(ClientIdentity, Namespaces):
 
     def _setup(
         self,
+        client_auth: ClientAuth,
         *,
-        workspace: str,
-        secret: str,
-        authorization_prefix: str,
-        auth: Middleware,
         base_url: str | None,
         debug: bool,
         app_info: AppInfo | None,
@@ -317,9 +300,7 @@ class Suprsend(ClientIdentity, Namespaces):
         max_response_bytes: int,
     ) -> None:
         settings = client_settings(
-            workspace=workspace,
-            secret=secret,
-            authorization_prefix=authorization_prefix,
+            client_auth,
             base_url=base_url,
             app_info=app_info,
             timeout=timeout,
@@ -334,7 +315,7 @@ class Suprsend(ClientIdentity, Namespaces):
         max_response_bytes = resolve_max_response_bytes(max_response_bytes)
         _check_transport(transport, pool_size, max_response_bytes)
         self._base_url = settings.base_url
-        self._workspace = workspace
+        self._workspace = client_auth.workspace
         self.user_agent = settings.agents.user_agent
         self._owns_transport = transport is None
         self._transport: Transport = (
@@ -342,12 +323,12 @@ class Suprsend(ClientIdentity, Namespaces):
             if transport is not None
             else Urllib3Transport(pool_size=pool_size, max_response_bytes=max_response_bytes)
         )
-        self._auth_kind = auth_kind(auth)
+        self._auth_kind = client_auth.kind
         chain: list[Middleware] = [
             *middleware,
             RetryMiddleware(max_retries=max_retries, clock=clock, sleep=sleep),
             HeadersMiddleware(agents=settings.agents),
-            auth,
+            client_auth.signer,
             LoggingMiddleware(redactor=settings.redactor),
         ]
         handler: Handler = compose(chain, self._transport_send)
@@ -501,6 +482,23 @@ class Suprsend(ClientIdentity, Namespaces):
         )
         return self.track_event(event)
 
+    def add_attachment(
+        self,
+        body: dict[str, Any],
+        file_path: str | os.PathLike[str],
+        file_name: str | None = None,
+        ignore_if_error: bool = False,
+    ) -> dict[str, Any]:
+        """Deprecated: attach a local file (base64) or an ``http(s)://`` URL to a workflow ``body`` dict
+        under ``data.$attachments``, in place, and return it; ``WorkflowTriggerRequest.add_attachment`` is
+        the current form."""
+        warnings.warn(
+            "Suprsend.add_attachment() is deprecated; use WorkflowTriggerRequest.add_attachment()",
+            DeprecationWarning,
+            2,
+        )
+        return attach_to_body(body, file_path, file_name, ignore_if_error)
+
     # ------------------------------------------------------------------ background sending
 
     def background(
@@ -578,10 +576,8 @@ class ClientSettings:
 
 
 def client_settings(
+    client_auth: ClientAuth,
     *,
-    workspace: str,
-    secret: str,
-    authorization_prefix: str,
     base_url: str | None,
     app_info: AppInfo | None,
     timeout: TimeoutLike,
@@ -595,8 +591,8 @@ def client_settings(
 ) -> ClientSettings:
     """Register the credentials for masking and check and resolve the options both clients share."""
     # Masked from now on in logs, reprs, results and error messages, a server's echo of them included.
-    registered_credentials.add_secret(secret)
-    registered_credentials.add_authorization_prefix(authorization_prefix)
+    registered_credentials.add_secret(client_auth.secret)
+    registered_credentials.add_authorization_prefix(client_auth.authorization_prefix)
     _check_options(
         timeout,
         middleware,
@@ -608,7 +604,7 @@ def client_settings(
         agents=agents,
         timeout=checked_timeout(timeout),
         context=WireContext(
-            workspace=workspace,
+            workspace=client_auth.workspace,
             user_agent=agents.user_agent,
             clock=clock,
             new_id=id_factory,
@@ -617,11 +613,6 @@ def client_settings(
         ),
         redactor=_field_redactor(redact_fields),
     )
-
-
-def auth_kind(auth: object) -> str:
-    """``"hmac"`` or ``"api_key"``: what ``auth_method`` and the repr report."""
-    return "hmac" if isinstance(auth, HmacAuth) else "api_key"
 
 
 def _field_redactor(extra_names: Sequence[str]) -> FieldRedactor:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 import attrs
@@ -15,6 +15,7 @@ DEFAULT_BASE_URL = "https://hub.suprsend.com/"
 ENV_WORKSPACE_KEY = "SUPRSEND_WORKSPACE_KEY"
 ENV_WORKSPACE_SECRET = "SUPRSEND_WORKSPACE_SECRET"
 ENV_API_KEY = "SUPRSEND_API_KEY"
+ENV_WORKSPACE_UID = "SUPRSEND_WORKSPACE_UID"
 ENV_BASE_URL = "SUPRSEND_BASE_URL"
 _LOOPBACK_NAMES = frozenset({"localhost"})
 
@@ -35,12 +36,22 @@ class ApiKeyCredentials:
     api_key: str = attrs.field(repr=False)
 
 
-def _credential(name: str, passed: object, environ: Mapping[str, str], env_name: str | None) -> str:
+MissingHint = Callable[[str, str | None], str]
+"""How to give a missing credential, from its name and its variable: the end of a "Missing ..." message."""
+
+
+def client_hint(name: str, env_name: str | None) -> str:
+    """The client's hint: the keyword argument, and the variable when there is one."""
+    return f"pass {name}=... to the client" + (f" or set {env_name}" if env_name is not None else "")
+
+
+def _credential(
+    name: str, passed: object, environ: Mapping[str, str], env_name: str | None, hint: MissingHint
+) -> str:
     """The passed value, else the environment's; missing, empty or non-text values are config errors."""
     value = environ.get(env_name) if passed is None and env_name is not None else passed
     if value is None or value == "":
-        where = f"pass {name}=... to the client" + (f" or set {env_name}" if env_name is not None else "")
-        raise SuprsendConfigError(f"Missing {name}: {where}")
+        raise SuprsendConfigError(f"Missing {name}: {hint(name, env_name)}")
     if not isinstance(value, str):
         raise SuprsendConfigError(f"{name} must be a string, got {type(value).__name__}")
     if value != value.strip() or any(not char.isprintable() for char in value):
@@ -50,20 +61,25 @@ def _credential(name: str, passed: object, environ: Mapping[str, str], env_name:
 
 
 def resolve_hmac_credentials(
-    workspace_key: object, workspace_secret: object, environ: Mapping[str, str]
+    workspace_key: object,
+    workspace_secret: object,
+    environ: Mapping[str, str],
+    hint: MissingHint = client_hint,
 ) -> HmacCredentials:
     return HmacCredentials(
-        workspace_key=_credential("workspace_key", workspace_key, environ, ENV_WORKSPACE_KEY),
-        workspace_secret=_credential("workspace_secret", workspace_secret, environ, ENV_WORKSPACE_SECRET),
+        workspace_key=_credential("workspace_key", workspace_key, environ, ENV_WORKSPACE_KEY, hint),
+        workspace_secret=_credential(
+            "workspace_secret", workspace_secret, environ, ENV_WORKSPACE_SECRET, hint
+        ),
     )
 
 
 def resolve_api_key_credentials(
-    workspace_uid: object, api_key: object, environ: Mapping[str, str]
+    workspace_uid: object, api_key: object, environ: Mapping[str, str], hint: MissingHint = client_hint
 ) -> ApiKeyCredentials:
     return ApiKeyCredentials(
-        workspace_uid=_credential("workspace_uid", workspace_uid, environ, None),
-        api_key=_credential("api_key", api_key, environ, ENV_API_KEY),
+        workspace_uid=_credential("workspace_uid", workspace_uid, environ, ENV_WORKSPACE_UID, hint),
+        api_key=_credential("api_key", api_key, environ, ENV_API_KEY, hint),
     )
 
 
@@ -126,3 +142,35 @@ def resolve_max_response_bytes(value: object) -> int:
         return check_max_response_bytes(value)
     except ValueError as exc:
         raise SuprsendConfigError(str(exc)) from None
+
+
+def chooses_api_key(
+    workspace_key: object, workspace_secret: object, api_key: object, environ: Mapping[str, str]
+) -> bool:
+    """The one rule of which credential set the given values and ``environ`` name (the command line's too):
+    an API key (Bearer) only when neither a workspace key nor a workspace secret is given or set, so the key
+    and secret (HMAC) win when both sets are there, as ``Suprsend()`` reads them."""
+
+    def given(value: object, env_name: str) -> bool:
+        return (environ.get(env_name) if value is None else value) not in (None, "")
+
+    return given(api_key, ENV_API_KEY) and not (
+        given(workspace_key, ENV_WORKSPACE_KEY) or given(workspace_secret, ENV_WORKSPACE_SECRET)
+    )
+
+
+def resolve_credentials(
+    *,
+    workspace_key: object = None,
+    workspace_secret: object = None,
+    workspace_uid: object = None,
+    api_key: object = None,
+    environ: Mapping[str, str],
+    hint: MissingHint = client_hint,
+) -> HmacCredentials | ApiKeyCredentials:
+    """The credential set ``chooses_api_key`` picks, checked: the workspace key and secret as ``Suprsend()``
+    reads them, else the API key and workspace UID as ``Suprsend.with_workspace_api_key()`` reads them; with
+    neither, the missing workspace key is the error."""
+    if chooses_api_key(workspace_key, workspace_secret, api_key, environ):
+        return resolve_api_key_credentials(workspace_uid, api_key, environ, hint)
+    return resolve_hmac_credentials(workspace_key, workspace_secret, environ, hint)

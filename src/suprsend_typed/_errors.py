@@ -34,9 +34,12 @@ class InputValueError(ValidationError):
 
 
 class ClientClosedError(SuprsendError, RuntimeError):
-    """The client was closed (``close()`` or the end of its ``with`` block); it sends nothing more."""
+    """The client was closed (``close()`` or the end of its ``with`` block); it sends nothing more.
 
-    status_code = 400
+    Nothing was sent, so ``str()`` is the message alone, with no HTTP code."""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class APIError(SuprsendError):

@@ -10,8 +10,9 @@ from ._attachments import attachment_for
 from ._context import WireContext, WireRecord
 from ._errors import InputValueError
 from ._generated import models
-from ._generated.limits import MAX_BODY_APPARENT_BYTES
+from ._generated.operations import TRACK_EVENT
 from ._models import validate
+from ._operation import record_facts
 from ._wire_keys import with_text_keys
 
 # System events that keep their reserved names; every other name starting with "$" or "ss_" is refused.
@@ -30,6 +31,11 @@ _RESERVED_SIGIL = "$"
 _RESERVED_PREFIX = "ss_"
 # The property the SDK writes its own version into, as the official SDK does; a caller's value would be lost.
 SDK_VERSION_PROPERTY = "$ss_sdk_version"
+# One event's record model and size limit: the spec's record facts of ``POST v2/event/`` (the bulk endpoint
+# ``v2/bulk/event/`` states the same record).
+_FACTS = record_facts(TRACK_EVENT)
+_MODEL_NAME = _FACTS.model
+_MAX_BYTES = _FACTS.max_record_bytes
 
 
 def _checked_distinct_id(distinct_id: object) -> str:
@@ -166,11 +172,11 @@ class Event:
         if self.idempotency_key or self.tenant_id or self.brand_id:
             body.update(self._optional_keys())
         # The shape's own check first: ``validate`` looks the shape up and collects every problem.
-        model = models.EventPayload  # loaded at the first event, not at import
+        model = getattr(models, _MODEL_NAME)  # loaded at the first event, not at import
         if not model._shape.valid(body):
             validate(body, model)  # raises, naming every problem
         text = _json.dumps(body)
-        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "Event size")
+        size = _json.checked_size(text, _MAX_BYTES, "Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:

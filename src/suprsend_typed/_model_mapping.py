@@ -5,14 +5,14 @@ Each generated class takes these functions as its ``__getitem__``, ``get``, ``ke
 (fresh containers), and a field left UNSET (or absent from a response) is not a key. Typed attributes
 (``r.results[0].distinct_id``) stay the primary way to read a model. There is deliberately no
 ``__len__``: a model with no keys set must still be truthy. The generated classes type ``model["key"]``
-per wire key for the type checker only (``if TYPE_CHECKING``); at run time ``__getitem__`` is
-``model_getitem`` itself.
+and ``model.get("key", default)`` per wire key for the type checker only (``if TYPE_CHECKING``); at run
+time ``__getitem__`` and ``get`` are ``model_getitem`` and ``model_get`` themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from ._types import UNSET
 
@@ -23,6 +23,9 @@ the field in ``_absent``, so the attribute reads None while ``is_absent`` still 
 Unknown: TypeAlias = object
 """What ``model[key]`` is typed as for a key the schema does not name: a value kept from the hub, to narrow
 with ``isinstance`` before use. A misspelt key therefore reads as nothing usable as a typed value."""
+
+Default = TypeVar("Default")
+"""The type of ``model.get(key, default)``'s default, which the read returns when the key is not held."""
 
 
 def _value(model: Any, key: str) -> Any:

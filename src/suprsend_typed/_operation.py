@@ -19,6 +19,11 @@ ResultKind = Literal["model", "status"]
 RecordAnswer = Literal["per-record", "whole"]
 """``per-record``: the hub accepts or refuses each record of an array (207); ``whole``: one answer for all."""
 RecordBody = Literal["object", "array", "either"]
+RecordAccepted = Literal["message-id", "message", "text"]
+"""The answer to one record sent alone: ``{"message_id", "status"}``, ``{"message": "OK"}``, or plain text."""
+RecordEffect = Literal["workflow-run", "profile-edit"]
+"""What an accepted record does beyond being stored: runs a workflow (messages to its recipients) or edits
+a user profile."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -37,7 +42,8 @@ class Pagination:
 @attrs.frozen(kw_only=True, slots=True)
 class Records:
     """What an endpoint that takes records accepts (``x-suprsend-records``): bulk chunks, the sandbox's
-    limits and the command line's checks are all read from here.
+    records endpoints (limits, record kinds, dedupe, answers, side effects) and the command line's checks
+    are all read from here.
 
     Sizes are apparent sizes: UTF-8 bytes of a record's ``json.dumps(..., ensure_ascii=False)`` text.
     """
@@ -49,6 +55,12 @@ class Records:
     runtime_bytes: int  # added to each record's size by the SDK: room for the keys the hub adds
     answer: RecordAnswer
     body: RecordBody  # one record, an array of records, or either
+    kind: str  # what the hub calls one record (the sandbox's record log)
+    dedupe: str  # endpoints of one dedupe family share ``$idempotency_key`` dedupe
+    accepted: RecordAccepted | None = None  # None only for an array-only body
+    effect: RecordEffect | None = None
+    recipients: str | None = None  # ``workflow-run``: the record's field listing its recipients
+    event_api_kind: str | None = None  # the endpoint also takes Event API items, recorded as this kind
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -60,6 +72,8 @@ class OperationInfo:
     # Relative to the base URL, with ``{name}`` placeholders: ``v1/user/{distinct_id}/``.
     path: str
     path_params: tuple[str, ...]
+    # The path parameters the client fills with its workspace (``x-suprsend-from-client: workspace``).
+    workspace_params: tuple[str, ...] = ()
     query_params: tuple[str, ...]
     # Generated model names (``models.<name>``); None when there is no JSON body or it is not one model.
     body_model: str | None
@@ -80,3 +94,11 @@ class OperationInfo:
     def retryable(self, *, dedupe: bool) -> bool:
         """Whether an attempt of this operation may be repeated; ``dedupe`` says the body has a dedupe key."""
         return self.retry == "safe" or (self.retry == "dedupe-key" and dedupe)
+
+
+def record_facts(operation: OperationInfo) -> Records:
+    """The record facts of a records endpoint. Code that sends or serves records reads them when it is
+    imported, so a spec that loses an endpoint's ``x-suprsend-records`` fails there, naming it."""
+    if operation.records is None:
+        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+    return operation.records

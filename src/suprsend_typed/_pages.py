@@ -15,21 +15,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
+from . import _model_mapping as _map
 from ._base_client import BuildRequest, Pairs, RequestCore
 from ._errors import PaginationLoopError
 from ._http import Response, TimeoutLike
 from ._operation import OperationInfo, Pagination
 
 ItemT = TypeVar("ItemT")
+DataT = TypeVar("DataT")
 _CURSOR = "after"  # the query parameter of the next page of a cursor-paged operation
 _OFFSET = "offset"  # and of an offset-paged one
 
 
-class Page(Generic[ItemT]):
-    """One page of a list operation: ``data`` is the typed page model, ``items`` its typed items.
+class Page(Generic[ItemT, DataT]):
+    """One page of a list operation: ``data`` is the typed page model (``DataT``, the operation's response
+    model), ``items`` its typed items (``ItemT``).
 
     Read with the wire keys (``page["results"]``, ``page["meta"]["has_next"]``, ``dict(page)``) it is the
-    official SDK's answer dict; iterated, it yields the items of this page and of every page after it.
+    official SDK's answer dict, untyped as that dict is; ``page.data["meta"]`` is the same read typed per
+    key by the model. Iterated, it yields the items of this page and of every page after it.
     """
 
     __slots__ = ("_data", "_fetch", "_pagination", "_query")
@@ -37,8 +41,8 @@ class Page(Generic[ItemT]):
     def __init__(
         self,
         *,
-        data: Any,
-        fetch: Callable[[Pairs], Page[ItemT]],
+        data: DataT,
+        fetch: Callable[[Pairs], Page[ItemT, DataT]],
         pagination: Pagination,
         query: Pairs,
     ) -> None:
@@ -48,8 +52,8 @@ class Page(Generic[ItemT]):
         self._query = tuple(query)
 
     @property
-    def data(self) -> Any:
-        """The page's typed model (its class is the list operation's response model)."""
+    def data(self) -> DataT:
+        """The page's typed model: the list operation's response model, read typed per key."""
         return self._data
 
     @property
@@ -59,7 +63,7 @@ class Page(Generic[ItemT]):
         return items
 
     def _meta(self) -> Mapping[str, Any]:
-        meta = self._data.get(self._pagination.meta)
+        meta = _map.model_get(self._data, self._pagination.meta)
         return meta if isinstance(meta, Mapping) else {}
 
     def _position(self, query: Pairs) -> tuple[str, str | None]:
@@ -111,7 +115,7 @@ class Page(Generic[ItemT]):
         parameter, position = self._position(query)
         return parameter, str(position)
 
-    def next_page(self) -> Page[ItemT] | None:
+    def next_page(self) -> Page[ItemT, DataT] | None:
         """The page after this one (one request), or None on the last page.
 
         Raises ``PaginationLoopError`` when the hub points back at this very page.
@@ -119,7 +123,7 @@ class Page(Generic[ItemT]):
         query = self._checked_next_query(self._walk_start(), pages=1)
         return None if query is None else self._fetch(query)
 
-    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[ItemT]]:
+    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[ItemT, DataT]]:
         """This page, then each following page, fetched only when the previous one was taken.
 
         At most ``max_pages`` pages (this one included) are yielded when it is given. A cursor or offset
@@ -127,7 +131,7 @@ class Page(Generic[ItemT]):
         """
         check_max_pages(max_pages)
         seen = self._walk_start()
-        page: Page[ItemT] | None = self
+        page: Page[ItemT, DataT] | None = self
         pages = 0
         while page is not None:
             yield page
@@ -145,24 +149,23 @@ class Page(Generic[ItemT]):
     def __iter__(self) -> Iterator[ItemT]:
         return self.iter_items()
 
-    # The official SDK's answer is this page's JSON dict: the same reads work here.
+    # The official SDK's answer is this page's JSON dict: the same reads work here, untyped as they are on
+    # that dict (``Any``, so official code type-checks unchanged); ``page.data[key]`` is the typed read.
     def __getitem__(self, key: str) -> Any:
-        return self._data[key]
+        return _map.model_getitem(self._data, key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._data.get(key, default)
+        return _map.model_get(self._data, key, default)
 
     def keys(self) -> list[str]:
-        keys: list[str] = self._data.keys()
-        return keys
+        return _map.model_keys(self._data)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._data
+        return _map.model_contains(self._data, key)
 
     def to_dict(self) -> dict[str, Any]:
         """This page's wire JSON as fresh containers."""
-        result: dict[str, Any] = self._data.to_dict()
-        return result
+        return _map.model_to_dict(self._data)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Page):
@@ -204,19 +207,23 @@ def first_page(
     core: RequestCore,
     operation: OperationInfo,
     build: BuildRequest,
-    parse: Callable[[Response], Any],
+    parse: Callable[[Response], DataT],
     *,
     path: Mapping[str, str] | None = None,
     query: Pairs = (),
     timeout: TimeoutLike | None = None,
     max_retries: int | None = None,
-) -> Page[Any]:
-    """Fetch the first page of a list operation; the page fetches the next ones with the same arguments."""
+) -> Page[Any, DataT]:
+    """Fetch the first page of a list operation; the page fetches the next ones with the same arguments.
+
+    The page's model is what ``parse`` returns, so a list method's ``Page[Item, Model]`` is checked against
+    its parser; the item type comes from the spec's pagination (``items``), which the generator reads.
+    """
     pagination = operation.pagination
     if pagination is None:
         raise TypeError(f"{operation.id} is not a paged operation")
 
-    def fetch(page_query: Pairs) -> Page[Any]:
+    def fetch(page_query: Pairs) -> Page[Any, DataT]:
         data = core.call(
             operation, build, parse, path=path, query=page_query, timeout=timeout, max_retries=max_retries
         )

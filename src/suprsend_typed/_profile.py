@@ -1,5 +1,6 @@
-"""The profile builders: one profile operation per public call, for a user (UserEdit, alias Subscriber)
-or, through the same ``ProfileOperations``, for an object (``_object_edit.ObjectEdit``).
+"""The profile builders: one profile operation per public call, for a user (UserEdit, alias Subscriber,
+and AsyncUserEdit for the async client) or, through the same ``ProfileOperations``, for an object
+(``_object_edit.ObjectEdit``).
 
 Each call produces exactly the operation the official SDK produces. Arguments the official SDK would skip
 and values that fail the format checks of ``_profile_checks`` are never dropped silently: they are recorded
@@ -16,21 +17,26 @@ import attrs
 
 from . import _json
 from . import _profile_checks as checks
+from ._async_base_client import AsyncRequestCore
 from ._base_client import RequestCore
 from ._context import WireContext, WireRecord
 from ._dollar_keys import dollar_key_problem
-from ._errors import ValidationError
+from ._errors import InputValueError, ValidationError
 from ._generated import models
-from ._generated.limits import MAX_IDENTITY_EVENT_APPARENT_BYTES
+from ._generated.operations import SEND_IDENTITY_EVENTS
 from ._logging import logger
 from ._models import validate
-from ._seed_calls import save_profile
+from ._operation import record_facts
+from ._paths import official_id
+from ._seed_calls import async_save_profile, save_profile
 from ._wire_keys import with_text_keys
 
 if TYPE_CHECKING:
     from ._results import SeedResult
 
 _IDENTITY_EVENT_SCHEMA = "2"
+# An identity event's record model and size limit: the spec's record facts of ``POST event/``.
+_FACTS = record_facts(SEND_IDENTITY_EVENTS)
 
 EMAIL = "$email"
 SMS = "$sms"
@@ -133,10 +139,10 @@ class ProfileOperations:
     """Collects profile operations, one per public call; ``UserEdit`` and ``ObjectEdit`` add whose
     profile they change and how it is sent."""
 
-    __slots__ = ("_core", "_subject", "_operations", "_errors", "_warnings")
+    __slots__ = ("_context", "_subject", "_operations", "_errors", "_warnings")
 
-    def __init__(self, core: RequestCore, subject: str) -> None:
-        self._core = core
+    def __init__(self, context: WireContext, subject: str) -> None:
+        self._context = context  # of the client that made the builder: its ``strict`` applies
         self._subject = subject  # whose profile this is, as log lines name it
         self._operations: list[dict[str, Any]] = []
         self._errors: list[str] = []
@@ -172,7 +178,7 @@ class ProfileOperations:
 
     def _finish(self, pending: _PendingOperation) -> None:
         """Raise (strict) or record and log the problems, then keep the operation if it has content."""
-        if pending.problems and self._core.context.strict:
+        if pending.problems and self._context.strict:
             first = pending.problems[0]
             raise ValidationError(
                 f"[{pending.caller}] {first.reason}",
@@ -260,7 +266,7 @@ class ProfileOperations:
 
     def _check_strict_channel(self, caller: str, key: str, value: object) -> None:
         """In strict mode, refuse a bad replacement before the unset is recorded (nothing half-done)."""
-        if self._core.context.strict and (reason := _VALUE_CHECKS[key](value)):
+        if self._context.strict and (reason := _VALUE_CHECKS[key](value)):
             raise ValidationError(f"[{caller}] {reason}", path=key)
 
     # ------------------------------------------------------------------ generic operations
@@ -386,30 +392,27 @@ class ProfileOperations:
         self._channel_call("remove_ms_teams", REMOVE, MS_TEAMS, value)
 
 
-class UserEdit(ProfileOperations):
-    """Collects profile operations for one user; ``save()`` sends them as one identity event."""
+class BaseUserEdit(ProfileOperations):
+    """Collects profile operations for one user: everything of ``UserEdit`` and ``AsyncUserEdit`` but how
+    ``save()`` sends them. ``users.edit``, ``users.async_edit`` and the bulk of users take either."""
 
     __slots__ = ("distinct_id", "tenant_id")
 
-    def __init__(self, core: RequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
-        super().__init__(core, distinct_id)
+    def __init__(self, context: WireContext, distinct_id: str, tenant_id: str | None = None) -> None:
+        super().__init__(context, distinct_id)
         self.distinct_id = distinct_id
         self.tenant_id = tenant_id
 
     def __repr__(self) -> str:
-        return f"UserEdit(distinct_id={self.distinct_id!r}, operations={self._operations!r})"
+        return f"{type(self).__name__}(distinct_id={self.distinct_id!r}, operations={self._operations!r})"
 
     user_operations = ProfileOperations.operations
-
-    def save(self) -> SeedResult:
-        """Send the operations as one identity event (``POST event/``)."""
-        return save_profile(self._core, self)
 
     def _edit_body_text(self) -> str:
         """The checked JSON text of ``get_payload()`` for ``users.edit``: the same operations, so the same
         size limit as the identity event ``async_edit`` sends, refused before anything is sent."""
         text = self._checked_payload_text()
-        _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User edit size")
+        _json.checked_size(text, _FACTS.max_record_bytes, "User edit size")
         return text
 
     def _to_wire(self, ctx: WireContext) -> WireRecord:
@@ -425,9 +428,9 @@ class UserEdit(ProfileOperations):
         if self.tenant_id:
             body["tenant_id"] = self.tenant_id
         body = with_text_keys(body)
-        validate(body, models.IdentityEvent)
+        validate(body, getattr(models, _FACTS.model))
         text = _json.dumps(body)
-        size = _json.checked_size(text, MAX_IDENTITY_EVENT_APPARENT_BYTES, "User Event size")
+        size = _json.checked_size(text, _FACTS.max_record_bytes, "User Event size")
         return WireRecord(text, size, dedupe=True)  # it has an $insert_id
 
     def _record(self) -> dict[str, object]:
@@ -445,6 +448,54 @@ class UserEdit(ProfileOperations):
         """One line per kind of problem, prefixed with the user, as bulk responses list them."""
         prefix = f"[distinct_id: {self.distinct_id}]"
         return [prefix + "\n".join(lines) for lines in (self._warnings, self._errors) if lines]
+
+
+class UserEdit(BaseUserEdit):
+    """Collects profile operations for one user; ``save()`` sends them as one identity event."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: RequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
+        super().__init__(core.context, distinct_id, tenant_id)
+        self._core = core
+
+    def save(self) -> SeedResult:
+        """Send the operations as one identity event (``POST event/``)."""
+        return save_profile(self._core, self)
+
+
+class AsyncUserEdit(BaseUserEdit):
+    """``UserEdit`` of the async client: the same builder; ``await edit.save()`` sends the identity event."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: AsyncRequestCore, distinct_id: str, tenant_id: str | None = None) -> None:
+        super().__init__(core.context, distinct_id, tenant_id)
+        self._core = core
+
+    async def save(self) -> SeedResult:
+        """Send the operations as one identity event (``POST event/``), as ``UserEdit.save``."""
+        return await async_save_profile(self._core, self)
+
+
+def user_edit_ids(distinct_id: object, tenant_id: object) -> tuple[str, str | None]:
+    """The ids of ``users.get_edit_instance(distinct_id, tenant_id=None)`` of both clients, checked and
+    stripped as the official SDK does (``missing tenant_id``, then ``missing distinct_id``); an empty
+    ``tenant_id`` means the global profile."""
+    tenant = official_id(tenant_id, "tenant_id", missing_only=True) if tenant_id else None
+    return official_id(distinct_id, "distinct_id", missing_only=True), tenant
+
+
+def legacy_distinct_id(distinct_id: object) -> str:
+    """The id of the older ``user.get_instance(distinct_id)`` of both clients, with its own messages."""
+    if not isinstance(distinct_id, str):
+        raise InputValueError(
+            "distinct_id must be a string. an Id which uniquely identify a user in your app",
+            path="distinct_id",
+        )
+    if not distinct_id.strip():
+        raise InputValueError("distinct_id must be passed", path="distinct_id")
+    return distinct_id.strip()
 
 
 Subscriber = UserEdit

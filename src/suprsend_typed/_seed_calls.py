@@ -1,9 +1,10 @@
 """The official SDK's single calls that never raise for a status: the answer becomes a ``SeedResult``.
 
 ``workflows.trigger(WorkflowTriggerRequest)``, ``track_event(Event)``, ``trigger_workflow(Workflow)`` and
-``profile.save()`` report HTTP and transport failures as ``success=False`` results (patterns T1 and T2 of
-the fact sheet). They take the same request path as every other call: the operation's row of the table,
-its generated builder and the client's middleware chain.
+``profile.save()`` (each awaited on the async client) report HTTP and transport failures as
+``success=False`` results (patterns T1 and T2 of the fact sheet). They take the same request path as
+every other call: the operation's row of the table, its generated builder and the client's middleware
+chain.
 """
 
 from __future__ import annotations
@@ -101,6 +102,17 @@ def seed_result(
 def save_profile(core: RequestCore, profile: WireItem) -> SeedResult:
     """``profile.save()``: one identity event to ``POST event/``, reported as the official T1 result."""
     return seed_call(
+        core,
+        SEND_IDENTITY_EVENTS,
+        endpoints.build_send_identity_events,
+        profile._to_wire(core.context),
+        with_raw_response=False,
+    )
+
+
+async def async_save_profile(core: AsyncRequestCore, profile: WireItem) -> SeedResult:
+    """``await profile.save()`` of the async client: the identity event and result of ``save_profile``."""
+    return await async_seed_call(
         core,
         SEND_IDENTITY_EVENTS,
         endpoints.build_send_identity_events,

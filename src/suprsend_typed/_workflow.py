@@ -11,8 +11,9 @@ from ._context import WireContext, WireRecord, has_dedupe_key
 from ._dollar_keys import check_recipient_keys
 from ._errors import InputValueError
 from ._generated import models
-from ._generated.limits import MAX_BODY_APPARENT_BYTES, WORKFLOW_RUNTIME_BYTES
+from ._generated.operations import TRIGGER_LEGACY_WORKFLOW, TRIGGER_WORKFLOW
 from ._models import unstructure, validate
+from ._operation import Records, record_facts
 from ._wire_keys import with_text_keys
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ class _WorkflowBody:
 
     # The generated model of the body, by name: ``models`` loads it at first use, not at import.
     _model_name: ClassVar[str]
+    # A workflow's: the spec's record facts of its endpoint (its model, size limit, and the allowance for
+    # keys the hub adds), read by ``_to_wire``. A body for another endpoint has its own ``_to_wire``.
+    _facts: ClassVar[Records]
 
     def __init__(self, body: object, idempotency_key: str | None, tenant_id: str | None) -> None:
         self.body = _body_dict(body, self._model(), type(self).__name__)
@@ -124,12 +128,13 @@ class _WorkflowBody:
         validate(body, self._model())
         check_recipient_keys(body, strict=ctx.strict)
         text = _json.dumps(body)
-        allowance = WORKFLOW_RUNTIME_BYTES
+        facts = self._facts
+        allowance = facts.runtime_bytes
         if auto_key is not None:
             # Measured as the official SDK measures the body it sends, which has no automatic key: the
             # runtime bytes above are the allowance for exactly such keys.
             allowance -= _AUTO_KEY_ENTRY_BYTES + _json.apparent_size(_json.dumps(auto_key))
-        size = _json.checked_size(text, MAX_BODY_APPARENT_BYTES, "workflow body", allowance=allowance)
+        size = _json.checked_size(text, facts.max_record_bytes, "workflow body", allowance=allowance)
         return WireRecord(text, size, has_dedupe_key(body))
 
     def _record(self) -> dict[str, object]:
@@ -150,7 +155,8 @@ class Workflow(_WorkflowBody):
 
     __slots__ = ("brand_id",)
 
-    _model_name = "LegacyWorkflow"
+    _facts = record_facts(TRIGGER_LEGACY_WORKFLOW)
+    _model_name = _facts.model
 
     def __init__(
         self,
@@ -171,7 +177,8 @@ class WorkflowTriggerRequest(_WorkflowBody):
 
     __slots__ = ("cancellation_key",)
 
-    _model_name = "WorkflowTrigger"
+    _facts = record_facts(TRIGGER_WORKFLOW)
+    _model_name = _facts.model
 
     def __init__(
         self,

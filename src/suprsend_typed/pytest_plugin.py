@@ -18,9 +18,11 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
     ``suprsend_typed.sandbox``; ``suprsend_sandbox.hub.faults`` injects failures. One hub serves the whole
     session and is reset before every test.
 
-    For the test's duration ``SUPRSEND_BASE_URL``, ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``
-    and ``SUPRSEND_API_KEY`` name the sandbox (and are restored afterwards), so application code that builds
-    its own ``Suprsend()`` from the environment reaches the sandbox, never production.
+    For the test's duration the ``SUPRSEND_*`` variables the sandbox prints (``Sandbox.environment()``:
+    ``SUPRSEND_BASE_URL``, ``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``, ``SUPRSEND_API_KEY``,
+    ``SUPRSEND_WORKSPACE_UID``) name the sandbox (and are restored afterwards), so application code that
+    builds its own ``Suprsend()`` from the environment, or runs ``suprsend-typed``, reaches the sandbox, never
+    production.
 
     The state a test starts from comes from the ``suprsend_sandbox_seed`` fixture (no state by default);
     override it with a seed document (``suprsend_typed.sandbox.seed``), or call
@@ -70,7 +72,10 @@ The plugin is registered through the ``pytest11`` entry point, so installing sup
             async with suprsend_async_replay.client("ws-key", "ws-secret") as client:
                 ...
 
-    ``suprsend_async_sandbox`` is the ``suprsend_sandbox`` of the test (same hub, seed and environment);
+    ``suprsend_async_sandbox.client(**options)`` is a method where ``suprsend_sandbox.client`` is a client:
+    an async client is closed by awaiting ``aclose()``, which this plain fixture cannot do at teardown, so
+    each test opens its own, inside its own loop. ``suprsend_async_sandbox`` is the ``suprsend_sandbox`` of
+    the test (same hub, seed and environment);
     ``suprsend_async_replay`` is an ``AsyncReplayTransport`` over the same cassette path, mode and config.
 """
 
@@ -147,23 +152,20 @@ def suprsend_sandbox(
 ) -> Iterator[SandboxFixture]:
     """A running sandbox hub (reset and seeded for this test), a client bound to it, and the ``SUPRSEND_*``
     variables naming it for the test's duration."""
-    from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET
+    from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET, ENV_WORKSPACE_UID
 
     hub = _suprsend_sandbox_hub
     hub.reset()
     if suprsend_sandbox_seed is not None:
         hub.seed(suprsend_sandbox_seed)
-    credentials = hub.credentials
     client = hub.client()
+    variables = hub.environment()
     with pytest.MonkeyPatch.context() as environment:
-        environment.setenv(ENV_BASE_URL, hub.url)
-        environment.setenv(ENV_WORKSPACE_KEY, credentials.workspace_key)
-        environment.setenv(ENV_WORKSPACE_SECRET, credentials.workspace_secret)
-        api_keys = sorted(credentials.api_keys)
-        if api_keys:
-            environment.setenv(ENV_API_KEY, api_keys[0])
-        else:
-            environment.delenv(ENV_API_KEY, raising=False)
+        for name in (ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET, ENV_API_KEY, ENV_WORKSPACE_UID):
+            if name in variables:
+                environment.setenv(name, variables[name])
+            else:
+                environment.delenv(name, raising=False)
         try:
             yield SandboxFixture(hub=hub, client=client)
         finally:

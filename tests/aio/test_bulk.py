@@ -141,7 +141,7 @@ def test_retry_failed_and_resend_are_awaited_and_send_the_same_records_again() -
     async def run() -> tuple[BulkResponse, BulkResponse, BulkResponse]:
         async with async_client(transport) as client:
             first = await client.bulk_events.stream(aiter_of(events(["ok"] * 5)))
-            again = await first.retry_failed()  # type: ignore[misc]
+            again = await first.retry_failed()
             resent = await client.bulk_events.resend(first.failed_records)
             return first, again, resent
 

@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from suprsend_typed import AiohttpTransport, AsyncHandler, AsyncSuprsend, Event, Request, Response
-from suprsend_typed._bulk.async_sender import BulkCancelledError
+from suprsend_typed import (
+    AiohttpTransport,
+    AsyncHandler,
+    AsyncSuprsend,
+    BulkCancelledError,
+    Event,
+    Request,
+    Response,
+)
 from suprsend_typed._bulk.response import BulkResponse
 from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
 from tests.bulk.test_bulk_client import _scripted
@@ -76,7 +83,7 @@ def test_cancelling_a_stream_stops_it_and_keeps_its_outcomes() -> None:
             assert {failed["outcome"] for failed in response.failed_records} == {"unknown", "not_sent"}
 
             transport.delay = 0.0  # the hub is quick again: everything read is sent again, same keys
-            again = await response.retry_failed()  # type: ignore[misc]
+            again = await response.retry_failed()
             assert again.success == again.total == response.total
             first_bodies = transport.fake.bodies()[:3]
             assert transport.fake.bodies()[3:6] == first_bodies

@@ -20,6 +20,7 @@ from suprsend_typed import (
     PaginationLoopError,
     Suprsend,
     SuprsendConfigError,
+    models,
 )
 from suprsend_typed._errors import APIStatusError, InputValueError
 from suprsend_typed._generated.limits import MAX_BODY_APPARENT_BYTES
@@ -83,6 +84,8 @@ def test_a_page_is_awaited_and_asks_for_the_next_one_only_when_told() -> None:
         async with async_client(transport) as client:
             page = await client.messages.list()
             assert isinstance(page, AsyncPage)
+            assert type(page.data) is models.MessageList and page.data.results == page.items
+            assert page.data["meta"] == page["meta"]
             assert [m.message_id for m in page.items] == ["m-0", "m-1", "m-2"]
             assert page["meta"]["has_next"] is True and page.has_next_page()
             assert len(transport.sent) == 1

@@ -3,14 +3,17 @@
 Both clients get the same sample arguments (``tests.support.operation_samples``), a fixed clock and fixed
 ids, so even the ``Date`` header and the HMAC signature agree: whole requests (method, URL, every header in
 order, body bytes) are compared. The seed forms (``WorkflowTriggerRequest``, ``Event``, legacy ``Workflow``)
-are compared over hypothesis-generated inputs.
+and the profile builders each client makes (their ``save()``, ``users.edit``, ``objects.edit`` and the bulk
+of users) are compared over hypothesis-generated inputs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +23,14 @@ from hypothesis import strategies as st
 
 from suprsend_typed import (
     AsyncSuprsend,
+    BulkResponse,
     Event,
     SubscriberListBroadcast,
     Suprsend,
     Workflow,
     WorkflowTriggerRequest,
 )
+from suprsend_typed._bulk.async_bulk import AsyncBulkResponse
 from suprsend_typed._errors import NotFoundError
 from suprsend_typed._generated.operations import OPERATIONS
 from suprsend_typed._http import Request
@@ -39,6 +44,7 @@ from tests.support.strategies import (
     event_names,
     event_properties,
     legacy_workflow_bodies,
+    profile_call_lists,
     trigger_bodies,
 )
 
@@ -254,7 +260,7 @@ def test_attachments_reach_the_wire_alike(tmp_path: Path) -> None:
 def _builder(kind: str) -> Any:
     """A fresh official builder of each kind (made with a sync client: builders are shared objects)."""
     maker = sync_client(FakeTransport())
-    if kind == "user":
+    if kind.startswith("user"):
         edit = maker.users.get_edit_instance("u-1", "t-1")
         edit.set("name", "Ada")
         edit.increment("logins", 1)
@@ -274,6 +280,7 @@ def _builder(kind: str) -> Any:
 
 _NAMESPACE = {
     "user": ("users", "edit"),
+    "user event": ("users", "async_edit"),
     "object": ("objects", "edit"),
     "broadcast": ("subscriber_lists", "broadcast"),
     "event": ("events", "track"),
@@ -283,8 +290,9 @@ _NAMESPACE = {
 
 @pytest.mark.parametrize("kind", sorted(_NAMESPACE))
 def test_the_builder_forms_send_the_same_bytes_from_both_clients(kind: str) -> None:
-    """users.edit(UserEdit), objects.edit(ObjectEdit), subscriber_lists.broadcast(SubscriberListBroadcast),
-    events.track(Event) and workflows.trigger(WorkflowTriggerRequest): one request, alike from both."""
+    """users.edit(UserEdit), users.async_edit(UserEdit), objects.edit(ObjectEdit),
+    subscriber_lists.broadcast(SubscriberListBroadcast), events.track(Event) and
+    workflows.trigger(WorkflowTriggerRequest): one request, alike from both."""
     namespace, method = _NAMESPACE[kind]
     by_sync, by_async = FakeTransport(), AsyncFakeTransport()
     outcomes: list[object] = []
@@ -305,3 +313,130 @@ def test_the_builder_forms_send_the_same_bytes_from_both_clients(kind: str) -> N
     assert len(by_sync.sent) == 1
     assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
     assert outcomes[0] == outcomes[1]
+
+
+# ------------------------------------------------------------------------ builders made by each client
+
+
+def _apply(edit: Any, calls: list[tuple[str, tuple[Any, ...]]]) -> Any:
+    for name, args in calls:
+        getattr(edit, name)(*copy.deepcopy(args))  # a builder may keep the values it is given
+    return edit
+
+
+def _outcome(result: object) -> object:
+    """What a caller sees of a send, comparable across the two clients."""
+    if isinstance(result, Exception):
+        return type(result), str(result)
+    if isinstance(result, (BulkResponse, AsyncBulkResponse)):
+        return str(result), result.failed_records, result.warnings
+    return type(result), repr(result)
+
+
+def _profile_saves_sync(
+    transport: FakeTransport, calls: list[tuple[str, tuple[Any, ...]]], tenant: str | None
+) -> list[object]:
+    """Each save path of the sync client's own builders, in one order: ``UserEdit.save``, the older
+    ``user.get_instance(...).save()``, ``users.edit``, ``objects.edit`` and a bulk of users."""
+    outcomes: list[object] = []
+    with sync_client(transport) as client:
+        sends: list[Callable[[], object]] = [
+            lambda: _apply(client.users.get_edit_instance("u-1", tenant), calls).save(),
+            lambda: _apply(client.user.get_instance("u-2"), calls).save(),
+            lambda: client.users.edit(_apply(client.users.get_edit_instance("u-3", tenant), calls)),
+            lambda: client.objects.edit(_apply(client.objects.get_edit_instance("teams", "t-7"), calls)),
+        ]
+        for send in sends:
+            try:
+                outcomes.append(_outcome(send()))
+            except Exception as exc:  # noqa: BLE001 - a refusal must be the same from both clients
+                outcomes.append(_outcome(exc))
+        bulk = client.users.get_bulk_edit_instance()
+        bulk.append(_apply(client.users.get_edit_instance("u-4", tenant), calls))
+        bulk.append(_apply(client.user.new("u-5"), calls))
+        outcomes.append(_outcome(bulk.save()))
+    return outcomes
+
+
+async def _profile_saves_async(
+    transport: AsyncFakeTransport, calls: list[tuple[str, tuple[Any, ...]]], tenant: str | None
+) -> list[object]:
+    """``_profile_saves_sync`` with the async client's own builders, every send awaited."""
+    outcomes: list[object] = []
+    async with async_client(transport) as client:
+        sends: list[Callable[[], Awaitable[object]]] = [
+            lambda: _apply(client.users.get_edit_instance("u-1", tenant), calls).save(),
+            lambda: _apply(client.user.get_instance("u-2"), calls).save(),
+            lambda: client.users.edit(_apply(client.users.get_edit_instance("u-3", tenant), calls)),
+            lambda: client.objects.edit(_apply(client.objects.get_edit_instance("teams", "t-7"), calls)),
+        ]
+        for send in sends:
+            try:
+                outcomes.append(_outcome(await send()))
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(_outcome(exc))
+        bulk = client.users.get_bulk_edit_instance()
+        bulk.append(_apply(client.users.get_edit_instance("u-4", tenant), calls))
+        bulk.append(_apply(client.user.new("u-5"), calls))
+        outcomes.append(_outcome(await bulk.save()))
+    return outcomes
+
+
+@settings(max_examples=40, deadline=None)
+@given(calls=profile_call_lists, tenant=st.none() | st.just("acme"))
+def test_builder_saves_send_the_same_bytes_from_both_clients(
+    calls: list[tuple[str, tuple[Any, ...]]], tenant: str | None
+) -> None:
+    """Builders made by each client's own factories (``AsyncUserEdit`` on the async one) send the same
+    requests, signatures included, and give the same results or errors."""
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    sync_outcomes = _profile_saves_sync(by_sync, calls, tenant)
+    async_outcomes = asyncio.run(_profile_saves_async(by_async, calls, tenant))
+    assert async_outcomes == sync_outcomes
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+def test_valid_builder_saves_reach_the_wire_alike() -> None:
+    calls: list[tuple[str, tuple[Any, ...]]] = [
+        ("set", ("name", "Ada")),
+        ("add_email", ("ada@example.com",)),
+        ("increment", ({"logins": 1},)),
+    ]
+    by_sync, by_async = FakeTransport(), AsyncFakeTransport()
+    sync_outcomes = _profile_saves_sync(by_sync, calls, "acme")
+    async_outcomes = asyncio.run(_profile_saves_async(by_async, calls, "acme"))
+    assert async_outcomes == sync_outcomes
+    assert [(r.method, r.url) for r in by_sync.sent] == [
+        ("POST", f"{BASE_URL}event/"),
+        ("POST", f"{BASE_URL}event/"),
+        ("PATCH", f"{BASE_URL}v1/user/u-3/tenant/acme/"),
+        ("PATCH", f"{BASE_URL}v1/object/teams/t-7/"),
+        ("POST", f"{BASE_URL}event/"),
+    ]
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]
+
+
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (("u-1", {"operations": [{"$set": {"n": 1}}]}, "t-1", {"locale": "fr"}), "v1/user/u-1/tenant/t-1/"),
+        ((" u-1 ", {"operations": [{"$set": {"n": 1}}]}, "", None), "v1/user/u-1/"),
+    ],
+)
+def test_users_edit_routes_on_tenant_id_alike_from_both_clients(args: tuple[Any, ...], path: str) -> None:
+    """The official ``users.edit(distinct_id, payload, tenant_id, options)``: a non-empty tenant_id sends
+    edit_user_for_tenant, from the generated method of either client."""
+    by_sync, by_async = (
+        FakeTransport(default=reply(200, {})),
+        AsyncFakeTransport(FakeTransport(default=reply(200, {}))),
+    )
+    with sync_client(by_sync) as client:
+        client.users.edit(*args)
+
+    async def run() -> None:
+        async with async_client(by_async) as client:
+            await client.users.edit(*args)
+
+    asyncio.run(run())
+    assert by_sync.sent[0].url.split("?")[0] == BASE_URL + path
+    assert [wire(r) for r in by_async.sent] == [wire(r) for r in by_sync.sent]

@@ -1,7 +1,11 @@
 """The package's import layers, checked on the source (the contract in docs/ARCHITECTURE.md).
 
 Every ``import`` counts: module level, inside ``if TYPE_CHECKING:`` and inside functions, since each is a
-dependency a reader (and a refactoring) must respect. From the bottom up:
+dependency a reader (and a refactoring) must respect. So does a lazy import by name
+(``importlib.import_module``, ``__import__``): a constant name is that module; a name built from a constant
+prefix (``f".endpoints_{namespace}"``) is every module of that family; a lookup in a module-level dict of
+constant names is each of them. A lazy import whose name the checker cannot read fails the test, so that
+no dependency hides behind a computed string. From the bottom up:
 
 - core: the hand-written request machinery and schema runtime; imports only core;
 - generated: ``_generated.*``; imports core and generated;
@@ -59,6 +63,8 @@ CORE = frozenset(
         "_retry",
         "_logging",
         "_config",
+        # Credentials -> the signing layer, shared by both clients' constructors.
+        "_client_auth",
         "_operation",
         "_base_client",
         "_arguments",
@@ -80,6 +86,8 @@ CORE = frozenset(
         "_async_base_client",
         "_async_pages",
         "_async_resource",
+        # The sync chain an async client's background senders send through.
+        "_thread_chain",
     }
 )
 GENERATED_PACKAGES = frozenset({"_generated"})
@@ -97,6 +105,8 @@ SDK = frozenset(
         "_object_edit",
         # The builder forms of generated methods: builder -> one call (codegen/customisations.py).
         "_builder_forms",
+        # AsyncSuprsend.background(): a background sender that owns its sync chain's transport.
+        "_async_background",
     }
 )
 # _background: the background sender, queue and outbox over the bulk machinery and a RequestCore.
@@ -171,13 +181,145 @@ def resolve(name: str, modules: Mapping[str, Path] = MODULES) -> str:
     return name
 
 
+class UnreadableImportError(Exception):
+    """A lazy import whose module name the checker cannot tell from the source."""
+
+
+_LAZY_IMPORTERS = frozenset({"import_module", "__import__"})
+
+
+def _module_constants(tree: ast.Module) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The module-level names bound to a constant string, and to a dict of constant strings (its values)."""
+    strings: dict[str, str] = {}
+    tables: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if not isinstance(target, ast.Name):
+            continue
+        text = _text(value)
+        if text is not None:
+            strings[target.id] = text
+        elif isinstance(value, ast.Dict):
+            texts = [_text(item) for item in value.values]
+            if all(text is not None for text in texts):
+                tables[target.id] = [text for text in texts if text is not None]
+    return strings, tables
+
+
+def _text(expr: ast.expr) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def _name(expr: ast.expr) -> str:
+    return expr.id if isinstance(expr, ast.Name) else ""
+
+
+def _is_lazy_import(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr == "import_module" and _name(func.value) == "importlib"
+    return isinstance(func, ast.Name) and func.id in _LAZY_IMPORTERS
+
+
+def _names_of(
+    expr: ast.expr, names: Mapping[str, str], tables: Mapping[str, list[str]]
+) -> list[tuple[str, bool]] | None:
+    """(text, exact) for each module name ``expr`` can be; not exact: ``text`` is only a prefix.
+    None when the source does not say."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return [(expr.value, True)]
+    if isinstance(expr, ast.Name) and expr.id in names:
+        return [(names[expr.id], True)]
+    table = None
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+        table = tables.get(expr.value.id)
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        owner = expr.func.value
+        table = tables.get(owner.id) if isinstance(owner, ast.Name) else None
+    if table is not None:
+        return [(value, True) for value in table]
+    if isinstance(expr, ast.JoinedStr):
+        prefix = ""
+        for part in expr.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                prefix += part.value
+            elif isinstance(part, ast.FormattedValue) and _name(part.value) in names:
+                prefix += names[_name(part.value)]
+            else:
+                return [(prefix, False)]
+        return [(prefix, True)]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        left = _text(expr.left)
+        if left is not None:
+            return [(left if isinstance(expr.op, ast.Add) else left.split("%")[0], False)]
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+        template = _text(expr.func.value)
+        if template is not None:
+            return [(template.split("{")[0], False)]
+    return None
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    if len(call.args) > position:
+        return call.args[position]
+    return next((item.value for item in call.keywords if item.arg == keyword), None)
+
+
+def lazy_imports_of(
+    module: str, tree: ast.Module, is_package: bool, path: Path, modules: Mapping[str, Path]
+) -> Iterator[tuple[int, str]]:
+    """(line, module of ``modules``) for every module a lazy import by name may load."""
+    here = module if is_package else module.rpartition(".")[0]
+    names, tables = _module_constants(tree)
+    names = {**names, "__package__": here, "__name__": module}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and _is_lazy_import(node)):
+            continue
+        where = f"{path}:{node.lineno}"
+        first = _argument(node, 0, "name")
+        found = None if first is None else _names_of(first, names, tables)
+        # A prefix of dots alone names no family: it would stand for every module of a package.
+        if found is None or any(not exact and not text.strip(".") for text, exact in found):
+            raise UnreadableImportError(f"{where}: name the imported module by a constant or constant prefix")
+        if isinstance(node.func, ast.Name) and node.func.id == "__import__":
+            level = _argument(node, 4, "level")
+            dots = level.value if isinstance(level, ast.Constant) and isinstance(level.value, int) else 0
+            anchor: str | None = here
+            found = [("." * dots + text, exact) for text, exact in found]
+        else:
+            given = _argument(node, 1, "package")
+            package_names = None if given is None else _names_of(given, names, tables)
+            anchor = package_names[0][0] if package_names and package_names[0][1] else None
+        for text, exact in found:
+            if text.startswith("."):
+                if anchor is None:
+                    raise UnreadableImportError(f"{where}: a relative lazy import needs a readable package")
+                dots = len(text) - len(text.lstrip("."))
+                base = anchor.split(".")[: len(anchor.split(".")) - (dots - 1)]
+                text = ".".join(base) + "." + text[dots:] if text[dots:] or not exact else ".".join(base)
+            if exact:
+                if resolve(text, modules) in modules:
+                    yield node.lineno, resolve(text, modules)
+            else:
+                for other in modules:
+                    if other.startswith(text):
+                        yield node.lineno, other
+
+
 def imports_of(
     module: str, path: Path, package: str = PACKAGE, modules: Mapping[str, Path] = MODULES
 ) -> Iterator[tuple[int, str]]:
-    """(line, imported module of ``package``) for every import statement anywhere in the file."""
+    """(line, imported module of ``package``) for every import statement anywhere in the file, and every
+    module a lazy import by name may load."""
     is_package = path.name == "__init__.py"
     here = module.split(".") if is_package else module.split(".")[:-1]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == package or alias.name.startswith(package + "."):
@@ -193,6 +335,9 @@ def imports_of(
             for alias in node.names:
                 # `from . import _json` names a module; `from . import Event` names something in the face.
                 yield node.lineno, resolve(f"{target}.{alias.name}", modules)
+    for line, imported in lazy_imports_of(module, tree, is_package, path, modules):
+        if imported == package or imported.startswith(package + "."):
+            yield line, imported
 
 
 def violation(importer: str, imported: str) -> str | None:
@@ -308,3 +453,63 @@ def test_cycle_check_counts_type_checking_and_function_imports(tmp_path: Path) -
     (tmp_path / "d.py").write_text("from . import c\n", encoding="utf-8")
     modules = all_modules(tmp_path, "pkg")
     assert cycles(import_graph("pkg", modules)) == [["pkg.a", "pkg.b", "pkg.c"]]
+
+
+def test_cycle_check_counts_lazy_imports_by_name(tmp_path: Path) -> None:
+    # The face loads its family (part_*) by a constant prefix and one member imports the face back: a
+    # cycle. A module outside the family importing the face is none; names in a dict and __import__ count.
+    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "face.py").write_text(
+        "import importlib\n"
+        "def __getattr__(name: str) -> object:\n"
+        '    return importlib.import_module(f".part_{name}", __package__)\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "part_one.py").write_text("from .face import thing\n", encoding="utf-8")
+    (tmp_path / "part_two.py").write_text("", encoding="utf-8")
+    (tmp_path / "helpers.py").write_text("from . import face\n", encoding="utf-8")
+    (tmp_path / "table.py").write_text(
+        '_WHERE = {"A": ".named", "B": "pkg.other"}\n'
+        "def load(name: str) -> object:\n"
+        "    import importlib\n"
+        "    return importlib.import_module(_WHERE[name], __package__)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "named.py").write_text("__import__('pkg.table')\n", encoding="utf-8")
+    (tmp_path / "other.py").write_text("", encoding="utf-8")
+    modules = all_modules(tmp_path, "pkg")
+    graph = import_graph("pkg", modules)
+    assert graph["pkg.face"] == {"pkg.part_one", "pkg.part_two"}
+    assert graph["pkg.table"] == {"pkg.named", "pkg.other"}
+    assert graph["pkg.named"] == {"pkg.table"}
+    assert cycles(graph) == [["pkg.face", "pkg.part_one"], ["pkg.named", "pkg.table"]]
+
+
+def test_table_lookup_with_a_constant_package(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py").write_text(
+        'import importlib\n_WHERE = {"A": ".a"}\n'
+        "def __getattr__(name: str) -> object:\n"
+        "    return importlib.import_module(_WHERE.get(name, '.a'), __name__)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "a.py").write_text("import pkg\n", encoding="utf-8")
+    assert cycles(import_graph("pkg", all_modules(tmp_path, "pkg"))) == [["pkg", "pkg.a"]]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "importlib.import_module(name)",
+        "importlib.import_module(f'{name}.x')",
+        "importlib.import_module('.x', package)",
+        "importlib.import_module(f'.{name}', __package__)",
+        "__import__(name)",
+    ],
+)
+def test_a_lazy_import_the_checker_cannot_read_fails(tmp_path: Path, call: str) -> None:
+    (tmp_path / "m.py").write_text(
+        f"import importlib\ndef load(name: str, package: str) -> object:\n    return {call}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableImportError, match=r"m\.py:3: "):
+        import_graph("pkg", all_modules(tmp_path, "pkg"))

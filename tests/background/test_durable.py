@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 
+from suprsend_typed._background import sqlite_outbox
 from suprsend_typed._background.errors import ForkedSenderError, OutboxLockedError
 from suprsend_typed._client import Suprsend
 from suprsend_typed._event import Event
@@ -26,6 +28,7 @@ from tests.core.fakes import FakeTransport, reply
 
 CHILD = Path(__file__).with_name("outbox_child.py")
 FAST = 0.01
+LONG = 600.0  # seconds: no cycle runs during the test unless something waits for one
 WAIT = 30.0  # a bound on waits for child processes and flushes on a loaded machine, never a measured time
 KILLS = 3  # processes killed one after another, each reopening the outbox the one before left
 CALLS_BEFORE_KILL = 300  # calls a child has returned from when it is killed
@@ -109,7 +112,7 @@ def test_a_new_sender_resends_what_was_pending_with_the_same_keys(tmp_path: Path
         first.track_event(Event("u1", "queued", {"n": n}))
     assert first.close(timeout=0) is False  # the hub never took them: they stay in the file
     assert first.stats().pending == 3
-    with sqlite3.connect(outbox) as db:
+    with contextlib.closing(sqlite3.connect(outbox)) as db:  # closed: a sender needs the file to itself
         kept = [json.loads(body) for (body,) in db.execute("SELECT body FROM outbox ORDER BY id")]
 
     counted = threading.Event()  # the new sender may send only once its pending count was read
@@ -127,7 +130,7 @@ def test_a_new_sender_resends_what_was_pending_with_the_same_keys(tmp_path: Path
     assert isinstance(sent, list)
     assert sent == kept  # byte for byte what was queued: the same $insert_id each
     assert [record["properties"]["n"] for record in sent] == [0, 1, 2]
-    with sqlite3.connect(outbox) as db:
+    with contextlib.closing(sqlite3.connect(outbox)) as db:
         assert db.execute("SELECT count(*) FROM outbox").fetchone() == (0,)
 
 
@@ -145,13 +148,34 @@ def test_the_outbox_is_a_wal_database_and_fsync_makes_commits_full(tmp_path: Pat
     outbox = tmp_path / "outbox.db"
     client = _client(FakeTransport(answer=_all_accepted))
     with client.background(outbox, fsync=True) as sender:
-        for db in (sender._outbox._db, sender._outbox._calls_db):  # type: ignore[attr-defined]
-            assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        db = sender._outbox._db  # type: ignore[attr-defined]
+        assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
     with client.background(outbox) as sender:
-        for db in (sender._outbox._db, sender._outbox._calls_db):  # type: ignore[attr-defined]
-            assert db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
-    with sqlite3.connect(outbox) as db:
+        db = sender._outbox._db  # type: ignore[attr-defined]
+        assert db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert db.execute("PRAGMA locking_mode").fetchone() == ("exclusive",)
+    with contextlib.closing(sqlite3.connect(outbox)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_no_other_program_opens_the_file_while_a_sender_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_outbox, "BUSY_TIMEOUT_SECONDS", 0.01)
+    outbox = tmp_path / "outbox.db"
+    client = _client(FakeTransport(answer=_all_accepted))
+    with client.background(outbox, flush_interval=LONG) as sender:
+        sender.track_event(Event("u1", "queued"))
+        with contextlib.closing(sqlite3.connect(outbox, timeout=0.01)) as shell:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                shell.execute("SELECT count(*) FROM outbox").fetchone()
+    # Once the sender closed, the file is a plain database; a program holding it keeps a sender out.
+    with contextlib.closing(sqlite3.connect(outbox, isolation_level=None)) as shell:
+        shell.execute("BEGIN")
+        assert shell.execute("SELECT count(*) FROM outbox").fetchone() == (0,)
+        with pytest.raises(OutboxLockedError, match="open in another program"):
+            client.background(outbox)
+    client.background(outbox).close()  # free again once that program closed it
 
 
 def test_dead_letters_are_kept_in_the_file_for_later_senders(tmp_path: Path) -> None:
@@ -160,6 +184,7 @@ def test_dead_letters_are_kept_in_the_file_for_later_senders(tmp_path: Path) -> 
     with _client(refused).background(outbox, flush_interval=FAST, on_error=lambda failed: None) as sender:
         sender.track_event(Event("u1", "refused"))
         assert sender.flush(timeout=WAIT)
+    assert [letter.record["event"] for letter in sender.dead_letters()] == ["refused"]  # after close too
     with _client(refused).background(outbox) as later:
         assert later.stats().dead_letters == 1
         (letter,) = later.dead_letters()
@@ -226,7 +251,7 @@ def test_a_forked_child_never_uses_its_parents_sender(tmp_path: Path) -> None:
 def test_a_record_of_a_kind_this_sdk_does_not_send_becomes_a_dead_letter(tmp_path: Path) -> None:
     outbox = tmp_path / "outbox.db"
     _client(FakeTransport()).background(outbox).close()  # creates the tables
-    with sqlite3.connect(outbox) as db:
+    with contextlib.closing(sqlite3.connect(outbox)) as db, db:
         db.execute(
             "INSERT INTO outbox (kind, body, size, dedupe) VALUES (?, ?, ?, ?)",
             ("future_kind", '{"$insert_id": "i-1"}', 20, 1),

@@ -3,6 +3,7 @@ flush), and each returns only once the commit covering its record is done (or ra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -40,7 +41,7 @@ def _numbers(batch: list[Entry]) -> list[int]:
 
 
 def _in_file(path: Path) -> list[int]:
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db:  # after the sender closed: the file is free
         return [json.loads(body)["properties"]["n"] for (body,) in db.execute("SELECT body FROM outbox")]
 
 

@@ -10,11 +10,24 @@ import pytest
 from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 
 from suprsend_typed._background.delivery import LARGEST_CHUNK_RECORDS
-from suprsend_typed._background.errors import QueueFullError, SenderClosedError, SenderStoppedError
+from suprsend_typed._background.errors import (
+    BackgroundSenderError,
+    ForkedSenderError,
+    OutboxLockedError,
+    QueueFullError,
+    SenderClosedError,
+    SenderStoppedError,
+)
 from suprsend_typed._background.sender import BackgroundSender
 from suprsend_typed._bulk.response import FailedRecord
 from suprsend_typed._client import Suprsend
-from suprsend_typed._errors import AuthenticationError, SuprsendConfigError, ValidationError
+from suprsend_typed._errors import (
+    DEFAULT_ERROR_STATUS,
+    AuthenticationError,
+    SuprsendConfigError,
+    SuprsendError,
+    ValidationError,
+)
 from suprsend_typed._event import Event
 from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
 from suprsend_typed._http import Request, Response
@@ -126,6 +139,9 @@ def test_a_record_refused_for_good_goes_to_on_error_and_the_dead_letters_the_oth
         stats = sender.stats()
         (letter,) = sender.dead_letters()
     assert (stats.sent, stats.dead_letters, stats.pending) == (2, 1, 0)
+    # After the block (close()) the in-memory dead letters still answer, as stats() does.
+    assert sender.dead_letters() == [letter] and sender.stats().dead_letters == 1
+    assert sender.dead_letters(limit=0) == []
     (failure,) = failures
     assert failure["code"] == 400 and failure["outcome"] == "failed" and failure["error"] == "bad event"
     assert letter.record == failure["record"]
@@ -166,8 +182,24 @@ def test_a_closed_sender_refuses_calls_and_closing_twice_is_harmless() -> None:
     sender = _client(FakeTransport()).background(flush_interval=FAST)
     assert sender.close() is True
     assert sender.close() is True
-    with pytest.raises(SenderClosedError):
+    with pytest.raises(SenderClosedError) as closed:
         sender.track_event(Event("u1", "late"))
+    with pytest.raises(SenderClosedError):
+        sender.flush()
+    assert str(closed.value) == "the background sender is closed"  # no [code: N]: nothing was sent
+    assert sender.dead_letters() == [] and sender.stats().pending == 0  # inspection still answers
+
+
+@pytest.mark.parametrize(
+    "error",
+    [QueueFullError, SenderStoppedError, SenderClosedError, OutboxLockedError, ForkedSenderError],
+)
+def test_the_senders_own_errors_show_no_http_code(error: type[BackgroundSenderError]) -> None:
+    raised = error("what happened")
+
+    assert str(raised) == "what happened"
+    assert isinstance(raised, BackgroundSenderError) and isinstance(raised, SuprsendError)
+    assert raised.status_code == DEFAULT_ERROR_STATUS  # the SDK's value for an error without an answer
 
 
 def test_closing_the_client_sends_what_its_senders_hold_first() -> None:
@@ -207,8 +239,9 @@ def test_block_policy_waits_then_raises_queue_full_and_the_record_is_not_queued(
     gate = _Gate()
     sender = _held_sender(gate, max_queue=2, block_timeout=0.0)
     sender.track_event(Event("u1", "queued"))  # the in-flight record still counts: 2 of 2
-    with pytest.raises(QueueFullError):
+    with pytest.raises(QueueFullError) as full:
         sender.track_event(Event("u1", "no_room"))
+    assert str(full.value) == full.value.message  # raised here, nothing sent: no HTTP code
     assert sender.stats().pending == 2
     gate.open.set()
     assert sender.flush(timeout=WAIT)

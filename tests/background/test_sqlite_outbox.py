@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
+import os
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -53,7 +55,7 @@ def test_keys_keep_growing_when_the_queue_empties_and_after_reopening(tmp_path: 
 
 def test_a_file_made_with_autoincrement_keys_is_read_and_written_the_same(tmp_path: Path) -> None:
     path = tmp_path / "outbox.db"
-    with sqlite3.connect(path) as db:  # the first version's table
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # the first version's table
         db.execute(
             "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
             "body TEXT NOT NULL, size INTEGER NOT NULL, dedupe INTEGER NOT NULL)"
@@ -93,34 +95,57 @@ def test_the_wal_is_copied_every_so_many_commits_not_after_every_cycle(
     outbox.close()
 
 
-def test_a_wal_that_never_restarted_is_truncated_past_its_limit(
+def test_the_wal_is_flushed_outside_the_lock_before_each_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 1)
-    monkeypatch.setattr(sqlite_outbox, "WAL_LIMIT_PAGES", 8)
+    monkeypatch.setattr(sqlite_outbox, "CHECKPOINT_COMMITS", 2)
     path = tmp_path / "outbox.db"
     outbox = SqliteOutbox(path)
-    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM outbox").fetchone()  # holds a snapshot: no copy can finish
-    for n in range(5):
-        outbox.put(KIND, _big_record(n))
-    wal = Path(f"{path}-wal")
-    assert wal.stat().st_size > 8 * sqlite_outbox.PAGE_SIZE
-    # The reader ends a moment later; the truncating copy waits for it (busy timeout), then empties the WAL.
-    timer = threading.Timer(0.2, reader.rollback)
-    timer.start()
+    flushed: list[tuple[int, bool]] = []  # (inode flushed, whether calls were locked out meanwhile)
+
+    def flush(fd: int) -> None:
+        flushed.append((os.fstat(fd).st_ino, outbox._db_lock.locked()))
+
+    monkeypatch.setattr(sqlite_outbox, "_flush", flush)
+    outbox.put(KIND, _big_record(0))
+    outbox.checkpoint()  # 1 commit: no copy, no flush
+    assert flushed == []
+    outbox.put(KIND, _big_record(1))
     outbox.checkpoint()
-    timer.join()
-    assert wal.stat().st_size == 0 and _copied(outbox, path)
-    assert [entry.key for entry in outbox.head(10)] == [1, 2, 3, 4, 5]
-    reader.close()
+    wal = Path(f"{path}{sqlite_outbox.WAL_SUFFIX}")
+    assert flushed == [(wal.stat().st_ino, False)] and _copied(outbox, path)
+    outbox.close()
+    assert outbox._wal_fd is None  # closed with the outbox
+
+
+def test_a_forked_child_never_closes_the_parents_connection(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    outbox = SqliteOutbox(path)
+    outbox.put(KIND, _record(0))
+    wal = Path(f"{path}{sqlite_outbox.WAL_SUFFIX}")
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 1
+        try:
+            outbox.forget_after_fork()  # what the sender's at-fork hook does
+            del outbox  # a child's copy of the parent's objects is freed sooner or later
+            gc.collect()
+            # Closed here, SQLite would believe it holds the file alone, copy the WAL and delete it.
+            code = 0 if wal.exists() else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert wal.exists()
+    outbox.put(KIND, _record(1))
+    assert [entry.key for entry in outbox.head(10)] == [1, 2]
     outbox.close()
 
 
-def _in_file(path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(path) as db:
-        return [(int(key), str(body)) for key, body in db.execute("SELECT id, body FROM outbox ORDER BY id")]
+def _in_file(outbox: SqliteOutbox) -> list[tuple[int, str]]:
+    """The rows in the file, read through the outbox's connection (the only one while it is open)."""
+    rows = outbox._db.execute("SELECT id, body FROM outbox ORDER BY id")
+    return [(int(key), str(body)) for key, body in rows]
 
 
 def _given(outbox: SqliteOutbox) -> list[tuple[int, str]]:
@@ -148,20 +173,20 @@ def test_head_gives_what_the_file_holds_whether_from_memory_or_from_the_file(
             n += 1
         mirrored.append(outbox._mirror is not None)
         head = outbox.head(4)
-        assert [(entry.key, entry.record.text) for entry in head] == _in_file(path)[:4]
+        assert [(entry.key, entry.record.text) for entry in head] == _in_file(outbox)[:4]
         # Settle every other entry given out (the others stay queued to retry), some as dead letters.
         done = [entry.key for entry in head[: 1 if count else 3 : 2]]
         dead = [
             (entry, DeadLetter(KIND, {}, "refused", 400, "refused")) for entry in head[1:2] if cycle % 3 == 0
         ]
         outbox.settle(done, dead)
-        assert _given(outbox) == _in_file(path)
-        assert outbox.pending == len(_in_file(path))
-        assert outbox.oldest_key() == (min((key for key, _ in _in_file(path)), default=None))
+        assert _given(outbox) == _in_file(outbox)
+        assert outbox.pending == len(_in_file(outbox))
+        assert outbox.oldest_key() == (min((key for key, _ in _in_file(outbox)), default=None))
     # From the file, from memory, from the file (piled up), from memory again.
     assert [key for key, _ in itertools.groupby(mirrored)] == [False, True, False, True]
     outbox.settle([entry.key for entry in outbox.head(1_000_000)], [])
     assert outbox.oldest_key() is None and outbox._mirror is not None  # empty again: from memory again
     key = outbox.put(KIND, _record(n))
-    assert _given(outbox) == _in_file(path) == [(key, _record(n).text)]
+    assert _given(outbox) == _in_file(outbox) == [(key, _record(n).text)]
     outbox.close()

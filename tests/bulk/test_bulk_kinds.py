@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from suprsend_typed._bulk.bulk import EVENTS, LEGACY_WORKFLOWS, USERS, WORKFLOW_TRIGGERS, BulkKind
+from suprsend_typed._bulk.bulk import (
+    EVENTS,
+    LEGACY_WORKFLOWS,
+    ORDERED_RECORDS_CONCURRENCY,
+    USERS,
+    WORKFLOW_TRIGGERS,
+    BulkKind,
+)
 from suprsend_typed._bulk.outcome import per_record_outcome, whole_chunk_outcome
 from suprsend_typed._event import Event
 from suprsend_typed._generated import endpoints, models, operations
@@ -22,6 +29,9 @@ def test_a_kind_is_its_operations_record_facts(kind: BulkKind[Any]) -> None:
     assert (kind.max_records, kind.max_bytes) == (facts.max_records, facts.max_total_bytes)
     assert kind.record_model is getattr(models, facts.model)
     assert kind.read is (per_record_outcome if facts.answer == "per-record" else whole_chunk_outcome)
+    # Profile edits go one chunk at a time, so that two edits of one user reach the hub in order.
+    assert (kind.trigger_concurrency == ORDERED_RECORDS_CONCURRENCY) is (facts.effect == "profile-edit")
+    assert kind.operation.workspace_params == (("workspace",) if kind is LEGACY_WORKFLOWS else ())
 
 
 def test_the_facts_are_the_spec_limits() -> None:
@@ -31,12 +41,7 @@ def test_the_facts_are_the_spec_limits() -> None:
 
 def test_an_operation_without_record_facts_makes_no_kind() -> None:
     with pytest.raises(ValueError, match="get_user.*x-suprsend-records"):
-        BulkKind(
-            item_type=Event,
-            operation=operations.GET_USER,
-            path=lambda core: {},
-            trigger_concurrency=1,
-        )
+        BulkKind(item_type=Event, operation=operations.GET_USER)
 
 
 def test_each_kind_builds_its_requests_with_the_generated_builder_of_its_operation() -> None:

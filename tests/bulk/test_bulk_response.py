@@ -18,7 +18,7 @@ from suprsend_typed._bulk.outcome import (
     short_reason,
     whole_chunk_outcome,
 )
-from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord, FailureOutcome
+from suprsend_typed._bulk.response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord, FailureOutcome
 from suprsend_typed._context import WireRecord
 from suprsend_typed._errors import APIConnectionError, APITimeoutError, InputValueError, ValidationError
 from suprsend_typed._http import REDACTED, Headers, Response, registered_credentials
@@ -49,7 +49,7 @@ def _outcome(success: int, failure: int) -> ChunkOutcome:
 
 
 def test_empty_bulk_is_a_success_with_zero_totals() -> None:
-    response = BulkTally().response()
+    response = BulkTally(respond=BulkResponse.of).response()
 
     assert (response.status, response.total, response.success, response.failure) == ("success", 0, 0, 0)
     assert response.failed_records == [] and response.warnings == []
@@ -57,7 +57,7 @@ def test_empty_bulk_is_a_success_with_zero_totals() -> None:
 
 
 def test_str_matches_the_official_format() -> None:
-    tally = BulkTally(warnings=["[distinct_id: u1]bad"])
+    tally = BulkTally(respond=BulkResponse.of, warnings=["[distinct_id: u1]bad"])
     tally.add_chunk(_outcome(2, 1))
 
     assert str(tally.response()) == (
@@ -86,7 +86,7 @@ def _official_chunk(success: int, failure: int) -> dict[str, Any]:
 def test_merge_agrees_with_the_official_bulk_response(counts: list[tuple[int, int]]) -> None:
     """Chunks are never empty here; the official merge calls "success + 0-record chunk + fail" partial."""
     official = OfficialBulkResponse()
-    ours = BulkTally()
+    ours = BulkTally(respond=BulkResponse.of)
     for success, failure in counts:
         official.merge_chunk_response(_official_chunk(success, failure))
         ours.add_chunk(_outcome(success, failure))
@@ -268,7 +268,7 @@ def test_failed_record_reasons_never_repeat_a_registered_credential(answer: dict
 
 
 def test_a_bounded_tally_keeps_the_first_failed_records_and_counts_them_all() -> None:
-    tally = BulkTally(keep=4)
+    tally = BulkTally(respond=BulkResponse.of, keep=4)
     for _ in range(3):
         tally.add_chunk(_outcome(1, 3))
     response = tally.response()
@@ -279,7 +279,7 @@ def test_a_bounded_tally_keeps_the_first_failed_records_and_counts_them_all() ->
 
 def test_on_failure_takes_every_failed_record_and_none_is_kept() -> None:
     taken: list[FailedRecord] = []
-    tally = BulkTally(on_failure=taken.append)
+    tally = BulkTally(respond=BulkResponse.of, on_failure=taken.append)
     tally.add_chunk(_outcome(1, 2))
     tally.add_failed(FailedRecord(record=None, error="bad", code=400, outcome="refused"))
     response = tally.response()
@@ -288,7 +288,7 @@ def test_on_failure_takes_every_failed_record_and_none_is_kept() -> None:
 
 
 def test_outcome_counts_follow_the_failed_records() -> None:
-    tally = BulkTally()
+    tally = BulkTally(respond=BulkResponse.of)
     for outcome in ("unknown", "not_sent", "not_sent", "failed", "refused"):
         tally.add_failed(FailedRecord(record=None, error="x", code=500, outcome=outcome))  # type: ignore[typeddict-item]
     response = tally.response()

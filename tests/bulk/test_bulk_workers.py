@@ -535,7 +535,7 @@ def test_send_records_above_concurrency_1_reports_records_too_big_before_any_chu
         max_bytes=300,
         concurrency=3,
         on_progress=lambda done, failed: progress.append((done, failed)),
-        tally=BulkTally(),
+        tally=BulkTally(respond=BulkResponse.of),
     )
 
     numbers = [f["record"]["n"] for f in response.failed_records]  # type: ignore[index]

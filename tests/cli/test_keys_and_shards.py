@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suprsend_typed._bulk.response import BulkTally, ChunkOutcome, FailedRecord
+from suprsend_typed._bulk.response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from suprsend_typed.cli.ids import LineIds, namespace_for
 from suprsend_typed.cli.lineset import LineSet, ranges
 from suprsend_typed.cli.records import KINDS
@@ -91,7 +91,7 @@ def test_ranges_are_the_maximal_runs(lines: set[int]) -> None:
 
 def test_the_send_tally_counts_failures_without_keeping_them() -> None:
     failed: FailedRecord = {"record": {"distinct_id": "u1"}, "error": "unauthorised", "code": 401}
-    tally = BulkTally(keep=0)
+    tally = BulkTally(respond=BulkResponse.of, keep=0)
 
     tally.add_chunk(ChunkOutcome(total=3, success=1, failed_records=(failed, failed)))
     tally.add_failed(failed)

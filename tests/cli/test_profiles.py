@@ -79,8 +79,84 @@ def test_a_missing_profile_or_credentials_are_configuration_errors(
         profiles.resolve(parsed("--profile", "prod"), config)
     with pytest.raises(SuprsendConfigError, match="no credentials"):
         profiles.resolve(parsed(), {profiles.ENV_CONFIG: str(tmp_path / "absent.ini")})
-    with pytest.raises(SuprsendConfigError, match="need both workspace_key and workspace_secret"):
+    with pytest.raises(
+        SuprsendConfigError,
+        match=r"^Missing workspace_secret: pass --workspace-secret too "
+        r"\(credentials from command-line flags\)$",
+    ):
         profiles.resolve(parsed("--workspace-key", "k"), config).client()
+
+
+BOTH_SETS = {
+    "SUPRSEND_WORKSPACE_KEY": "env_key",
+    "SUPRSEND_WORKSPACE_SECRET": "env_secret",
+    "SUPRSEND_API_KEY": "env_api_key",
+    "SUPRSEND_WORKSPACE_UID": "env_uid",
+}
+
+
+def test_the_key_and_secret_win_over_an_api_key_as_for_the_client(tmp_path: Path) -> None:
+    """The sandbox prints both sets; the command line signs with the key and secret, as ``Suprsend()``."""
+    environ = {**BOTH_SETS, profiles.ENV_CONFIG: str(tmp_path / "absent.ini")}
+
+    settings = profiles.resolve(parsed(), environ)
+    client = settings.client()
+
+    assert not settings.uses_api_key
+    assert (client.auth_method, client.workspace_key) == ("ws_key_secret", "env_key")
+    client.close()
+
+
+def test_an_api_key_alone_uses_its_workspace_uid(tmp_path: Path) -> None:
+    environ = {
+        "SUPRSEND_API_KEY": "env_api_key",
+        "SUPRSEND_WORKSPACE_UID": "env_uid",
+        profiles.ENV_CONFIG: str(tmp_path / "absent.ini"),
+    }
+
+    client = profiles.resolve(parsed(), environ).client()
+
+    assert (client.auth_method, client.workspace_uid) == ("api_key", "env_uid")
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"SUPRSEND_API_KEY": "k"},
+            "Missing workspace_uid: set SUPRSEND_WORKSPACE_UID "
+            "(credentials from SUPRSEND_* environment variables)",
+        ),
+        (
+            {"SUPRSEND_WORKSPACE_KEY": "k", "SUPRSEND_API_KEY": "k", "SUPRSEND_WORKSPACE_UID": "u"},
+            "Missing workspace_secret: set SUPRSEND_WORKSPACE_SECRET "
+            "(credentials from SUPRSEND_* environment variables)",
+        ),
+    ],
+)
+def test_a_missing_credential_names_the_variable_that_gives_it(
+    given: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    settings = profiles.resolve(parsed(), {**given, profiles.ENV_CONFIG: str(tmp_path / "absent.ini")})
+
+    with pytest.raises(SuprsendConfigError) as raised:
+        settings.client()
+
+    assert raised.value.message == message
+
+
+def test_a_profile_missing_a_credential_names_the_profile(tmp_path: Path) -> None:
+    path = tmp_path / "config.ini"
+    path.write_text("[bearer]\napi_key = k\n", encoding="utf-8")
+
+    settings = profiles.resolve(parsed("--profile", "bearer"), {profiles.ENV_CONFIG: str(path)})
+
+    with pytest.raises(SuprsendConfigError) as raised:
+        settings.client()
+    assert (
+        raised.value.message == f"Missing workspace_uid: add workspace_uid to the profile 'bearer' of {path}"
+    )
 
 
 def test_unknown_keys_in_a_profile_are_refused(tmp_path: Path) -> None:

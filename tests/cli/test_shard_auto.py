@@ -43,7 +43,14 @@ def test_an_explicit_shard_reads_no_environment() -> None:
         ("auto", None, {INDEX_VARIABLE: "0", COUNT_VARIABLE: "three"}, "must be a whole number"),
         ("auto", 3, {INDEX_VARIABLE: "-1"}, "must be a whole number"),
         ("auto", 3, {INDEX_VARIABLE: "3"}, "below the number of shards (3)"),
-        ("auto", 0, {INDEX_VARIABLE: "0"}, "below the number of shards (0)"),
+        ("auto", 0, {INDEX_VARIABLE: "0"}, "--shard-count must be >= 1 (the number of shards), got 0"),
+        ("auto", -2, {INDEX_VARIABLE: "0"}, "--shard-count must be >= 1 (the number of shards), got -2"),
+        (
+            "auto",
+            None,
+            {INDEX_VARIABLE: "0", COUNT_VARIABLE: "0"},
+            f"{COUNT_VARIABLE} must be >= 1 (the number of shards), got 0",
+        ),
         ("1/3", 3, {}, "goes with --shard auto only"),
     ],
 )
@@ -119,4 +126,18 @@ def test_auto_outside_an_indexed_job_is_a_usage_error(
     assert (auto, count_alone) == (exit_codes.USAGE, exit_codes.USAGE)
     assert INDEX_VARIABLE in auto_err
     assert "--shard-count goes with --shard auto" in count_alone_err
+    assert cli.hub.counts()["requests"] == 0
+
+
+def test_a_shard_count_of_zero_is_a_usage_error_naming_the_minimum(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_lines(cli.workdir / "events.jsonl", events(3, users=3))
+    monkeypatch.chdir(cli.workdir)
+    monkeypatch.setenv(INDEX_VARIABLE, "0")
+
+    code = main(["send", "events", "events.jsonl", "--shard", "auto", "--shard-count", "0"])
+
+    assert code == exit_codes.USAGE
+    assert "--shard-count must be >= 1 (the number of shards), got 0" in capsys.readouterr().err
     assert cli.hub.counts()["requests"] == 0

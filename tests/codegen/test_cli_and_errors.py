@@ -41,6 +41,7 @@ def test_out_then_check_is_clean_and_a_stale_package_fails_with_a_diff(tmp_path:
         "__init__.py",
         "async_namespaces.py",
         "async_resources/__init__.py",
+        "endpoint_helpers.py",
         "endpoints.py",
         "limits.py",
         "models.py",
@@ -402,3 +403,60 @@ def test_a_rewrite_naming_no_parameter_of_its_method_is_refused(monkeypatch: pyt
         generate(ROOT / "spec" / "suprsend.yaml")
     assert caught.value.pointer.endswith("/post")
     assert "rewrite subscriber_list_create: no parameter 'lst_id'" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (
+            {"argument": "tenant_id", "operation": "no_such_operation", "after": "payload"},
+            "route: no operation 'no_such_operation' in this namespace",
+        ),
+        (
+            {"argument": "tenant_id", "operation": "get_user_for_tenant", "after": "payload"},
+            "route get_user_for_tenant: not this operation with one more path parameter 'tenant_id'",
+        ),
+        (
+            {"argument": "tenant", "operation": "edit_user_for_tenant", "after": "payload"},
+            "route edit_user_for_tenant: not this operation with one more path parameter 'tenant'",
+        ),
+        (
+            {"argument": "tenant_id", "operation": "edit_user_for_tenant", "after": "body"},
+            "route edit_user_for_tenant: 'body' is no positional argument",
+        ),
+    ],
+)
+def test_a_route_to_an_operation_that_does_not_fit_the_method_is_refused(
+    monkeypatch: pytest.MonkeyPatch, route: dict[str, str], message: str
+) -> None:
+    """A Route sends the method's own arguments to a sibling operation, so the sibling must be the same
+    operation (body, query, answer, retry) with exactly the one more path parameter the row names."""
+    import attrs
+
+    import codegen.render_surface
+    from codegen.customisations import CUSTOMISATIONS, Route
+
+    wrong = attrs.evolve(CUSTOMISATIONS["edit_user"], route=Route(**route))
+    monkeypatch.setattr(codegen.render_surface, "CUSTOMISATIONS", {**CUSTOMISATIONS, "edit_user": wrong})
+    with pytest.raises(SpecError) as caught:
+        generate(ROOT / "spec" / "suprsend.yaml")
+    assert caught.value.pointer == "#/paths/~1v1~1user~1{distinct_id}~1/patch"
+    assert message in caught.value.message
+
+
+def test_a_builder_method_named_as_another_method_of_its_namespace_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import attrs
+
+    import codegen.render_surface
+    from codegen.customisations import CUSTOMISATIONS
+
+    row = CUSTOMISATIONS["send_identity_events"]
+    clash = attrs.evolve(row, methods=(attrs.evolve(row.methods[0], name="merge"),))
+    monkeypatch.setattr(
+        codegen.render_surface, "CUSTOMISATIONS", {**CUSTOMISATIONS, "send_identity_events": clash}
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(ROOT / "spec" / "suprsend.yaml")
+    assert "users.merge is already operation send_identity_events" in caught.value.message

@@ -1,11 +1,13 @@
 """Regenerating after an API change works end to end, on a copy of the spec in a temporary folder.
 
-The drill: add an operation in a new namespace (``widgets``, with a model of its own) and lower a bulk
-limit, regenerate a copy of the package, then check in a fresh interpreter that the copy has a client
-method and a command-line command for the new operation, that ``docs/api.md`` lists it, that bulk events go
-out in chunks of the new limit, and that the sandbox serves the new operation from its schema (a 400
-naming the field for a bad body, the documented status and shape for a good one). The repository is
-never written.
+The drill: add an operation in a new namespace (``widgets``, with a model of its own), a records endpoint
+(``x-suprsend-records``, with a limit of its own) and lower a bulk limit, regenerate a copy of the package,
+then check in a fresh interpreter that the copy has a client method and a command-line command for the new
+operation, that ``docs/api.md`` lists it, that bulk events go out in chunks of the new limit, that the
+sandbox serves the new operation from its schema (a 400 naming the field for a bad body, the documented
+status and shape for a good one), and that it serves the records endpoint from its record facts alone
+(per-record outcomes, its count limit, its single answer, dedupe, the record log). The repository is never
+written.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import suprsend_typed
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(suprsend_typed.__file__).parent
 NEW_EVENTS_LIMIT = 7
+WIDGETS_PER_BULK = 3
 EVENTS_SENT = 2 * NEW_EVENTS_LIMIT + 1
 DRILL_TIMEOUT_S = 300
 
@@ -46,7 +49,53 @@ WIDGET_PATHS = {
                 }
             },
         }
-    }
+    },
+    "/v1/bulk/widget/": {
+        "post": {
+            "operationId": "order_widgets",
+            "tags": ["widgets"],
+            "x-suprsend-method": "order",
+            "x-suprsend-retry": "dedupe-key",
+            "x-suprsend-records": {
+                "model": "WidgetOrder",
+                "max_records": "max_widgets_per_bulk",
+                "max_record_bytes": "max_body_apparent_bytes",
+                "max_total_bytes": "max_chunk_apparent_bytes",
+                "answer": "per-record",
+                "kind": "widget_order",
+                "dedupe": "widget",
+                "accepted": "message-id",
+            },
+            "summary": "Order a widget, or a bulk array of orders (per-record results).",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/WidgetOrder"},
+                                {"type": "array", "items": {"$ref": "#/components/schemas/WidgetOrder"}},
+                            ]
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "202": {
+                    "description": "One order accepted.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/TriggerAccepted"}}
+                    },
+                },
+                "207": {
+                    "description": "Bulk orders; one record per request item.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/BulkRecordsResponse"}}
+                    },
+                },
+            },
+        }
+    },
 }
 WIDGET_SCHEMAS = {
     "WidgetCreate": {
@@ -57,6 +106,14 @@ WIDGET_SCHEMAS = {
             "size": {"type": "integer", "minimum": 1},
         },
         "additionalProperties": False,
+    },
+    "WidgetOrder": {
+        "type": "object",
+        "required": ["widget_id"],
+        "properties": {
+            "widget_id": {"type": "string", "minLength": 1},
+            "$idempotency_key": {"type": ["string", "null"], "maxLength": 255},
+        },
     },
     "Widget": {
         "type": "object",
@@ -118,6 +175,28 @@ with Sandbox() as hub:
     with contextlib.redirect_stdout(out):
         code = main(["widgets", "create", "--json", json.dumps({{"name": "nut", "size": 3}})])
     found["cli"] = code, json.loads(out.getvalue())
+
+    def post(path, body):
+        request = urllib.request.Request(
+            hub.url + path,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={{"Authorization": "Bearer " + DEFAULT_API_KEY, "Content-Type": "application/json"}},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    status, answer = post("v1/bulk/widget/", [{{"widget_id": "w1"}}, {{"widget_id": ""}}])
+    found["orders"] = status, [(r["status"], r["status_code"]) for r in answer["records"]]
+    status, answer = post("v1/bulk/widget/", [{{"widget_id": "w"}}] * ({WIDGETS_PER_BULK} + 1))
+    found["too_many_orders"] = status, answer["type"]
+    order = {{"widget_id": "w2", "$idempotency_key": "order-1"}}
+    first, second = post("v1/bulk/widget/", order), post("v1/bulk/widget/", order)
+    found["single_order"] = first[0], sorted(first[1]), first[1] == second[1]
+    found["order_log"] = [row["status"] for row in hub.records(kind="widget_order")]
 print(json.dumps(found))
 """
 
@@ -126,6 +205,7 @@ def _drill_spec(tmp_path: Path) -> Path:
     spec = yaml.safe_load((ROOT / "spec" / "suprsend.yaml").read_text(encoding="utf-8"))
     assert spec["x-suprsend-limits"]["max_events_per_bulk"] != NEW_EVENTS_LIMIT
     spec["x-suprsend-limits"]["max_events_per_bulk"] = NEW_EVENTS_LIMIT
+    spec["x-suprsend-limits"]["max_widgets_per_bulk"] = WIDGETS_PER_BULK
     assert not set(WIDGET_PATHS) & set(spec["paths"])
     spec["paths"].update(WIDGET_PATHS)
     spec["components"]["schemas"].update(WIDGET_SCHEMAS)
@@ -179,4 +259,10 @@ def test_a_new_namespace_and_a_new_limit_reach_every_consumer(tmp_path: Path) ->
     assert sorted(found["chunks"]) == [1, NEW_EVENTS_LIMIT, NEW_EVENTS_LIMIT]
     code, printed = found["cli"]
     assert code == 0 and printed == {"widget_id": "xxx", "name": "nut", "size": 3, "tags": []}
+    # The records endpoint is served from its record facts, with no sandbox edit: one outcome per record,
+    # its own count limit, its single answer, dedupe by $idempotency_key, records logged under its kind.
+    assert found["orders"] == [207, [["success", 202], ["error", 400]]]
+    assert found["too_many_orders"] == [400, "TooManyRecords"]
+    assert found["single_order"] == [202, ["message_id", "status"], True]
+    assert found["order_log"] == ["accepted", "rejected", "accepted", "duplicate"]
     assert _repository_status() == before

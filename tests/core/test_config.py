@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from suprsend_typed._client_auth import api_key_client_auth, hmac_client_auth
 from suprsend_typed._config import (
     DEFAULT_BASE_URL,
+    ApiKeyCredentials,
+    HmacCredentials,
     resolve_api_key_credentials,
     resolve_base_url,
+    resolve_credentials,
     resolve_hmac_credentials,
 )
 from suprsend_typed._errors import SuprsendConfigError
+from suprsend_typed._signing import BearerAuth, HmacAuth
 
 ENV = {
     "SUPRSEND_WORKSPACE_KEY": "env-key",
@@ -55,11 +60,43 @@ def test_missing_hmac_credentials(key: str | None, secret: str | None, message: 
 
 
 def test_missing_api_key_credentials() -> None:
-    missing_uid = r"^Missing workspace_uid: pass workspace_uid=\.\.\. to the client$"
+    missing_uid = (
+        r"^Missing workspace_uid: pass workspace_uid=\.\.\. to the client or set SUPRSEND_WORKSPACE_UID$"
+    )
     with pytest.raises(SuprsendConfigError, match=missing_uid):
         resolve_api_key_credentials(None, "k", ENV)
     with pytest.raises(SuprsendConfigError, match="Missing api_key"):
         resolve_api_key_credentials("uid", None, {})
+
+
+def test_the_workspace_uid_comes_from_the_environment_too() -> None:
+    api = resolve_api_key_credentials(None, None, {**ENV, "SUPRSEND_WORKSPACE_UID": "env-uid"})
+    assert (api.workspace_uid, api.api_key) == ("env-uid", "env-api-key")
+
+
+@pytest.mark.parametrize(
+    ("environ", "passed", "expected"),
+    [
+        ({**ENV, "SUPRSEND_WORKSPACE_UID": "env-uid"}, {}, HmacCredentials),  # both sets: key and secret win
+        ({"SUPRSEND_API_KEY": "a", "SUPRSEND_WORKSPACE_UID": "u"}, {}, ApiKeyCredentials),
+        ({}, {"api_key": "a", "workspace_uid": "u"}, ApiKeyCredentials),
+        ({"SUPRSEND_WORKSPACE_KEY": "k"}, {"api_key": "a", "workspace_uid": "u"}, HmacCredentials),
+    ],
+)
+def test_one_rule_picks_the_credential_set(
+    environ: dict[str, str], passed: dict[str, str], expected: type[object]
+) -> None:
+    if expected is HmacCredentials and "SUPRSEND_WORKSPACE_SECRET" not in environ:
+        with pytest.raises(SuprsendConfigError, match="^Missing workspace_secret"):  # never half a set
+            resolve_credentials(environ=environ, **passed)
+        return
+    assert isinstance(resolve_credentials(environ=environ, **passed), expected)
+
+
+def test_with_no_credentials_the_workspace_key_is_missing() -> None:
+    with pytest.raises(SuprsendConfigError) as info:
+        resolve_credentials(environ={})
+    assert info.value.message == MISSING_KEY
 
 
 @pytest.mark.parametrize("bad", ["s3cr3t\n", " s3cr3t", "s3\x00cr3t"])
@@ -144,3 +181,45 @@ def test_base_url_errors_never_show_a_key_from_the_url(bad: str) -> None:
 def test_base_url_with_whitespace_or_control_characters_is_refused(bad: str) -> None:
     with pytest.raises(SuprsendConfigError, match="whitespace or control characters"):
         resolve_base_url(bad, {})
+
+
+def test_client_auth_is_the_signing_the_credentials_give() -> None:
+    def clock() -> float:
+        return 1.0
+
+    hmac = hmac_client_auth(None, "arg-secret", clock=clock, environ=ENV)
+    assert (hmac.kind, hmac.workspace, hmac.secret, hmac.authorization_prefix) == (
+        "hmac",
+        "env-key",
+        "arg-secret",
+        "env-key:",
+    )
+    assert hmac.signer == HmacAuth(workspace_key="env-key", secret="arg-secret", clock=clock)
+    bearer = api_key_client_auth("ws-uid", None, environ=ENV)
+    assert (bearer.kind, bearer.workspace, bearer.secret, bearer.authorization_prefix) == (
+        "api_key",
+        "ws-uid",
+        "env-api-key",
+        "Bearer ",
+    )
+    assert bearer.signer == BearerAuth(api_key="env-api-key")
+    assert "secret" not in repr(hmac) and "env-api-key" not in repr(bearer)
+
+
+@pytest.mark.parametrize("client", ["Suprsend", "AsyncSuprsend"])
+def test_both_clients_refuse_missing_credentials_with_the_same_messages(
+    client: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import suprsend_typed
+
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    cls = getattr(suprsend_typed, client)
+    with pytest.raises(SuprsendConfigError) as missing_key:
+        cls(None, "secret")
+    with pytest.raises(SuprsendConfigError) as missing_api_key:
+        cls.with_workspace_api_key("ws-uid")
+    assert str(missing_key.value) == MISSING_KEY
+    assert str(missing_api_key.value) == (
+        "Missing api_key: pass api_key=... to the client or set SUPRSEND_API_KEY"
+    )

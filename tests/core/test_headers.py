@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 import suprsend
 
+from suprsend_typed import AppInfo, Suprsend
 from suprsend_typed._errors import SuprsendConfigError
 from suprsend_typed._headers import JSON_CONTENT_TYPE, HeadersMiddleware, UserAgents, sdk_version
 from suprsend_typed._http import Headers, Request, Response
@@ -85,6 +86,14 @@ def test_non_ascii_name_is_percent_encoded_in_the_user_agent_and_exact_in_the_js
     assert official_sdk in official
     ours_sdk = f'"sdk": "suprsend-typed", "sdk_version": "{sdk_version()}"'
     assert agents.client_user_agent == official.replace(official_sdk, ours_sdk)
+
+
+def test_app_info_is_built_by_the_official_call_form() -> None:
+    official = suprsend.Suprsend("k", "s", app_info=suprsend.AppInfo(name="shop", version="1.0"))
+    ours = Suprsend("k", "s", app_info=AppInfo(name="shop", version="1.0"))
+    assert AppInfo(name="shop") == {"name": "shop"}
+    assert ours.user_agent.endswith(" (shop/1.0)") and official.user_agent.endswith(" (shop/1.0)")
+    ours.close()
 
 
 def test_middleware_adds_headers_and_keeps_an_explicit_content_type() -> None:

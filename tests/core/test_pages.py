@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from suprsend_typed import PaginationLoopError, Suprsend
+from suprsend_typed import PaginationLoopError, Suprsend, models
+from suprsend_typed._generated.operations import LIST_MESSAGES
 from suprsend_typed._http import Request, Response
 from suprsend_typed.cli import exit_codes
 from suprsend_typed.cli.main import main as cli_main
@@ -68,6 +69,16 @@ def test_the_next_cursor_page_is_asked_with_after_and_keeps_the_other_parameters
     asked = _query(transport.sent[1])
     assert asked == {"limit": "2", "after": "c1", "channel": "email"}  # `before` of page 1 is not kept
     assert [m.message_id for m in second.items] == ["m3", "m4"]
+
+
+def test_each_page_data_is_the_list_operation_response_model_and_reads_as_the_page_does() -> None:
+    client, _ = _client(_cursor_hub(THREE_PAGES))
+    response_model = getattr(models, LIST_MESSAGES.response_model or "")
+    for page in client.messages.list(limit=2).iter_pages():
+        assert type(page.data) is response_model
+        assert page.data.results is not None and page.items == page.data.results
+        assert page.data["meta"] == page["meta"] and page.data.get("results") == page.get("results")
+        assert page.data.to_dict() == page.to_dict()
 
 
 def test_has_next_page_is_true_until_the_last_page() -> None:

@@ -141,7 +141,15 @@ def _calls(a: str, b: str, payload: dict[str, Any]) -> dict[str, tuple[Call, Any
             lambda c: c.users.edit(a, {"operations": [{"$set": copied(p)}]}, None, {"locale": "fr"}),
             RECORD,
         ),
+        "users.edit for a tenant with options": (
+            lambda c: c.users.edit(a, {"operations": [{"$set": copied(p)}]}, b, {"locale": "fr"}),
+            RECORD,
+        ),
         "users.edit(UserEdit)": (lambda c: c.users.edit(_edit_instance(c, a, b)), RECORD),
+        "users.edit(UserEdit) with options": (
+            lambda c: c.users.edit(_edit_instance(c, a, b), None, None, {"locale": "fr"}),
+            RECORD,
+        ),
         "users.merge": (lambda c: c.users.merge(a, b), RECORD),
         "users.delete": (lambda c: c.users.delete(a), {}),
         "users.bulk_delete": (lambda c: c.users.bulk_delete({"distinct_ids": [a, b]}), {}),

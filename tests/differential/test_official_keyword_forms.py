@@ -1,64 +1,24 @@
 """The official call forms by keyword: every call of the differential tables, each argument passed by its
 official name (``tenants.upsert(tenant_id=..., tenant_payload=...)``), sends the same request and returns
-the same result with both SDKs; and every official signature binds on ours with the official names and
-defaults.
+the same result with both SDKs. That every official signature binds on ours with the official names and
+defaults is checked for the whole official surface in ``test_official_surface.py``.
 """
 
 from __future__ import annotations
 
 import copy
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import suprsend
 from support.capture_server import capture_server
-from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 
 from suprsend_typed import Event, SubscriberListBroadcast, Workflow, WorkflowTriggerRequest
-from suprsend_typed._client import Suprsend
 
 from . import test_official_calls_a as calls_a
 from . import test_official_calls_b as calls_b
 from .keyword_forms import KeywordCalls, by_keyword
-
-NAMESPACES = ("workflows", "users", "tenants", "brands", "objects", "subscriber_lists", "messages", "user")
-# Official helpers that send nothing and that this SDK leaves out on purpose (URLs of the hub's pages).
-_NOT_CALLS = frozenset({"cleaned_limit_offset", "detail_url", "detail_url_for_tenant"})
-CLIENT_METHODS = ("trigger_workflow", "track", "track_event")
-
-
-def _official_methods() -> Iterator[tuple[str, str, inspect.Signature]]:
-    official = suprsend.Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET)
-    for namespace in NAMESPACES:
-        api = getattr(official, namespace)
-        for name, method in inspect.getmembers(api, inspect.ismethod):
-            if not name.startswith("_") and name not in _NOT_CALLS:
-                yield namespace, name, inspect.signature(method)
-    for name in CLIENT_METHODS:
-        yield "", name, inspect.signature(getattr(official, name))
-
-
-OFFICIAL_METHODS = {f"{ns}.{name}".lstrip("."): signature for ns, name, signature in _official_methods()}
-
-
-@pytest.mark.parametrize("name", sorted(OFFICIAL_METHODS))
-def test_every_official_signature_binds_with_the_official_names(name: str) -> None:
-    """Each official parameter, in the official order, is one of ours of the same name that takes a
-    keyword; a default the official SDK has, ours has too, with the same value."""
-    ours_client = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET)
-    target: Any = ours_client
-    for part in name.split("."):
-        target = getattr(target, part)
-    official = OFFICIAL_METHODS[name]
-    ours = list(inspect.signature(target).parameters.values())
-    for index, parameter in enumerate(official.parameters.values()):
-        mine = ours[index]
-        assert mine.name == parameter.name
-        assert mine.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-        if parameter.default is not inspect.Parameter.empty:
-            assert mine.default == parameter.default, mine
 
 
 @pytest.fixture(scope="module")

@@ -263,3 +263,57 @@ def test_deprecated_track_puts_the_same_event_on_the_wire(
 def test_deprecated_track_warns(pair: Pair) -> None:
     with pytest.warns(DeprecationWarning, match="track_event"):
         pair.ours.track("user-1", "order_placed")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_deprecated_client_add_attachment_puts_the_same_body_on_the_wire(pair: Pair, tmp_path: Path) -> None:
+    document = tmp_path / "invoice.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    legacy = {
+        "name": "invoice",
+        "template": "invoice-tpl",
+        "notification_category": "transactional",
+        "users": [{"distinct_id": "user-1"}],
+    }
+    with_data = {**legacy, "data": {"amount": 10, "$attachments": [{"url": "https://cdn.example.com/a.pdf"}]}}
+
+    def attach(client: Any, body: dict[str, Any]) -> dict[str, Any]:
+        returned = client.add_attachment(body, str(document))
+        assert returned is body
+        client.add_attachment(body, str(document), " bill.pdf ")
+        client.add_attachment(body, "https://cdn.example.com/terms.pdf", "terms.pdf", True)
+        return body
+
+    for body in (legacy, with_data):
+        pair.run(
+            lambda body=body: pair.official.trigger_workflow(attach(pair.official, copy.deepcopy(body))),
+            lambda body=body: pair.ours.trigger_workflow(attach(pair.ours, copy.deepcopy(body))),
+        )
+    (sent,) = pair.server.requests
+    names = [item.get("filename") for item in sent.json()["data"]["$attachments"]]
+    assert names == [None, "invoice.pdf", "bill.pdf", "terms.pdf"]
+
+
+def test_deprecated_client_add_attachment_warns_checks_first_and_skips_an_ignored_file(
+    pair: Pair, tmp_path: Path
+) -> None:
+    body: dict[str, Any] = {"name": "n", "data": {"k": "v"}}
+    with pytest.warns(DeprecationWarning, match="WorkflowTriggerRequest.add_attachment") as caught:
+        pair.ours.add_attachment(body, "https://cdn.example.com/a.pdf")
+    assert caught[0].filename == __file__
+    missing = str(tmp_path / "missing.pdf")
+    with pytest.warns(DeprecationWarning):
+        # The official SDK appends a null for the skipped file; ours adds nothing (a warning is logged).
+        assert pair.ours.add_attachment(body, missing, None, True) is body
+        assert [item["url"] for item in body["data"]["$attachments"]] == ["https://cdn.example.com/a.pdf"]
+        with pytest.raises(FileNotFoundError):
+            pair.ours.add_attachment(body, missing)
+        for bad_body, message in (
+            (["not", "a", "dict"], "data must be a dictionary"),
+            ({"data": ["x"]}, r"body\['data'\] must be a dictionary"),
+            ({"data": {"$attachments": "x"}}, r"data.\$attachments must be a list"),
+        ):
+            before = copy.deepcopy(bad_body)
+            with pytest.raises(InputValueError, match=message):
+                pair.ours.add_attachment(bad_body, "https://cdn.example.com/a.pdf")
+            assert bad_body == before

@@ -93,7 +93,7 @@ def test_readme_user_test_files_record_then_replay_offline(
     with readme_sandbox() as hub:
         recorded = run_user_suite(pytester, monkeypatch, "--suprsend-record-mode=once", base_url=hub.url)
         assert recorded.returncode == 0, recorded.stdout + recorded.stderr
-        assert "2 passed" in recorded.stdout
+        assert "3 passed" in recorded.stdout
         dead_url = hub.url
     cassettes = list((tmp_path / "tests" / "cassettes").rglob("*.json"))
     assert len(cassettes) == 1

@@ -125,8 +125,9 @@ def test_a_closed_client_and_its_copies_send_nothing_more(sandbox: Sandbox) -> N
     client = sandbox.client()
     copy = client.with_options(max_retries=0)
     client.close()
-    with pytest.raises(ClientClosedError):
+    with pytest.raises(ClientClosedError) as closed:
         client.track_event(_good(1))
+    assert not str(closed.value).startswith("[code:")  # nothing was sent: no HTTP code
     with pytest.raises(ClientClosedError):
         copy.track_event(_good(2))
     with pytest.raises(ClientClosedError):

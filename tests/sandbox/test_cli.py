@@ -17,6 +17,7 @@ from suprsend_typed.sandbox import (
     DEFAULT_WORKSPACE_KEY,
     DEFAULT_WORKSPACE_SECRET,
     Credentials,
+    Sandbox,
 )
 from suprsend_typed.sandbox.__main__ import USAGE_ERROR, build_sandbox, exposure_warning, main, parse_args
 
@@ -36,12 +37,13 @@ def test_cli_prints_export_lines_serves_and_stops_cleanly(
     try:
         assert process.stdout is not None
         exported = dict(
-            process.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(4)
+            process.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(5)
         )
         assert exported["SUPRSEND_BASE_URL"].startswith("http://127.0.0.1:")
         assert exported["SUPRSEND_WORKSPACE_KEY"] == "cli_workspace_key_000001"
         assert exported["SUPRSEND_WORKSPACE_SECRET"] == "cli-secret"
         assert exported["SUPRSEND_API_KEY"] == DEFAULT_API_KEY
+        assert exported["SUPRSEND_WORKSPACE_UID"] == "cli_workspace_key_000001"  # the key, by default
         credentials = Credentials(workspace_key="cli_workspace_key_000001", workspace_secret="cli-secret")
         sender = Wire(exported["SUPRSEND_BASE_URL"], credentials)
         response = sender.send("POST", "trigger/", {"workflow": "w", "recipients": ["u"], "data": {}})
@@ -148,3 +150,14 @@ def test_an_unusable_seed_file_is_a_one_line_error(
     assert main(["--seed", str(seed)]) == USAGE_ERROR
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: seed file {seed}") and message in line
+
+
+def test_the_printed_environment_pairs_an_api_key_with_its_workspace_uid() -> None:
+    with Sandbox(workspace_uid="uid_of_the_workspace_0001") as hub:
+        assert hub.environment()["SUPRSEND_WORKSPACE_UID"] == "uid_of_the_workspace_0001"
+    with Sandbox(api_keys=()) as hub:  # no Bearer key accepted: neither the key nor a UID is printed
+        assert set(hub.environment()) == {
+            "SUPRSEND_BASE_URL",
+            "SUPRSEND_WORKSPACE_KEY",
+            "SUPRSEND_WORKSPACE_SECRET",
+        }

@@ -46,6 +46,7 @@ def test_the_environment_is_restored_after_the_test():
     assert os.environ["SUPRSEND_BASE_URL"] == "https://production.invalid/"
     assert os.environ["SUPRSEND_WORKSPACE_KEY"] == "production-key"
     assert "SUPRSEND_API_KEY" not in os.environ
+    assert "SUPRSEND_WORKSPACE_UID" not in os.environ
 """
 
 
@@ -74,3 +75,5 @@ def test_fixture_sets_every_variable_a_client_reads(suprsend_sandbox: SandboxFix
     assert os.environ["SUPRSEND_WORKSPACE_KEY"] == credentials.workspace_key
     assert os.environ["SUPRSEND_WORKSPACE_SECRET"] == credentials.workspace_secret
     assert os.environ["SUPRSEND_API_KEY"] in credentials.api_keys
+    printed = suprsend_sandbox.hub.environment()
+    assert os.environ["SUPRSEND_WORKSPACE_UID"] == printed["SUPRSEND_WORKSPACE_UID"]

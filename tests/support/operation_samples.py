@@ -68,13 +68,17 @@ def query_values(call: OperationCall) -> dict[str, Any]:
 
 
 def direct_arguments(op: OperationInfo, call: OperationCall, ids: list[str], body: Any) -> list[object]:
-    """The generated method's arguments in the official positional order, query as the ``options`` dict."""
+    """The generated method's arguments in the official positional order, query as the ``options`` dict
+    (a positional the spec does not list, a customisation's route, at its default)."""
     path = dict(zip(call.path_ids, ids, strict=True))
     query = query_values(call)
     wire = {f.name: f.key for f in call.query_fields}
     args: list[object] = []
-    for name in [p.name for p in call.positional]:
-        if name in path:
+    for parameter in call.positional:
+        name = parameter.name
+        if name not in op.positional:  # a customisation's route (users.edit's tenant_id): its default
+            args.append(parameter.default)
+        elif name in path:
             args.append(path[name])
         elif name == PAYLOAD:
             args.append(body)

@@ -23,7 +23,7 @@ from suprsend_typed import (
 def official_keyword_forms(client: Suprsend, edit: UserEdit) -> None:
     tenant: models.Tenant = client.tenants.upsert(tenant_id="t", tenant_payload={"tenant_name": "T"})
     brand: models.Brand = client.brands.upsert(brand_id="b", brand_payload={"brand_name": "B"})
-    tenants: Page[models.Tenant] = client.tenants.list(limit=10, offset=20)
+    tenants: Page[models.Tenant, models.TenantPage] = client.tenants.list(limit=10, offset=20)
     user: models.User = client.users.get(distinct_id="u", options={"tenant_id": "t"})
     edited: models.UserProfile = client.users.edit(
         edit_ins_or_distinct_id="u", edit_payload={"operations": [{"$set": {"k": 1}}]}, tenant_id="t"

@@ -20,7 +20,7 @@ def objects(client: Suprsend) -> None:
     edit.add_email("team@example.com")
     profile: models.ObjectProfile = client.objects.edit(edit, max_retries=0)
     same: models.ObjectProfile = client.objects.edit("team", "t1", {"operations": [{"$set": {"a": 1}}]})
-    listed: Page[models.ObjectProfile] = client.objects.list("team", {"limit": 10})
+    listed: Page[models.ObjectProfile, models.ObjectPage] = client.objects.list("team", {"limit": 10})
     fetched: models.ObjectProfile = client.objects.get("team", "t1", timeout=5)
     deleted: StatusResult = client.objects.delete("team", "t1")
     preference = client.objects.get_category_preference("team", "t1", "alerts", {"tenant_id": "acme"})
@@ -31,7 +31,7 @@ def objects(client: Suprsend) -> None:
 def subscriber_lists(client: Suprsend) -> None:
     created: models.SubscriberList = client.subscriber_lists.create({"list_id": "vip"})
     keyword: models.SubscriberList = client.subscriber_lists.create(list_id="vip", list_name="VIPs")
-    page: Page[models.SubscriberList] = client.subscriber_lists.get_all(10, 0)
+    page: Page[models.SubscriberList, models.SubscriberListPage] = client.subscriber_lists.get_all(10, 0)
     added = client.subscriber_lists.add("vip", ["u1", "u2"], {"q": 1})
     count = added.affected_count if isinstance(added, models.AffectedCount) else None
     version: models.SubscriberListVersion = client.subscriber_lists.start_sync("vip")

@@ -11,6 +11,8 @@ from typing import Any
 import suprsend_typed
 from suprsend_typed import (
     APIStatusError,
+    BaseBulkResponse,
+    BulkResponse,
     Event,
     Handler,
     Page,
@@ -82,11 +84,20 @@ def seed_surface(client: Suprsend) -> None:
     saved: SeedResult = client.users.async_edit(user)
     print(saved, client.users.edit(user))
 
-    page: Page[models.Message] = client.messages.list({"limit": 20})
+    page: Page[models.Message, models.MessageList] = client.messages.list({"limit": 20})
     first_page: list[models.Message] = page.items
     every_message: list[models.Message] = list(page)  # all pages, fetched lazily
     has_next: bool = page.has_next_page()
     print(first_page, every_message, has_next, page["meta"])
+    # page.data is the list operation's response model, read typed per wire key.
+    listed: models.MessageList = page.data
+    meta: dict[str, Any] | None = page.data.get("meta")
+    later = page.next_page()
+    following: models.MessageList | None = None if later is None else later.data
+    wrong_model: models.UserPage = page.data  # type: ignore[assignment]
+    wrong_read: int = page.data["results"]  # type: ignore[assignment]
+    wrong_page: Page[models.Message, models.UserPage] = page  # type: ignore[assignment]
+    print(listed, meta, following, wrong_model, wrong_read, wrong_page)
 
 
 def keyed_reads(client: Suprsend) -> None:
@@ -103,6 +114,24 @@ def keyed_reads(client: Suprsend) -> None:
     wrong: int = user["distinct_id"]  # type: ignore[assignment]
     misspelt: str = user["distinct_idd"]  # type: ignore[assignment]
     print(meta, rows, distinct_id, properties, first_email, wrong, misspelt)
+
+
+def typed_get(client: Suprsend) -> None:
+    # model.get(key) is typed per wire key as dict.get is: the value or None, or the value or the default.
+    user = client.users.get("u1")
+    maybe_id: str | None = user.get("distinct_id")
+    some_id: str = user.get("distinct_id") or "anonymous"
+    properties: dict[str, Any] | None = user.get("properties", None)
+    with_default: dict[str, Any] | int | None = user.get("properties", 0)  # null stays None
+    accepted = client.workflows.trigger({"workflow": "w", "recipients": ["u1"]})
+    message_id: str | None = accepted.get("message_id", None)
+    # A key beyond the schema reads as object (narrowed before use), with or without a default.
+    kept: object = user.get("$email", "")
+    # A wrong type or a misspelt key is rejected, as with model["key"].
+    not_optional: str = user.get("distinct_id")  # type: ignore[assignment]
+    wrong: int = user.get("distinct_id", 0)  # type: ignore[assignment]
+    misspelt: str = user.get("distinct_idd", "")  # type: ignore[assignment]
+    print(maybe_id, some_id, properties, with_default, message_id, kept, not_optional, wrong, misspelt)
 
 
 def per_call_options(client: Suprsend) -> None:
@@ -124,6 +153,17 @@ def per_call_options(client: Suprsend) -> None:
     listed = client.messages.list({"limit": 20}, timeout=Timeout(read=2.0))
     updated = client.messages.bulk_update([{"message_id": "m1", "action": "seen"}], max_retries=1)
     print(seed, typed, tracked, legacy, single, seconds, edited, queued, listed, updated)
+
+
+def sync_bulk_results(client: Suprsend) -> None:
+    """A sync bulk gives a ``BulkResponse``, whose ``retry_failed()`` is a plain call."""
+    sent: BulkResponse = client.bulk_events.stream([Event("u1", "order_shipped")])
+    again: BulkResponse = sent.retry_failed()
+    totals: BaseBulkResponse = again
+    edits = client.users.get_bulk_edit_instance()
+    edits.append(client.users.get_edit_instance("u1"), client.user.get_instance("u2"))
+    saved: BulkResponse = edits.save()
+    print(totals, saved)
 
 
 def typed_surface(client: Suprsend) -> str | None:

@@ -42,7 +42,7 @@ from .._retry import backoff_delay
 from .._workflow import WorkflowTriggerRequest
 from .delivery import EDIT_KIND, EVENT_KIND, LARGEST_CHUNK_RECORDS, TRIGGER_KIND, Routes, deliver
 from .errors import ForkedSenderError, QueueFullError, SenderClosedError, SenderStoppedError
-from .outbox import DeadLetter, Entry, MemoryOutbox, Outbox
+from .outbox import DEAD_LETTERS_KEPT_IN_MEMORY, DeadLetter, Entry, MemoryOutbox, Outbox
 from .sqlite_outbox import SqliteOutbox
 
 FullPolicy = Literal["block", "drop"]
@@ -124,8 +124,8 @@ class BackgroundSender:
         # Group commit, with fsync only: there a commit is a disk flush, which calls from several threads
         # share. Without fsync a commit costs less than handing it over between threads (measured), so
         # each call commits its own record under the lock.
-        self._durable = durable if fsync and durable is not None and durable.group_commit else None
-        lock = threading.Lock()
+        self._durable = durable if fsync else None
+        self._lock = lock = threading.Lock()
         self._cond = threading.Condition(lock)
         # One caller at a time commits every record staged so far, outside the lock; the others wait on
         # ``_commit_done`` (same lock) for the commit that covers theirs.
@@ -143,6 +143,7 @@ class BackgroundSender:
         self._pid = os.getpid()
         self._left = 0  # records not sent when the sender closed
         self._dead_at_close = 0
+        self._dead_letters_at_close: list[DeadLetter] = []  # what dead_letters() answers once closed
         self._thread_done = False
         self._sending = False  # the thread is in a send cycle
         self._outbox_closed = False
@@ -200,12 +201,14 @@ class BackgroundSender:
     def _put(self, kind: str, record: WireRecord) -> None:
         if self._forked:
             self._check_not_forked()
-        with self._cond:
-            self._check_usable()
+        with self._lock:  # the conditions' lock, without the Condition's own (Python) enter and exit
+            if self._stopped is not None or self._closing:  # ``_closed`` comes after ``_closing``
+                self._check_usable()
             outbox = self._outbox
             if outbox.pending >= self._max_queue and not self._wait_for_room():
                 return
-            self._dropping = False
+            if self._dropping:
+                self._dropping = False
             if self._durable is not None:
                 self._commit(self._durable, self._durable.stage(kind, record))
                 return
@@ -359,6 +362,8 @@ class BackgroundSender:
         self._routes.cancel()  # a chunk still being sent makes no further attempt
         self._left = left = self._outbox.pending
         self._dead_at_close = self._outbox.dead_count()
+        if self._dead_at_close:
+            self._dead_letters_at_close = self._outbox.dead_letters(DEAD_LETTERS_KEPT_IN_MEMORY)
         _LIVE.discard(self)
         if left:
             where = self._outbox.location
@@ -415,12 +420,17 @@ class BackgroundSender:
     def dead_letters(self, limit: int | None = None) -> list[DeadLetter]:
         """Records refused for good, oldest first: the body as queued (keys included), the error, code and
         outcome. A durable outbox lists those of earlier senders too; in memory the last
-        ``DEAD_LETTERS_KEPT_IN_MEMORY`` are kept."""
+        ``DEAD_LETTERS_KEPT_IN_MEMORY`` are kept.
+
+        After ``close()`` (the end of a ``with`` block) it still answers, as ``stats()`` does, from what the
+        outbox held when the sender closed: up to ``DEAD_LETTERS_KEPT_IN_MEMORY`` letters (a durable
+        outbox's file keeps every one, for the next sender opened on it)."""
         self._check_not_forked()
         with self._cond:
-            if self._closed:
-                raise SenderClosedError("the background sender is closed")
-            return self._outbox.dead_letters(limit)
+            if not self._closed:
+                return self._outbox.dead_letters(limit)
+        kept = self._dead_letters_at_close
+        return list(kept if limit is None else kept[:limit])
 
     def __repr__(self) -> str:
         return f"BackgroundSender(outbox={self._outbox.location or 'memory'!r})"

@@ -11,6 +11,13 @@ until the hub has acknowledged it (or refused it for good: then it moves to the 
 - One outbox has one sender: an exclusive ``flock`` on ``<file>-lock``, taken before the database is opened
   and held until ``close()``, refuses a second sender (in any process) with ``OutboxLockedError``. The
   kernel releases it when the holder dies, so a restarted process takes over what was pending.
+- The sender's one connection holds SQLite's own lock on the file in exclusive locking mode: the WAL index
+  lives in the connection's memory instead of a shared ``-shm`` file, so a commit takes no file locks
+  (which cost about a third of a call's INSERT). The price: no other connection (the ``sqlite3`` shell
+  included) can open the file while a sender has it; ``stats()`` and ``dead_letters()`` read it through
+  the sender, and the file is a plain SQLite database again once the sender closed. And the WAL copies
+  (``checkpoint``) run on that connection too, so a call may wait for one disk flush every
+  ``CHECKPOINT_COMMITS`` commits.
 """
 
 from __future__ import annotations
@@ -30,21 +37,23 @@ from .outbox import DeadLetter, Entry, remove_settled
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - not POSIX: SQLite's exclusive locking mode stands in
+except ImportError:  # pragma: no cover - not POSIX: SQLite's exclusive locking mode alone keeps others out
     fcntl = None  # type: ignore[assignment]
 
+# Flushes a file's data to disk (not its times): fdatasync where the system has it.
+_flush = getattr(os, "fdatasync", os.fsync)
+
 LOCK_SUFFIX = "-lock"
+WAL_SUFFIX = "-wal"  # SQLite's name for the write-ahead log of a database file
 SCHEMA_VERSION = 1
-# How long a statement waits for a lock held by a reader outside the SDK (the sqlite3 shell inspecting
-# the file) before failing; our own sender is the only writer.
+# How long opening the file waits for a connection outside the SDK (the sqlite3 shell inspecting the file
+# between two senders) to let go of it before failing.
 BUSY_TIMEOUT_SECONDS = 5.0
 # Commits (the calls' and the sender's) between two copies of the WAL into the database file. A copy flushes
-# the disk, and the first commit after a complete copy restarts the WAL, which flushes it too, on a
-# caller's thread: so not after every cycle, but about as often as SQLite's own default (1,000 pages).
-CHECKPOINT_COMMITS = 1_000
-# A WAL that grew this long (pages) because calls kept writing during every copy, so that it never
-# restarted, is copied whole and truncated, calls waiting for that one copy (through the busy timeout).
-WAL_LIMIT_PAGES = 64 * 1024
+# the disk twice (the WAL, then the database file), and calls wait for the second one (one connection), so
+# not after every cycle: 4,000 commits make a WAL of about 10 MB with 1 KiB pages. No other connection reads
+# the file, so every copy is complete and the next commit writes the WAL from its start again.
+CHECKPOINT_COMMITS = 4_000
 # The page size of a new outbox file (an existing file keeps its own): every commit writes at least one
 # whole page to the WAL, so a small page makes the one commit per call cheaper; records larger than a page
 # continue on overflow pages.
@@ -54,6 +63,8 @@ PAGE_SIZE = 1024
 # records pile up) the sender reads the file again, until its queue is empty.
 MIRRORED_ENTRIES = 10_000
 MIRRORED_BYTES = 16 * 1024 * 1024
+# How SQLite says that another connection holds the file (sqlite3 has no error codes before Python 3.11).
+_BUSY = "database is locked"
 _INSERT = "INSERT INTO outbox (id, kind, body, size, dedupe) VALUES (?, ?, ?, ?, ?)"
 _SCHEMA = (
     # The sender numbers the rows itself (see SqliteOutbox.put): no AUTOINCREMENT, whose sqlite_sequence
@@ -69,19 +80,15 @@ _SCHEMA = (
 class SqliteOutbox:
     """The outbox file ``path``; opening it takes the lock and creates the tables if needed."""
 
-    # Whether calls may commit outside the sender's lock, on a connection of their own: not where SQLite's
-    # exclusive locking mode stands in for the flock (see the import), which keeps other connections out.
-    group_commit = fcntl is not None
-
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self._path = os.fspath(path)
         self._lock_fd = _take_lock(self._path)
-        self._checkpointer: sqlite3.Connection | None = None
         self._commits = 0  # since the last copy of the WAL
-        # Calls' commits run outside the sender's lock, on a connection of their own (see ``write``);
-        # the sender's own transactions take turns with them on this lock rather than in SQLite's
-        # busy handler, which sleeps.
-        self._write_lock = threading.Lock()
+        self._wal_fd: int | None = None  # the WAL file, flushed before a copy (see ``checkpoint``)
+        # The one connection serves the calls' commits (``put``; ``write``, outside the sender's lock),
+        # the sender's reads and settlements and the WAL copies (``checkpoint``, outside it too): one
+        # statement or transaction at a time, under this lock.
+        self._db_lock = threading.Lock()
         self._staged: list[Entry] = []  # records of calls waiting for a commit
         try:
             self._db = _open(self._path, fsync=fsync)
@@ -89,10 +96,6 @@ class SqliteOutbox:
             self.release_lock()
             raise
         try:
-            self._calls_db = self._db
-            if self.group_commit:
-                self._calls_db = _connect(self._path)
-                _set_synchronous(self._calls_db, fsync)
             (self._pending, newest) = self._db.execute("SELECT count(*), max(id) FROM outbox").fetchone()
         except BaseException:
             self._db.close()
@@ -115,11 +118,17 @@ class SqliteOutbox:
     def put(self, kind: str, record: WireRecord) -> int:
         """Commit one record now (its own transaction); its key. See ``stage`` for the keys."""
         key = self._next_key
-        with self._write_lock:
-            self._calls_db.execute(_INSERT, (key, kind, *record))
+        with self._db_lock:
+            self._db.execute(_INSERT, (key, kind, *record))
         self._next_key = key + 1
         self._pending += 1
-        self.written([Entry(key, kind, record)], ok=True)
+        self._commits += 1
+        mirror = self._mirror  # what ``written`` does, for the one record of a call
+        if mirror is not None:
+            mirror.append(Entry(key, kind, record))
+            self._mirrored_bytes += record.apparent_size
+            if len(mirror) > MIRRORED_ENTRIES or self._mirrored_bytes > MIRRORED_BYTES:
+                self._mirror = None
         return key
 
     def stage(self, kind: str, record: WireRecord) -> int:
@@ -143,16 +152,17 @@ class SqliteOutbox:
 
     def write(self, batch: list[Entry]) -> None:
         """Commit ``batch`` in one transaction (group commit: the records of every call that came while
-        the previous commit ran). Outside the sender's lock, one write at a time (the sender sees to it),
-        on the calls' own connection, so the sender's reads never see a row before its commit."""
-        db = self._calls_db
+        the previous commit ran). Outside the sender's lock, one write at a time (the sender sees to it);
+        the whole transaction holds the connection, so the sender's reads never see a row before its
+        commit."""
+        db = self._db
         if len(batch) == 1:  # one calling thread: one statement, its own transaction
             key, kind, record = batch[0]
-            with self._write_lock:
+            with self._db_lock:
                 db.execute(_INSERT, (key, kind, *record))
             return
         rows = [(key, kind, *record) for key, kind, record in batch]
-        with self._write_lock:
+        with self._db_lock:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany(_INSERT, rows)
@@ -181,9 +191,10 @@ class SqliteOutbox:
     def head(self, limit: int) -> list[Entry]:
         if self._mirror is not None:
             return list(itertools.islice(self._mirror, limit))
-        rows = self._db.execute(
-            "SELECT id, kind, body, size, dedupe FROM outbox ORDER BY id LIMIT ?", (limit,)
-        ).fetchall()
+        with self._db_lock:
+            rows = self._db.execute(
+                "SELECT id, kind, body, size, dedupe FROM outbox ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
         return [
             Entry(key, kind, WireRecord(body, size, bool(dedupe))) for key, kind, body, size, dedupe in rows
         ]
@@ -191,11 +202,13 @@ class SqliteOutbox:
     def oldest_key(self) -> int | None:
         if self._mirror is not None:
             return self._mirror[0].key if self._mirror else None
-        (key,) = self._db.execute("SELECT min(id) FROM outbox").fetchone()
+        with self._db_lock:
+            (key,) = self._db.execute("SELECT min(id) FROM outbox").fetchone()
         return None if key is None else int(key)
 
     def newest_key(self) -> int | None:
-        (key,) = self._db.execute("SELECT max(id) FROM outbox").fetchone()
+        with self._db_lock:
+            (key,) = self._db.execute("SELECT max(id) FROM outbox").fetchone()
         return None if key is None else int(key)
 
     def settle(self, done: Iterable[int], dead: Sequence[tuple[Entry, DeadLetter]]) -> None:
@@ -203,7 +216,7 @@ class SqliteOutbox:
         if not removed:
             return
         now = time.time()
-        with self._write_lock, self._db:  # one transaction: a dead letter is never queued and dead
+        with self._db_lock, self._db:  # one transaction: a dead letter is never queued and dead
             self._db.execute("BEGIN IMMEDIATE")
             if dead:
                 self._db.executemany(
@@ -225,24 +238,33 @@ class SqliteOutbox:
             self._mirrored_bytes = 0
 
     def checkpoint(self) -> None:
-        """Copy the WAL into the database file (the only step that flushes to disk in the default mode)
-        every ``CHECKPOINT_COMMITS`` commits, on a connection of the sender's thread and outside its lock,
-        so that no call waits for a disk flush; callers' connections never checkpoint themselves. PASSIVE:
-        it never blocks a writer, except past ``WAL_LIMIT_PAGES``."""
+        """Copy the WAL into the database file every ``CHECKPOINT_COMMITS`` commits, on the sender's thread
+        (commits never copy it themselves: ``wal_autocheckpoint=0``). A copy first flushes the WAL to disk,
+        then writes its pages into the database file and flushes that (the only disk flushes without
+        fsync). Calls wait while it holds the connection, so the WAL is flushed here first, outside the
+        lock: SQLite's own flush of it then finds little left to write, and calls wait for about one flush,
+        the database file's. That first flush is only a head start; SQLite still makes its own."""
         if self._commits < CHECKPOINT_COMMITS:
             return
         self._commits = 0
-        if self._checkpointer is None:
-            self._checkpointer = _connect(self._path)
-        _, pages, copied = self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if pages > WAL_LIMIT_PAGES and copied < pages:
-            self._checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        self._flush_wal()
+        with self._db_lock:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
+    def _flush_wal(self) -> None:
+        if self._wal_fd is None:
+            try:
+                self._wal_fd = os.open(self._path + WAL_SUFFIX, os.O_RDONLY)
+            except OSError:  # no WAL yet: nothing to flush
+                return
+        _flush(self._wal_fd)
 
     def dead_letters(self, limit: int | None) -> list[DeadLetter]:
-        rows = self._db.execute(
-            "SELECT kind, body, error, code, outcome FROM dead_letters ORDER BY id LIMIT ?",
-            (-1 if limit is None else limit,),
-        ).fetchall()
+        with self._db_lock:
+            rows = self._db.execute(
+                "SELECT kind, body, error, code, outcome FROM dead_letters ORDER BY id LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
         return [
             DeadLetter(
                 kind=kind, record=WireRecord(body, 0, False).body, error=error, code=code, outcome=outcome
@@ -251,28 +273,50 @@ class SqliteOutbox:
         ]
 
     def dead_count(self) -> int:
-        (count,) = self._db.execute("SELECT count(*) FROM dead_letters").fetchone()
+        with self._db_lock:
+            (count,) = self._db.execute("SELECT count(*) FROM dead_letters").fetchone()
         return int(count)
 
     def close(self) -> None:
         try:
-            if self._checkpointer is not None:
-                self._checkpointer.close()
-            if self._calls_db is not self._db:
-                self._calls_db.close()
-            self._db.close()
+            self._close_wal()
+            with self._db_lock:
+                self._db.close()
         finally:
             self.release_lock()
 
     def forget_after_fork(self) -> None:
         """Close the child's copy of the lock descriptor, so that the lock ends with the parent's sender
-        (the parent's copy keeps it meanwhile); the database connection is the parent's and is not touched."""
+        (the parent's copy keeps it meanwhile). The database connection is the parent's: the child must
+        not even close its copy, for SQLite, believing it holds the file alone (exclusive locking mode),
+        would then copy the WAL and delete it under the parent. So the copy is kept until the child ends."""
+        _keep_until_exit(self._db)
+        self._close_wal()
         self.release_lock()
+
+    def _close_wal(self) -> None:
+        if self._wal_fd is not None:
+            fd, self._wal_fd = self._wal_fd, None
+            os.close(fd)
 
     def release_lock(self) -> None:
         if self._lock_fd is not None:
             fd, self._lock_fd = self._lock_fd, None
             os.close(fd)
+
+
+def _keep_until_exit(db: sqlite3.Connection) -> None:
+    """Keep ``db`` from ever being freed in this process (freeing a connection closes it): one reference
+    more than anything will release, so that not even the interpreter's exit frees it."""
+    try:
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(db))
+    except (ImportError, AttributeError):  # pragma: no cover - not CPython: held until modules are cleared
+        _KEPT_CONNECTIONS.append(db)
+
+
+_KEPT_CONNECTIONS: list[sqlite3.Connection] = []
 
 
 def _take_lock(path: str) -> int | None:
@@ -310,32 +354,23 @@ def _runs(keys: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
         )
-        db.execute("PRAGMA wal_autocheckpoint=0")  # see SqliteOutbox.checkpoint
     except sqlite3.Error as exc:
         raise SuprsendConfigError(f"cannot open the outbox {path}: {exc}") from exc
-    return db
-
-
-def _set_synchronous(db: sqlite3.Connection, fsync: bool) -> None:
-    """Per connection: FULL flushes the disk at every commit, NORMAL only at checkpoints (see the top)."""
-    db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
-
-
-def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
-    db = _connect(path)
     try:
+        db.execute("PRAGMA wal_autocheckpoint=0")  # see SqliteOutbox.checkpoint
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table exists
-        if fcntl is None:  # pragma: no cover - no flock: SQLite itself keeps other processes out
-            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+        # Before the first access in WAL mode, so that no shared-memory WAL index is ever made (see the top).
+        db.execute("PRAGMA locking_mode=EXCLUSIVE")
         (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
         if str(mode).lower() != "wal":
             raise SuprsendConfigError(f"the outbox {path} cannot use WAL mode (journal mode {mode!r})")
-        _set_synchronous(db, fsync)
+        # FULL flushes the disk at every commit, NORMAL only at checkpoints (see the top).
+        db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version not in (0, SCHEMA_VERSION):
             raise SuprsendConfigError(
@@ -348,6 +383,11 @@ def _open(path: str, *, fsync: bool) -> sqlite3.Connection:
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except sqlite3.DatabaseError as exc:
         db.close()
+        if isinstance(exc, sqlite3.OperationalError) and _BUSY in str(exc):
+            raise OutboxLockedError(
+                f"the outbox {path} is open in another program (the sqlite3 shell?) that kept it for "
+                f"{BUSY_TIMEOUT_SECONDS} s; a sender needs the file to itself: close that program"
+            ) from exc
         raise SuprsendConfigError(f"the outbox {path} is not a usable SQLite database: {exc}") from exc
     except BaseException:
         db.close()

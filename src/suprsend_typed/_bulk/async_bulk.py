@@ -7,15 +7,14 @@ responses are ``AsyncBulkResponse``s, whose ``retry_failed()`` is awaited.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from typing import Generic, cast
-
-import attrs
+import functools
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from typing import Generic
 
 from .._async_base_client import AsyncRequestCore
 from .._context import WireContext, WireRecord
 from .._event import Event
-from .._profile import UserEdit
+from .._profile import BaseUserEdit
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .async_sender import AsyncChunkRoute, async_send_all, async_send_records
 from .bulk import (
@@ -34,31 +33,16 @@ from .bulk import (
     worth_resending,
 )
 from .progress import ProgressCallback
-from .response import BulkResponse, BulkTally, FailedRecord, FailureCallback
+from .response import AsyncBulkResponse, AsyncResendFailed, BulkTally, FailedRecord, FailureCallback
 from .sender import check_concurrency
-
-AsyncResend = Callable[[list[FailedRecord]], Awaitable[BulkResponse]]
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class AsyncBulkResponse(BulkResponse):
-    """A ``BulkResponse`` of the async client: the same totals and failed records; ``retry_failed()`` is
-    a coroutine."""
-
-    async def retry_failed(self) -> BulkResponse:  # type: ignore[override]
-        """Send the failed records that may pass on a second try again, as ``BulkResponse.retry_failed``."""
-        if self._resend is None:
-            raise TypeError("this BulkResponse was not made by a bulk send, so it cannot send again")
-        resend = cast(AsyncResend, self._resend)
-        return await resend(self.failed_records)
 
 
 def _tally(
-    resend: AsyncResend, *, keep: int | None = None, on_failure: FailureCallback | None = None
-) -> BulkTally:
-    tally = BulkTally(response_class=AsyncBulkResponse, keep=keep, on_failure=on_failure)
-    tally.resend = resend  # type: ignore[assignment]  # awaited by AsyncBulkResponse.retry_failed
-    return tally
+    resend: AsyncResendFailed, *, keep: int | None = None, on_failure: FailureCallback | None = None
+) -> BulkTally[AsyncBulkResponse]:
+    return BulkTally(
+        respond=functools.partial(AsyncBulkResponse.of, resend=resend), keep=keep, on_failure=on_failure
+    )
 
 
 def _route(core: AsyncRequestCore, kind: BulkKind[ItemT]) -> AsyncChunkRoute:
@@ -76,13 +60,12 @@ class AsyncBulkInstance(BulkRecords[ItemT]):
 
     async def trigger(
         self, *, concurrency: int | None = None, on_progress: ProgressCallback | None = None
-    ) -> BulkResponse:
+    ) -> AsyncBulkResponse:
         """Send every record in chunks, as ``BulkInstance.trigger`` (same defaults, outcomes and errors;
         cancelling the task raises ``BulkCancelledError`` with the response so far)."""
-        records, tally, concurrency = self._take(concurrency)
-        factory = AsyncBulkFactory(self._client, self._kind)
-        tally.response_class = AsyncBulkResponse
-        tally.resend = factory.resend  # type: ignore[assignment]  # awaited by AsyncBulkResponse
+        resend = AsyncBulkFactory(self._client, self._kind).resend
+        respond = functools.partial(AsyncBulkResponse.of, resend=resend)
+        records, tally, concurrency = self._take(concurrency, respond)
         return await async_send_records(
             records,
             send_chunk=_route(self._client, self._kind),
@@ -115,7 +98,7 @@ class AsyncBulkFactory(Generic[ItemT]):
         concurrency: int = 1,
         on_progress: ProgressCallback | None = None,
         on_failure: FailureCallback | None = None,
-    ) -> BulkResponse:
+    ) -> AsyncBulkResponse:
         """Send any number of items from a sync or an async iterable, as ``BulkFactory.stream`` (bounded
         memory, per-record outcomes, ``concurrency`` chunks in flight, the same errors); cancelling the
         task raises ``BulkCancelledError`` carrying the response so far."""
@@ -153,7 +136,7 @@ class AsyncBulkFactory(Generic[ItemT]):
         *,
         concurrency: int | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> BulkResponse:
+    ) -> AsyncBulkResponse:
         """Send failed records of an earlier send of this kind again, as ``BulkFactory.resend``."""
         if concurrency is None:
             concurrency = self._kind.trigger_concurrency
@@ -207,7 +190,7 @@ class AsyncBulkEventsFactory(AsyncBulkFactory[Event]):
         super().__init__(client, EVENTS)
 
 
-class AsyncBulkUsersFactory(AsyncBulkFactory[UserEdit]):
+class AsyncBulkUsersFactory(AsyncBulkFactory[BaseUserEdit]):
     """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
 
     __slots__ = ()

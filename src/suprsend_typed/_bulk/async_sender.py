@@ -28,7 +28,7 @@ from .._http import Request, Response
 from .chunker import Chunk, Rejected, chunks
 from .outcome import exception_outcome
 from .progress import Progress, ProgressCallback
-from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+from .response import AsyncBulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .sender import _APPARENT_SIZE, check_concurrency, chunk_request
 from .source import BulkSourceError, GuardedSource
 
@@ -45,7 +45,7 @@ class BulkCancelledError(asyncio.CancelledError):
     never sent (``"not_sent"``); ``await response.retry_failed()`` sends the last two again, same keys.
     """
 
-    def __init__(self, response: BulkResponse) -> None:
+    def __init__(self, response: AsyncBulkResponse) -> None:
         super().__init__(
             f"cancelled: {response.success} records acknowledged, {response.unknown} in flight "
             f"(outcome unknown), {response.not_sent} not sent"
@@ -85,7 +85,7 @@ class ChunkFeed:
         self,
         source: Iterable[Conversion] | AsyncIterable[Conversion],
         *,
-        tally: BulkTally,
+        tally: BulkTally[AsyncBulkResponse],
         max_records: int,
         max_bytes: int,
     ) -> None:
@@ -178,7 +178,7 @@ class ChunkFeed:
             self._carry = ()
         return rest
 
-    def raise_if_failed(self, response: BulkResponse) -> None:
+    def raise_if_failed(self, response: AsyncBulkResponse) -> None:
         error = self._guarded.error if self._guarded is not None else self.error
         if error is not None:
             raise BulkSourceError(response, error) from error
@@ -192,11 +192,11 @@ async def async_send_all(
     max_bytes: int,
     concurrency: int = 1,
     on_progress: ProgressCallback | None = None,
-    tally: BulkTally | None = None,
-) -> BulkResponse:
+    tally: BulkTally[AsyncBulkResponse] | None = None,
+) -> AsyncBulkResponse:
     """``send_all`` for the async client: every record sent and counted, the same errors when it stops."""
     check_concurrency(concurrency)
-    tally = tally or BulkTally()
+    tally = tally or BulkTally(respond=AsyncBulkResponse.of)
     feed: ChunkFeed = ChunkFeed(conversions, tally=tally, max_records=max_records, max_bytes=max_bytes)
     progress = Progress(tally, on_progress, stop_reading=feed.stop)
     response = await _send_feed(feed, send_chunk=send_chunk, concurrency=concurrency, progress=progress)
@@ -213,8 +213,8 @@ async def async_send_records(
     max_bytes: int,
     concurrency: int = 1,
     on_progress: ProgressCallback | None = None,
-    tally: BulkTally,
-) -> BulkResponse:
+    tally: BulkTally[AsyncBulkResponse],
+) -> AsyncBulkResponse:
     """``send_records`` for the async client: records already converted (a bulk instance's, a resend)."""
     check_concurrency(concurrency)
     feed: ChunkFeed = ChunkFeed(records, tally=tally, max_records=max_records, max_bytes=max_bytes)
@@ -229,8 +229,8 @@ async def _send_feed(
     *,
     send_chunk: Callable[[Sequence[WireRecord]], Awaitable[ChunkOutcome]],
     concurrency: int,
-    progress: Progress,
-) -> BulkResponse:
+    progress: Progress[AsyncBulkResponse],
+) -> AsyncBulkResponse:
     """Take chunks from ``feed`` and send up to ``concurrency`` at once; fold outcomes in chunk order."""
     in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]] = deque()
     held: tuple[WireRecord, ...] = ()  # a chunk read and waiting for room: not sent if cancelled now
@@ -271,14 +271,16 @@ async def _send_feed(
 
 
 async def _fold_oldest(
-    in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]], progress: Progress
+    in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]],
+    progress: Progress[AsyncBulkResponse],
 ) -> None:
     await asyncio.wait([in_flight[0][0]])
     _fold_answered(in_flight, progress)
 
 
 def _fold_answered(
-    in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]], progress: Progress
+    in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]],
+    progress: Progress[AsyncBulkResponse],
 ) -> None:
     """Fold the answered chunks at the head of ``in_flight``: outcomes go in chunk order."""
     while in_flight and in_flight[0][0].done():
@@ -288,7 +290,7 @@ def _fold_answered(
 
 async def _abandon(
     in_flight: deque[tuple[asyncio.Task[ChunkOutcome], tuple[WireRecord, ...]]],
-    progress: Progress,
+    progress: Progress[AsyncBulkResponse],
     cancel: asyncio.CancelledError | None,
 ) -> None:
     """Cancel the chunk tasks still running and wait until they have ended, so that nothing is sent after
@@ -311,7 +313,7 @@ async def _abandon(
     progress.interrupted(cancel, in_flight=unanswered)
 
 
-def _count_the_rest(feed: ChunkFeed, progress: Progress) -> None:
+def _count_the_rest(feed: ChunkFeed, progress: Progress[AsyncBulkResponse]) -> None:
     for item in feed.rest():
         if isinstance(item, Chunk):
             progress.not_sent(item.records)

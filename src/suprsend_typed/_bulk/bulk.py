@@ -8,6 +8,7 @@ conversion fails is kept as a failed record and reported, never dropped. Sending
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from http import HTTPStatus
 from typing import Any, Generic, TypeVar
@@ -22,13 +23,21 @@ from .._errors import FIRST_SERVER_ERROR_STATUS, SuprsendError, ValidationError
 from .._event import Event
 from .._generated import endpoints, models, operations
 from .._http import Request, Response
-from .._operation import OperationInfo, Records
-from .._profile import UserEdit
+from .._operation import OperationInfo, Records, record_facts
+from .._profile import AsyncUserEdit, BaseUserEdit, UserEdit
 from .._retry import RETRYABLE_STATUSES
 from .._workflow import Workflow, WorkflowTriggerRequest
 from .outcome import AUTH_FAILURE_STATUSES, per_record_outcome, short_reason, whole_chunk_outcome
 from .progress import ProgressCallback
-from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord, FailureCallback
+from .response import (
+    BulkCounts,
+    BulkResponse,
+    BulkTally,
+    ChunkOutcome,
+    FailedRecord,
+    FailureCallback,
+    ResponseT,
+)
 from .sender import ChunkRoute, check_concurrency, send_all, send_records
 
 ItemT = TypeVar("ItemT", bound=WireItem)
@@ -57,6 +66,7 @@ STREAM_OF_KIND: dict[type, str] = {
     WorkflowTriggerRequest: "client.workflows.stream",
     Event: "client.bulk_events.stream",
     UserEdit: "client.bulk_users.stream",
+    AsyncUserEdit: "client.bulk_users.stream",
 }
 
 
@@ -67,26 +77,35 @@ class BulkAlreadySentError(SuprsendError, RuntimeError):
 
 
 def _takes_records(_kind: object, _attribute: object, operation: OperationInfo) -> None:
-    if operation.records is None:
-        raise ValueError(f"operation {operation.id!r} has no x-suprsend-records in the spec")
+    record_facts(operation)  # raises, naming the operation, when the spec gives it no record facts
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class BulkKind(Generic[ItemT]):
-    """What differs between the bulk kinds: the item class and the endpoint. The limits and the answer
-    rule are the spec's record facts of that endpoint (``operation.records``)."""
+    """What differs between the bulk kinds: the item class and the endpoint. The rest (limits, answer
+    rule, path parameters, how many chunks go at once) is read from the operation table: the spec's
+    record facts of that endpoint (``operation.records``) and its ``workspace_params``."""
 
     item_type: type[ItemT]
     operation: OperationInfo = attrs.field(validator=_takes_records)
-    # The path parameters the client fills in (the workspace of the legacy trigger path).
-    path: Callable[[RequestCore | AsyncRequestCore], dict[str, str]]
-    trigger_concurrency: int  # chunks a bulk instance's trigger() sends at once by default
 
     @property
     def records(self) -> Records:
-        records = self.operation.records
-        assert records is not None  # checked when the kind is made
-        return records
+        return record_facts(self.operation)
+
+    def path(self, core: RequestCore | AsyncRequestCore) -> dict[str, str]:
+        """The endpoint's path parameters: all filled from the client (the workspace of the legacy
+        trigger path); the spec gives a records endpoint no other."""
+        workspace = core.context.workspace
+        return {name: workspace for name in self.operation.workspace_params}
+
+    @property
+    def trigger_concurrency(self) -> int:
+        """Chunks a bulk instance's ``trigger()`` sends at once by default: one for profile edits (their
+        ``profile-edit`` effect), several for independent records."""
+        if self.records.effect == "profile-edit":
+            return ORDERED_RECORDS_CONCURRENCY
+        return INDEPENDENT_RECORDS_CONCURRENCY
 
     @property
     def build_request(self) -> BuildRequest:
@@ -116,38 +135,12 @@ class BulkKind(Generic[ItemT]):
         return per_record_outcome if self.records.answer == "per-record" else whole_chunk_outcome
 
 
-def _workspace_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
-    return {"workspace": core.context.workspace}
-
-
-def _no_path(core: RequestCore | AsyncRequestCore) -> dict[str, str]:
-    return {}
-
-
-LEGACY_WORKFLOWS = BulkKind(
-    item_type=Workflow,
-    operation=operations.TRIGGER_LEGACY_WORKFLOW,
-    path=_workspace_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
-WORKFLOW_TRIGGERS = BulkKind(
-    item_type=WorkflowTriggerRequest,
-    operation=operations.TRIGGER_WORKFLOW,
-    path=_no_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
-EVENTS = BulkKind(
-    item_type=Event,
-    operation=operations.TRACK_EVENTS_BULK,
-    path=_no_path,
-    trigger_concurrency=INDEPENDENT_RECORDS_CONCURRENCY,
-)
-USERS = BulkKind(
-    item_type=UserEdit,
-    operation=operations.SEND_IDENTITY_EVENTS,
-    path=_no_path,
-    trigger_concurrency=ORDERED_RECORDS_CONCURRENCY,
-)
+# Which hand-written item class goes to which records endpoint: the one binding the spec cannot state.
+LEGACY_WORKFLOWS = BulkKind(item_type=Workflow, operation=operations.TRIGGER_LEGACY_WORKFLOW)
+WORKFLOW_TRIGGERS = BulkKind(item_type=WorkflowTriggerRequest, operation=operations.TRIGGER_WORKFLOW)
+EVENTS = BulkKind(item_type=Event, operation=operations.TRACK_EVENTS_BULK)
+# A user edit of either client: the bulk sends the builder's operations, not its save().
+USERS = BulkKind(item_type=BaseUserEdit, operation=operations.SEND_IDENTITY_EVENTS)
 
 
 class BulkRecords(Generic[ItemT]):
@@ -188,16 +181,19 @@ class BulkRecords(Generic[ItemT]):
         self._invalid.extend(invalid)
         self._warnings.extend(warnings)
 
-    def _take(self, concurrency: int | None) -> tuple[list[WireRecord], BulkTally, int]:
+    def _take(
+        self, concurrency: int | None, respond: Callable[[BulkCounts], ResponseT]
+    ) -> tuple[list[WireRecord], BulkTally[ResponseT], int]:
         """Mark this instance sent and hand over its records, a tally holding its invalid records and
-        warnings, and the concurrency to send with (shared by the sync and the async trigger)."""
+        warnings that makes its response with ``respond``, and the concurrency to send with (shared by the
+        sync and the async trigger)."""
         self._check_unsent()
         if concurrency is None:
             concurrency = self._kind.trigger_concurrency
         check_concurrency(concurrency)
         self._sent = True
         records = self._records
-        tally = BulkTally(warnings=self._warnings)
+        tally = BulkTally(respond=respond, warnings=self._warnings)
         for failed in self._invalid:
             tally.add_failed(failed)
         self._records, self._invalid, self._warnings = [], [], []
@@ -235,8 +231,10 @@ class BulkInstance(BulkRecords[ItemT]):
         (``BulkAuthenticationError``), Ctrl-C (``BulkInterruptedError``, a ``KeyboardInterrupt``, raised
         at once) and ``on_progress`` raising (``BulkProgressError``).
         """
-        records, tally, concurrency = self._take(concurrency)
-        tally.resend = BulkFactory(self._client, self._kind).resend
+        resend = BulkFactory(self._client, self._kind).resend
+        records, tally, concurrency = self._take(
+            concurrency, functools.partial(BulkResponse.of, resend=resend)
+        )
         route = _route(self._client, self._kind)
         return send_records(
             records,
@@ -293,9 +291,9 @@ class BulkFactory(Generic[ItemT]):
             )
         kind = self._kind
         tally = BulkTally(
+            respond=functools.partial(BulkResponse.of, resend=self.resend),
             keep=None if on_failure is not None else STREAM_FAILED_RECORDS_KEPT,
             on_failure=on_failure,
-            resend=self.resend,
         )
         conversions = _stream_conversions(records, kind, self._client.context, tally.warnings)
         route = _route(self._client, kind)
@@ -336,7 +334,7 @@ class BulkFactory(Generic[ItemT]):
             max_bytes=self._kind.max_bytes,
             concurrency=concurrency,
             on_progress=on_progress,
-            tally=BulkTally(resend=self.resend),
+            tally=BulkTally(respond=functools.partial(BulkResponse.of, resend=self.resend)),
             cancel=route.cancel,
         )
 
@@ -393,7 +391,7 @@ class BulkEventsFactory(BulkFactory[Event]):
         super().__init__(client, EVENTS)
 
 
-class BulkUsersFactory(BulkFactory[UserEdit]):
+class BulkUsersFactory(BulkFactory[BaseUserEdit]):
     """User profile edits as identity events, ``POST event/``: a 2xx accepts the whole chunk."""
 
     __slots__ = ()
@@ -421,7 +419,7 @@ def chunk_builder(
 
 def _convert(item: WireItem, context: WireContext, warnings: list[str]) -> WireRecord | FailedRecord:
     """The item's wire record, or its failed record; a profile's recorded problems go to ``warnings``."""
-    if isinstance(item, UserEdit):
+    if isinstance(item, BaseUserEdit):
         prefix = f"[distinct_id: {item.distinct_id}]"
         warnings.extend(prefix + "\n".join(lines) for lines in (item.warnings, item.errors) if lines)
     try:

@@ -1,4 +1,5 @@
-"""The errors a bulk or stream raises when sending stops early: they carry the ``BulkResponse`` so far.
+"""The errors a bulk or stream raises when sending stops early: they carry the response so far (the sync
+client's ``BulkResponse`` or the async client's ``AsyncBulkResponse``).
 
 They live with the bulk machinery, not in ``_errors``, because the core must not import the bulk layer.
 """
@@ -6,7 +7,7 @@ They live with the bulk machinery, not in ``_errors``, because the core must not
 from __future__ import annotations
 
 from .._errors import APIStatusError, SuprsendError
-from .response import BulkResponse
+from .response import AnyBulkResponse
 
 
 class BulkAuthenticationError(SuprsendError):
@@ -19,7 +20,7 @@ class BulkAuthenticationError(SuprsendError):
     with ``client.bulk_events.resend(response.failed_records)`` (and friends) under the same keys.
     """
 
-    def __init__(self, response: BulkResponse, cause: APIStatusError) -> None:
+    def __init__(self, response: AnyBulkResponse, cause: APIStatusError) -> None:
         super().__init__(
             f"the hub refused the credentials ({cause.message}); sending stopped after {response}",
             status_code=cause.status_code,
@@ -36,7 +37,7 @@ class BulkInterruptedError(KeyboardInterrupt):
     ``response.retry_failed()`` sends the last two again under the same keys, so nothing is delivered twice.
     """
 
-    def __init__(self, response: BulkResponse) -> None:
+    def __init__(self, response: AnyBulkResponse) -> None:
         super().__init__(
             f"interrupted: {response.success} records acknowledged, {response.unknown} in flight "
             f"(outcome unknown), {response.not_sent} not sent"

@@ -13,13 +13,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
+from typing import Generic
 
 import attrs
 
 from .._context import WireRecord
 from .._errors import APIStatusError, SuprsendError
 from .errors import BulkAuthenticationError, BulkInterruptedError
-from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
+from .response import AnyBulkResponse, BulkTally, ChunkOutcome, FailedRecord, ResponseT
 
 ProgressCallback = Callable[[int, int], None]
 """``on_progress(done, failed)``: records accounted for so far, and how many of them failed."""
@@ -39,7 +40,7 @@ class BulkProgressError(SuprsendError):
     records whose ``error`` starts with ``not sent``. A stream reads no further after the failure.
     """
 
-    def __init__(self, response: BulkResponse, cause: Exception, callback: str = "on_progress") -> None:
+    def __init__(self, response: AnyBulkResponse, cause: Exception, callback: str = "on_progress") -> None:
         super().__init__(
             f"{callback} raised {type(cause).__name__}: {cause}; sending stopped after {response}"
         )
@@ -47,14 +48,14 @@ class BulkProgressError(SuprsendError):
 
 
 @attrs.define(slots=True)
-class Progress:
+class Progress(Generic[ResponseT]):
     """The tally plus the progress callback, touched only from the thread that runs the send.
 
     Sending stops (no new chunk is taken, a lazy source is read no further) when the callback fails, when a
     chunk is answered 401 or 403, or on an interrupt; ``raise_if_failed`` then raises the matching error.
     """
 
-    tally: BulkTally
+    tally: BulkTally[ResponseT]
     on_progress: ProgressCallback | None
     # Called once when sending stops, so that a lazy source is read no further.
     stop_reading: Callable[[], None] | None = None
@@ -120,13 +121,13 @@ class Progress:
         for records in untaken:
             self.not_sent(records)
 
-    def finish(self) -> BulkResponse:
+    def finish(self) -> ResponseT:
         """A last report when records were accounted for after the last one (or there was no chunk)."""
         if self.reported != self.tally.total and self.tally.total and self.interrupt is None:
             self._report()
         return self.tally.response()
 
-    def raise_if_failed(self, response: BulkResponse) -> None:
+    def raise_if_failed(self, response: AnyBulkResponse) -> None:
         """Raise what stopped sending, with ``response``: an interrupt first, then an authentication
         failure, then a failed callback."""
         if self.interrupt is not None:

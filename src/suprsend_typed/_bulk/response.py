@@ -4,12 +4,15 @@ Every record handed to a bulk call is counted exactly once, as a success or as a
 ``total == success + failure`` always equals the number of records given. The status follows the official
 merge of chunk statuses, which comes down to the counts: ``success`` when nothing failed, ``fail`` when
 nothing succeeded, ``partial`` otherwise (an empty bulk is a success with all counts 0).
+
+The sync client's ``BulkResponse`` and the async client's ``AsyncBulkResponse`` hold the same totals
+(``BaseBulkResponse``); they differ only in ``retry_failed()``, which the async one awaits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Literal, TypedDict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, Literal, TypeAlias, TypedDict, TypeVar
 
 import attrs
 
@@ -21,6 +24,7 @@ FailureOutcome = Literal["failed", "unknown", "not_sent", "refused"]
 FailureCallback = Callable[["FailedRecord"], None]
 """``on_failure(failed_record)``: called on the sending thread for each failed record of a stream."""
 ResendFailed = Callable[[Sequence["FailedRecord"]], "BulkResponse"]
+AsyncResendFailed = Callable[[Sequence["FailedRecord"]], Awaitable["AsyncBulkResponse"]]
 
 
 class FailedRecord(TypedDict):
@@ -65,8 +69,22 @@ class ChunkOutcome:
             )
 
 
+class BulkCounts(TypedDict):
+    """What a tally counted: the fields of a response, but how to send again."""
+
+    status: BulkStatus
+    total: int
+    success: int
+    failure: int
+    failed_records: list[FailedRecord]
+    warnings: list[str]
+    unknown: int
+    not_sent: int
+    failed_records_omitted: int
+
+
 @attrs.frozen(kw_only=True, slots=True)
-class BulkResponse:
+class BaseBulkResponse:
     """Totals of a bulk call; ``failed_records`` and ``warnings`` are lists as in the official SDK.
 
     Unlike the official SDK, records refused before sending appear in ``failed_records`` with ``code`` 400
@@ -74,6 +92,8 @@ class BulkResponse:
     the failures of those outcomes. A stream keeps at most ``STREAM_FAILED_RECORDS_KEPT`` failed records
     (``failure`` still counts them all; ``failed_records_omitted`` says how many were not kept) unless its
     ``on_failure`` callback takes each one instead.
+
+    The two clients' responses are plain subclasses, so that importing the package makes one attrs class.
     """
 
     status: BulkStatus
@@ -85,13 +105,31 @@ class BulkResponse:
     unknown: int = 0
     not_sent: int = 0
     failed_records_omitted: int = 0
-    _resend: ResendFailed | None = attrs.field(default=None, eq=False, repr=False, alias="resend")
+    # How ``retry_failed()`` sends the failed records again; each subclass narrows the type (read-only).
+    _resend: Callable[[Sequence[FailedRecord]], object] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="resend"
+    )
 
     def __str__(self) -> str:
         return (
             f"BulkResponse<status: {self.status} | total: {self.total} | success: {self.success} | "
             f"failure: {self.failure} | warnings: {len(self.warnings)}>"
         )
+
+
+_NOT_FROM_A_SEND = "this BulkResponse was not made by a bulk send, so it cannot send again"
+
+
+class BulkResponse(BaseBulkResponse):
+    """The result of a bulk call of the sync client: the totals, and ``retry_failed()``."""
+
+    __slots__ = ()
+    _resend: ResendFailed | None
+
+    @classmethod
+    def of(cls, counts: BulkCounts, resend: ResendFailed | None = None) -> BulkResponse:
+        """The response of a send that counted ``counts``; ``resend`` sends its failed records again."""
+        return cls(**counts, resend=resend)
 
     def retry_failed(self) -> BulkResponse:
         """Send the failed records that may pass on a second try again, under their own ``$insert_id`` /
@@ -104,17 +142,43 @@ class BulkResponse:
         a new client with corrected credentials, or for records collected by ``on_failure``.
         """
         if self._resend is None:
-            raise TypeError("this BulkResponse was not made by a bulk send, so it cannot send again")
+            raise TypeError(_NOT_FROM_A_SEND)
         return self._resend(self.failed_records)
 
 
+class AsyncBulkResponse(BaseBulkResponse):
+    """The result of a bulk call of the async client: the same totals; ``retry_failed()`` is awaited."""
+
+    __slots__ = ()
+    _resend: AsyncResendFailed | None
+
+    @classmethod
+    def of(cls, counts: BulkCounts, resend: AsyncResendFailed | None = None) -> AsyncBulkResponse:
+        """The response of a send that counted ``counts``; ``resend`` sends its failed records again."""
+        return cls(**counts, resend=resend)
+
+    async def retry_failed(self) -> AsyncBulkResponse:
+        """Send the failed records that may pass on a second try again, as ``BulkResponse.retry_failed``."""
+        if self._resend is None:
+            raise TypeError(_NOT_FROM_A_SEND)
+        return await self._resend(self.failed_records)
+
+
+# What a bulk error raised by the machinery both clients share (``Progress``, the senders) carries.
+AnyBulkResponse: TypeAlias = BulkResponse | AsyncBulkResponse
+# The response a tally makes: the sync or the async client's.
+ResponseT = TypeVar("ResponseT", BulkResponse, AsyncBulkResponse)
+
+
 @attrs.define(kw_only=True, slots=True)
-class BulkTally:
+class BulkTally(Generic[ResponseT]):
     """Running totals while a bulk is sent; only failed records are kept, so memory follows failures.
 
+    ``respond`` makes the client's response of the counts (``BulkResponse.of``, with how to send again);
     ``keep`` caps the failed records kept (``None``: all); ``on_failure`` takes each one instead.
     """
 
+    respond: Callable[[BulkCounts], ResponseT]
     total: int = 0
     success: int = 0
     failure: int = 0
@@ -124,9 +188,6 @@ class BulkTally:
     warnings: list[str] = attrs.field(factory=list)
     keep: int | None = None
     on_failure: FailureCallback | None = None
-    resend: ResendFailed | None = None
-    # The async client's sends make ``AsyncBulkResponse``s, whose ``retry_failed()`` is awaited.
-    response_class: type[BulkResponse] = BulkResponse
 
     def add_chunk(self, outcome: ChunkOutcome) -> None:
         self.total += outcome.total
@@ -159,8 +220,8 @@ class BulkTally:
             if room > 0:
                 self.failed_records.extend(failures[:room])
 
-    def response(self) -> BulkResponse:
-        return self.response_class(
+    def response(self) -> ResponseT:
+        counts = BulkCounts(
             status=_status(success=self.success, failure=self.failure),
             total=self.total,
             success=self.success,
@@ -170,8 +231,8 @@ class BulkTally:
             unknown=self.unknown,
             not_sent=self.not_sent,
             failed_records_omitted=self.failure - len(self.failed_records),
-            resend=self.resend,
         )
+        return self.respond(counts)
 
 
 def _status(*, success: int, failure: int) -> BulkStatus:

@@ -79,7 +79,7 @@ def send_all(
     max_bytes: int,
     concurrency: int = 1,
     on_progress: ProgressCallback | None = None,
-    tally: BulkTally | None = None,
+    tally: BulkTally[BulkResponse] | None = None,
     cancel: threading.Event | None = None,
 ) -> BulkResponse:
     """Send every convertible record and count every one; failed conversions are counted as given.
@@ -94,7 +94,9 @@ def send_all(
     """
     check_concurrency(concurrency)
     source = GuardedSource(conversions)
-    progress = Progress(tally or BulkTally(), on_progress, stop_reading=source.stop, cancel=cancel)
+    progress = Progress(
+        tally or BulkTally(respond=BulkResponse.of), on_progress, stop_reading=source.stop, cancel=cancel
+    )
     source.on_interrupt = progress.interrupted
     response = _send_packed(
         _sendable(source, progress.tally),
@@ -118,7 +120,7 @@ def send_records(
     max_bytes: int,
     concurrency: int = 1,
     on_progress: ProgressCallback | None = None,
-    tally: BulkTally,
+    tally: BulkTally[BulkResponse],
     cancel: threading.Event | None = None,
 ) -> BulkResponse:
     """``send_all`` for records already converted, such as a bulk instance's, with the failed conversions
@@ -157,7 +159,7 @@ def send_records(
     return response
 
 
-def _count_abandoned(progress: Progress, abandoned: Abandoned) -> None:
+def _count_abandoned(progress: Progress[BulkResponse], abandoned: Abandoned) -> None:
     """Count what an interrupted send knew: outcomes answered, chunks in flight, chunks never taken."""
     progress.interrupted(abandoned.interrupt)
     for outcome in abandoned.answered:
@@ -172,7 +174,7 @@ def _send_packed(
     max_records: int,
     max_bytes: int,
     concurrency: int,
-    progress: Progress,
+    progress: Progress[BulkResponse],
 ) -> BulkResponse:
     """Pack, send and fold until ``records`` ends, then wait for the chunks still in flight.
 
@@ -223,7 +225,9 @@ def _send_packed(
     return progress.finish()
 
 
-def _count_the_rest(packed: Iterator[Chunk[WireRecord] | Rejected[WireRecord]], progress: Progress) -> None:
+def _count_the_rest(
+    packed: Iterator[Chunk[WireRecord] | Rejected[WireRecord]], progress: Progress[BulkResponse]
+) -> None:
     """After sending stopped: what the chunker still holds is not sent (the source reads no further)."""
     for item in packed:
         if isinstance(item, Chunk):
@@ -238,7 +242,9 @@ def check_concurrency(concurrency: int) -> None:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
 
 
-def _sendable(conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally) -> Iterator[WireRecord]:
+def _sendable(
+    conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally[BulkResponse]
+) -> Iterator[WireRecord]:
     """The records to chunk; records whose conversion failed are counted on the way past."""
     for conversion in conversions:
         if isinstance(conversion, WireRecord):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
 
 from .._errors import SuprsendError
-from .response import BulkResponse
+from .response import AnyBulkResponse
 
 T = TypeVar("T")
 
@@ -23,7 +23,7 @@ class BulkSourceError(SuprsendError):
     source after them rather than sending everything again.
     """
 
-    def __init__(self, response: BulkResponse, cause: Exception) -> None:
+    def __init__(self, response: AnyBulkResponse, cause: Exception) -> None:
         super().__init__(
             f"the record source raised {type(cause).__name__}: {cause}; "
             f"the {response.total} records read before it were sent: {response}"
@@ -65,7 +65,7 @@ class GuardedSource(Generic[T]):
                 return
             yield item
 
-    def raise_if_failed(self, response: BulkResponse) -> None:
+    def raise_if_failed(self, response: AnyBulkResponse) -> None:
         """Raise ``BulkSourceError`` with ``response`` when the source failed."""
         if self.error is not None:
             raise BulkSourceError(response, self.error) from self.error

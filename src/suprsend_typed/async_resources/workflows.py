@@ -12,7 +12,7 @@ from .._workflow import WorkflowTriggerRequest
 if TYPE_CHECKING:
     from .._bulk.async_bulk import AsyncBulkInstance, AsyncBulkWorkflowTriggerFactory
     from .._bulk.progress import ProgressCallback
-    from .._bulk.response import BulkResponse, FailedRecord, FailureCallback
+    from .._bulk.response import AsyncBulkResponse, FailedRecord, FailureCallback
 
 
 class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
@@ -31,7 +31,7 @@ class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
         concurrency: int = 1,
         on_progress: ProgressCallback | None = None,
         on_failure: FailureCallback | None = None,
-    ) -> BulkResponse:
+    ) -> AsyncBulkResponse:
         """Stream ``WorkflowTriggerRequest`` items to ``POST trigger/``, as the sync ``workflows.stream``."""
         return await self._bulk().stream(
             records, concurrency=concurrency, on_progress=on_progress, on_failure=on_failure
@@ -43,7 +43,7 @@ class AsyncWorkflowsResource(generated.AsyncWorkflowsResource):
         *,
         concurrency: int | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> BulkResponse:
+    ) -> AsyncBulkResponse:
         """Send the failed records of an earlier stream or bulk trigger again."""
         return await self._bulk().resend(failed_records, concurrency=concurrency, on_progress=on_progress)
 

@@ -144,10 +144,12 @@ class OperationCall:
     def of(cls, op: OperationInfo, resource_cls: type[Any]) -> OperationCall:
         function = getattr(resource_cls, op.method_name)
         parameters = list(inspect.signature(function).parameters.values())[1:]  # without self
-        # Named as the spec names them (``payload``), where the method takes the official SDK's name.
+        # Named as the spec names them (``payload``), where the method takes the official SDK's name; a
+        # positional the spec does not list (a customisation's route, ``tenant_id``) keeps its name.
+        spec_names = {official: ours for ours, official in op.official_names}
         positional = tuple(
-            p.replace(name=spec_name)
-            for p, spec_name in zip(parameters, op.positional, strict=False)
+            p.replace(name=spec_names.get(p.name, p.name))
+            for p in parameters
             if p.kind is not inspect.Parameter.KEYWORD_ONLY
         )
         keywords = frozenset(
@@ -166,7 +168,10 @@ class OperationCall:
         body_fields = tuple(
             p.name
             for p in positional
-            if p.name not in path_ids and p.name not in query_names and p.name not in (PAYLOAD, OPTIONS)
+            if p.name in op.positional
+            and p.name not in path_ids
+            and p.name not in query_names
+            and p.name not in (PAYLOAD, OPTIONS)
         )
         return cls(
             op=op,

@@ -260,7 +260,7 @@ def wire(value: object) -> object:
     return to_dict() if callable(to_dict) else value
 
 
-def write_pages(first: Page[Any], max_pages: int | None) -> tuple[str, str] | None:
+def write_pages(first: Page[Any, Any], max_pages: int | None) -> tuple[str, str] | None:
     """The items of ``first`` and the pages after it (at most ``max_pages``) as JSON Lines; where the next
     page starts when the cap stopped the walk, else None."""
     last = first

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from .._config import chooses_api_key
 from .._errors import SuprsendConfigError
 from . import exit_codes, profiles
 from .output import write_json
@@ -38,11 +39,12 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"no profiles in {path}", file=sys.stderr)
         return exit_codes.OK
     for name, values in found.items():
-        mode = "api key" if "api_key" in values else "workspace key/secret"
-        print(
-            f"{name}\t{mode}\t{values.get('workspace_uid') or values.get('workspace_key', '')}"
-            f"\t{values.get('base_url', '')}".rstrip()
+        uses_api_key = chooses_api_key(
+            values.get("workspace_key"), values.get("workspace_secret"), values.get("api_key"), {}
         )
+        mode = "api key" if uses_api_key else "workspace key/secret"
+        workspace = values.get("workspace_uid" if uses_api_key else "workspace_key", "")
+        print(f"{name}\t{mode}\t{workspace}\t{values.get('base_url', '')}".rstrip())
     return exit_codes.OK
 
 

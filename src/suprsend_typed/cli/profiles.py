@@ -16,9 +16,11 @@ Where each value comes from, first match wins: command-line flags; the profile n
 ``SUPRSEND_*`` variables (``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``, ``SUPRSEND_API_KEY``,
 ``SUPRSEND_WORKSPACE_UID``, ``SUPRSEND_BASE_URL``); the profile named by ``SUPRSEND_PROFILE``, else the
 ``default`` profile if the file has one. Credentials are taken as a set from the first place that has any,
-never a key from one place and a secret from another; an ``api_key`` selects Bearer authentication (with a
-``workspace_uid``), otherwise the workspace key and secret sign requests (HMAC). The file is read only when
-needed and never written; secrets are never printed.
+never a key from one place and a secret from another. Within that place the client's rule
+(``_config.resolve_credentials``) picks the set: a workspace key or secret means HMAC signing with both,
+else an ``api_key`` means Bearer authentication with a ``workspace_uid``; so the sandbox's printed variables,
+which hold both sets, work for the command line as for ``Suprsend()``. The file is read only when needed and
+never written; secrets are never printed.
 """
 
 from __future__ import annotations
@@ -31,10 +33,19 @@ from pathlib import Path
 import attrs
 
 from .._client import Suprsend
-from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET
+from .._config import (
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    ENV_WORKSPACE_KEY,
+    ENV_WORKSPACE_SECRET,
+    ENV_WORKSPACE_UID,
+    ApiKeyCredentials,
+    HmacCredentials,
+    chooses_api_key,
+    resolve_credentials,
+)
 from .._errors import SuprsendConfigError
 
-ENV_WORKSPACE_UID = "SUPRSEND_WORKSPACE_UID"
 ENV_PROFILE = "SUPRSEND_PROFILE"
 ENV_CONFIG = "SUPRSEND_CONFIG"
 ENV_XDG_CONFIG_HOME = "XDG_CONFIG_HOME"
@@ -52,6 +63,10 @@ ENVIRONMENT = {
     "api_key": ENV_API_KEY,
     "base_url": ENV_BASE_URL,
 }
+
+
+FLAGS_ORIGIN = "command-line flags"
+ENVIRONMENT_ORIGIN = "SUPRSEND_* environment variables"
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -76,28 +91,45 @@ class Settings:
 
     @property
     def uses_api_key(self) -> bool:
-        return self.api_key is not None
+        """Whether these settings authenticate with the API key (Bearer), by the client's rule."""
+        return chooses_api_key(self.workspace_key, self.workspace_secret, self.api_key, {})
+
+    def credentials(self) -> HmacCredentials | ApiKeyCredentials:
+        """The credential set the client's rule picks; ``SuprsendConfigError`` names what is missing and
+        where it would come from."""
+        origin = self.origin
+
+        def hint(name: str, env_name: str | None) -> str:
+            if origin == ENVIRONMENT_ORIGIN:
+                return f"set {env_name} (credentials from {origin})"
+            if origin == FLAGS_ORIGIN:
+                return f"pass --{name.replace('_', '-')} too (credentials from {origin})"
+            return f"add {name} to the {origin}"
+
+        return resolve_credentials(
+            workspace_key=self.workspace_key,
+            workspace_secret=self.workspace_secret,
+            workspace_uid=self.workspace_uid,
+            api_key=self.api_key,
+            environ={},  # the values are the origin's whole set, never completed from elsewhere
+            hint=hint,
+        )
 
     def client(self) -> Suprsend:
         """A client for these settings; ``SuprsendConfigError`` names what is missing."""
-        if self.uses_api_key:
-            if not self.workspace_uid:
-                raise SuprsendConfigError(
-                    f"an api_key needs a workspace_uid too (credentials from {self.origin})"
-                )
-            return Suprsend.with_workspace_api_key(self.workspace_uid, self.api_key, self.base_url)
-        if not (self.workspace_key and self.workspace_secret):
-            missing = "workspace_key" if not self.workspace_key else "workspace_secret"
-            raise SuprsendConfigError(
-                f"credentials from {self.origin} need both workspace_key and workspace_secret (or an api_key "
-                f"and a workspace_uid); {missing} is missing: --{missing.replace('_', '-')}, "
-                f"{ENVIRONMENT[missing]} or a profile's {missing} gives it"
+        credentials = self.credentials()
+        if isinstance(credentials, ApiKeyCredentials):
+            return Suprsend.with_workspace_api_key(
+                credentials.workspace_uid, credentials.api_key, self.base_url
             )
-        return Suprsend(self.workspace_key, self.workspace_secret, self.base_url)
+        return Suprsend(credentials.workspace_key, credentials.workspace_secret, self.base_url)
 
     def shown(self) -> dict[str, str | None]:
         """Every field, secrets masked, for ``profile show``."""
-        shown: dict[str, str | None] = {"credentials from": self.origin}
+        shown: dict[str, str | None] = {
+            "credentials from": self.origin,
+            "authentication": "api key (Bearer)" if self.uses_api_key else "workspace key/secret (HMAC)",
+        }
         for field in FIELDS:
             value = getattr(self, field)
             shown[field] = "********" if value and field in SECRET_FIELDS else value
@@ -153,7 +185,7 @@ def read_profiles(path: Path) -> dict[str, dict[str, str]]:
 def resolve(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
     """The settings of a command, from its flags and the environment (see the module docstring)."""
     flags = {field: value for field in FIELDS if (value := getattr(args, field, None))}
-    origins = [Origin(name="command-line flags", values=flags)]
+    origins = [Origin(name=FLAGS_ORIGIN, values=flags)]
     path = config_path(environ)
     profiles: dict[str, dict[str, str]] | None = None
 
@@ -172,7 +204,7 @@ def resolve(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
     if explicit:
         origins.append(_present(profile(explicit, required=True, why="--profile")))
     environment = {field: environ[name] for field, name in ENVIRONMENT.items() if environ.get(name)}
-    origins.append(Origin(name="SUPRSEND_* environment variables", values=environment))
+    origins.append(Origin(name=ENVIRONMENT_ORIGIN, values=environment))
     if not explicit:
         named = environ.get(ENV_PROFILE)
         fallback = profile(named or DEFAULT_PROFILE, required=bool(named), why=ENV_PROFILE)

@@ -27,15 +27,24 @@ IDEMPOTENCY_KEY = "$idempotency_key"
 
 @attrs.frozen(kw_only=True, slots=True)
 class RecordKind:
-    """One ``send`` target: how a line's dict becomes a wire record, and whose records it holds."""
+    """One ``send`` target: how a line's dict becomes a wire record, and whose records it holds. Its
+    endpoint, limits and default concurrency are the bulk kind's, read from the operation table."""
 
     name: str
-    description: str
+    what: str  # what one line holds, for ``--help``
     bulk: BulkKind[Any]
     dedupe_key: str  # the key a line gets from its identity unless it carries one
-    default_concurrency: int
     distinct_id: Callable[[dict[str, Any]], str | None]  # for --shard
     build: Callable[[dict[str, Any], WireContext], WireRecord]  # raises ValidationError
+
+    @property
+    def description(self) -> str:
+        operation = self.bulk.operation
+        return f"{self.what} ({operation.http_method} {operation.path})"
+
+    @property
+    def default_concurrency(self) -> int:
+        return self.bulk.trigger_concurrency
 
 
 def _own_distinct_id(body: dict[str, Any]) -> str | None:
@@ -117,28 +126,25 @@ KINDS: dict[str, RecordKind] = {
     for kind in (
         RecordKind(
             name="events",
-            description="events, one event object per line (POST v2/bulk/event/)",
+            what="events, one event object per line",
             bulk=EVENTS,
             dedupe_key=INSERT_ID,
-            default_concurrency=EVENTS.trigger_concurrency,
             distinct_id=_own_distinct_id,
             build=build_event,
         ),
         RecordKind(
             name="workflows",
-            description="workflow triggers, one trigger object per line (POST trigger/)",
+            what="workflow triggers, one trigger object per line",
             bulk=WORKFLOW_TRIGGERS,
             dedupe_key=IDEMPOTENCY_KEY,
-            default_concurrency=WORKFLOW_TRIGGERS.trigger_concurrency,
             distinct_id=_first_recipient_id,
             build=build_workflow_trigger,
         ),
         RecordKind(
             name="users",
-            description="profile edits, one identity event per line (POST event/)",
+            what="profile edits, one identity event per line",
             bulk=USERS,
             dedupe_key=INSERT_ID,
-            default_concurrency=USERS.trigger_concurrency,
             distinct_id=_own_distinct_id,
             build=build_identity_event,
         ),

@@ -25,7 +25,7 @@ import attrs
 
 from .._bulk.bulk import _route
 from .._bulk.errors import BulkAuthenticationError
-from .._bulk.response import BulkTally
+from .._bulk.response import BulkResponse, BulkTally
 from .._bulk.sender import send_all
 from .._bulk.source import BulkSourceError
 from .._client import Suprsend
@@ -284,7 +284,7 @@ def _send(
                 on_progress=reporter.update,
                 # The tracker writes each failed record to --failed-out; the tally only counts, so a file
                 # whose every line fails runs in bounded memory.
-                tally=BulkTally(keep=0),
+                tally=BulkTally(respond=BulkResponse.of, keep=0),
             )
     except KeyboardInterrupt:
         return Stop(interrupted=True)

@@ -74,10 +74,12 @@ class Shard:
                 )
             if not _NUMBER.match(count_text):
                 raise ShardSpecError(f"{COUNT_VARIABLE} must be a whole number, got {count_text!r}")
-            count = int(count_text)
+            count = _at_least_one(int(count_text), COUNT_VARIABLE)
+        else:
+            count = _at_least_one(count, "--shard-count")
         if not _NUMBER.match(index):
             raise ShardSpecError(f"{INDEX_VARIABLE} must be a whole number, got {index!r}")
-        if count < 1 or int(index) >= count:
+        if int(index) >= count:
             raise ShardSpecError(
                 f"--shard auto needs {INDEX_VARIABLE} ({index}) below the number of shards ({count})"
             )
@@ -91,6 +93,13 @@ class Shard:
 
     def __str__(self) -> str:
         return f"{self.index}/{self.count}"
+
+
+def _at_least_one(count: int, given_by: str) -> int:
+    """The number of shards, which must be at least 1; ``given_by`` names the flag or variable."""
+    if count < 1:
+        raise ShardSpecError(f"{given_by} must be >= 1 (the number of shards), got {count}")
+    return count
 
 
 def shard_of(distinct_id: str, count: int) -> int:

@@ -1,7 +1,8 @@
 """``python -m suprsend_typed.sandbox``: run the sandbox until Ctrl-C or SIGTERM.
 
-On start it prints ``export SUPRSEND_BASE_URL=... SUPRSEND_WORKSPACE_KEY=... SUPRSEND_WORKSPACE_SECRET=...``
-lines (and ``SUPRSEND_API_KEY``) that point any client built from the environment at it.
+On start it prints the ``export`` lines of ``Sandbox.environment()`` (``SUPRSEND_BASE_URL``,
+``SUPRSEND_WORKSPACE_KEY``, ``SUPRSEND_WORKSPACE_SECRET``, ``SUPRSEND_API_KEY``, ``SUPRSEND_WORKSPACE_UID``),
+which point any client, and the command line, built from the environment at it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Final
 
-from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET
+from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET, ENV_WORKSPACE_UID
 from .faults import DEFAULT_FAULT_LATENCY_SECONDS, FAULT_KINDS, FaultKind, add_random_faults
 from .guard import WILDCARD_ADDRESSES, is_loopback
 from .seed import SeedError, load_seed_file
@@ -33,14 +34,16 @@ USAGE_ERROR: Final = 2
 
 _DESCRIPTION = f"""\
 Run a local SuprSend-compatible hub until Ctrl-C or SIGTERM. On start it prints export lines
-for {ENV_BASE_URL}, {ENV_WORKSPACE_KEY}, {ENV_WORKSPACE_SECRET} and
-{ENV_API_KEY}: paste them into a shell, and a client built from the environment uses the sandbox.
+for {ENV_BASE_URL}, {ENV_WORKSPACE_KEY}, {ENV_WORKSPACE_SECRET},
+{ENV_API_KEY} and {ENV_WORKSPACE_UID}: paste them into a shell, and a client or suprsend-typed
+command built from the environment uses the sandbox (signing with the workspace key and secret).
 """
 _EPILOG = f"""\
 With the defaults, a client needs only the printed lines:
   workspace key     {DEFAULT_WORKSPACE_KEY}
   workspace secret  {DEFAULT_WORKSPACE_SECRET}
   API key (Bearer)  {DEFAULT_API_KEY}
+  workspace UID     the workspace key, unless --workspace-uid gives one
 Control endpoints (no credentials; loopback only): GET /_sandbox/requests, /_sandbox/records,
 /_sandbox/counts; POST /_sandbox/reset, /_sandbox/seed; GET|POST|DELETE /_sandbox/faults.
 """
@@ -151,15 +154,8 @@ def build_sandbox(args: argparse.Namespace) -> Sandbox:
 
 
 def export_lines(sandbox: Sandbox) -> list[str]:
-    """Shell lines that point a client built from the environment at ``sandbox``."""
-    credentials = sandbox.credentials
-    values = [
-        (ENV_BASE_URL, sandbox.url),
-        (ENV_WORKSPACE_KEY, credentials.workspace_key),
-        (ENV_WORKSPACE_SECRET, credentials.workspace_secret),
-    ]
-    values += [(ENV_API_KEY, key) for key in sorted(credentials.api_keys)[:1]]
-    return [f"export {name}={shlex.quote(value)}" for name, value in values]
+    """Shell lines that point a client or command built from the environment at ``sandbox``."""
+    return [f"export {name}={shlex.quote(value)}" for name, value in sandbox.environment().items()]
 
 
 def exposure_warning(host: str) -> str | None:

@@ -14,7 +14,7 @@ from .._errors import ValidationError
 from .._generated import models
 from .._generated.operations import OPERATIONS
 from .._models import validate
-from .._operation import OperationInfo
+from .._operation import OperationInfo, RecordAccepted, record_facts
 from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import AuthResult, Credentials, authenticate, authenticate_headers
 from .faults import Fault
@@ -46,32 +46,47 @@ ArrayRule = Literal["object_only", "array_only", "whole", "per_record"]
 
 
 @attrs.frozen(kw_only=True, slots=True)
-class _RecordRoute:
-    kind: str
+class RecordRoute:
+    """How the hub serves one records endpoint: its operation's ``x-suprsend-records`` facts, read as the
+    sandbox needs them."""
+
+    kind: str  # what the request log calls one record
     family: str  # records of one family share idempotency keys
     arrays: ArrayRule
     limits: RequestLimits
-    single: Callable[[str], Any]  # message id -> body of a 202 for a single object
+    single: Callable[[str], Any] | None  # message id -> body of a 202 for a single object
+    run_recipients: str | None  # a record runs a workflow for the recipients in this field
+    edits_profile: bool  # a record edits the profile of its ``distinct_id``
+    event_api_kind: str | None  # Event API items are also taken, logged as this kind
+    workspace_params: tuple[str, ...]  # path parameters naming a workspace: an unknown one is a 404
     single_status: int = 202
 
 
-def _trigger_answer(message_id: str) -> Any:
+def _message_id_answer(message_id: str) -> Any:
     return {"message_id": message_id, "status": "success"}
 
 
-def _identity_answer(_: str) -> Any:
+def _message_answer(_: str) -> Any:
     return {"message": "OK"}
 
 
-def _legacy_answer(_: str) -> Any:
+def _text_answer(_: str) -> Any:
     return LEGACY_ACCEPTED_TEXT
 
 
-def _record_route(op_id: str, *, kind: str, family: str, single: Callable[[str], Any]) -> _RecordRoute:
-    """The route of a records endpoint: its array rule and limits are the spec's record facts."""
-    records = OPERATIONS[op_id].records
-    if records is None:
-        raise ValueError(f"operation {op_id!r} has no x-suprsend-records in the spec")
+SINGLE_ANSWERS: Final[Mapping[RecordAccepted, Callable[[str], Any]]] = {
+    "message-id": _message_id_answer,
+    "message": _message_answer,
+    "text": _text_answer,
+}
+"""The body of each ``accepted`` answer shape of the spec, made from the accepted record's message id."""
+
+
+def record_route(operation: OperationInfo) -> RecordRoute:
+    """The route of a records endpoint, all read from the spec's record facts of ``operation``."""
+    records = record_facts(operation)
+    if records.effect == "workflow-run" and records.recipients is None:
+        raise ValueError(f"operation {operation.id!r}: a workflow-run effect names its recipients field")
     arrays: ArrayRule
     if records.body == "object":
         arrays = "object_only"
@@ -79,26 +94,24 @@ def _record_route(op_id: str, *, kind: str, family: str, single: Callable[[str],
         arrays = "array_only"
     else:
         arrays = "per_record" if records.answer == "per-record" else "whole"
-    return _RecordRoute(
-        kind=kind, family=family, arrays=arrays, limits=request_limits(records), single=single
+    return RecordRoute(
+        kind=records.kind,
+        family=records.dedupe,
+        arrays=arrays,
+        limits=request_limits(records),
+        single=None if records.accepted is None else SINGLE_ANSWERS[records.accepted],
+        run_recipients=records.recipients if records.effect == "workflow-run" else None,
+        edits_profile=records.effect == "profile-edit",
+        event_api_kind=records.event_api_kind,
+        workspace_params=operation.workspace_params,
     )
 
 
-_RECORD_ROUTES: Final = {  # by operation id
-    "trigger_workflow": _record_route(
-        "trigger_workflow", kind="workflow_trigger", family="workflow", single=_trigger_answer
-    ),
-    "track_event": _record_route("track_event", kind="event", family="event", single=_trigger_answer),
-    "track_events_bulk": _record_route(
-        "track_events_bulk", kind="event", family="event", single=_trigger_answer
-    ),
-    "send_identity_events": _record_route(
-        "send_identity_events", kind="identity_event", family="identity", single=_identity_answer
-    ),
+RECORD_ROUTES: Final[Mapping[str, RecordRoute]] = {
+    op.id: record_route(op) for op in OPERATIONS.values() if op.records is not None
 }
-_LEGACY_ROUTE: Final = _record_route(
-    "trigger_legacy_workflow", kind="legacy_workflow", family="workflow", single=_legacy_answer
-)
+"""Operation id -> its route, for every operation of the table with record facts: a records endpoint added
+to the spec is served with no line here."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -141,8 +154,7 @@ class Hub:
                 op_id: self._state_handler(OPERATIONS[op_id], handler)
                 for op_id, handler in state_handlers(OPERATIONS.values()).items()
             },
-            **{op_id: self._serve_records for op_id in _RECORD_ROUTES},
-            "trigger_legacy_workflow": self._serve_legacy_records,
+            **{op_id: self._serve_records for op_id in RECORD_ROUTES},
         }
         """The handler of each operation id (``routes.Route.handler``): the records endpoints', and the state
         handlers of ``handlers/<namespace>.py``."""
@@ -251,15 +263,14 @@ class Hub:
     # Records endpoints (triggers and events)
 
     def _serve_records(self, call: Call) -> HubAnswer:
-        return self._records(_RECORD_ROUTES[call.route.handler], call.request, call.body, call.now)
+        route = RECORD_ROUTES[call.route.handler]
+        for name in route.workspace_params:
+            workspace = call.params[name]
+            if workspace not in self.credentials.workspace_names:
+                return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
+        return self._records(route, call.request, call.body, call.now)
 
-    def _serve_legacy_records(self, call: Call) -> HubAnswer:
-        workspace = call.params["workspace"]
-        if workspace not in self.credentials.workspace_names:
-            return self._refuse(call.request, 404, f"workspace {workspace!r} not found", "not_found")
-        return self._records(_LEGACY_ROUTE, call.request, call.body, call.now)
-
-    def _records(self, route: _RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
+    def _records(self, route: RecordRoute, request: RequestRow, body: Any, now: float) -> HubAnswer:
         is_array = isinstance(body, list)
         if is_array and route.arrays == "object_only":
             return self._invalid(request, "", "expected a JSON object, got an array (use the bulk endpoint)")
@@ -288,9 +299,10 @@ class Hub:
         request = _answered(request, status)
         with self.store.transaction():  # the profile edits of identity events are read-modify-writes
             final = self.store.accept(request, rows, now=now, window=IDEMPOTENCY_WINDOW_SECONDS)
-            self._side_effects(route.kind, final, items, now)
+            self._side_effects(route, final, items, now)
         if status == 207:
             return json_answer(207, {"records": [_record_outcome(row) for row in final], "status": "success"})
+        assert route.single is not None  # only an array-only endpoint has none, and it answers 207
         answer = route.single(final[0].message_id or "")
         if isinstance(answer, str):
             return HubAnswer(
@@ -298,10 +310,12 @@ class Hub:
             )
         return json_answer(status, answer)
 
-    def _record_row(self, route: _RecordRoute, position: int, item: Any) -> RecordRow:
+    def _record_row(self, route: RecordRoute, position: int, item: Any) -> RecordRow:
         text = json.dumps(item, ensure_ascii=False) if self._record_bodies else None
-        public_event = route.kind == "identity_event" and is_public_event(item)
-        kind = "event" if public_event else route.kind
+        kind = route.kind
+        if route.event_api_kind is not None and is_public_event(item):
+            kind = route.event_api_kind
+        public_event = kind != route.kind
         try:
             self._validate(PUBLIC_EVENT if public_event else route.kind, item)
         except ValidationError as exc:
@@ -319,18 +333,19 @@ class Hub:
             family=route.family,
         )
 
-    def _side_effects(self, kind: str, rows: list[RecordRow], items: list[Any], now: float) -> None:
-        """Messages for new workflow runs and profile changes for new identity events (full mode only)."""
+    def _side_effects(self, route: RecordRoute, rows: list[RecordRow], items: list[Any], now: float) -> None:
+        """Messages for new workflow runs and profile changes for new identity events (full mode only):
+        the ``effect`` of the endpoint's record facts."""
         if not self._record_bodies:
             return
         fresh = [(row, items[row.position]) for row in rows if row.status == "accepted"]
-        if kind in ("workflow_trigger", "legacy_workflow"):
+        if route.run_recipients is not None:
             for row, item in fresh:
-                self._run_messages(kind, row, item, now)
-        elif kind == "identity_event":
+                self._run_messages(route.run_recipients, row, item, now)
+        elif route.edits_profile:
             profiles: dict[str, dict[str, Any]] = {}
             for row, item in fresh:
-                if row.kind != kind:
+                if row.kind != route.kind:
                     continue  # an Event API event on the same endpoint: no profile change
                 distinct_id = str(item.get("distinct_id"))
                 current = profiles.get(distinct_id) or self.store.profile(distinct_id)
@@ -341,7 +356,7 @@ class Hub:
                     continue  # the event was accepted; like the hub, drop the edit it cannot apply
             self.store.save_profiles(profiles.items())
 
-    def _run_messages(self, kind: str, row: RecordRow, item: dict[str, Any], now: float) -> None:
+    def _run_messages(self, recipients: str, row: RecordRow, item: dict[str, Any], now: float) -> None:
         """The messages of one accepted workflow run: one per recipient (see ``handlers.messages``)."""
         workflow = item.get("workflow") or item.get("name")
         category = item.get("notification_category") or template_category(
@@ -350,7 +365,7 @@ class Hub:
         make_messages(
             self.context,
             base_id=row.message_id or "",
-            recipients=item.get("users" if kind == "legacy_workflow" else "recipients") or [],
+            recipients=item.get(recipients) or [],
             workflow=str(workflow) if workflow is not None else None,
             category=str(category) if category is not None else None,
             run={"tenant_id": item.get("tenant_id"), "idempotency_key": row.idempotency_key},

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_KEY, ENV_WORKSPACE_SECRET, ENV_WORKSPACE_UID
 from .._http import Headers
 from .answers import HubAnswer, error_answer, error_body, json_answer
 from .auth import Credentials
@@ -189,6 +190,24 @@ class Sandbox:
         host = LOOPBACK if self._host in WILDCARD_ADDRESSES else self._host
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self._server.server_address[1]}/"
+
+    def environment(self) -> dict[str, str]:
+        """The ``SUPRSEND_*`` variables that point a client or the command line built from the environment
+        at this sandbox: its URL, workspace key and secret, and, when it accepts API keys, one of them with
+        the workspace UID that goes with it. Both sets are there, so ``Suprsend()``,
+        ``Suprsend.with_workspace_api_key(None)`` and ``suprsend-typed`` all work; where both are set the
+        key and secret win (``_config.chooses_api_key``)."""
+        credentials = self.credentials
+        values = {
+            ENV_BASE_URL: self.url,
+            ENV_WORKSPACE_KEY: credentials.workspace_key,
+            ENV_WORKSPACE_SECRET: credentials.workspace_secret,
+        }
+        api_keys = sorted(credentials.api_keys)
+        if api_keys:
+            values[ENV_API_KEY] = api_keys[0]
+            values[ENV_WORKSPACE_UID] = credentials.workspace_uid or credentials.workspace_key
+        return values
 
     def client(self, **options: Any) -> Suprsend:
         """A client signed with this sandbox's workspace key and secret; ``options`` go to ``Suprsend``."""

@@ -14,14 +14,6 @@ from .._operation import OperationInfo
 Validator = Callable[[str, Any], None]
 """``(kind, record)``: raises ``ValidationError`` (with a field path) when ``record`` is not valid."""
 
-RECORD_OPERATIONS: Final[dict[str, str]] = {
-    "legacy_workflow": "trigger_legacy_workflow",
-    "workflow_trigger": "trigger_workflow",
-    "event": "track_events_bulk",
-    "identity_event": "send_identity_events",
-}
-"""The sandbox's record kind (as its request log names it) -> the operation whose records it is."""
-
 
 def record_model(operation: OperationInfo) -> type[Any]:
     """The generated model of one record of ``operation`` (its record facts), else of its whole body."""
@@ -33,25 +25,33 @@ def record_model(operation: OperationInfo) -> type[Any]:
 
 
 MODELS: Final[dict[str, type[Any]]] = {
-    kind: record_model(OPERATIONS[op_id]) for kind, op_id in RECORD_OPERATIONS.items()
+    op.records.kind: record_model(op) for op in OPERATIONS.values() if op.records is not None
 }
-"""Record kind -> the generated model its body must satisfy, from the operation table."""
+"""Record kind (``x-suprsend-records`` ``kind``, as the request log names it) -> the generated model its
+body must satisfy, for every records endpoint of the operation table (the spec gives one kind one model)."""
 
 
 PUBLIC_EVENT: Final = "public_event"
-"""The Event API shape ``POST /event/`` also takes (the description's): ``distinct_id``, ``event``, and
-optional ``properties``, ``tenant_id``, ``$idempotency_key``. No generated model describes it: the SDKs
-send identity events there."""
+"""The Event API shape a records endpoint with an ``event_api_kind`` also takes (``POST /event/``, the
+description's): ``distinct_id``, ``event``, and optional ``properties``, ``tenant_id``,
+``$idempotency_key``. No generated model describes it: the SDKs send identity events there."""
 _PUBLIC_EVENT_TEXTS: Final = ("distinct_id", "event")
 _PUBLIC_EVENT_OPTIONAL_TEXTS: Final = ("tenant_id", "$idempotency_key")
 
 
 def validate_record(kind: str, record: Any) -> None:
-    """The default ``Validator``: checks ``record`` against the model of ``kind`` without building it."""
+    """The default ``Validator``: checks ``record`` against the model of ``kind`` without building it.
+
+    ``kind`` is a record kind of the spec (``MODELS``) or ``PUBLIC_EVENT``; another raises ``ValueError``.
+    """
     if kind == PUBLIC_EVENT:
         _validate_public_event(record)
         return
-    validate(record, MODELS[kind])
+    model = MODELS.get(kind)
+    if model is None:
+        known = ", ".join(sorted((*MODELS, PUBLIC_EVENT)))
+        raise ValueError(f"unknown record kind {kind!r}: expected one of {known}")
+    validate(record, model)
 
 
 def _validate_public_event(record: Any) -> None:

@@ -5,59 +5,22 @@
 
 ``build_<operation>`` takes the body as bytes already dumped once by the caller and returns a ``Request``;
 ``parse_<operation>`` turns a ``Response`` into its typed model or raises the error for its status.
+With namespaces, each namespace's live in ``endpoints_<namespace>.py``, loaded on first use of a name here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Final, Literal
-from urllib.parse import urlencode
+from typing import ClassVar, Final, Literal
 
 import attrs
 
 from .. import _models as _rt
-from .._errors import APIError, ValidationError, status_error
-from .._http import CallOptions, Headers, Request, Response
-from .._paths import encode_path_segment
+from .._errors import status_error
+from .._http import CallOptions, Request, Response
 from .._types import UNSET, Unset
 from . import models
-
-# The official SDK sends this content type on every request, GET included, and signs it.
-_JSON_HEADERS = Headers([("Content-Type", "application/json; charset=utf-8")])
-_DEFAULT_OPTIONS = CallOptions()
-
-
-def _segment(name: str, value: str, kind: _rt.Kind) -> str:
-    """One path parameter, checked and percent-encoded as one whole segment (dot segments refused)."""
-    return encode_path_segment(name, value, kind)
-
-
-def _url(base_url: str, path: str, query: Sequence[tuple[str, str]], **params: tuple[str, _rt.Kind]) -> str:
-    """``base_url`` (ending in "/") + the spec path with its parameters encoded + the query, keys in order."""
-    if not base_url.endswith("/"):
-        raise ValidationError("must end with '/'", path="base_url")
-    filled = path.format_map({name: _segment(name, value, kind) for name, (value, kind) in params.items()})
-    return base_url + filled + ("?" + urlencode(list(query)) if query else "")
-
-
-def _named(options: CallOptions, operation: str) -> CallOptions:
-    """The options with the operation name filled in, for logs and metrics."""
-    return options if options.operation else attrs.evolve(options, operation=operation)
-
-
-def _decode(response: Response, kind: _rt.Kind) -> Any:
-    """The JSON body read tolerantly as ``kind`` (a value that drifts from the spec is kept in ``extra``);
-    a 2xx body that cannot be kept at all is an APIError, not a crash."""
-    try:
-        data = response.json()
-    except ValueError:
-        message = f"the hub answered {response.status_code} with a body that is not JSON"
-        raise APIError(message, status_code=response.status_code) from None
-    try:
-        return _rt.build_tolerant(data, kind)
-    except ValidationError as exc:
-        message = f"the hub answered {response.status_code} with an unexpected body: {exc.message}"
-        raise APIError(message, status_code=response.status_code) from exc
+from .endpoint_helpers import _DEFAULT_OPTIONS, _JSON_HEADERS, _decode, _named, _url
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)

@@ -46,7 +46,6 @@ class Pet:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -72,8 +71,48 @@ class Pet:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["species"], default: None = None) -> Species | None: ...
+        @overload
+        def get(self, key: Literal["species"], default: _map.Default) -> Species | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$tag"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$tag"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["birthYear"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["birthYear"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: Literal["extra"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["extra"], default: _map.Default) -> bool | _map.Default: ...
+        @overload
+        def get(self, key: Literal["owner"], default: None = None) -> str | dict[str, Any] | None: ...
+        @overload
+        def get(
+            self, key: Literal["owner"], default: _map.Default
+        ) -> str | dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["toys"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["toys"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["notes"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["notes"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -93,7 +132,6 @@ class Owner:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -107,8 +145,22 @@ class Owner:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["email"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["email"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["scores"], default: None = None) -> dict[str, float] | None: ...
+        @overload
+        def get(self, key: Literal["scores"], default: _map.Default) -> dict[str, float] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -131,7 +183,6 @@ class Outcome:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -144,8 +195,18 @@ class Outcome:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["status_code"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["status_code"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # Named types that are not objects. They follow the classes because some of them use the classes.

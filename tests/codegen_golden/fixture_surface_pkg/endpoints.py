@@ -5,95 +5,50 @@
 
 ``build_<operation>`` takes the body as bytes already dumped once by the caller and returns a ``Request``;
 ``parse_<operation>`` turns a ``Response`` into its typed model or raises the error for its status.
+With namespaces, each namespace's live in ``endpoints_<namespace>.py``, loaded on first use of a name here.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
-import attrs
-
-from .. import _models as _rt
-from .._errors import APIError, ValidationError
-from .._http import CallOptions, Headers, Response
-from .._paths import encode_path_segment
-
-# The official SDK sends this content type on every request, GET included, and signs it.
-_JSON_HEADERS = Headers([("Content-Type", "application/json; charset=utf-8")])
-_DEFAULT_OPTIONS = CallOptions()
-
-
-def _segment(name: str, value: str, kind: _rt.Kind) -> str:
-    """One path parameter, checked and percent-encoded as one whole segment (dot segments refused)."""
-    return encode_path_segment(name, value, kind)
-
-
-def _url(base_url: str, path: str, query: Sequence[tuple[str, str]], **params: tuple[str, _rt.Kind]) -> str:
-    """``base_url`` (ending in "/") + the spec path with its parameters encoded + the query, keys in order."""
-    if not base_url.endswith("/"):
-        raise ValidationError("must end with '/'", path="base_url")
-    filled = path.format_map({name: _segment(name, value, kind) for name, (value, kind) in params.items()})
-    return base_url + filled + ("?" + urlencode(list(query)) if query else "")
-
-
-def _named(options: CallOptions, operation: str) -> CallOptions:
-    """The options with the operation name filled in, for logs and metrics."""
-    return options if options.operation else attrs.evolve(options, operation=operation)
-
-
-def _decode(response: Response, kind: _rt.Kind) -> Any:
-    """The JSON body read tolerantly as ``kind`` (a value that drifts from the spec is kept in ``extra``);
-    a 2xx body that cannot be kept at all is an APIError, not a crash."""
-    try:
-        data = response.json()
-    except ValueError:
-        message = f"the hub answered {response.status_code} with a body that is not JSON"
-        raise APIError(message, status_code=response.status_code) from None
-    try:
-        return _rt.build_tolerant(data, kind)
-    except ValidationError as exc:
-        message = f"the hub answered {response.status_code} with an unexpected body: {exc.message}"
-        raise APIError(message, status_code=response.status_code) from exc
-
-
-# Each name and the module that defines it, loaded on first use.
+# Each name and its namespace (the module endpoints_<namespace>.py), loaded on first use.
 _LAZY: dict[str, str] = {
-    "build_create_pet": "endpoints_pets",
-    "parse_create_pet": "endpoints_pets",
-    "ListPetsQuery": "endpoints_pets",
-    "build_list_pets": "endpoints_pets",
-    "parse_list_pets": "endpoints_pets",
-    "build_get_pet": "endpoints_pets",
-    "parse_get_pet": "endpoints_pets",
-    "build_bump_pet": "endpoints_pets",
-    "parse_bump_pet": "endpoints_pets",
-    "build_delete_pet": "endpoints_pets",
-    "parse_delete_pet": "endpoints_pets",
-    "CREATE_PET_BODY": "endpoints_pets",
-    "LIST_PETS_LIMIT_MINIMUM": "endpoints_pets",
-    "LIST_PETS_LIMIT_MAXIMUM": "endpoints_pets",
-    "BUMP_PET_BODY": "endpoints_pets",
-    "ListToysQuery": "endpoints_toys",
-    "build_list_toys": "endpoints_toys",
-    "parse_list_toys": "endpoints_toys",
-    "build_add_toys": "endpoints_toys",
-    "parse_add_toys": "endpoints_toys",
-    "LIST_TOYS_LIMIT_MINIMUM": "endpoints_toys",
-    "LIST_TOYS_LIMIT_MAXIMUM": "endpoints_toys",
-    "LIST_TOYS_OFFSET_MINIMUM": "endpoints_toys",
-    "ADD_TOYS_BODY": "endpoints_toys",
+    "build_create_pet": "pets",
+    "parse_create_pet": "pets",
+    "ListPetsQuery": "pets",
+    "build_list_pets": "pets",
+    "parse_list_pets": "pets",
+    "build_get_pet": "pets",
+    "parse_get_pet": "pets",
+    "build_bump_pet": "pets",
+    "parse_bump_pet": "pets",
+    "build_delete_pet": "pets",
+    "parse_delete_pet": "pets",
+    "CREATE_PET_BODY": "pets",
+    "LIST_PETS_LIMIT_MINIMUM": "pets",
+    "LIST_PETS_LIMIT_MAXIMUM": "pets",
+    "BUMP_PET_BODY": "pets",
+    "ListToysQuery": "toys",
+    "build_list_toys": "toys",
+    "parse_list_toys": "toys",
+    "build_add_toys": "toys",
+    "parse_add_toys": "toys",
+    "LIST_TOYS_LIMIT_MINIMUM": "toys",
+    "LIST_TOYS_LIMIT_MAXIMUM": "toys",
+    "LIST_TOYS_OFFSET_MINIMUM": "toys",
+    "ADD_TOYS_BODY": "toys",
 }
 
 
 def __getattr__(name: str) -> Any:
     """A name of a module of this package, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
-    module = _LAZY.get(name)
-    if module is None:
+    namespace = _LAZY.get(name)
+    if namespace is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    module = importlib.import_module(f".endpoints_{namespace}", __package__)
+    value = getattr(module, name)
     globals()[name] = value
     return value

@@ -15,7 +15,7 @@ from .._errors import status_error
 from .._http import CallOptions, Request, Response
 from .._types import UNSET, Unset
 from . import models
-from .endpoints import _DEFAULT_OPTIONS, _JSON_HEADERS, _decode, _named, _url
+from .endpoint_helpers import _DEFAULT_OPTIONS, _JSON_HEADERS, _decode, _named, _url
 
 # The model of one record of the create_pet body.
 CREATE_PET_BODY = models.NewPet

@@ -41,27 +41,28 @@ if TYPE_CHECKING:
     from .models_toys import ToyNames as ToyNames
     from .models_toys import ToyOffsetPage as ToyOffsetPage
 
-# Each name and the module that defines it, loaded on first use.
+# Each name and its namespace (the module models_<namespace>.py), loaded on first use.
 _LAZY: dict[str, str] = {
-    "NewPet": "models_pets",
-    "Pet": "models_pets",
-    "Bump": "models_pets",
-    "CursorMeta": "models_pets",
-    "PetCursorPage": "models_pets",
-    "ToyNames": "models_toys",
-    "Toy": "models_toys",
-    "Done": "models_toys",
-    "OffsetMeta": "models_toys",
-    "ToyOffsetPage": "models_toys",
+    "NewPet": "pets",
+    "Pet": "pets",
+    "Bump": "pets",
+    "CursorMeta": "pets",
+    "PetCursorPage": "pets",
+    "ToyNames": "toys",
+    "Toy": "toys",
+    "Done": "toys",
+    "OffsetMeta": "toys",
+    "ToyOffsetPage": "toys",
 }
 
 
 def __getattr__(name: str) -> Any:
     """A name of a module of this package, imported on first use (PEP 562) and kept here:
     later reads (one per call of a seed method) are plain module attribute reads."""
-    module = _LAZY.get(name)
-    if module is None:
+    namespace = _LAZY.get(name)
+    if namespace is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    module = importlib.import_module(f".models_{namespace}", __package__)
+    value = getattr(module, name)
     globals()[name] = value
     return value

@@ -36,7 +36,6 @@ class NewPet:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -50,8 +49,22 @@ class NewPet:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["$idempotency_key"], default: _map.Default) -> str | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -76,7 +89,6 @@ class Pet:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -93,8 +105,26 @@ class Pet:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["id"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["id"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["counter"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["counter"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -113,7 +143,6 @@ class Bump:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -125,8 +154,18 @@ class Bump:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["by"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["by"], default: _map.Default) -> int | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -152,7 +191,6 @@ class CursorMeta:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -171,8 +209,30 @@ class CursorMeta:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["limit"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["limit"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["has_next"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["has_next"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["before"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["before"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["after"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["after"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -196,7 +256,6 @@ class PetCursorPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -211,8 +270,24 @@ class PetCursorPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

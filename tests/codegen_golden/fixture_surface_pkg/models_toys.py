@@ -34,7 +34,6 @@ class ToyNames:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
 
@@ -46,8 +45,18 @@ class ToyNames:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["names"], default: None = None) -> list[str] | None: ...
+        @overload
+        def get(self, key: Literal["names"], default: _map.Default) -> list[str] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -70,7 +79,6 @@ class Toy:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -83,8 +91,18 @@ class Toy:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["name"], default: None = None) -> str | None: ...
+        @overload
+        def get(self, key: Literal["name"], default: _map.Default) -> str | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -107,7 +125,6 @@ class Done:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -120,8 +137,18 @@ class Done:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["success"], default: None = None) -> bool | None: ...
+        @overload
+        def get(self, key: Literal["success"], default: _map.Default) -> bool | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -146,7 +173,6 @@ class OffsetMeta:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -163,8 +189,26 @@ class OffsetMeta:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["count"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["count"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["limit"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["limit"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: Literal["offset"], default: None = None) -> int | None: ...
+        @overload
+        def get(self, key: Literal["offset"], default: _map.Default) -> int | None | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, eq=False)
@@ -188,7 +232,6 @@ class ToyOffsetPage:
     __hash__ = _rt.model_hash
     __iter__ = _map.model_iter
     __contains__ = _map.model_contains
-    get = _map.model_get
     keys = _map.model_keys
     to_dict = _map.model_to_dict
     is_absent = _map.model_is_absent
@@ -203,8 +246,24 @@ class ToyOffsetPage:
         def __getitem__(self, key: str) -> _map.Unknown: ...
         def __getitem__(self, key: str) -> _map.Unknown:
             return _map.model_getitem(self, key)
+
+        @overload
+        def get(self, key: Literal["meta"], default: None = None) -> dict[str, Any] | None: ...
+        @overload
+        def get(self, key: Literal["meta"], default: _map.Default) -> dict[str, Any] | _map.Default: ...
+        @overload
+        def get(self, key: Literal["results"], default: None = None) -> list[dict[str, Any]] | None: ...
+        @overload
+        def get(
+            self, key: Literal["results"], default: _map.Default
+        ) -> list[dict[str, Any]] | _map.Default: ...
+        @overload
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown: ...
+        def get(self, key: str, default: _map.Unknown = None) -> _map.Unknown:
+            return _map.model_get(self, key, default)
     else:
         __getitem__ = _map.model_getitem
+        get = _map.model_get
 
 
 # What each class holds on the wire: field names, JSON keys and checks, in schema order.

@@ -45,3 +45,7 @@ def notify_order(distinct_id: str, amount: int) -> None:
     kept = user["$email"]  # a key kept from the hub reads as object: narrowed before use
     email: str | None = kept if isinstance(kept, str) else None
     print(number, created, same_id, email)
+    count: int = user.get("distinct_id", 0)  # MISTAKE: get reads the str distinct_id (or the default)
+    name: str = user.get("distinct_idd", "")  # MISTAKE: misspelt key of get reads as object
+    read: str | None = user.get("distinct_id")
+    print(count, name, read)

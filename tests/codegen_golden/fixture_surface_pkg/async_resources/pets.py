@@ -69,7 +69,7 @@ class AsyncPetsResource(AsyncResource):
         species: builtins.list[str] | Unset = UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Pet]:
+    ) -> AsyncPager[models.Pet, models.PetCursorPage]:
         """GET {workspace}/pets/: List pets, with cursor pagination.
 
         Args:
@@ -82,7 +82,8 @@ class AsyncPetsResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Pet]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Pet, models.PetCursorPage]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             options,

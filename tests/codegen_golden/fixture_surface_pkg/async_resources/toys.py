@@ -31,7 +31,7 @@ class AsyncToysResource(AsyncResource):
         *,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPager[models.Toy]:
+    ) -> AsyncPager[models.Toy, models.ToyOffsetPage]:
         """GET v1/pet/{pet_id}/toys/: List a pet's toys, with offset pagination.
 
         Args:
@@ -42,7 +42,8 @@ class AsyncToysResource(AsyncResource):
             max_retries: This call's retries instead of the client's; retried on connection errors, 429
                 and 5xx.
 
-        Returns: AsyncPager[models.Toy]. An error status raises its APIStatusError subclass.
+        Returns: AsyncPager[models.Toy, models.ToyOffsetPage]. An error status raises its APIStatusError
+        subclass.
         """
         query = _args.query_pairs(
             None,
