@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from typing import NamedTuple, Protocol
@@ -52,6 +53,11 @@ class WireRecord(NamedTuple):
         """The body as sent, parsed from ``text`` (a new dict on every read)."""
         body: dict[str, object] = json.loads(self.text)
         return body
+
+
+# ``WireRecord((text, apparent_size, dedupe))`` in one C call, without the Python-level ``__new__`` of a
+# NamedTuple: a bulk makes one record per item appended.
+make_wire_record: Callable[[tuple[str, int, bool]], WireRecord] = functools.partial(tuple.__new__, WireRecord)
 
 
 class WireItem(Protocol):

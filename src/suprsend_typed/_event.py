@@ -7,7 +7,7 @@ from typing import Any
 
 from . import _json
 from ._attachments import attachment_for
-from ._context import WireContext, WireRecord
+from ._context import WireContext, WireRecord, make_wire_record
 from ._errors import InputValueError
 from ._generated import models
 from ._generated.operations import TRACK_EVENT
@@ -152,7 +152,11 @@ class Event:
         distinct_id = self.distinct_id
         if type(distinct_id) is not str or not (distinct_id := distinct_id.strip()):
             distinct_id = _checked_distinct_id(self.distinct_id)
-        event_name = _checked_event_name(self.event_name)
+        # A name accepted before (the same few names recur in a bulk) is looked up without a call.
+        name = self.event_name
+        event_name = _ACCEPTED_NAMES.get(name) if type(name) is str else None
+        if event_name is None:
+            event_name = _checked_event_name(name)
         given = self.properties
         properties = dict(given) if type(given) is dict and not self._attachments else self._user_properties()
         if SDK_VERSION_PROPERTY in properties:
@@ -176,8 +180,10 @@ class Event:
         if not model._shape.valid(body):
             validate(body, model)  # raises, naming every problem
         text = _json.dumps(body)
-        size = _json.checked_size(text, _MAX_BYTES, "Event size")
-        return WireRecord(text, size, dedupe=True)  # it has an $insert_id
+        size = len(text)  # the UTF-8 size of ASCII text; any other text is measured and checked in full
+        if size > _MAX_BYTES or not text.isascii():
+            size = _json.checked_size(text, _MAX_BYTES, "Event size")
+        return make_wire_record((text, size, True))  # dedupe: it has an $insert_id
 
     def _record(self) -> dict[str, object]:
         """The official ``as_json()`` shape, for ``failed_records``."""

@@ -50,6 +50,8 @@ def _encode(obj: Any) -> str:
 def dumps(obj: Any) -> str:
     """``json.dumps(obj, ensure_ascii=False)`` with default separators; NaN and infinities are refused."""
     try:
+        if type(obj) is dict and _c_encode is not None:  # a record's body: the common case, one frame less
+            return "".join(_c_encode(obj, 0))
         return _encode(obj)
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"value is not JSON-serialisable: {exc}") from None
