@@ -195,6 +195,16 @@ def test_odd_per_record_results_are_failures_with_a_reason() -> None:
     ]
 
 
+@pytest.mark.parametrize("odd", [{"status_code": 202}, ["success"], "success", None])
+def test_one_odd_result_among_successes_fails_that_record_only(odd: object) -> None:
+    results = [{"status": "success"}, odd, {"status": "success"}]
+
+    outcome = per_record_outcome(RECORDS, _json_response(207, {"records": results}))
+
+    assert (outcome.total, outcome.success) == (3, 2)
+    assert [f["record"] for f in outcome.failed_records] == [BODIES[1]]
+
+
 def test_result_without_any_message_names_its_status() -> None:
     outcome = per_record_outcome(RECORDS[:1], _json_response(207, {"records": [{"status": "error"}]}))
 

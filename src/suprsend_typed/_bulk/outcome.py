@@ -8,8 +8,10 @@ the server gave no result for is failed, and results beyond the records sent are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
+from typing import Any
 
 import attrs
 
@@ -23,6 +25,8 @@ UNKNOWN_FAILURE_CODE = int(HTTPStatus.INTERNAL_SERVER_ERROR)
 SUCCESS_STATUS = "success"
 # Answers that mean the credentials are wrong: every other chunk would get the same.
 AUTH_FAILURE_STATUSES = frozenset({int(HTTPStatus.UNAUTHORIZED), int(HTTPStatus.FORBIDDEN)})
+# A per-record result's status, read in C; raises for a result that is not an object or has no status.
+_STATUS: Callable[[Any], object] = operator.itemgetter("status")
 
 
 def short_reason(exc: BaseException) -> str:
@@ -95,6 +99,8 @@ def per_record_outcome(records: Sequence[WireRecord], response: Response) -> Chu
         )
         # The hub took the request but said nothing per record: it may have accepted any of them.
         return failed_chunk(records, error=reason, code=UNKNOWN_FAILURE_CODE, outcome="unknown")
+    if len(results) == len(records) and _all_succeeded(results):  # the usual answer, judged in C
+        return ChunkOutcome(total=len(records), success=len(records), failed_records=())
     success = 0
     failed: list[FailedRecord] = []
     for record, result in zip(records, results, strict=False):
@@ -122,6 +128,15 @@ def per_record_outcome(records: Sequence[WireRecord], response: Response) -> Chu
             f"the {len(results) - len(records)} extra results were ignored",
         )
     return ChunkOutcome(total=len(records), success=success, failed_records=tuple(failed), warnings=warnings)
+
+
+def _all_succeeded(results: list[object]) -> bool:
+    """Whether every result is an object whose status is "success", without a Python step per result."""
+    try:
+        statuses = list(map(_STATUS, results))
+    except (KeyError, TypeError):  # a result that is not an object, or has no status: judged one by one
+        return False
+    return statuses.count(SUCCESS_STATUS) == len(statuses)
 
 
 def _result_failure(result: object) -> tuple[str, int, FailureOutcome] | None:

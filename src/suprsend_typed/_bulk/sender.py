@@ -30,9 +30,11 @@ from .response import BulkResponse, BulkTally, ChunkOutcome, FailedRecord
 from .source import GuardedSource
 from .workers import Abandoned, ChunkSenders, send_alongside
 
-# A record's size for the chunker, and whether it carries a dedupe key, read without a Python-level call.
+# A record's size for the chunker, whether it carries a dedupe key, and its text, read without a Python-level
+# call.
 _APPARENT_SIZE: Callable[[WireRecord], int] = operator.attrgetter("apparent_size")
 _DEDUPE: Callable[[WireRecord], bool] = operator.attrgetter("dedupe")
+_TEXT: Callable[[WireRecord], str] = operator.attrgetter("text")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -67,7 +69,7 @@ class ChunkRoute:
 def chunk_request(build_request: Callable[[bytes, bool], Request], records: Sequence[WireRecord]) -> Request:
     """The request of one chunk (pure, shared by the sync and the async sender): the records' texts as one
     JSON array. A retried chunk is de-duplicated by the hub only when every record carries a dedupe key."""
-    content = _json.encode(_json.join_array([record.text for record in records]))
+    content = _json.encode(_json.join_array(list(map(_TEXT, records))))
     return build_request(content, all(map(_DEDUPE, records)))
 
 
