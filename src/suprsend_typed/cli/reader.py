@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from json.scanner import make_scanner
 from typing import Any
 
 import attrs
@@ -32,6 +33,9 @@ InvalidLine = Callable[[int, str, Any, bytes], None]
 
 # JSON Lines are UTF-8; a byte order mark at the start of the file is skipped.
 _DECODER = json.JSONDecoder()
+# ``(text, index) -> (value, end)``: what the decoder runs, without its checks around the value. (typeshed
+# declares the C scanner's argument as a scanner; it takes the decoder, whose settings it reads.)
+_SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = make_scanner(_DECODER)  # type: ignore[arg-type]
 _BOM = "\ufeff"
 
 
@@ -80,6 +84,7 @@ class LineReader:
         kind, context, key_name, key_of = self._kind, self._context, self._kind.dedupe_key, self._ids.key
         build, distinct_id = kind.build, kind.distinct_id
         verifier = self._verifier
+        scan = _SCAN_VALUE
         done_end = done.end  # no line at or past it is done: a fresh run makes no membership test
         for number, raw in self._source.lines():
             counts.lines += 1
@@ -94,7 +99,16 @@ class LineReader:
             try:
                 # Decoded here, not by json.loads: bytes make it guess the encoding of every line.
                 text = raw.decode("utf-8")
-                body = _DECODER.decode(text[1:] if text.startswith(_BOM) else text)
+                if text.startswith(_BOM):
+                    text = text[1:]
+                # A line that is one JSON value, nothing around it, is scanned in one C call; any other
+                # (white space around the value, or not JSON) is decoded in full, which raises the reason.
+                try:
+                    body, end = scan(text, 0)
+                except (StopIteration, ValueError):
+                    end = -1
+                if end != len(text):
+                    body = _DECODER.decode(text)
             except UnicodeDecodeError as exc:
                 self._unreadable(number, f"not UTF-8: {exc}", raw)
                 continue

@@ -15,9 +15,9 @@ import attrs
 
 from .. import _json
 from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind
-from .._context import WireContext, WireRecord, has_dedupe_key
+from .._context import WireContext, WireRecord, has_dedupe_key, make_wire_record
 from .._errors import InputValueError
-from .._event import SDK_VERSION_PROPERTY, _checked_distinct_id, _checked_event_name
+from .._event import _ACCEPTED_NAMES, SDK_VERSION_PROPERTY, _checked_distinct_id, _checked_event_name
 from .._models import validate
 
 IDENTITY_EVENT_SCHEMA = "2"
@@ -71,12 +71,40 @@ def _with_sdk_version(properties: object, ctx: WireContext) -> dict[str, Any]:
     return properties
 
 
-def _checked(body: dict[str, Any], bulk: BulkKind[Any], what: str) -> tuple[str, int]:
-    """The wire text and size of a line's record, checked against the spec's record facts of ``bulk``."""
-    validate(body, bulk.record_model)
-    text = _json.dumps(body)
-    facts = bulk.records
-    return text, _json.checked_size(text, facts.max_record_bytes, what, allowance=facts.runtime_bytes)
+class _RecordCheck:
+    """``check(body)``: the wire text and size of a line's record, checked against the spec's record facts
+    of one bulk kind. The facts and the model are read at the first line, not per line nor at import."""
+
+    __slots__ = ("_bulk", "_what", "_model", "_limit", "_allowance")
+
+    def __init__(self, bulk: BulkKind[Any], what: str) -> None:
+        self._bulk = bulk
+        self._what = what
+        self._model: type[Any] | None = None
+        self._limit = 0
+        self._allowance = 0
+
+    def check(self, body: dict[str, Any]) -> tuple[str, int]:
+        model = self._model
+        if model is None:
+            facts = self._bulk.records
+            self._limit, self._allowance = facts.max_record_bytes, facts.runtime_bytes
+            model = self._model = self._bulk.record_model
+        # The shape's own check first: ``validate`` looks the shape up and collects every problem.
+        if not model._shape.valid(body):
+            validate(body, model)  # raises, naming every problem
+        text = _json.dumps(body)
+        # The UTF-8 size of ASCII text; any other text, or a record too big, is measured and checked in full.
+        size = len(text) + self._allowance
+        if size > self._limit or not text.isascii():
+            size = _json.checked_size(text, self._limit, self._what, allowance=self._allowance)
+        return text, size
+
+
+_check_event = _RecordCheck(EVENTS, "Event size").check
+# Measured as the seed measures a trigger: with the allowance for what the hub adds at run time.
+_check_workflow_trigger = _RecordCheck(WORKFLOW_TRIGGERS, "workflow body").check
+_check_identity_event = _RecordCheck(USERS, "User Event size").check
 
 
 def _checked_event_key(body: dict[str, Any]) -> str:
@@ -92,22 +120,31 @@ def _checked_event_key(body: dict[str, Any]) -> str:
 
 def build_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     """A line of ``send events``: the body of ``POST v2/event/``."""
-    body["distinct_id"] = _checked_distinct_id(body.get("distinct_id"))
-    body["event"] = _checked_event_key(body)
-    body.setdefault("$time", ctx.now_ms())
+    # This runs once per line: the common cases (a plain str id, a name accepted before, a dict of
+    # properties) take the short way, the rest the general checks, which raise the precise error.
+    distinct_id = body.get("distinct_id")
+    if type(distinct_id) is not str or not (distinct_id := distinct_id.strip()):
+        distinct_id = _checked_distinct_id(body.get("distinct_id"))
+    body["distinct_id"] = distinct_id
+    name = body.get("event")
+    event_name = _ACCEPTED_NAMES.get(name) if type(name) is str else None
+    body["event"] = event_name if event_name is not None else _checked_event_key(body)
+    body.setdefault("$time", int(ctx.clock() * 1000))  # ctx.now_ms(), without the call
     body.setdefault("env", ctx.workspace)
-    body["properties"] = _with_sdk_version(body.get("properties"), ctx)
-    text, size = _checked(body, EVENTS, "Event size")
-    return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
+    properties = body.get("properties")
+    if type(properties) is dict:
+        properties.setdefault(SDK_VERSION_PROPERTY, ctx.user_agent)
+    else:
+        body["properties"] = _with_sdk_version(properties, ctx)
+    return make_wire_record((*_check_event(body), True))  # dedupe: the model requires $insert_id
 
 
 def build_workflow_trigger(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     """A line of ``send workflows``: the body of ``POST trigger/``."""
     if body.get("data") is None:
         body["data"] = {}
-    # Measured as the seed measures a trigger: with the allowance for what the hub adds at run time.
-    text, size = _checked(body, WORKFLOW_TRIGGERS, "workflow body")
-    return WireRecord(text, size, has_dedupe_key(body))
+    text, size = _check_workflow_trigger(body)
+    return make_wire_record((text, size, has_dedupe_key(body)))
 
 
 def build_identity_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
@@ -117,8 +154,7 @@ def build_identity_event(body: dict[str, Any], ctx: WireContext) -> WireRecord:
     body.setdefault("$time", ctx.now_ms())
     body.setdefault("env", ctx.workspace)
     body["properties"] = _with_sdk_version(body.get("properties"), ctx)
-    text, size = _checked(body, USERS, "User Event size")
-    return WireRecord(text, size, dedupe=True)  # the model requires $insert_id
+    return make_wire_record((*_check_identity_event(body), True))  # the model requires $insert_id
 
 
 KINDS: dict[str, RecordKind] = {
