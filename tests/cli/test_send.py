@@ -198,3 +198,31 @@ def test_the_console_script_and_the_module_are_the_same_command(cli: Cli) -> Non
 
     assert done.returncode == 0 and done.stdout.startswith("suprsend-typed ")
     assert cli.run("--version").stdout == done.stdout
+
+
+def test_lines_are_read_as_one_json_value_with_white_space_around_it_and_checked_in_utf8_bytes(
+    cli: Cli,
+) -> None:
+    first, second, third, fourth, fifth = (json.dumps(record) for record in events(5))
+    lines = [
+        "\ufeff" + first,  # a byte order mark at the start of the file
+        " \t" + second + "  ",
+        third + " x",
+        json.dumps({"distinct_id": " u1 ", "event": " order ", "properties": {"n": 1}}),
+        # 409,600 characters, 819,200 bytes of UTF-8: too big, though short enough counted in characters.
+        json.dumps({"distinct_id": "u1", "event": "order", "properties": {"text": "é" * 409_600}}),
+        fourth,
+        fifth,
+    ]
+    (cli.workdir / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    done = cli.run("send", "events", "events.jsonl")
+
+    assert done.returncode == exit_codes.FAILED
+    assert "line 3: not JSON: Extra data: line 1 column" in done.stderr
+    assert "line 5: Event size too big" in done.stderr
+    sent = [record["body"] for record in cli.hub.records("event")]
+    assert len(sent) == 5
+    assert {(body["distinct_id"], body["event"]) for body in sent if "n" in body["properties"]} == {
+        ("u1", "order")
+    }
