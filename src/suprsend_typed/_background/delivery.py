@@ -22,6 +22,7 @@ from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind, _route, wor
 from .._bulk.chunker import Chunk, chunks
 from .._bulk.response import ChunkOutcome, FailedRecord
 from .._bulk.sender import ChunkRoute
+from .._context import WireRecord
 from .._errors import APIStatusError, ValidationError
 from .outbox import DeadLetter, Entry, dead_letter
 
@@ -34,7 +35,11 @@ EDIT_KIND = USERS.operation.id
 # The largest chunk any kind may send: a cycle takes at most this many records unless told otherwise.
 LARGEST_CHUNK_RECORDS = max(kind.max_records for kind in KINDS.values())
 
+# An entry's size, kind, record and key, read without a Python-level call (a cycle reads each per entry).
 _ENTRY_SIZE: Callable[[Entry], int] = operator.attrgetter("record.apparent_size")
+_KIND: Callable[[Entry], str] = operator.attrgetter("kind")
+_RECORD: Callable[[Entry], WireRecord] = operator.attrgetter("record")
+_KEY: Callable[[Entry], int] = operator.attrgetter("key")
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -71,9 +76,15 @@ class Routes:
 def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
     """Send ``entries`` (oldest first), kind by kind in the order each kind first appears."""
     settlement = Settlement()
-    by_kind: dict[str, list[Entry]] = {}
-    for entry in entries:
-        by_kind.setdefault(entry.kind, []).append(entry)
+    kinds = set(map(_KIND, entries))
+    by_kind: dict[str, Sequence[Entry]]
+    if len(kinds) == 1:  # the usual cycle: one kind, grouped without a Python step per entry
+        by_kind = {kinds.pop(): entries}
+    else:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.kind, []).append(entry)
+        by_kind = dict(grouped)
     for kind_id, kind_entries in by_kind.items():
         if settlement.auth_error is not None:
             settlement.retry += len(kind_entries)
@@ -105,7 +116,7 @@ def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
             elif settlement.auth_error is not None:
                 settlement.retry += len(item.records)
             else:
-                outcome = routes[kind_id]([entry.record for entry in item.records])
+                outcome = routes[kind_id](list(map(_RECORD, item.records)))
                 _settle_chunk(settlement, item.records, outcome)
     return settlement
 
@@ -117,7 +128,7 @@ def _settle_chunk(settlement: Settlement, entries: Sequence[Entry], outcome: Chu
         settlement.retry += len(entries)
         return
     if not outcome.failed_records:
-        settlement.done.extend(entry.key for entry in entries)
+        settlement.done.extend(map(_KEY, entries))
         return
     # Failed records come back in the order of the chunk's records, each the body as sent: match them
     # in one forward pass. A failure that matches no record leaves the whole chunk queued, which is safe:
