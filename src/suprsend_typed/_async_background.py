@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from ._background.errors import ForkedSenderError
-from ._background.sender import BackgroundSender, ErrorCallback, FullPolicy
+from ._background.sender import BackgroundSender, SenderOptions
 from ._base_client import OpenFlag, RequestCore
 from ._http import Timeout
 from ._thread_chain import ThreadChainSettings, thread_core
@@ -23,33 +23,14 @@ class AsyncClientSender(BackgroundSender):
         transport: Urllib3Transport,
         core: RequestCore,
         outbox: str | os.PathLike[str] | None,
-        *,
-        flush_interval: float | None,
-        max_batch: int | None,
-        max_queue: int | None,
-        on_error: ErrorCallback | None,
-        when_full: FullPolicy,
-        block_timeout: float | None,
-        fsync: bool,
-        exit_timeout: float | None,
+        options: SenderOptions,
     ) -> None:
         # Named apart from BackgroundSender's own attributes; the core is kept for inspection only.
         self._thread_transport = transport
         self._thread_core = core
         try:
-            super().__init__(
-                core,
-                outbox,
-                flush_interval=flush_interval,
-                max_batch=max_batch,
-                max_queue=max_queue,
-                on_error=on_error,
-                when_full=when_full,
-                block_timeout=block_timeout,
-                fsync=fsync,
-                exit_timeout=exit_timeout,
-            )
-        except BaseException:  # bad options or a locked outbox: no sender, so nothing uses the transport
+            super().__init__(core, outbox, options)
+        except BaseException:  # a locked outbox: no sender, so nothing uses the transport
             transport.close()
             raise
 
@@ -72,28 +53,9 @@ def background_sender(
     max_retries: int,
     open_flags: tuple[OpenFlag, ...],
     outbox: str | os.PathLike[str] | None,
-    flush_interval: float | None,
-    max_batch: int | None,
-    max_queue: int | None,
-    on_error: ErrorCallback | None,
-    when_full: FullPolicy,
-    block_timeout: float | None,
-    fsync: bool,
-    exit_timeout: float | None,
+    options: SenderOptions,
 ) -> AsyncClientSender:
     """A sender over a new sync chain with the client's settings, ``timeout`` and ``max_retries`` (those
     of a ``with_options`` copy when made from one), which stops sending once the client is closed."""
     core, transport = thread_core(settings, timeout=timeout, max_retries=max_retries, open_flags=open_flags)
-    return AsyncClientSender(
-        transport,
-        core,
-        outbox,
-        flush_interval=flush_interval,
-        max_batch=max_batch,
-        max_queue=max_queue,
-        on_error=on_error,
-        when_full=when_full,
-        block_timeout=block_timeout,
-        fsync=fsync,
-        exit_timeout=exit_timeout,
-    )
+    return AsyncClientSender(transport, core, outbox, options)

@@ -421,13 +421,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
         ``middleware=`` or ``transport=`` has no background sender (``SuprsendConfigError``: those are
         async and cannot run on the sender's thread)."""
         from ._async_background import background_sender
+        from ._background.sender import SenderOptions
 
-        sender = background_sender(
-            self._thread_chain,
-            timeout=self._core.timeout,
-            max_retries=self._core.max_retries,
-            open_flags=self._core.open_flags,
-            outbox=outbox,
+        options = SenderOptions.of(
             flush_interval=flush_interval,
             max_batch=max_batch,
             max_queue=max_queue,
@@ -436,6 +432,14 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             block_timeout=block_timeout,
             fsync=fsync,
             exit_timeout=exit_timeout,
+        )
+        sender = background_sender(
+            self._thread_chain,
+            timeout=self._core.timeout,
+            max_retries=self._core.max_retries,
+            open_flags=self._core.open_flags,
+            outbox=outbox,
+            options=options,
         )
         senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
             _BACKGROUND_SENDERS, weakref.WeakSet()

@@ -525,11 +525,9 @@ class Suprsend(ClientIdentity, Namespaces):
         seconds. ``on_error(failed_record)`` gets each record refused for good (they are also kept as
         dead letters). Options left ``None`` take the defaults the README lists.
         """
-        from ._background.sender import BackgroundSender
+        from ._background.sender import BackgroundSender, SenderOptions
 
-        sender = BackgroundSender(
-            self._core,
-            outbox,
+        options = SenderOptions.of(
             flush_interval=flush_interval,
             max_batch=max_batch,
             max_queue=max_queue,
@@ -539,6 +537,7 @@ class Suprsend(ClientIdentity, Namespaces):
             fsync=fsync,
             exit_timeout=exit_timeout,
         )
+        sender = BackgroundSender(self._core, outbox, options)
         senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
             _BACKGROUND_SENDERS, weakref.WeakSet()
         )

@@ -67,6 +67,49 @@ THREAD_NAME = "suprsend-background"
 
 
 @attrs.frozen(kw_only=True, slots=True)
+class SenderOptions:
+    """The options of ``client.background()``, checked and with the defaults filled in, as one value the
+    clients hand to the sender (``of`` takes them as the clients' ``background`` does)."""
+
+    flush_interval: float
+    max_batch: int
+    max_queue: int
+    on_error: ErrorCallback | None
+    when_full: FullPolicy
+    block_timeout: float
+    fsync: bool
+    exit_timeout: float
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        flush_interval: float | None = None,
+        max_batch: int | None = None,
+        max_queue: int | None = None,
+        on_error: ErrorCallback | None = None,
+        when_full: FullPolicy = "block",
+        block_timeout: float | None = None,
+        fsync: bool = False,
+        exit_timeout: float | None = None,
+    ) -> SenderOptions:
+        """Options left ``None`` take the ``DEFAULT_*`` values of this module (``max_batch``: the largest
+        chunk of any kind); bad ones raise ``SuprsendConfigError`` before a thread or a file exists."""
+        options = cls(
+            flush_interval=DEFAULT_FLUSH_INTERVAL if flush_interval is None else flush_interval,
+            max_batch=LARGEST_CHUNK_RECORDS if max_batch is None else max_batch,
+            max_queue=DEFAULT_MAX_QUEUE if max_queue is None else max_queue,
+            on_error=on_error,
+            when_full=when_full,
+            block_timeout=DEFAULT_BLOCK_TIMEOUT if block_timeout is None else block_timeout,
+            fsync=fsync,
+            exit_timeout=DEFAULT_EXIT_TIMEOUT if exit_timeout is None else exit_timeout,
+        )
+        _check_options(options)
+        return options
+
+
+@attrs.frozen(kw_only=True, slots=True)
 class SenderStats:
     """A snapshot of a sender's counts (``sent``, ``retried``, ``dropped`` and ``batches`` since it was made;
     ``dead_letters`` and ``pending`` as the outbox holds them)."""
@@ -89,44 +132,26 @@ class BackgroundSender:
     """
 
     def __init__(
-        self,
-        core: RequestCore,
-        outbox: str | os.PathLike[str] | None = None,
-        *,
-        flush_interval: float | None = None,
-        max_batch: int | None = None,
-        max_queue: int | None = None,
-        on_error: ErrorCallback | None = None,
-        when_full: FullPolicy = "block",
-        block_timeout: float | None = None,
-        fsync: bool = False,
-        exit_timeout: float | None = None,
+        self, core: RequestCore, outbox: str | os.PathLike[str] | None, options: SenderOptions
     ) -> None:
-        """Options left ``None`` take the ``DEFAULT_*`` values of this module (``max_batch``: the largest
-        chunk of any kind)."""
-        flush_interval = DEFAULT_FLUSH_INTERVAL if flush_interval is None else flush_interval
-        max_batch = LARGEST_CHUNK_RECORDS if max_batch is None else max_batch
-        max_queue = DEFAULT_MAX_QUEUE if max_queue is None else max_queue
-        block_timeout = DEFAULT_BLOCK_TIMEOUT if block_timeout is None else block_timeout
-        exit_timeout = DEFAULT_EXIT_TIMEOUT if exit_timeout is None else exit_timeout
-        _check_options(flush_interval, max_batch, max_queue, on_error, when_full, block_timeout, exit_timeout)
+        """``options`` as ``SenderOptions.of`` checked them."""
         self._context = core.context
         self._routes = Routes(core)
-        self._flush_interval = flush_interval
-        self._max_batch = max_batch
-        self._max_queue = max_queue
-        self._on_error = on_error
-        self._drop = when_full == "drop"
-        self._block_timeout = block_timeout
-        self._exit_timeout = exit_timeout
+        self._flush_interval = options.flush_interval
+        self._max_batch = options.max_batch
+        self._max_queue = options.max_queue
+        self._on_error = options.on_error
+        self._drop = options.when_full == "drop"
+        self._block_timeout = options.block_timeout
+        self._exit_timeout = options.exit_timeout
         # In memory a call queues its record into the outbox's deque itself (see MemoryOutbox).
-        durable = None if outbox is None else SqliteOutbox(outbox, fsync=fsync)
+        durable = None if outbox is None else SqliteOutbox(outbox, fsync=options.fsync)
         self._outbox: Outbox = MemoryOutbox() if durable is None else durable
         self._memory = self._outbox if isinstance(self._outbox, MemoryOutbox) else None
         # Group commit, with fsync only: there a commit is a disk flush, which calls from several threads
         # share. Without fsync a commit costs less than handing it over between threads (measured), so
         # each call commits its own record under the lock.
-        self._durable = durable if fsync else None
+        self._durable = durable if options.fsync else None
         self._lock = lock = threading.Lock()
         self._cond = threading.Condition(lock)
         # One caller at a time commits every record staged so far, outside the lock; the others wait on
@@ -558,24 +583,17 @@ class BackgroundSender:
                 logger.exception("background sender: on_error raised; the record stays a dead letter")
 
 
-def _check_options(
-    flush_interval: float,
-    max_batch: int,
-    max_queue: int,
-    on_error: ErrorCallback | None,
-    when_full: str,
-    block_timeout: float,
-    exit_timeout: float,
-) -> None:
+def _check_options(options: SenderOptions) -> None:
     """Refuse bad options before a thread or a file exists."""
+    max_batch, when_full, on_error = options.max_batch, options.when_full, options.on_error
     for name, seconds in (
-        ("flush_interval", flush_interval),
-        ("block_timeout", block_timeout),
-        ("exit_timeout", exit_timeout),
+        ("flush_interval", options.flush_interval),
+        ("block_timeout", options.block_timeout),
+        ("exit_timeout", options.exit_timeout),
     ):
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
             raise SuprsendConfigError(f"{name} must be a number of seconds >= 0, got {seconds!r}")
-    for name, count in (("max_batch", max_batch), ("max_queue", max_queue)):
+    for name, count in (("max_batch", max_batch), ("max_queue", options.max_queue)):
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise SuprsendConfigError(f"{name} must be an int >= 1, got {count!r}")
     if max_batch > LARGEST_CHUNK_RECORDS:
