@@ -1,7 +1,9 @@
 """One send cycle of a background sender: the entries taken from the head of its outbox go out through
 their kinds' bulk endpoints, packed by the bulk chunker and sent by the bulk chunk route (so with the
 client's retries, signing and per-record reading), and each entry comes back acknowledged, to retry, or
-dead.
+dead. A cycle that catches up on a backlog sends a kind's chunks as a bulk instance's ``trigger()`` does:
+up to the kind's trigger concurrency at once (``send_alongside``: the sender's thread and helpers for the
+cycle), one at a time for profile edits, which keep their order. Outcomes are settled in chunk order.
 
 Which records are worth another try is ``worth_resending``'s rule, the one ``BulkResponse.retry_failed``
 uses: never sent, sent with an unknown outcome but a dedupe key, or refused for a reason that can pass
@@ -22,6 +24,7 @@ from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind, _route, wor
 from .._bulk.chunker import Chunk, chunks
 from .._bulk.response import ChunkOutcome, FailedRecord
 from .._bulk.sender import ChunkRoute
+from .._bulk.workers import send_alongside
 from .._context import WireRecord
 from .._errors import APIStatusError, ValidationError
 from .outbox import DeadLetter, Entry, dead_letter
@@ -73,8 +76,17 @@ class Routes:
             route.cancel.set()
 
 
-def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
-    """Send ``entries`` (oldest first), kind by kind in the order each kind first appears."""
+def deliver(
+    entries: Sequence[Entry], routes: Routes, *, max_records: int, catching_up: bool
+) -> Settlement:
+    """Send ``entries`` (oldest first), kind by kind in the order each kind first appears, in chunks of
+    at most ``max_records`` records (and the kind's own limits).
+
+    ``catching_up``: the cycle took as many records as a cycle may, so a backlog is waiting (piled up
+    while the hub was away, or queued faster than one chunk at a time sends, as before ``close()``). A
+    kind's chunks then go up to its trigger concurrency at once, hiding the hub's answer time. Otherwise
+    they go one at a time: the queue is short, and more threads would only take the processor from the
+    calls that fill it (measured slower with a durable outbox, whose commits release it)."""
     settlement = Settlement()
     kinds = set(map(_KIND, entries))
     by_kind: dict[str, Sequence[Entry]]
@@ -102,23 +114,46 @@ def deliver(entries: Sequence[Entry], routes: Routes) -> Settlement:
                 _bury(settlement, entry, failed)
             continue
         packed = chunks(
-            kind_entries, max_records=kind.max_records, max_bytes=kind.max_bytes, size_of=_ENTRY_SIZE
+            kind_entries,
+            max_records=min(kind.max_records, max_records),
+            max_bytes=kind.max_bytes,
+            size_of=_ENTRY_SIZE,
         )
+        to_send: list[tuple[Entry, ...]] = []
         for item in packed:
-            if not isinstance(item, Chunk):
-                failed = FailedRecord(
-                    record=item.record.record.body,
-                    error=item.reason,
-                    code=ValidationError.status_code,
-                    outcome="refused",
-                )
-                _bury(settlement, item.record, failed)
-            elif settlement.auth_error is not None:
-                settlement.retry += len(item.records)
-            else:
-                outcome = routes[kind_id](list(map(_RECORD, item.records)))
-                _settle_chunk(settlement, item.records, outcome)
+            if isinstance(item, Chunk):
+                to_send.append(item.records)
+                continue
+            failed = FailedRecord(
+                record=item.record.record.body,
+                error=item.reason,
+                code=ValidationError.status_code,
+                outcome="refused",
+            )
+            _bury(settlement, item.record, failed)
+        concurrency = kind.trigger_concurrency if catching_up else 1
+        _send_chunks(settlement, to_send, routes[kind_id], concurrency)
     return settlement
+
+
+def _send_chunks(
+    settlement: Settlement, to_send: list[tuple[Entry, ...]], route: ChunkRoute, concurrency: int
+) -> None:
+    """Send one kind's chunks, up to ``concurrency`` at once, settling each in chunk order. Once a chunk
+    is refused for its credentials no further chunk is taken: those not taken stay queued (to retry)."""
+    settling = iter(to_send)
+
+    def fold(outcome: ChunkOutcome) -> bool:
+        _settle_chunk(settlement, next(settling), outcome)
+        return settlement.auth_error is None
+
+    untaken = send_alongside(
+        [list(map(_RECORD, entries)) for entries in to_send],
+        route,
+        max(1, min(concurrency, len(to_send))),
+        fold,
+    )
+    settlement.retry += sum(map(len, untaken))
 
 
 def _settle_chunk(settlement: Settlement, entries: Sequence[Entry], outcome: ChunkOutcome) -> None:

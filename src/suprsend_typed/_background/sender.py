@@ -2,8 +2,9 @@
 
 Each call converts its item to wire JSON at once (so bad input raises on the caller's thread, and the
 ``$insert_id`` / ``$idempotency_key`` are fixed before the call returns), queues it in the outbox and
-returns. The sender's thread takes up to ``max_batch`` records from the head of the outbox when that many
-are queued, when the oldest has waited ``flush_interval``, or on ``flush()`` / ``close()``, and sends them
+returns. The sender's thread starts a cycle when ``max_batch`` records are queued, when the oldest has
+waited ``flush_interval``, or on ``flush()`` / ``close()``: it takes up to ``max_batch`` records from the
+head of the outbox (``BATCHES_PER_CYCLE`` times as many from a backlog) and sends them
 (``delivery.deliver``). Acknowledged records leave the outbox; records worth another try stay at its head
 and the next cycle waits a backoff first; records refused for good go to ``on_error`` and the dead letters.
 
@@ -59,6 +60,11 @@ DEFAULT_FLUSH_INTERVAL = 0.5
 # records while the hub is unreachable, and some tens of megabytes of memory at most.
 DEFAULT_QUEUED_CHUNKS = 100
 DEFAULT_MAX_QUEUE = DEFAULT_QUEUED_CHUNKS * LARGEST_CHUNK_RECORDS
+# A backlog: at least this many batches queued (records piled up while the hub was away, or queued faster
+# than one chunk at a time sends, as before ``close()``). A cycle then takes that many and sends several
+# chunks at once, as a bulk ``trigger()`` does, so that the helper threads started for the cycle send more
+# than one chunk each; a cycle without a backlog takes one batch and sends its chunks one at a time.
+BATCHES_PER_CYCLE = 8
 # How long (seconds) a call waits for room in a full queue under the ``block`` policy.
 DEFAULT_BLOCK_TIMEOUT = 1.0
 # How long (seconds) ``close()`` at interpreter exit waits for the queued records to be sent.
@@ -497,7 +503,12 @@ class BackgroundSender:
                     if entries is None:
                         return
                     self._sending = True
-                settlement = deliver(entries, self._routes)
+                settlement = deliver(
+                    entries,
+                    self._routes,
+                    max_records=self._max_batch,
+                    catching_up=len(entries) == self._max_batch * BATCHES_PER_CYCLE,
+                )
                 with self._cond:
                     self._sending = False
                     self._outbox.settle(settlement.done, settlement.dead)
@@ -550,7 +561,8 @@ class BackgroundSender:
             now = time.monotonic()
             urgent = self._closing or self._flushing or pending >= self._max_batch
             if now >= due or (urgent and not failures):
-                return outbox.head(self._max_batch)
+                backlog = self._max_batch * BATCHES_PER_CYCLE
+                return outbox.head(backlog if pending >= backlog else self._max_batch)
             cond.wait(due - now)
 
     def _stop(self, error: BaseException) -> None:
