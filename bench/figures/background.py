@@ -2,14 +2,16 @@
 
 Per-call latency (p50, p99) of ``sender.track_event`` in memory and with a durable outbox, against our
 synchronous ``client.track_event`` and the official one; then the end-to-end rate of queueing
-``background_events`` events and closing the sender, in both modes, against ``bulk_events.stream`` at
-the sender's concurrency (one chunk at a time).
+``background_events`` events and closing the sender, in both modes, against ``bulk_events.stream`` with
+its default concurrency (one chunk at a time). The rate target is the in-memory one: a durable call
+commits its record before it returns, which ``stream`` never does, so the durable rate is reported
+without a target (README, "Benchmarks", says what it costs).
 """
 
 from __future__ import annotations
 
 from ..hub import running_hub
-from ..report import Figure, Row, status
+from ..report import INFO, Figure, Row, status
 from ..runner import PairedRuns, paired_runs
 from ..settings import Sizes
 from ..stats import Run, median_of
@@ -17,8 +19,8 @@ from .common import accounting_row, mark_contention, note_failures, per_call_us,
 
 MEMORY_CALL_TARGET = 1 / 50  # of our synchronous call's p50
 DURABLE_CALL_TARGET = 1 / 2  # of our synchronous call's p50
-RATE_TARGET = 0.9  # × bulk_events.stream's events per second
-STREAM_CONCURRENCY = 1  # a sender sends one chunk at a time
+RATE_TARGET = 0.9  # × bulk_events.stream's events per second, in memory
+STREAM_CONCURRENCY = 1  # bulk_events.stream's default
 WARMUP_CALLS = 50
 
 
@@ -72,14 +74,15 @@ def measure(sizes: Sizes, hub_kind: str) -> Figure:
             note_failures(figure, runs)
             ours_rate = _median_rate(runs, count)
             ratio = None if ours_rate is None or stream_rate is None else ours_rate / stream_rate
+            targeted = mode == "memory"
             figure.rows += [
                 Row(
                     measure=f"end-to-end rate, {mode}",
                     ours=rate(ours_rate, "events") if ours_rate is not None else "-",
                     reference=f"stream {rate(stream_rate, 'events')}" if stream_rate is not None else "-",
                     ratio=times(ratio) if ratio is not None else "",
-                    target=f"≥ {RATE_TARGET:.1f}× stream",
-                    status=status(None if ratio is None else ratio >= RATE_TARGET),
+                    target=f"≥ {RATE_TARGET:.1f}× stream" if targeted else "(reported)",
+                    status=status(None if ratio is None else ratio >= RATE_TARGET) if targeted else INFO,
                 ),
                 accounting_row(runs, "ours", count, f"{mode}: events accepted"),
             ]
