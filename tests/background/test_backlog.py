@@ -203,3 +203,38 @@ def test_a_401_in_a_backlog_stops_the_sender_and_keeps_the_rest_queued() -> None
     assert stats.sent == 1 and stats.pending == backlog  # nothing of the backlog acknowledged or lost
     # Chunks already taken by a helper may still go; no new chunk is taken once the 401 is seen.
     assert len(transport.sent) - 1 <= concurrency
+
+
+def test_closing_during_a_backlog_cycle_sends_no_chunk_not_taken_yet() -> None:
+    # close() that gives up while a backlog cycle is sending lets the chunks in flight finish (without a
+    # further attempt), but no thread takes a new chunk after it returned: the rest stays queued.
+    concurrency = EVENTS.trigger_concurrency
+    assert BATCHES_PER_CYCLE > concurrency
+    gate = threading.Event()
+    all_in_flight = threading.Event()
+    arrived = 0
+    arrived_lock = threading.Lock()
+
+    def answer(request: Request) -> Response:
+        nonlocal arrived
+        with arrived_lock:
+            arrived += 1
+            if arrived == concurrency:
+                all_in_flight.set()
+        gate.wait(WAIT)
+        return _accepted(request)
+
+    hub = _Hub(together=concurrency, answer=answer)
+    transport = FakeTransport(answer=hub)
+    sender = _held_sender(hub, transport)
+    backlog = BATCHES_PER_CYCLE * BATCH
+    for n in range(backlog):
+        sender.track_event(Event("u1", "queued", {"n": n}))
+    hub.release()
+    assert all_in_flight.wait(WAIT)
+    assert sender.close(timeout=0) is False
+    gate.set()
+    sender._thread.join(WAIT)
+    assert not sender._thread.is_alive()
+
+    assert len(transport.sent) == 1 + concurrency  # the held record and the chunks in flight at close

@@ -22,6 +22,8 @@ import attrs
 from .._base_client import RequestCore
 from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind, _route, worth_resending
 from .._bulk.chunker import Chunk, chunks
+from .._bulk.outcome import failed_chunk
+from .._bulk.progress import CLIENT_ERROR_CODE
 from .._bulk.response import ChunkOutcome, FailedRecord
 from .._bulk.sender import ChunkRoute
 from .._bulk.workers import send_alongside
@@ -140,16 +142,24 @@ def _send_chunks(
     settlement: Settlement, to_send: list[tuple[Entry, ...]], route: ChunkRoute, concurrency: int
 ) -> None:
     """Send one kind's chunks, up to ``concurrency`` at once, settling each in chunk order. Once a chunk
-    is refused for its credentials no further chunk is taken: those not taken stay queued (to retry)."""
+    is refused for its credentials no further chunk is taken: those not taken stay queued (to retry).
+    Once the sender closed (``route.cancel``), a chunk not sent yet is not sent: it stays queued too."""
     settling = iter(to_send)
 
     def fold(outcome: ChunkOutcome) -> bool:
         _settle_chunk(settlement, next(settling), outcome)
-        return settlement.auth_error is None
+        return settlement.auth_error is None and not route.cancel.is_set()
+
+    def send(records: Sequence[WireRecord]) -> ChunkOutcome:
+        if route.cancel.is_set():  # taken by a thread after close() gave up: not sent, stays queued
+            return failed_chunk(
+                records, error="not sent: the sender closed", code=CLIENT_ERROR_CODE, outcome="not_sent"
+            )
+        return route(records)
 
     untaken = send_alongside(
         [list(map(_RECORD, entries)) for entries in to_send],
-        route,
+        send,
         max(1, min(concurrency, len(to_send))),
         fold,
     )
