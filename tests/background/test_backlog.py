@@ -238,3 +238,36 @@ def test_closing_during_a_backlog_cycle_sends_no_chunk_not_taken_yet() -> None:
     assert not sender._thread.is_alive()
 
     assert len(transport.sent) == 1 + concurrency  # the held record and the chunks in flight at close
+
+
+def test_profile_edits_are_applied_in_order_when_an_edit_chunk_is_sent_again() -> None:
+    # An edit chunk worth another try (a 503) stays at the head; the edits queued after it must not be
+    # applied before it is, or the older edit would overwrite the newer one when it is sent again.
+    busy_once = threading.Event()
+    applied: list[int] = []
+
+    def answer(request: Request) -> Response:
+        steps = [record["$user_operations"][0]["$set"]["step"] for record in _records(request)]
+        if 0 in steps and not busy_once.is_set():
+            busy_once.set()
+            return reply(503, {"message": "busy"})
+        applied.extend(steps)
+        return _accepted(request)
+
+    hub = _Hub(answer=answer)
+    transport = FakeTransport(answer=hub)
+    sender = _held_sender(hub, transport)
+    users = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/").users
+    count = BATCHES_PER_CYCLE * BATCH
+    for n in range(count):
+        edit = users.get_edit_instance("u1")
+        edit.set("step", n)
+        sender.edit(edit)
+    hub.release()
+    assert sender.flush(timeout=WAIT)
+    stats = sender.stats()
+    sender.close()
+
+    assert busy_once.is_set()
+    assert applied == list(range(count))
+    assert (stats.sent, stats.pending) == (count + 1, 0)

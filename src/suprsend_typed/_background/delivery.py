@@ -134,20 +134,31 @@ def deliver(
             )
             _bury(settlement, item.record, failed)
         concurrency = kind.trigger_concurrency if catching_up else 1
-        _send_chunks(settlement, to_send, routes[kind_id], concurrency)
+        in_order = kind.records.effect == "profile-edit"
+        _send_chunks(settlement, to_send, routes[kind_id], concurrency, in_order=in_order)
     return settlement
 
 
 def _send_chunks(
-    settlement: Settlement, to_send: list[tuple[Entry, ...]], route: ChunkRoute, concurrency: int
+    settlement: Settlement,
+    to_send: list[tuple[Entry, ...]],
+    route: ChunkRoute,
+    concurrency: int,
+    *,
+    in_order: bool,
 ) -> None:
     """Send one kind's chunks, up to ``concurrency`` at once, settling each in chunk order. Once a chunk
     is refused for its credentials no further chunk is taken: those not taken stay queued (to retry).
-    Once the sender closed (``route.cancel``), a chunk not sent yet is not sent: it stays queued too."""
+    Once the sender closed (``route.cancel``), a chunk not sent yet is not sent: it stays queued too.
+    ``in_order`` (profile edits): once a chunk leaves records to retry, no further chunk is taken either,
+    so that no edit is applied before an older one that is still to be sent again."""
     settling = iter(to_send)
 
     def fold(outcome: ChunkOutcome) -> bool:
+        retry = settlement.retry
         _settle_chunk(settlement, next(settling), outcome)
+        if in_order and settlement.retry > retry:
+            return False
         return settlement.auth_error is None and not route.cancel.is_set()
 
     def send(records: Sequence[WireRecord]) -> ChunkOutcome:
