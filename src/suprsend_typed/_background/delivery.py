@@ -65,16 +65,21 @@ class Routes:
     def __init__(self, core: RequestCore) -> None:
         self._core = core
         self._routes: dict[str, ChunkRoute] = {}
+        self._cancelled = False
 
     def __getitem__(self, kind: str) -> ChunkRoute:
         route = self._routes.get(kind)
         if route is None:
             route = self._routes[kind] = _route(self._core, KINDS[kind])
+            if self._cancelled:  # made after close() gave up: cancelled as the others are
+                route.cancel.set()
         return route
 
     def cancel(self) -> None:
-        """No further retry attempt for a chunk being sent (the sender is giving up at close)."""
-        for route in self._routes.values():
+        """No further retry attempt for a chunk being sent, and no new chunk (the sender is giving up at
+        close); a route made after this is cancelled too."""
+        self._cancelled = True
+        for route in list(self._routes.values()):
             route.cancel.set()
 
 
