@@ -203,3 +203,71 @@ def test_a_401_in_a_backlog_stops_the_sender_and_keeps_the_rest_queued() -> None
     assert stats.sent == 1 and stats.pending == backlog  # nothing of the backlog acknowledged or lost
     # Chunks already taken by a helper may still go; no new chunk is taken once the 401 is seen.
     assert len(transport.sent) - 1 <= concurrency
+
+
+def test_closing_during_a_backlog_cycle_sends_no_chunk_not_taken_yet() -> None:
+    # close() that gives up while a backlog cycle is sending lets the chunks in flight finish (without a
+    # further attempt), but no thread takes a new chunk after it returned: the rest stays queued.
+    concurrency = EVENTS.trigger_concurrency
+    assert BATCHES_PER_CYCLE > concurrency
+    gate = threading.Event()
+    all_in_flight = threading.Event()
+    arrived = 0
+    arrived_lock = threading.Lock()
+
+    def answer(request: Request) -> Response:
+        nonlocal arrived
+        with arrived_lock:
+            arrived += 1
+            if arrived == concurrency:
+                all_in_flight.set()
+        gate.wait(WAIT)
+        return _accepted(request)
+
+    hub = _Hub(together=concurrency, answer=answer)
+    transport = FakeTransport(answer=hub)
+    sender = _held_sender(hub, transport)
+    backlog = BATCHES_PER_CYCLE * BATCH
+    for n in range(backlog):
+        sender.track_event(Event("u1", "queued", {"n": n}))
+    hub.release()
+    assert all_in_flight.wait(WAIT)
+    assert sender.close(timeout=0) is False
+    gate.set()
+    sender._thread.join(WAIT)
+    assert not sender._thread.is_alive()
+
+    assert len(transport.sent) == 1 + concurrency  # the held record and the chunks in flight at close
+
+
+def test_profile_edits_are_applied_in_order_when_an_edit_chunk_is_sent_again() -> None:
+    # An edit chunk worth another try (a 503) stays at the head; the edits queued after it must not be
+    # applied before it is, or the older edit would overwrite the newer one when it is sent again.
+    busy_once = threading.Event()
+    applied: list[int] = []
+
+    def answer(request: Request) -> Response:
+        steps = [record["$user_operations"][0]["$set"]["step"] for record in _records(request)]
+        if 0 in steps and not busy_once.is_set():
+            busy_once.set()
+            return reply(503, {"message": "busy"})
+        applied.extend(steps)
+        return _accepted(request)
+
+    hub = _Hub(answer=answer)
+    transport = FakeTransport(answer=hub)
+    sender = _held_sender(hub, transport)
+    users = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/").users
+    count = BATCHES_PER_CYCLE * BATCH
+    for n in range(count):
+        edit = users.get_edit_instance("u1")
+        edit.set("step", n)
+        sender.edit(edit)
+    hub.release()
+    assert sender.flush(timeout=WAIT)
+    stats = sender.stats()
+    sender.close()
+
+    assert busy_once.is_set()
+    assert applied == list(range(count))
+    assert (stats.sent, stats.pending) == (count + 1, 0)

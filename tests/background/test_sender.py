@@ -273,3 +273,27 @@ def test_drop_policy_drops_counts_and_warns(caplog: pytest.LogCaptureFixture) ->
     stats = sender.stats()
     sender.close()
     assert (stats.sent, stats.dropped, stats.pending) == (1, 2, 0)
+
+
+def test_a_kind_first_sent_after_close_gave_up_is_not_sent() -> None:
+    # close() that gives up while an event chunk is in flight cancels the sending; the triggers of the
+    # same cycle, whose route is made only after that, must not go out either: they stay queued.
+    gate = threading.Event()
+    in_flight = threading.Event()
+
+    def answer(request: Request) -> Response:
+        in_flight.set()
+        gate.wait(WAIT)
+        return reply(207, {"records": [{"status": "success"}] * len(_records(request))})
+
+    transport = FakeTransport(answer=answer)
+    sender = _client(transport).background(flush_interval=WAIT, max_batch=2)
+    sender.track_event(Event("u1", "signed_up"))
+    sender.trigger(WorkflowTriggerRequest({"workflow": "welcome", "recipients": ["u1"], "data": {}}))
+    assert in_flight.wait(WAIT)  # the cycle of both started: the event's chunk is held
+    assert sender.close(timeout=0) is False
+    gate.set()
+    sender._thread.join(WAIT)
+    assert not sender._thread.is_alive()
+
+    assert [request.url.rsplit("/", 2)[-2] for request in transport.sent] == ["event"]

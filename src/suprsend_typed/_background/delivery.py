@@ -22,6 +22,8 @@ import attrs
 from .._base_client import RequestCore
 from .._bulk.bulk import EVENTS, USERS, WORKFLOW_TRIGGERS, BulkKind, _route, worth_resending
 from .._bulk.chunker import Chunk, chunks
+from .._bulk.outcome import failed_chunk
+from .._bulk.progress import CLIENT_ERROR_CODE
 from .._bulk.response import ChunkOutcome, FailedRecord
 from .._bulk.sender import ChunkRoute
 from .._bulk.workers import send_alongside
@@ -63,16 +65,21 @@ class Routes:
     def __init__(self, core: RequestCore) -> None:
         self._core = core
         self._routes: dict[str, ChunkRoute] = {}
+        self._cancelled = False
 
     def __getitem__(self, kind: str) -> ChunkRoute:
         route = self._routes.get(kind)
         if route is None:
             route = self._routes[kind] = _route(self._core, KINDS[kind])
+            if self._cancelled:  # made after close() gave up: cancelled as the others are
+                route.cancel.set()
         return route
 
     def cancel(self) -> None:
-        """No further retry attempt for a chunk being sent (the sender is giving up at close)."""
-        for route in self._routes.values():
+        """No further retry attempt for a chunk being sent, and no new chunk (the sender is giving up at
+        close); a route made after this is cancelled too."""
+        self._cancelled = True
+        for route in list(self._routes.values()):
             route.cancel.set()
 
 
@@ -132,24 +139,43 @@ def deliver(
             )
             _bury(settlement, item.record, failed)
         concurrency = kind.trigger_concurrency if catching_up else 1
-        _send_chunks(settlement, to_send, routes[kind_id], concurrency)
+        in_order = kind.records.effect == "profile-edit"
+        _send_chunks(settlement, to_send, routes[kind_id], concurrency, in_order=in_order)
     return settlement
 
 
 def _send_chunks(
-    settlement: Settlement, to_send: list[tuple[Entry, ...]], route: ChunkRoute, concurrency: int
+    settlement: Settlement,
+    to_send: list[tuple[Entry, ...]],
+    route: ChunkRoute,
+    concurrency: int,
+    *,
+    in_order: bool,
 ) -> None:
     """Send one kind's chunks, up to ``concurrency`` at once, settling each in chunk order. Once a chunk
-    is refused for its credentials no further chunk is taken: those not taken stay queued (to retry)."""
+    is refused for its credentials no further chunk is taken: those not taken stay queued (to retry).
+    Once the sender closed (``route.cancel``), a chunk not sent yet is not sent: it stays queued too.
+    ``in_order`` (profile edits): once a chunk leaves records to retry, no further chunk is taken either,
+    so that no edit is applied before an older one that is still to be sent again."""
     settling = iter(to_send)
 
     def fold(outcome: ChunkOutcome) -> bool:
+        retry = settlement.retry
         _settle_chunk(settlement, next(settling), outcome)
-        return settlement.auth_error is None
+        if in_order and settlement.retry > retry:
+            return False
+        return settlement.auth_error is None and not route.cancel.is_set()
+
+    def send(records: Sequence[WireRecord]) -> ChunkOutcome:
+        if route.cancel.is_set():  # taken by a thread after close() gave up: not sent, stays queued
+            return failed_chunk(
+                records, error="not sent: the sender closed", code=CLIENT_ERROR_CODE, outcome="not_sent"
+            )
+        return route(records)
 
     untaken = send_alongside(
         [list(map(_RECORD, entries)) for entries in to_send],
-        route,
+        send,
         max(1, min(concurrency, len(to_send))),
         fold,
     )
