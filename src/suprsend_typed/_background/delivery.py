@@ -83,9 +83,7 @@ class Routes:
             route.cancel.set()
 
 
-def deliver(
-    entries: Sequence[Entry], routes: Routes, *, max_records: int, catching_up: bool
-) -> Settlement:
+def deliver(entries: Sequence[Entry], routes: Routes, *, max_records: int, catching_up: bool) -> Settlement:
     """Send ``entries`` (oldest first), kind by kind in the order each kind first appears, in chunks of
     at most ``max_records`` records (and the kind's own limits).
 
