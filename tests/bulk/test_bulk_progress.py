@@ -222,3 +222,26 @@ def test_an_on_failure_callback_that_raises_stops_a_stream_like_on_progress() ->
         BulkEventsFactory(client).stream(_events(1_000), on_failure=on_failure)  # type: ignore[arg-type]
     assert len(client.sent) == 1
     assert raised.value.response.failure == raised.value.response.total
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_an_on_failure_that_raises_for_a_record_refused_before_sending_stops_a_stream_with_its_response(
+    concurrency: int,
+) -> None:
+    # The failed record comes from the stream itself (an object of the wrong kind), not from a chunk's
+    # answer: the callback's failure must still become BulkProgressError with every record read counted.
+    client = recording_core()
+    items: list[object] = [*_events(5), "not an event", *_events(5)]
+
+    def on_failure(failed: object) -> None:
+        raise CallbackBug("full")
+
+    with pytest.raises(BulkProgressError, match="on_failure raised CallbackBug") as raised:
+        BulkEventsFactory(client).stream(  # type: ignore[arg-type]
+            items, concurrency=concurrency, on_failure=on_failure
+        )
+
+    response = raised.value.response
+    assert response.total == response.success + response.failure
+    assert response.success == len(_sent_numbers(client))
+    assert response.total >= 6  # the five events read before the refused item, and the item itself

@@ -110,3 +110,12 @@ def test_records_are_sharded_by_their_own_or_their_first_recipients_distinct_id(
     assert workflows({"recipients": [{"$email": ["a@b.c"]}]}) is None
     assert events({"distinct_id": "u4"}) == "u4"
     assert events({"distinct_id": 4}) is None
+
+
+@pytest.mark.parametrize("kind", ["events", "users"])
+def test_a_distinct_id_is_sharded_as_it_is_sent(kind: str) -> None:
+    # The record goes out with its distinct id stripped: " alice " and "alice" are one user, so one shard,
+    # or two processes would send one profile's edits side by side, out of order.
+    distinct_id = KINDS[kind].distinct_id
+    assert distinct_id({"distinct_id": " alice\t"}) == distinct_id({"distinct_id": "alice"}) == "alice"
+    assert distinct_id({"distinct_id": "   "}) is None  # refused when built: shard 0 reports it

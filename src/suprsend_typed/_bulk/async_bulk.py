@@ -141,7 +141,10 @@ class AsyncBulkFactory(Generic[ItemT]):
         if concurrency is None:
             concurrency = self._kind.trigger_concurrency
         check_concurrency(concurrency)
-        records = [_wire_again(failed["record"]) for failed in failed_records if worth_resending(failed)]
+        runtime = self._kind.records.runtime_bytes
+        records = [
+            _wire_again(failed["record"], runtime) for failed in failed_records if worth_resending(failed)
+        ]
         return await async_send_records(
             records,
             send_chunk=_route(self._client, self._kind),

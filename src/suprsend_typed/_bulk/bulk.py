@@ -326,7 +326,10 @@ class BulkFactory(Generic[ItemT]):
         if concurrency is None:
             concurrency = self._kind.trigger_concurrency
         check_concurrency(concurrency)
-        records = [_wire_again(failed["record"]) for failed in failed_records if worth_resending(failed)]
+        runtime = self._kind.records.runtime_bytes
+        records = [
+            _wire_again(failed["record"], runtime) for failed in failed_records if worth_resending(failed)
+        ]
         route = _route(self._client, self._kind)
         return send_records(
             records,
@@ -358,11 +361,12 @@ def worth_resending(failed: FailedRecord) -> bool:
     return False
 
 
-def _wire_again(body: dict[str, object] | None) -> WireRecord:
-    """A record sent before, dumped again: the same text, so the same keys."""
+def _wire_again(body: dict[str, object] | None, runtime_bytes: int) -> WireRecord:
+    """A record sent before, dumped again: the same text, so the same keys. Its size counts the kind's
+    ``runtime_bytes`` as the first send did, so a resend packs chunks within the same limits."""
     assert body is not None  # worth_resending let only records with a body through
     text = _json.dumps(body)
-    return WireRecord(text, _json.encoded_size(text), has_dedupe_key(body))
+    return WireRecord(text, _json.encoded_size(text) + runtime_bytes, has_dedupe_key(body))
 
 
 class BulkWorkflowsFactory(BulkFactory[Workflow]):

@@ -85,8 +85,16 @@ class Progress(Generic[ResponseT]):
         self._report()
         return not self.stopped
 
+    def add_failed(self, failed: FailedRecord) -> None:
+        """Count one record that never reached a chunk; a stream's ``on_failure`` raising for it stops
+        sending as in ``fold`` (the record is counted all the same)."""
+        try:
+            self.tally.add_failed(failed)
+        except Exception as exc:  # on_failure raised: handled like on_progress raising
+            self._callback_failed(exc, "on_failure")
+
     def reject(self, record: WireRecord, reason: str) -> None:
-        self.tally.add_failed(
+        self.add_failed(
             FailedRecord(record=record.body, error=reason, code=CLIENT_ERROR_CODE, outcome="refused")
         )
 
@@ -94,7 +102,7 @@ class Progress(Generic[ResponseT]):
         """Count records held back because sending stopped."""
         reason = f"not sent: {self._stop_reason()}"
         for record in records:
-            self.tally.add_failed(
+            self.add_failed(
                 FailedRecord(record=record.body, error=reason, code=CLIENT_ERROR_CODE, outcome="not_sent")
             )
 
@@ -115,7 +123,7 @@ class Progress(Generic[ResponseT]):
         reason = "in flight when interrupted: the hub may have accepted it"
         for records in in_flight:
             for record in records:
-                self.tally.add_failed(
+                self.add_failed(
                     FailedRecord(record=record.body, error=reason, code=INTERRUPTED_CODE, outcome="unknown")
                 )
         for records in untaken:

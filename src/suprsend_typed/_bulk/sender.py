@@ -101,7 +101,7 @@ def send_all(
     )
     source.on_interrupt = progress.interrupted
     response = _send_packed(
-        _sendable(source, progress.tally),
+        _sendable(source, progress),
         send_chunk=send_chunk,
         max_records=max_records,
         max_bytes=max_bytes,
@@ -245,11 +245,11 @@ def check_concurrency(concurrency: int) -> None:
 
 
 def _sendable(
-    conversions: Iterable[WireRecord | FailedRecord], tally: BulkTally[BulkResponse]
+    conversions: Iterable[WireRecord | FailedRecord], progress: Progress[BulkResponse]
 ) -> Iterator[WireRecord]:
     """The records to chunk; records whose conversion failed are counted on the way past."""
     for conversion in conversions:
         if isinstance(conversion, WireRecord):
             yield conversion
         else:
-            tally.add_failed(conversion)
+            progress.add_failed(conversion)

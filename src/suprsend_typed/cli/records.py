@@ -48,8 +48,10 @@ class RecordKind:
 
 
 def _own_distinct_id(body: dict[str, Any]) -> str | None:
+    """The distinct id as the record is sent (stripped, as ``build_event`` and ``build_identity_event``
+    send it), so that one user's lines land in one shard; ``None`` when it cannot be sent."""
     value = body.get("distinct_id")
-    return value if isinstance(value, str) else None
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def _first_recipient_id(body: dict[str, Any]) -> str | None:
