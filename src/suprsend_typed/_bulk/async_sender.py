@@ -94,6 +94,9 @@ class ChunkFeed:
         self._max_bytes = max_bytes
         self._ready: deque[Packed] = deque()
         self._carry: tuple[WireRecord, ...] = ()
+        # Records of the batch being read: kept here, so that a cancellation while the source computes its
+        # next item leaves them to ``rest()`` rather than losing them with the local frame.
+        self._batch: list[WireRecord] = []
         self._stopped = False
         self.error: Exception | None = None
         self._guarded: GuardedSource[Conversion] | None = None
@@ -133,7 +136,7 @@ class ChunkFeed:
 
     async def _read_batch(self) -> bool:
         """Pack the next batch; False when there is nothing more at all."""
-        batch: list[WireRecord] = []
+        batch = self._batch
         ended = self._stopped
         while not ended and len(batch) < self._max_records:
             try:
@@ -153,6 +156,7 @@ class ChunkFeed:
             return False
         packed = list(self._pack(chain(self._carry, batch)))
         self._carry = ()
+        self._batch = []
         last = packed[-1] if packed else None
         if not ended and isinstance(last, Chunk) and not self._full(last):
             packed.pop()
@@ -173,9 +177,10 @@ class ChunkFeed:
             return list(self._sync)
         rest = list(self._ready)
         self._ready.clear()
-        if self._carry:
-            rest += list(self._pack(self._carry))
+        if self._carry or self._batch:
+            rest += list(self._pack(chain(self._carry, self._batch)))
             self._carry = ()
+            self._batch = []
         return rest
 
     def raise_if_failed(self, response: AsyncBulkResponse) -> None:
