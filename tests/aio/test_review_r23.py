@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from suprsend_typed import AsyncSuprsend, BulkCancelledError, Event
+import pytest
+
+from suprsend_typed import AsyncSuprsend, BulkCancelledError, Event, Suprsend
+from suprsend_typed._bulk.errors import BulkAuthenticationError
 from suprsend_typed._bulk.response import BaseBulkResponse
+from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
 from tests.bulk.test_bulk_client import _scripted
-from tests.core.fakes import AsyncFakeTransport, FakeTransport
+from tests.core.fakes import AsyncFakeTransport, FakeTransport, reply
 
 from .test_wire_identity import KEY, SECRET
 
@@ -55,3 +59,70 @@ def test_cancelling_while_an_async_source_waits_keeps_the_records_it_gave() -> N
     assert transport.sent == []
     assert response.total == 7
     assert response.not_sent == 7
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_a_401_stopping_an_async_bulk_instance_counts_every_record_appended(concurrency: int) -> None:
+    """As the sync ``trigger()``: the records of an instance never sent after a 401 are ``not_sent``, all of
+    them, so ``total`` is the number of records appended."""
+    refused = reply(401, {"message": "bad key"})
+    items = 5 * MAX_EVENTS_PER_BULK
+    records = [Event(f"user-{n}", "order_placed", {"n": n}) for n in range(items)]
+    by_sync = FakeTransport(default=refused)
+    with Suprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=by_sync, max_retries=0) as client:
+        bulk = client.bulk_events.new_instance()
+        bulk.append(*records)
+        with pytest.raises(BulkAuthenticationError) as sync_raised:
+            bulk.trigger(concurrency=concurrency)
+    assert sync_raised.value.response.total == items
+
+    by_async = AsyncFakeTransport(FakeTransport(default=refused))
+
+    async def run() -> None:
+        async with AsyncSuprsend(
+            KEY, SECRET, "http://127.0.0.1:9/", transport=by_async, max_retries=0
+        ) as client:
+            bulk = client.bulk_events.new_instance()
+            bulk.append(*records)
+            await bulk.trigger(concurrency=concurrency)
+
+    with pytest.raises(BulkAuthenticationError) as raised:
+        asyncio.run(run())
+    response = raised.value.response
+    assert response.total == response.failure == items  # how many were sent before the stop may differ
+    assert response.not_sent == items - len(by_async.sent) * MAX_EVENTS_PER_BULK
+    assert response.unknown == 0
+
+
+def test_cancelling_an_async_bulk_instance_counts_every_record_appended() -> None:
+    """Cancelled with two chunks in flight, an instance's response holds all its records: those in flight
+    as ``unknown``, every other one as ``not_sent`` (none dropped because reading had stopped)."""
+    transport = AsyncFakeTransport(FakeTransport(answer=_scripted(["all_ok"], per_record=True)))
+    transport.delay = 60.0
+    items = 5 * MAX_EVENTS_PER_BULK
+    reached: list[BaseBulkResponse] = []
+
+    async def run() -> None:
+        async with AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=transport) as client:
+            bulk = client.bulk_events.new_instance()
+            bulk.append(*(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(items)))
+
+            async def trigger() -> None:
+                try:
+                    await bulk.trigger(concurrency=2)
+                except BulkCancelledError as cancelled:
+                    reached.append(cancelled.response)
+                    raise
+
+            task = asyncio.ensure_future(trigger())
+            while len(transport.sent) < 2:
+                await asyncio.sleep(0.01)
+            task.cancel()
+            await asyncio.wait_for(asyncio.wait([task]), GUARD_S)
+            assert task.cancelled() and transport.in_flight == 0
+
+    asyncio.run(run())
+    (response,) = reached
+    assert response.unknown == 2 * MAX_EVENTS_PER_BULK
+    assert response.not_sent == 3 * MAX_EVENTS_PER_BULK
+    assert response.total == items

@@ -103,6 +103,10 @@ class ChunkFeed:
         self._sync: Iterator[Packed] | None = None
         if isinstance(source, AsyncIterable):
             self._async_items = source.__aiter__()
+        elif isinstance(source, Sequence):
+            # Records already in hand (a bulk instance's, a resend): never cut short, so that once sending
+            # stopped every one of them still comes out, to be counted as not sent (as ``send_records``).
+            self._sync = self._pack(self._sendable(source))
         else:
             self._guarded = GuardedSource(source)
             self._sync = self._pack(self._sendable(self._guarded))
@@ -220,10 +224,11 @@ async def async_send_records(
     on_progress: ProgressCallback | None = None,
     tally: BulkTally[AsyncBulkResponse],
 ) -> AsyncBulkResponse:
-    """``send_records`` for the async client: records already converted (a bulk instance's, a resend)."""
+    """``send_records`` for the async client: records already converted (a bulk instance's, a resend);
+    once sending stops, those not sent are all counted as ``not_sent``."""
     check_concurrency(concurrency)
     feed: ChunkFeed = ChunkFeed(records, tally=tally, max_records=max_records, max_bytes=max_bytes)
-    progress = Progress(tally, on_progress, stop_reading=feed.stop)
+    progress = Progress(tally, on_progress)
     response = await _send_feed(feed, send_chunk=send_chunk, concurrency=concurrency, progress=progress)
     progress.raise_if_failed(response)
     return response
