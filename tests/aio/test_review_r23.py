@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from suprsend_typed import AsyncSuprsend, BulkCancelledError, Event, Suprsend
+from suprsend_typed import AsyncSuprsend, BulkCancelledError, Event, Response, Suprsend
 from suprsend_typed._bulk.errors import BulkAuthenticationError
 from suprsend_typed._bulk.response import BaseBulkResponse
 from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
@@ -126,3 +126,31 @@ def test_cancelling_an_async_bulk_instance_counts_every_record_appended() -> Non
     assert response.unknown == 2 * MAX_EVENTS_PER_BULK
     assert response.not_sent == 3 * MAX_EVENTS_PER_BULK
     assert response.total == items
+
+
+def test_the_aiohttp_transport_keeps_every_value_of_a_repeated_answer_header_as_urllib3() -> None:
+    """A header the hub repeats reads as its values joined by ", " from both clients (the last one alone
+    from the async client dropped the others)."""
+    from tests.core.loopback import LoopbackServer, Reply
+
+    server = LoopbackServer()
+    repeated = Reply(
+        status=200,
+        body=b"{}",
+        headers=(("Content-Type", "application/json"), ("X-Thing", "a"), ("x-thing", "b")),
+    )
+    server.replies = [repeated, repeated]
+    try:
+        with Suprsend(KEY, SECRET, server.base_url, max_retries=0) as client:
+            by_sync = client.request("GET", "v1/thing")
+
+        async def run() -> Response:
+            async with AsyncSuprsend(KEY, SECRET, server.base_url, max_retries=0) as client:
+                return await client.request("GET", "v1/thing")
+
+        by_async = asyncio.run(run())
+    finally:
+        server.close()
+    assert by_sync.headers.get("x-thing") == "a, b"
+    assert by_async.headers.get("x-thing") == by_sync.headers.get("x-thing")
+    assert list(by_async.headers) == list(by_sync.headers)
