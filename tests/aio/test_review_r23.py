@@ -154,3 +154,39 @@ def test_the_aiohttp_transport_keeps_every_value_of_a_repeated_answer_header_as_
     assert by_sync.headers.get("x-thing") == "a, b"
     assert by_async.headers.get("x-thing") == by_sync.headers.get("x-thing")
     assert list(by_async.headers) == list(by_sync.headers)
+
+
+def test_a_second_cancel_while_the_chunks_in_flight_end_still_gives_the_response() -> None:
+    """A task cancelled twice (a shutdown that cancels every task again) still ends with
+    ``BulkCancelledError`` and its response: the second cancel must not cut short the wait for the chunk
+    tasks being cancelled, which would lose every outcome."""
+    transport = AsyncFakeTransport(FakeTransport(answer=_scripted(["all_ok"], per_record=True)))
+    transport.delay = 60.0
+    items = 4 * MAX_EVENTS_PER_BULK
+    reached: list[BaseBulkResponse] = []
+
+    async def run() -> None:
+        async with AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=transport) as client:
+            records = [Event(f"user-{n}", "order_placed", {"n": n}) for n in range(items)]
+
+            async def stream() -> None:
+                try:
+                    await client.bulk_events.stream(records, concurrency=2)
+                except BulkCancelledError as cancelled:
+                    reached.append(cancelled.response)
+                    raise
+
+            task = asyncio.ensure_future(stream())
+            while len(transport.sent) < 2:
+                await asyncio.sleep(0.01)
+            task.cancel()
+            await asyncio.sleep(0)  # the task now waits for its chunk tasks to end
+            task.cancel()
+            await asyncio.wait_for(asyncio.wait([task]), GUARD_S)
+            assert task.cancelled() and transport.in_flight == 0
+            assert len(transport.sent) == 2
+
+    asyncio.run(run())
+    (response,) = reached
+    assert response.unknown == 2 * MAX_EVENTS_PER_BULK
+    assert response.total == response.unknown + response.not_sent

@@ -308,10 +308,11 @@ async def _abandon(
     tasks = [task for task, _ in in_flight]
     for task in tasks:
         task.cancel()
-    if tasks:
-        await asyncio.wait(tasks)
     if cancel is None:
+        if tasks:
+            await asyncio.wait(tasks)
         return
+    await _wait_through_cancels(tasks)
     progress.interrupted(cancel)
     unanswered: list[tuple[WireRecord, ...]] = []
     for task, records in in_flight:
@@ -321,6 +322,17 @@ async def _abandon(
             progress.fold(task.result())
     in_flight.clear()
     progress.interrupted(cancel, in_flight=unanswered)
+
+
+async def _wait_through_cancels(tasks: list[asyncio.Task[ChunkOutcome]]) -> None:
+    """Wait until every task has ended, even if this task is cancelled again meanwhile: it ends with
+    ``BulkCancelledError`` anyway, and the outcomes it carries must not be cut short."""
+    while tasks:
+        try:
+            await asyncio.wait(tasks)
+        except asyncio.CancelledError:
+            continue
+        return
 
 
 def _count_the_rest(feed: ChunkFeed, progress: Progress[AsyncBulkResponse]) -> None:
