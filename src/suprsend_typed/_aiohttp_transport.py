@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -156,7 +156,7 @@ class AiohttpTransport:
                 async for chunk in raw.content.iter_chunked(READ_CHUNK_BYTES):
                     collector.feed(chunk)
                 content = collector.finish()
-                headers = Headers(list(raw.headers.items()))
+                headers = _merged_headers(raw.headers.items())
                 status = raw.status
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(
@@ -186,6 +186,17 @@ class AiohttpTransport:
             else:
                 continue
             self._sessions.pop(loop, None)
+
+
+def _merged_headers(items: Iterable[tuple[str, str]]) -> Headers:
+    """One entry per name, the values of a repeated header joined by ", " under its first spelling: the
+    answer headers as the sync transport reads them (urllib3's ``itermerged``)."""
+    merged: dict[str, tuple[str, str]] = {}
+    for name, value in items:
+        key = name.lower()
+        seen = merged.get(key)
+        merged[key] = (name, value) if seen is None else (seen[0], f"{seen[1]}, {value}")
+    return Headers.of_distinct(merged.values())
 
 
 class _LoopSession(NamedTuple):

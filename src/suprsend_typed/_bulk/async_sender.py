@@ -94,12 +94,19 @@ class ChunkFeed:
         self._max_bytes = max_bytes
         self._ready: deque[Packed] = deque()
         self._carry: tuple[WireRecord, ...] = ()
+        # Records of the batch being read: kept here, so that a cancellation while the source computes its
+        # next item leaves them to ``rest()`` rather than losing them with the local frame.
+        self._batch: list[WireRecord] = []
         self._stopped = False
         self.error: Exception | None = None
         self._guarded: GuardedSource[Conversion] | None = None
         self._sync: Iterator[Packed] | None = None
         if isinstance(source, AsyncIterable):
             self._async_items = source.__aiter__()
+        elif isinstance(source, Sequence):
+            # Records already in hand (a bulk instance's, a resend): never cut short, so that once sending
+            # stopped every one of them still comes out, to be counted as not sent (as ``send_records``).
+            self._sync = self._pack(self._sendable(source))
         else:
             self._guarded = GuardedSource(source)
             self._sync = self._pack(self._sendable(self._guarded))
@@ -133,7 +140,7 @@ class ChunkFeed:
 
     async def _read_batch(self) -> bool:
         """Pack the next batch; False when there is nothing more at all."""
-        batch: list[WireRecord] = []
+        batch = self._batch
         ended = self._stopped
         while not ended and len(batch) < self._max_records:
             try:
@@ -153,6 +160,7 @@ class ChunkFeed:
             return False
         packed = list(self._pack(chain(self._carry, batch)))
         self._carry = ()
+        self._batch = []
         last = packed[-1] if packed else None
         if not ended and isinstance(last, Chunk) and not self._full(last):
             packed.pop()
@@ -173,9 +181,10 @@ class ChunkFeed:
             return list(self._sync)
         rest = list(self._ready)
         self._ready.clear()
-        if self._carry:
-            rest += list(self._pack(self._carry))
+        if self._carry or self._batch:
+            rest += list(self._pack(chain(self._carry, self._batch)))
             self._carry = ()
+            self._batch = []
         return rest
 
     def raise_if_failed(self, response: AsyncBulkResponse) -> None:
@@ -215,10 +224,11 @@ async def async_send_records(
     on_progress: ProgressCallback | None = None,
     tally: BulkTally[AsyncBulkResponse],
 ) -> AsyncBulkResponse:
-    """``send_records`` for the async client: records already converted (a bulk instance's, a resend)."""
+    """``send_records`` for the async client: records already converted (a bulk instance's, a resend);
+    once sending stops, those not sent are all counted as ``not_sent``."""
     check_concurrency(concurrency)
     feed: ChunkFeed = ChunkFeed(records, tally=tally, max_records=max_records, max_bytes=max_bytes)
-    progress = Progress(tally, on_progress, stop_reading=feed.stop)
+    progress = Progress(tally, on_progress)
     response = await _send_feed(feed, send_chunk=send_chunk, concurrency=concurrency, progress=progress)
     progress.raise_if_failed(response)
     return response
@@ -298,10 +308,11 @@ async def _abandon(
     tasks = [task for task, _ in in_flight]
     for task in tasks:
         task.cancel()
-    if tasks:
-        await asyncio.wait(tasks)
     if cancel is None:
+        if tasks:
+            await asyncio.wait(tasks)
         return
+    await _wait_through_cancels(tasks)
     progress.interrupted(cancel)
     unanswered: list[tuple[WireRecord, ...]] = []
     for task, records in in_flight:
@@ -311,6 +322,17 @@ async def _abandon(
             progress.fold(task.result())
     in_flight.clear()
     progress.interrupted(cancel, in_flight=unanswered)
+
+
+async def _wait_through_cancels(tasks: list[asyncio.Task[ChunkOutcome]]) -> None:
+    """Wait until every task has ended, even if this task is cancelled again meanwhile: it ends with
+    ``BulkCancelledError`` anyway, and the outcomes it carries must not be cut short."""
+    while tasks:
+        try:
+            await asyncio.wait(tasks)
+        except asyncio.CancelledError:
+            continue
+        return
 
 
 def _count_the_rest(feed: ChunkFeed, progress: Progress[AsyncBulkResponse]) -> None:
