@@ -85,11 +85,13 @@ class ChunkFeed:
         self,
         source: Iterable[Conversion] | AsyncIterable[Conversion],
         *,
-        tally: BulkTally[AsyncBulkResponse],
+        count_failed: Callable[[FailedRecord], None],
         max_records: int,
         max_bytes: int,
     ) -> None:
-        self._tally = tally
+        # ``Progress.add_failed``: a stream's ``on_failure`` raising for a failed conversion stops sending
+        # with ``BulkProgressError``, as it does for the sync client.
+        self._count_failed = count_failed
         self._max_records = max_records
         self._max_bytes = max_bytes
         self._ready: deque[Packed] = deque()
@@ -121,7 +123,7 @@ class ChunkFeed:
             if isinstance(conversion, WireRecord):
                 yield conversion
             else:
-                self._tally.add_failed(conversion)
+                self._count_failed(conversion)
 
     def stop(self) -> None:
         """Read no further from the source."""
@@ -155,7 +157,7 @@ class ChunkFeed:
             if isinstance(conversion, WireRecord):
                 batch.append(conversion)
             else:
-                self._tally.add_failed(conversion)
+                self._count_failed(conversion)
         if not batch and not self._carry:
             return False
         packed = list(self._pack(chain(self._carry, batch)))
@@ -206,8 +208,11 @@ async def async_send_all(
     """``send_all`` for the async client: every record sent and counted, the same errors when it stops."""
     check_concurrency(concurrency)
     tally = tally or BulkTally(respond=AsyncBulkResponse.of)
-    feed: ChunkFeed = ChunkFeed(conversions, tally=tally, max_records=max_records, max_bytes=max_bytes)
-    progress = Progress(tally, on_progress, stop_reading=feed.stop)
+    progress = Progress(tally, on_progress)
+    feed = ChunkFeed(
+        conversions, count_failed=progress.add_failed, max_records=max_records, max_bytes=max_bytes
+    )
+    progress.stop_reading = feed.stop
     response = await _send_feed(feed, send_chunk=send_chunk, concurrency=concurrency, progress=progress)
     feed.raise_if_failed(response)
     progress.raise_if_failed(response)
@@ -227,8 +232,8 @@ async def async_send_records(
     """``send_records`` for the async client: records already converted (a bulk instance's, a resend);
     once sending stops, those not sent are all counted as ``not_sent``."""
     check_concurrency(concurrency)
-    feed: ChunkFeed = ChunkFeed(records, tally=tally, max_records=max_records, max_bytes=max_bytes)
     progress = Progress(tally, on_progress)
+    feed = ChunkFeed(records, count_failed=progress.add_failed, max_records=max_records, max_bytes=max_bytes)
     response = await _send_feed(feed, send_chunk=send_chunk, concurrency=concurrency, progress=progress)
     progress.raise_if_failed(response)
     return response

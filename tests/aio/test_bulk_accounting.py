@@ -1,14 +1,17 @@
-"""Defects found in review of the async bulk path (r23), each pinned by a test."""
+"""The async bulk path accounts for every record when sending stops early (cancellation, 401, a callback
+that raises), as the sync client does; and the aiohttp transport reads answer headers as urllib3 does."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import pytest
 
 from suprsend_typed import AsyncSuprsend, BulkCancelledError, Event, Response, Suprsend
 from suprsend_typed._bulk.errors import BulkAuthenticationError
+from suprsend_typed._bulk.progress import BulkProgressError
 from suprsend_typed._bulk.response import BaseBulkResponse
 from suprsend_typed._generated.limits import MAX_EVENTS_PER_BULK
 from tests.bulk.test_bulk_client import _scripted
@@ -190,3 +193,34 @@ def test_a_second_cancel_while_the_chunks_in_flight_end_still_gives_the_response
     (response,) = reached
     assert response.unknown == 2 * MAX_EVENTS_PER_BULK
     assert response.total == response.unknown + response.not_sent
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_an_on_failure_that_raises_for_a_refused_item_stops_an_async_stream_with_its_response(
+    concurrency: int,
+) -> None:
+    """As the sync ``stream()``: the callback's exception becomes ``BulkProgressError`` carrying a response
+    that counts every record read, not a bare exception that loses them."""
+    transport = AsyncFakeTransport(FakeTransport(answer=_scripted(["all_ok"], per_record=True)))
+    items: list[object] = [
+        *(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(5)),
+        "not an event",
+        *(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(5, 10)),
+    ]
+
+    def on_failure(failed: object) -> None:
+        raise RuntimeError("callback bug")
+
+    async def run() -> BaseBulkResponse:
+        async with AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=transport) as client:
+            with pytest.raises(BulkProgressError, match="on_failure raised RuntimeError") as raised:
+                await client.bulk_events.stream(  # type: ignore[arg-type]
+                    items, concurrency=concurrency, on_failure=on_failure
+                )
+        return raised.value.response
+
+    response = asyncio.run(run())
+    sent = sum(len(json.loads(request.content)) for request in transport.sent)
+    assert response.total == response.success + response.failure
+    assert response.success == sent
+    assert response.total >= 6  # the five events read before the refused item, and the item itself
