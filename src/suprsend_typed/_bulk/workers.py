@@ -207,7 +207,10 @@ def send_alongside(
         while not stop.is_set() and (work := next(pending, None)) is not None:
             index, records = work
             # Not through _send: what escapes here (Ctrl-C during the call) stops the helpers at once.
-            order.add((index, send_chunk(records)))
+            outcome = send_chunk(records)
+            if outcome.auth_error is not None:
+                stop.set()  # as a helper does: its fold may wait for an earlier chunk still being sent
+            order.add((index, outcome))
             fold_ready()
     except KeyboardInterrupt as interrupt:
         stop.set()
