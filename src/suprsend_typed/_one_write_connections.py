@@ -16,13 +16,18 @@ from typing import Any
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from ._plain_head_response import PlainHeadResponse
+
 # Bodies up to this size are joined to the head (bulk chunks are tens of kilobytes; copying 256 KiB once
 # costs about as much as the write and poll saved).
 ONE_WRITE_MAX_BODY_BYTES = 256 * 1024
 
 
 class OneWriteHTTPConnection(HTTPConnection):
-    """An urllib3 ``HTTPConnection`` whose request head goes out in the same write as a ``bytes`` body."""
+    """An urllib3 ``HTTPConnection`` whose request head goes out in the same write as a ``bytes`` body, and
+    whose answer head is read by ``PlainHeadResponse``."""
+
+    response_class = PlainHeadResponse
 
     # The next write is the head, to hold back (set for the duration of one ``request``).
     _hold_head = False

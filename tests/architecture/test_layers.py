@@ -56,6 +56,7 @@ CORE = frozenset(
         "_urllib3_transport",
         # urllib3 connections that write a request's head and body at once (the default transport's).
         "_one_write_connections",
+        "_plain_head_response",
         # The deadline and size cap of an answer, shared by every transport.
         "_response_limits",
         "_signing",
