@@ -33,6 +33,8 @@ _END_OF_HEAD = (*_BLANK_LINES, b"")
 # value without its leading blanks and line end, as this pattern's two groups hold them. The value holds
 # none of the characters ``str.splitlines`` (which the parser splits its input with) ends a line at.
 _PLAIN_HEADER_LINE = re.compile(r"([!-9;-~]+):[ \t]*([^\r\n\x0b\x0c\x1c\x1d\x1e\x85]*)\r?\n")
+# Content types whose body email.parser parses (sub-messages, multipart boundaries and their defects).
+_PARSED_BODY_MAINTYPES = ("multipart", "message")
 # Answers whose body is empty whatever the head says.
 _NO_BODY_STATUSES = (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED)
 
@@ -106,6 +108,8 @@ def head_message(lines: list[bytes]) -> http.client.HTTPMessage:
     for name, value in pairs:
         message.set_raw(name, value)
     message.set_payload("")  # the parser's body of a head: the nothing after its blank line
+    if message.get_content_maintype() in _PARSED_BODY_MAINTYPES:  # the parser reads their (empty) body
+        return _parsed(lines)
     return message
 
 
