@@ -12,11 +12,16 @@ status line, interim 100 answers, chunked bodies, the body's length and whether 
 
 from __future__ import annotations
 
+import contextvars
 import email.parser
 import http.client
+import io
 import re
+import socket
 from http import HTTPStatus
 from typing import Any
+
+from ._response_limits import Deadline
 
 # The standard library's limits for an answer head (``http.client._MAXLINE`` and ``_MAXHEADERS``).
 MAX_HEAD_LINE_BYTES = 65536
@@ -28,8 +33,50 @@ _END_OF_HEAD = (*_BLANK_LINES, b"")
 # value without its leading blanks and line end, as this pattern's two groups hold them. The value holds
 # none of the characters ``str.splitlines`` (which the parser splits its input with) ends a line at.
 _PLAIN_HEADER_LINE = re.compile(r"([!-9;-~]+):[ \t]*([^\r\n\x0b\x0c\x1c\x1d\x1e\x85]*)\r?\n")
+# Content types whose body email.parser parses (sub-messages, multipart boundaries and their defects).
+_PARSED_BODY_MAINTYPES = ("multipart", "message")
 # Answers whose body is empty whatever the head says.
 _NO_BODY_STATUSES = (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED)
+
+
+# The deadline of the attempt this thread is sending (set by the transport around a request): every read of
+# its answer, the head and chunk-size lines read inside urllib3 included, waits at most the time left.
+ATTEMPT_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "suprsend_attempt_deadline", default=None
+)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reader whose every ``recv`` waits at most the deadline's time left (and the read timeout):
+    a line read byte by byte, each byte in time, still ends at the deadline."""
+
+    def __init__(self, raw: Any, sock: socket.socket, deadline: Deadline) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sock = sock
+        self._deadline = deadline
+        self._read_timeout = sock.gettimeout()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        if self._deadline.expired():
+            raise TimeoutError("timed out: the attempt's deadline passed")
+        wait = self._deadline.bound(self._read_timeout)
+        if self._sock.gettimeout() != wait:
+            self._sock.settimeout(wait)
+        result: int | None = self._raw.readinto(buffer)
+        return result
+
+    def fileno(self) -> int:
+        result: int = self._raw.fileno()
+        return result
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
 
 
 def head_lines(fp: Any) -> list[bytes]:
@@ -61,6 +108,8 @@ def head_message(lines: list[bytes]) -> http.client.HTTPMessage:
     for name, value in pairs:
         message.set_raw(name, value)
     message.set_payload("")  # the parser's body of a head: the nothing after its blank line
+    if message.get_content_maintype() in _PARSED_BODY_MAINTYPES:  # the parser reads their (empty) body
+        return _parsed(lines)
     return message
 
 
@@ -72,7 +121,14 @@ def _parsed(lines: list[bytes]) -> http.client.HTTPMessage:
 
 
 class PlainHeadResponse(http.client.HTTPResponse):
-    """``http.client.HTTPResponse`` with ``begin`` reading the head through ``head_message``."""
+    """``http.client.HTTPResponse`` with ``begin`` reading the head through ``head_message``; made while
+    ``ATTEMPT_DEADLINE`` is set, its reads wait no longer than that deadline."""
+
+    def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        deadline = ATTEMPT_DEADLINE.get()
+        if deadline is not None and deadline.total is not None and isinstance(self.fp, io.BufferedReader):
+            self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline))
 
     def begin(self) -> None:
         if self.headers is not None:  # the head was read already

@@ -30,6 +30,7 @@ from urllib3.util import Retry, parse_url
 from ._errors import APIConnectionError, APITimeoutError, ValidationError
 from ._http import Headers, Request, Response, Timeout, request_target
 from ._one_write_connections import ONE_WRITE_POOL_CLASSES
+from ._plain_head_response import ATTEMPT_DEADLINE
 from ._response_limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     READ_CHUNK_BYTES,
@@ -213,6 +214,8 @@ class Urllib3Transport:
         body = None if method in _BODILESS_METHODS else request.content
         sent_headers = _checked_headers(request.headers)
         deadline = Deadline(timeout.total)
+        # The answer's own reads (its head, chunk-size lines) are bounded by the deadline too.
+        deadline_token = ATTEMPT_DEADLINE.set(deadline)
         try:
             origin, target = _route(request.url)
             opener: HTTPConnectionPool | urllib3.PoolManager
@@ -251,6 +254,8 @@ class Urllib3Transport:
                 # No connection was taken from the pool, so nothing was sent.
                 outcome_unknown=not isinstance(exc, PoolError),
             ) from exc
+        finally:
+            ATTEMPT_DEADLINE.reset(deadline_token)
         return Response(status_code=raw.status, headers=headers, content=content)
 
     def _read_answer(

@@ -88,6 +88,22 @@ def test_a_plain_head_keeps_names_as_written_values_without_leading_blanks_and_r
 
 
 @pytest.mark.parametrize(
+    "content_type",
+    ["multipart/mixed; boundary=abc", "multipart/mixed", "message/rfc822", "message/delivery-status"],
+)
+def test_a_content_type_whose_body_the_parser_reads_gives_the_parsers_message(content_type: str) -> None:
+    head = f"Content-Type: {content_type}\r\nContent-Length: 0\r\n\r\n".encode()
+
+    def facts(message: http.client.HTTPMessage) -> tuple[object, ...]:
+        items, defects, payload, multipart = _message_facts(message)
+        if isinstance(payload, list):  # sub-messages: compared by what they hold
+            payload = [_message_facts(part) for part in payload]
+        return items, defects, payload, multipart
+
+    assert facts(_ours(head)) == facts(_standard(head))
+
+
+@pytest.mark.parametrize(
     "head",
     [
         b"X: " + b"a" * MAX_HEAD_LINE_BYTES + b"\r\n\r\n",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import inspect
+import socket
 import threading
 import tracemalloc
 import zlib
@@ -74,6 +75,58 @@ def test_a_dripping_body_fails_at_the_deadline_although_each_byte_is_in_time(
     assert server.finished_replies == 0  # the call gave up while the hub was still sending
     assert raised.value.outcome_unknown  # the request was sent: the hub may have acted on it
     assert f"total={DEADLINE}s" in str(raised.value)
+
+
+# Answers whose head, or a chunk-size line, is dripped: (sent at once, dripped a byte every DRIP seconds,
+# sent after the mark), so a client that waits for the last bytes waits far past the deadline.
+_DRIPPED_HEADS = {
+    "head": (b"HTTP/1.1 200 OK\r\n", b"X-Padding: " + b"p" * 30, b"\r\nContent-Length: 2\r\n\r\n{}"),
+    "chunk size line": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=",
+        b"e" * 30,
+        b"\r\n{}\r\n0\r\n\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("part", sorted(_DRIPPED_HEADS))
+def test_a_dripping_head_or_chunk_line_fails_at_the_deadline(part: str) -> None:
+    """Reads inside urllib3 (the head, a chunk's size line) are bounded by the deadline too: a line read
+    byte by byte, each byte in time for the read timeout, must not hold the attempt past ``total``."""
+    at_once, dripped, rest = _DRIPPED_HEADS[part]
+    listener = socket.create_server(("127.0.0.1", 0))
+    mark = threading.Event()  # set just before the last bytes: a client still reading then waited for them
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                connection.sendall(at_once)
+                for index in range(len(dripped)):
+                    if stop.wait(DRIP):
+                        return
+                    connection.sendall(dripped[index : index + 1])
+                mark.set()
+                connection.sendall(rest)
+            except OSError:  # the client hung up
+                return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    transport = Urllib3Transport()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1/message/"
+    try:
+        with pytest.raises(APITimeoutError) as raised:
+            transport.send(Request(method="GET", url=url), timeout=Timeout(connect=5, read=5, total=DEADLINE))
+        assert not mark.is_set()  # given up while the hub was still dripping
+        assert raised.value.outcome_unknown
+    finally:
+        stop.set()
+        transport.close()
+        thread.join(HANG_GUARD_SECONDS)
+        listener.close()
 
 
 def test_after_a_deadline_the_pool_serves_the_next_call(server: LoopbackServer) -> None:
