@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from suprsend_typed._http import Request, Response
 from suprsend_typed.sandbox import DEFAULT_API_KEY, MAX_DATE_SKEW_SECONDS, Sandbox
 
@@ -69,6 +71,16 @@ def test_missing_or_garbled_date_is_refused(wire: Wire) -> None:
     garbled = wire.request("POST", "trigger/", TRIGGER).with_headers({"Date": "yesterday"})
     response = wire.transport.send(garbled, timeout=TIMEOUT)
     assert (response.status_code, error_of(response)) == (401, "Date header 'yesterday' is not an HTTP date")
+
+
+@pytest.mark.parametrize(
+    "date", ["Mon, 01 Jan 2024 00:00:00 +99999999999999999999", "Mon, 01 Jan 99999 00:00:00 GMT"]
+)
+def test_a_date_whose_offset_or_year_overflows_is_refused_not_dropped(wire: Wire, date: str) -> None:
+    """``parsedate_to_datetime`` raises OverflowError for a huge offset: the connection closed unanswered."""
+    dated = wire.request("POST", "trigger/", TRIGGER).with_headers({"Date": date})
+    response = wire.transport.send(dated, timeout=TIMEOUT)
+    assert (response.status_code, error_of(response)) == (401, f"Date header {date!r} is not an HTTP date")
 
 
 def test_missing_authorization_is_refused(wire: Wire) -> None:

@@ -98,10 +98,22 @@ def test_faults_are_controlled_over_http(wire: Wire, hub: Sandbox) -> None:
         {"kind": "status", "at": [0], "rate": 0.5},
         {"kind": "status", "rate": 2},
         {"oops": 1},
+        # Fields of the wrong type or range: accepted before, they then broke every request they met.
+        {"kind": "status", "status": "abc", "at": [0]},
+        {"kind": "status", "status": True, "at": [0]},
+        {"kind": "status", "status": 1000, "at": [0]},
+        {"kind": "status", "rate": "x"},
+        {"kind": "status", "at": [0], "times": "x"},
+        {"kind": "status", "at": [0], "times": 1.5},
+        {"kind": "latency", "at": [0], "latency_s": "1"},
     ],
 )
-def test_ill_formed_fault_rules_are_refused(wire: Wire, document: dict[str, object]) -> None:
-    assert wire.send("POST", "_sandbox/faults", document).status_code == 400
+def test_ill_formed_fault_rules_are_refused(wire: Wire, hub: Sandbox, document: dict[str, object]) -> None:
+    refused = wire.send("POST", "_sandbox/faults", document)
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"code", "error_code", "type", "message", "detail"}
+    assert hub.faults.rules() == []
+    assert wire.send("POST", "trigger/", TRIGGER).status_code == 202
 
 
 def test_random_faults_hit_the_given_share_of_requests_spread_over_the_kinds() -> None:

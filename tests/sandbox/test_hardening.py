@@ -184,6 +184,40 @@ def test_invalid_json_is_a_400(hub: Sandbox, wire: Wire) -> None:
     assert response.json()["message"].startswith("body is not valid JSON")
 
 
+NOT_JSON_TEXTS = [
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"n": NaN}}',
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"n": -Infinity}}',
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"n": 1e400}}',
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"s": "\\ud800"}}',
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"\\udfff": 1}}',
+    b'{"workflow": "w", "recipients": ["u1"], "data": {"s": "\xed\xa0\x80"}}',
+]
+
+
+@pytest.mark.parametrize("path", ["trigger/", "v1/user/u1/", "v1/tenant/t1/", "v1/user/u1/preference/"])
+@pytest.mark.parametrize("content", NOT_JSON_TEXTS)
+def test_non_finite_numbers_and_lone_surrogates_are_a_400_not_a_crash(
+    model_hub: Sandbox, model_wire: Wire, path: str, content: bytes
+) -> None:
+    """Python's parser takes NaN, infinities and unpaired surrogates, which JSON and UTF-8 do not: answering
+    or storing them crashed the sandbox (500), or stored a record every later read failed on."""
+    method = "PATCH" if path.endswith("preference/") else "POST"
+    response = model_wire.send(method, path, content=content)
+    assert response.status_code == 400
+    assert set(response.json()) == {"code", "error_code", "type", "message", "detail"}
+    assert response.json()["message"].startswith("body is not valid JSON")
+    assert model_hub.records() == []
+    assert model_wire.send("GET", "_sandbox/requests").status_code == 200
+    assert model_wire.send("POST", "trigger/", TRIGGER).status_code == 202
+
+
+@pytest.mark.parametrize("value", [b"NaN", b"1e400", b'"\\ud800"'])
+def test_control_bodies_with_nan_or_unpaired_surrogates_are_a_400(wire: Wire, value: bytes) -> None:
+    seed = b'{"tenants": [{"tenant_id": "t1", "tenant_name": "T", "n": ' + value + b"}]}"
+    assert wire.send("POST", "_sandbox/seed", content=seed).status_code == 400
+    assert wire.send("GET", "v1/tenant/t1/").status_code == 404
+
+
 @pytest.mark.parametrize("path", ["trigger/", "v2/event/", "event/", "v1/user/u1/"])
 def test_a_body_nested_thousands_deep_is_a_400_not_a_crash(path: str) -> None:
     nested = b"[" * DEEP + b"]" * DEEP
@@ -194,6 +228,7 @@ def test_a_body_nested_thousands_deep_is_a_400_not_a_crash(path: str) -> None:
             response = wire.send(method, path, content=b'{"operations": ' + nested + b"}")
             assert response.status_code == 400
             assert "nests too deeply" in response.json()["message"]
+            assert wire.send("GET", "_sandbox/requests").json()[0]["body"].startswith('{"operations": [[[')
             assert_still_serving(wire)
         finally:
             wire.close()

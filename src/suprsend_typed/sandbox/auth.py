@@ -106,7 +106,7 @@ def _check_hmac_headers(
         return AuthResult(scheme="hmac", error="missing Date header: signed requests must carry one")
     try:
         sent_at = parsedate_to_datetime(date).timestamp()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a zone offset too large for a C int
         return AuthResult(scheme="hmac", error=f"Date header {date!r} is not an HTTP date")
     skew = sent_at - now
     if abs(skew) > MAX_DATE_SKEW_SECONDS:

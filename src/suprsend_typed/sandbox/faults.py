@@ -149,6 +149,15 @@ def rule_from_json(document: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown fault fields {sorted(unknown)}; known fields are {sorted(known)}")
     fault_fields = {k: document[k] for k in ("kind", "status", "retry_after", "latency_s") if k in document}
+    status = fault_fields.get("status", DEFAULT_FAULT_STATUS)
+    if not _is_int(status) or not 100 <= status <= 599:
+        raise ValueError(f"`status` must be an HTTP status (100-599), got {status!r}")
+    for name in ("rate", "retry_after", "latency_s"):
+        if document.get(name) is not None and not _is_number(document[name]):
+            raise ValueError(f"`{name}` must be a number, got {document[name]!r}")
+    times = document.get("times")
+    if times is not None and not _is_int(times):
+        raise ValueError(f"`times` must be a whole number, got {times!r}")
     try:
         fault = Fault(**fault_fields)
     except TypeError as exc:
@@ -163,6 +172,14 @@ def rule_from_json(document: Mapping[str, Any]) -> dict[str, Any]:
         "path_prefix": str(document.get("path_prefix", "")),
         "times": document.get("times"),
     }
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def add_random_faults(

@@ -30,7 +30,7 @@ from .routes import Route, allowed_methods, match_route
 from .schema_answer import SchemaRefusal, schema_answer
 from .store import RecordRow, RequestOutcome, RequestRow, Store
 from .times import iso_time
-from .validation import PUBLIC_EVENT, Validator, error_text, is_public_event, join_path
+from .validation import PUBLIC_EVENT, Validator, error_text, is_public_event, join_path, parse_json
 
 __all__ = ["MAX_MESSAGE_PAGE", "HubAnswer", "error_body", "iso_time"]
 
@@ -241,7 +241,7 @@ class Hub:
             return self._refuse(request, 404, f"no endpoint {method} {path}", "not_found")
         request = attrs.evolve(request, kind=found.route.kind)
         try:
-            body = json.loads(content) if content else None
+            body = parse_json(content) if content else None
         except ValueError as exc:
             return self._refuse(request, 400, f"body is not valid JSON: {exc}", "validation_error")
         except RecursionError:

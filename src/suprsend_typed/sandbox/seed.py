@@ -18,7 +18,6 @@ and templates are kept as given, by id, in the store's ``entities`` table.
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -28,6 +27,7 @@ import attrs
 from .profiles import upsert
 from .store import Store
 from .times import iso_time
+from .validation import parse_json
 
 SEED_ID_KEYS: Final = {
     "users": "distinct_id",
@@ -102,7 +102,7 @@ def load_seed_file(path: str | Path) -> Seed:
         document = _load_yaml(path, text)
     else:
         try:
-            document = json.loads(text)
+            document = parse_json(text.encode("utf-8"))
         except (ValueError, RecursionError) as exc:
             raise SeedError(f"seed file {path} is not valid JSON: {exc}") from None
     try:

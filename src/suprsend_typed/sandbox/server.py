@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import socket
 import sys
 import threading
@@ -35,7 +34,7 @@ from .hub import TOO_DEEP_MESSAGE, Hub
 from .limits import MAX_CONTENT_LENGTH
 from .seed import Seed, apply_seed, parse_seed
 from .store import RequestRow, Store
-from .validation import Validator, validate_record
+from .validation import Validator, parse_json, validate_record
 
 if TYPE_CHECKING:
     from .._client import Suprsend
@@ -292,7 +291,7 @@ class Sandbox:
 
     def _control_seed(self, content: bytes) -> HubAnswer:
         try:
-            document = json.loads(content)
+            document = parse_json(content)
             if not isinstance(document, dict):
                 raise ValueError("a seed is a JSON object")
             seeded = self.seed(document)
@@ -310,7 +309,7 @@ class Sandbox:
             self.faults.clear()
             return json_answer(200, [])
         try:
-            document = json.loads(content)
+            document = parse_json(content)
             if not isinstance(document, dict):
                 raise ValueError("expected a JSON object")
             rule = self.faults.add(**rule_from_json(document))

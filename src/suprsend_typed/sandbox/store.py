@@ -16,6 +16,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from .validation import parse_json
+
 RecordStatus = Literal["accepted", "duplicate", "rejected"]
 RequestOutcome = Literal["accepted", "rejected", "fault", "dropped"]
 
@@ -373,6 +375,6 @@ def _parsed(text: str | None) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return parse_json(text.encode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):  # a refused body is shown as received
         return text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -37,6 +40,36 @@ description's): ``distinct_id``, ``event``, and optional ``properties``, ``tenan
 ``$idempotency_key``. No generated model describes it: the SDKs send identity events there."""
 _PUBLIC_EVENT_TEXTS: Final = ("distinct_id", "event")
 _PUBLIC_EVENT_OPTIONAL_TEXTS: Final = ("tenant_id", "$idempotency_key")
+
+
+_MAYBE_SURROGATE: Final = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+"""Where a body may hold a surrogate code point: a ``\\uD800``-``\\uDFFF`` escape, or its UTF-8 form
+(which ``json.loads`` decodes with ``surrogatepass``)."""
+
+
+def _not_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def parse_json(content: bytes) -> Any:
+    """``content`` parsed as JSON, as the hub takes it: ``ValueError`` for what is not JSON text, including
+    what Python's parser lets through but JSON and UTF-8 do not (``NaN``, ``Infinity``, a number too large
+    for a double, an unpaired surrogate), which could be neither stored nor answered with. ``RecursionError``
+    for a value nested too deeply."""
+    value = json.loads(content, parse_constant=_not_json_constant, parse_float=_finite_float)
+    if _MAYBE_SURROGATE.search(content):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds an unpaired UTF-16 surrogate") from None
+    return value
 
 
 def validate_record(kind: str, record: Any) -> None:
