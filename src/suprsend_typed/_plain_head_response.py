@@ -55,17 +55,22 @@ class _DeadlineReader(io.RawIOBase):
         self._raw = raw
         self._sock = sock
         self._deadline = deadline
-        self._read_timeout = sock.gettimeout()
+        self._read_timeout = self._wait = sock.gettimeout()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int | None:
-        if self._deadline.expired():
-            raise TimeoutError("timed out: the attempt's deadline passed")
-        wait = self._deadline.bound(self._read_timeout)
-        if self._sock.gettimeout() != wait:
-            self._sock.settimeout(wait)
+        left = self._deadline.remaining()
+        if left is not None:
+            if left <= 0:
+                raise TimeoutError("timed out: the attempt's deadline passed")
+            # The read timeout, or the time left when it is shorter (one clock read per recv).
+            read_timeout = self._read_timeout
+            wait = read_timeout if read_timeout is not None and read_timeout <= left else left
+            if wait != self._wait:
+                self._sock.settimeout(wait)
+                self._wait = wait
         result: int | None = self._raw.readinto(buffer)
         return result
 
