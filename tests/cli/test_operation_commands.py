@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY, SECRET = "workspace-key", "workspace-secret"
 BASE_URL = "http://127.0.0.1:9/"
 NOT_FOUND = reply(404, {"message": "not found"})
+
+
 def command_line(op: OperationInfo, call: OperationCall, ids: list[str], body: object) -> list[str]:
     argv = [spelled(op.namespace), spelled(op.method_name), *ids]
     if body is not None:

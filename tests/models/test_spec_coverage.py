@@ -34,6 +34,7 @@ REPLACED = {
     ),
 }
 
+
 def _value(name: str) -> str:
     """The sample value of a path parameter: its own name, so a path shows which argument went where."""
     return f"{name}-v"
