@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from email.utils import formatdate
 
 import pytest
 
 from suprsend_typed._http import Request, Response
+from suprsend_typed._signing import request_signature
 from suprsend_typed.sandbox import DEFAULT_API_KEY, MAX_DATE_SKEW_SECONDS, Sandbox
 
 from .wire import TIMEOUT, Wire
@@ -81,6 +83,27 @@ def test_a_date_whose_offset_or_year_overflows_is_refused_not_dropped(wire: Wire
     dated = wire.request("POST", "trigger/", TRIGGER).with_headers({"Date": date})
     response = wire.transport.send(dated, timeout=TIMEOUT)
     assert (response.status_code, error_of(response)) == (401, f"Date header {date!r} is not an HTTP date")
+
+
+def test_a_date_with_a_minus_0000_zone_is_read_as_utc_whatever_the_hubs_zone(
+    wire: Wire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-0000`` (RFC 5322: UTC, zone not stated) parses to a naive datetime, which ``timestamp()`` would
+    read in the hub's local zone: a hub away from UTC refused a fresh, correctly signed request as skewed."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30, far beyond the allowed skew
+    time.tzset()
+    try:
+        request = wire.request("POST", "trigger/", TRIGGER)
+        dated = request.with_headers({"Date": formatdate(time.time())})  # "... -0000"
+        assert dated.headers.get("Date", "").endswith("-0000")
+        credentials = wire.credentials
+        signature = request_signature(credentials.workspace_secret, dated)
+        signed = dated.with_headers({"Authorization": f"{credentials.workspace_key}:{signature}"})
+        response = wire.transport.send(signed, timeout=TIMEOUT)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert response.status_code == 202, error_of(response)
 
 
 def test_missing_authorization_is_refused(wire: Wire) -> None:

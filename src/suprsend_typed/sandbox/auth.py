@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Collection, Iterable, Mapping
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Final, Literal
 
@@ -105,7 +106,10 @@ def _check_hmac_headers(
     if not date:
         return AuthResult(scheme="hmac", error="missing Date header: signed requests must carry one")
     try:
-        sent_at = parsedate_to_datetime(date).timestamp()
+        parsed = parsedate_to_datetime(date)
+        if parsed.tzinfo is None:  # "-0000": UTC with the zone not stated, never the hub's local time
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        sent_at = parsed.timestamp()
     except (TypeError, ValueError, OverflowError):  # OverflowError: a zone offset too large for a C int
         return AuthResult(scheme="hmac", error=f"Date header {date!r} is not an HTTP date")
     skew = sent_at - now
