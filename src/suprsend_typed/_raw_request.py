@@ -67,13 +67,19 @@ def query_pairs(query: QueryArgument) -> list[tuple[str, str]]:
         return free_query(query)
     if isinstance(query, str | bytes) or not isinstance(query, Sequence):
         raise TypeError(f"query must be a dict or a list of (name, value) pairs, got {type(query).__name__}")
-    pairs = [tuple(pair) for pair in query]
-    for pair in pairs:
-        if len(pair) != 2 or not all(isinstance(item, str) for item in pair) or not pair[0]:
+    for pair in query:
+        # A bare string is refused too: ``tuple("ab")`` would pass as the pair ("a", "b").
+        if (
+            isinstance(pair, str | bytes)
+            or not isinstance(pair, Sequence)
+            or len(pair) != 2
+            or not all(isinstance(item, str) for item in pair)
+            or not pair[0]
+        ):
             raise ValidationError(
                 f"each pair must be two strings (a non-empty name), got {pair!r}", path="query"
             )
-    return [(name, value) for name, value in pairs]
+    return [(name, value) for name, value in query]
 
 
 def send_raw(

@@ -86,6 +86,9 @@ def test_paths_that_could_leave_the_base_url_are_refused_before_sending(path: An
         (lambda c: c.request("TRACE", "v1/x/"), "method"),
         (lambda c: c.request("GET", "v1/x/", {"a": 1}), "body"),
         (lambda c: c.request("GET", "v1/x/", None, [("a", 1)]), "query"),
+        # A bare string is not a (name, value) pair, even of two characters; nor is a number.
+        (lambda c: c.request("GET", "v1/x/", None, ["ab"]), "query"),
+        (lambda c: c.request("GET", "v1/x/", None, [1]), "query"),
     ],
 )
 def test_bad_methods_bodies_and_queries_are_refused(call: Any, field: str) -> None:
