@@ -35,6 +35,7 @@ from ._client import (
     AppInfo,
     ClientIdentity,
     _new_uuid4,
+    check_pool_size,
     check_unused_with_transport,
     client_settings,
 )
@@ -214,6 +215,8 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
                 )
             check_unused_with_transport("pool_size", pool_size, DEFAULT_ASYNC_POOL_SIZE)
             check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+        else:
+            check_pool_size(pool_size)
         self._base_url = settings.base_url
         self._workspace = client_auth.workspace
         self._auth_kind = client_auth.kind

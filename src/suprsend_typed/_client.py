@@ -651,6 +651,15 @@ def _check_transport(transport: object, pool_size: object, max_response_bytes: i
             )
         check_unused_with_transport("pool_size", pool_size, DEFAULT_POOL_SIZE)
         check_unused_with_transport("max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+    else:
+        check_pool_size(pool_size)
+
+
+def check_pool_size(pool_size: object) -> None:
+    """The default transport's ``pool_size``, refused as a config error (the transport's own check raises a
+    plain ``ValueError``)."""
+    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
+        raise SuprsendConfigError(f"pool_size must be a positive int, got {pool_size!r}")
 
 
 def check_unused_with_transport(name: str, value: object, default: object) -> None:

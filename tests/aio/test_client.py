@@ -390,3 +390,15 @@ def test_a_typed_event_over_the_size_limit_is_refused_as_by_the_sync_client() ->
     assert str(async_error.value) == str(sync_error.value)
     assert "Event size too big" in str(async_error.value)
     assert inner.sent == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"transport": None, "pool_size": 0},
+    ],
+)
+def test_bad_options_are_config_errors_at_construction(options: dict[str, Any]) -> None:
+    settings = {"transport": AsyncFakeTransport(), **options}
+    with pytest.raises(SuprsendConfigError):
+        AsyncSuprsend(KEY, SECRET, BASE_URL, **settings)

@@ -126,6 +126,8 @@ def test_repr_never_shows_a_secret() -> None:
         {"transport": object()},
         {"transport": type("SendIsNotCallable", (), {"send": "not a method"})()},
         {"pool_size": 3},
+        {"transport": None, "pool_size": 0},
+        {"transport": None, "pool_size": "10"},
         {"strict": "yes"},
         {"app_info": {"name": "bad\nname"}},
     ],
