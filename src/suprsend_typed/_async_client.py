@@ -204,6 +204,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             allow_insecure=allow_insecure,
             clock=clock,
             id_factory=id_factory,
+            sleep=sleep,
             redact_fields=redact_fields,
         )
         max_response_bytes = resolve_max_response_bytes(max_response_bytes)

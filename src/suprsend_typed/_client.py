@@ -310,6 +310,7 @@ class Suprsend(ClientIdentity, Namespaces):
             allow_insecure=allow_insecure,
             clock=clock,
             id_factory=id_factory,
+            sleep=sleep,
             redact_fields=redact_fields,
         )
         max_response_bytes = resolve_max_response_bytes(max_response_bytes)
@@ -586,6 +587,7 @@ def client_settings(
     allow_insecure: bool,
     clock: Callable[[], float],
     id_factory: Callable[[], str],
+    sleep: object,
     redact_fields: Sequence[str],
 ) -> ClientSettings:
     """Register the credentials for masking and check and resolve the options both clients share."""
@@ -597,6 +599,11 @@ def client_settings(
         middleware,
         {"strict": strict, "auto_idempotency_key": auto_idempotency_key, "allow_insecure": allow_insecure},
     )
+    # Each is first called inside the chain, where a non-callable would escape as a TypeError (after a send,
+    # for sleep), even from the seed calls that never raise.
+    for name, function in {"clock": clock, "id_factory": id_factory, "sleep": sleep}.items():
+        if not callable(function):
+            raise SuprsendConfigError(f"{name} must be callable, got {type(function).__name__}")
     agents = UserAgents.build(app_info)
     return ClientSettings(
         base_url=resolve_base_url(base_url, os.environ, allow_insecure=allow_insecure),

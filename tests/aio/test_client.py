@@ -396,6 +396,9 @@ def test_a_typed_event_over_the_size_limit_is_refused_as_by_the_sync_client() ->
     "options",
     [
         {"transport": None, "pool_size": 0},
+        {"clock": "not callable"},
+        {"sleep": 0.5},
+        {"id_factory": "not callable"},
     ],
 )
 def test_bad_options_are_config_errors_at_construction(options: dict[str, Any]) -> None:
