@@ -15,7 +15,6 @@ import functools
 import os
 import time
 import warnings
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,8 @@ from ._client import (
     check_pool_size,
     check_unused_with_transport,
     client_settings,
+    copy_sender_registry,
+    register_sender,
 )
 from ._config import resolve_max_response_bytes
 from ._errors import SuprsendConfigError
@@ -289,8 +290,9 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             max_retries=checked_retries,
             open_flags=(*self._core.open_flags, derived._open),
         )
-        for name in (*NAMESPACES, "user", _BACKGROUND_SENDERS):
+        for name in (*NAMESPACES, "user"):
             derived.__dict__.pop(name, None)
+        copy_sender_registry(self, derived)
         return derived
 
     # ------------------------------------------------------------------ lifecycle
@@ -445,10 +447,7 @@ class AsyncSuprsend(ClientIdentity, AsyncNamespaces):
             outbox=outbox,
             options=options,
         )
-        senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
-            _BACKGROUND_SENDERS, weakref.WeakSet()
-        )
-        senders.add(sender)
+        register_sender(self, sender)
         return sender
 
     @property

@@ -131,6 +131,27 @@ os.register_at_fork(after_in_child=_new_uuid4.forget_batch)
 
 # The instance attribute that holds the background senders a client made (created on first use).
 _BACKGROUND_SENDERS = "_background_senders"
+# Of a ``with_options`` copy: the sender sets of the clients it was copied from, which its senders join
+# too, so closing an origin (and with it the shared transport) first closes the senders of its copies.
+_ORIGIN_SENDERS = "_origin_background_senders"
+
+
+def copy_sender_registry(origin: object, derived: object) -> None:
+    """Make ``derived`` (a fresh ``with_options`` copy of ``origin``) register its senders with
+    ``origin`` and the clients ``origin`` came from; it starts with no senders of its own."""
+    origin_senders = origin.__dict__.setdefault(_BACKGROUND_SENDERS, weakref.WeakSet())
+    derived.__dict__.pop(_BACKGROUND_SENDERS, None)
+    derived.__dict__[_ORIGIN_SENDERS] = (*origin.__dict__.get(_ORIGIN_SENDERS, ()), origin_senders)
+
+
+def register_sender(client: object, sender: BackgroundSender) -> None:
+    """Record ``sender`` with ``client`` (and the clients it was copied from), which close it first."""
+    own: weakref.WeakSet[BackgroundSender] = client.__dict__.setdefault(
+        _BACKGROUND_SENDERS, weakref.WeakSet()
+    )
+    own.add(sender)
+    for origin_senders in client.__dict__.get(_ORIGIN_SENDERS, ()):
+        origin_senders.add(sender)
 
 
 class ClientIdentity:
@@ -375,8 +396,9 @@ class Suprsend(ClientIdentity, Namespaces):
             open_flags=(*self._core.open_flags, derived._open),
         )
         # Namespaces created on this client are bound to its core; the copy makes its own on first use.
-        for name in (*NAMESPACES, "user", _BACKGROUND_SENDERS):
+        for name in (*NAMESPACES, "user"):
             derived.__dict__.pop(name, None)
+        copy_sender_registry(self, derived)
         return derived
 
     # ------------------------------------------------------------------ lifecycle
@@ -539,10 +561,7 @@ class Suprsend(ClientIdentity, Namespaces):
             exit_timeout=exit_timeout,
         )
         sender = BackgroundSender(self._core, outbox, options)
-        senders: weakref.WeakSet[BackgroundSender] = self.__dict__.setdefault(
-            _BACKGROUND_SENDERS, weakref.WeakSet()
-        )
-        senders.add(sender)
+        register_sender(self, sender)
         return sender
 
     @property

@@ -214,6 +214,23 @@ def test_closing_the_client_sends_what_its_senders_hold_first() -> None:
     assert sender.stats().pending == 0
 
 
+def test_closing_the_client_sends_what_the_senders_of_its_copies_hold_first() -> None:
+    transport = FakeTransport(
+        answer=lambda request: reply(207, {"records": [{"status": "success"}] * len(_records(request))})
+    )
+    client = _client(transport)
+    copy = client.with_options(timeout=5.0)
+    sender = copy.background(flush_interval=WAIT)  # only a close sends it
+    sender.track_event(Event("u1", "signed_up"))
+    other = client.with_options().background(flush_interval=WAIT)
+    copy.close()  # closes the copy's own sender, not its origin's other copies'
+    assert len(transport.sent) == 1
+    other.track_event(Event("u2", "signed_up"))
+    client.close()  # the origin's close ends the senders of its copies too, before the shared transport
+    assert len(transport.sent) == 2
+    assert sender.stats().pending == 0 and other.stats().pending == 0
+
+
 class _Gate:
     """A transport answer that holds every request until the test opens the gate."""
 
