@@ -24,7 +24,7 @@ from suprsend_typed._generated.operations import OPERATIONS
 from suprsend_typed._http import Request
 from suprsend_typed._operation import OperationInfo
 from suprsend_typed.cli import exit_codes
-from suprsend_typed.cli.main import build_parser
+from suprsend_typed.cli.main import build_parser, main
 from suprsend_typed.cli.operation_calls import OperationCall, generated_class
 from suprsend_typed.cli.operation_commands import invoke, operation_call, prepare, spelled
 from suprsend_typed.sandbox import DEFAULT_WORKSPACE_KEY
@@ -262,3 +262,23 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
     _, stderr = process.communicate(timeout=COMMAND_TIMEOUT_S)
     assert process.returncode == exit_codes.OK
     assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"operations": [{"$set": {"name": "\xff"}}]}', "is not UTF-8"),
+        (b'{"operations": [{"$set": {"n": ' + b"1" * 5000 + b"}}]}", "is not JSON"),
+        (b"[" * 100_000, "is not JSON"),
+    ],
+    ids=["not-utf8", "huge-integer", "too-deep"],
+)
+def test_an_unreadable_body_file_exits_2_with_one_line(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "body.json"
+    path.write_bytes(content)
+    code = main(["users", "edit", "u1", "--json", f"@{path}"])
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert message in err and len(err.splitlines()) == 1

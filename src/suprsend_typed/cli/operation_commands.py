@@ -284,19 +284,24 @@ def read_body(spec: str | None) -> object:
     source = "--json"
     try:
         if spec == STDIN:
-            text, source = sys.stdin.read(), "standard input"
+            source = "standard input"
+            text = sys.stdin.read()
         elif spec.startswith(FILE_PREFIX):
-            path = spec[len(FILE_PREFIX) :]
-            with open(path, encoding="utf-8") as file:
-                text, source = file.read(), path
+            source = spec[len(FILE_PREFIX) :]
+            with open(source, encoding="utf-8") as file:
+                text = file.read()
         else:
             text = spec
     except OSError as exc:
         raise CommandLineError(f"cannot read {exc.filename}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CommandLineError(f"the body in {source} is not UTF-8: {exc}") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, and an integer past Python's digit limit
         raise CommandLineError(f"the body in {source} is not JSON: {exc}") from None
+    except RecursionError:
+        raise CommandLineError(f"the body in {source} is not JSON: nested too deeply to read") from None
 
 
 def gather_query(call: OperationCall, args: argparse.Namespace) -> dict[str, object]:
