@@ -264,6 +264,15 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
     assert stderr == ""
 
 
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """In-process runs of ``main`` that can send nothing: no credentials anywhere, no config file."""
+    for name in list(os.environ):
+        if name.startswith("SUPRSEND_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SUPRSEND_CONFIG", str(tmp_path / "no-config.ini"))
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -274,7 +283,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
     ids=["not-utf8", "huge-integer", "too-deep"],
 )
 def test_an_unreadable_body_file_exits_2_with_one_line(
-    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], no_credentials: None
 ) -> None:
     path = tmp_path / "body.json"
     path.write_bytes(content)
@@ -282,3 +291,20 @@ def test_an_unreadable_body_file_exits_2_with_one_line(
     err = capsys.readouterr().err
     assert code == exit_codes.USAGE, err
     assert message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"operations": [{"$set": {"name": "Ann"}}], "operations": []}',
+        '{"operations": [{"$set": {"name": "Ann", "name": "Bob"}}]}',
+    ],
+    ids=["top-level", "nested"],
+)
+def test_a_duplicate_key_in_the_body_exits_2_instead_of_dropping_a_value(
+    body: str, capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    code = main(["users", "edit", "u1", "--json", body])
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert "duplicate key" in err

@@ -297,11 +297,21 @@ def read_body(spec: str | None) -> object:
     except UnicodeDecodeError as exc:
         raise CommandLineError(f"the body in {source} is not UTF-8: {exc}") from None
     try:
-        return json.loads(text)
-    except ValueError as exc:  # JSONDecodeError, and an integer past Python's digit limit
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except ValueError as exc:  # JSONDecodeError, an integer past Python's digit limit, a duplicate key
         raise CommandLineError(f"the body in {source} is not JSON: {exc}") from None
     except RecursionError:
         raise CommandLineError(f"the body in {source} is not JSON: nested too deeply to read") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of the body, refused when it names a key twice (``json`` would keep the last value)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
 
 
 def gather_query(call: OperationCall, args: argparse.Namespace) -> dict[str, object]:
