@@ -308,3 +308,21 @@ def test_a_duplicate_key_in_the_body_exits_2_instead_of_dropping_a_value(
     err = capsys.readouterr().err
     assert code == exit_codes.USAGE, err
     assert "duplicate key" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["workflows", "trigger"], "needs a body"),
+        (["workflows", "trigger", "--json", "null"], "needs a body"),
+        (["workflows", "trigger", "--json", '"welcome"'], "must be a JSON object or array, got str"),
+        (["events", "track-bulk", "--json", "5"], "must be a JSON object or array, got int"),
+    ],
+)
+def test_a_missing_or_scalar_body_exits_2_before_anything_is_sent(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert message in err and len(err.splitlines()) == 1
