@@ -326,3 +326,20 @@ def test_a_missing_or_scalar_body_exits_2_before_anything_is_sent(
     err = capsys.readouterr().err
     assert code == exit_codes.USAGE, err
     assert message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["messages", "list", "--limit", "5", "--limit", "7"],
+        ["users", "edit", "u1", "--json", '{"operations": []}', "--json", '{"operations": []}'],
+    ],
+    ids=["query-flag", "json"],
+)
+def test_a_single_valued_flag_given_twice_exits_2_instead_of_keeping_the_last(
+    argv: list[str], capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == exit_codes.USAGE
+    assert "given twice" in capsys.readouterr().err

@@ -98,6 +98,7 @@ def _add_operation(methods: Any, op: OperationInfo) -> None:
         parser.add_argument(
             "--json",
             dest="body",
+            action=StoreOnce,
             metavar="BODY",
             help="the JSON body: text, @FILE, or - for standard input; checked against the spec first",
         )
@@ -125,6 +126,21 @@ def _add_operation(methods: Any, op: OperationInfo) -> None:
     parser.set_defaults(run=run, operation_call=call)
 
 
+class StoreOnce(argparse.Action):
+    """A single-valued flag: given twice it is a usage error, not a silent keep-the-last."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"argument {option_string}: given twice")
+        setattr(namespace, self.dest, values)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -149,7 +165,7 @@ def _add_query_flag(parser: argparse.ArgumentParser, field: QueryField, doc: str
         f"--{spelled(field.name)}",
         dest=f"query:{field.name}",
         type=convert,
-        action="append" if field.repeated else "store",
+        action="append" if field.repeated else StoreOnce,
         choices=list(enum) if enum else None,
         metavar=BOOL_METAVAR if isinstance(kind, _rt.Bool) else field.name.upper(),
         help=" ".join(part for part in (doc, _flag_note(field)) if part),
