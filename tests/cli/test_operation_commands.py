@@ -24,7 +24,7 @@ from suprsend_typed._generated.operations import OPERATIONS
 from suprsend_typed._http import Request
 from suprsend_typed._operation import OperationInfo
 from suprsend_typed.cli import exit_codes
-from suprsend_typed.cli.main import build_parser
+from suprsend_typed.cli.main import build_parser, main
 from suprsend_typed.cli.operation_calls import OperationCall, generated_class
 from suprsend_typed.cli.operation_commands import invoke, operation_call, prepare, spelled
 from suprsend_typed.sandbox import DEFAULT_WORKSPACE_KEY
@@ -262,3 +262,84 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(cli: Cli) -> None:
     _, stderr = process.communicate(timeout=COMMAND_TIMEOUT_S)
     assert process.returncode == exit_codes.OK
     assert stderr == ""
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """In-process runs of ``main`` that can send nothing: no credentials anywhere, no config file."""
+    for name in list(os.environ):
+        if name.startswith("SUPRSEND_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SUPRSEND_CONFIG", str(tmp_path / "no-config.ini"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"operations": [{"$set": {"name": "\xff"}}]}', "is not UTF-8"),
+        (b'{"operations": [{"$set": {"n": ' + b"1" * 5000 + b"}}]}", "is not JSON"),
+        (b"[" * 100_000, "is not JSON"),
+    ],
+    ids=["not-utf8", "huge-integer", "too-deep"],
+)
+def test_an_unreadable_body_file_exits_2_with_one_line(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    path = tmp_path / "body.json"
+    path.write_bytes(content)
+    code = main(["users", "edit", "u1", "--json", f"@{path}"])
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"operations": [{"$set": {"name": "Ann"}}], "operations": []}',
+        '{"operations": [{"$set": {"name": "Ann", "name": "Bob"}}]}',
+    ],
+    ids=["top-level", "nested"],
+)
+def test_a_duplicate_key_in_the_body_exits_2_instead_of_dropping_a_value(
+    body: str, capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    code = main(["users", "edit", "u1", "--json", body])
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert "duplicate key" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["workflows", "trigger"], "needs a body"),
+        (["workflows", "trigger", "--json", "null"], "needs a body"),
+        (["workflows", "trigger", "--json", '"welcome"'], "must be a JSON object or array, got str"),
+        (["events", "track-bulk", "--json", "5"], "must be a JSON object or array, got int"),
+    ],
+)
+def test_a_missing_or_scalar_body_exits_2_before_anything_is_sent(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == exit_codes.USAGE, err
+    assert message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["messages", "list", "--limit", "5", "--limit", "7"],
+        ["users", "edit", "u1", "--json", '{"operations": []}', "--json", '{"operations": []}'],
+    ],
+    ids=["query-flag", "json"],
+)
+def test_a_single_valued_flag_given_twice_exits_2_instead_of_keeping_the_last(
+    argv: list[str], capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == exit_codes.USAGE
+    assert "given twice" in capsys.readouterr().err

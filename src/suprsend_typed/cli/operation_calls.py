@@ -200,7 +200,12 @@ class OperationCall:
     def check_body(self, body: object) -> None:
         """The body against the spec's model before anything is sent; ValidationError names the field."""
         if self.op.body_model is None:
-            return  # not one model: the generated method checks it against its schema
+            # Not one model: the generated method checks it against its schema, once it is a JSON object
+            # or array (a bare string or number is no body of the spec; ``workflows trigger`` raises
+            # TypeError for one).
+            if not isinstance(body, dict | list):
+                raise CommandLineError(f"the body must be a JSON object or array, got {type(body).__name__}")
+            return
         if not isinstance(body, dict):
             raise CommandLineError(f"the body must be a JSON object, got {type(body).__name__}")
         _rt.validate(body, getattr(models, self.op.body_model))
@@ -229,6 +234,8 @@ class OperationCall:
             if name in path:
                 args.append(path[name])
             elif name == PAYLOAD:
+                if body is None and parameter.default is inspect.Parameter.empty:
+                    raise CommandLineError("this operation needs a body: --json BODY")
                 args.append(body)
             elif name == OPTIONS:
                 args.append(None)  # filled below with what no typed parameter takes

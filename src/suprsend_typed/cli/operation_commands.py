@@ -98,6 +98,7 @@ def _add_operation(methods: Any, op: OperationInfo) -> None:
         parser.add_argument(
             "--json",
             dest="body",
+            action=StoreOnce,
             metavar="BODY",
             help="the JSON body: text, @FILE, or - for standard input; checked against the spec first",
         )
@@ -125,6 +126,21 @@ def _add_operation(methods: Any, op: OperationInfo) -> None:
     parser.set_defaults(run=run, operation_call=call)
 
 
+class StoreOnce(argparse.Action):
+    """A single-valued flag: given twice it is a usage error, not a silent keep-the-last."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"argument {option_string}: given twice")
+        setattr(namespace, self.dest, values)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -149,7 +165,7 @@ def _add_query_flag(parser: argparse.ArgumentParser, field: QueryField, doc: str
         f"--{spelled(field.name)}",
         dest=f"query:{field.name}",
         type=convert,
-        action="append" if field.repeated else "store",
+        action="append" if field.repeated else StoreOnce,
         choices=list(enum) if enum else None,
         metavar=BOOL_METAVAR if isinstance(kind, _rt.Bool) else field.name.upper(),
         help=" ".join(part for part in (doc, _flag_note(field)) if part),
@@ -284,19 +300,34 @@ def read_body(spec: str | None) -> object:
     source = "--json"
     try:
         if spec == STDIN:
-            text, source = sys.stdin.read(), "standard input"
+            source = "standard input"
+            text = sys.stdin.read()
         elif spec.startswith(FILE_PREFIX):
-            path = spec[len(FILE_PREFIX) :]
-            with open(path, encoding="utf-8") as file:
-                text, source = file.read(), path
+            source = spec[len(FILE_PREFIX) :]
+            with open(source, encoding="utf-8") as file:
+                text = file.read()
         else:
             text = spec
     except OSError as exc:
         raise CommandLineError(f"cannot read {exc.filename}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CommandLineError(f"the body in {source} is not UTF-8: {exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except ValueError as exc:  # JSONDecodeError, an integer past Python's digit limit, a duplicate key
         raise CommandLineError(f"the body in {source} is not JSON: {exc}") from None
+    except RecursionError:
+        raise CommandLineError(f"the body in {source} is not JSON: nested too deeply to read") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object of the body, refused when it names a key twice (``json`` would keep the last value)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
 
 
 def gather_query(call: OperationCall, args: argparse.Namespace) -> dict[str, object]:
