@@ -75,7 +75,8 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
     """urllib3's value for one of ours, made once: urllib3 clones it per request, so sharing it is safe.
 
-    urllib3's ``total`` bounds connecting and waiting for the headers; the body is bounded by our deadline.
+    urllib3's ``total`` bounds connecting; every read of the answer (head, chunk lines, body) is bounded
+    by our deadline, through the answer's reader (``_plain_head_response``).
     """
     return urllib3.Timeout(connect=timeout.connect, read=timeout.read, total=timeout.total)
 
@@ -107,13 +108,6 @@ def _origin(url: str) -> str:
     except ValueError:
         return "<invalid URL>"
     return f"{parts.hostname}:{port}" if port else str(parts.hostname)
-
-
-def _bound_next_read(raw: urllib3.BaseHTTPResponse, seconds: float | None) -> None:
-    """Let the next read of ``raw``'s socket wait at most ``seconds`` (urllib3 resets it per request)."""
-    sock = getattr(raw.connection, "sock", None)
-    if sock is not None:
-        sock.settimeout(seconds)
 
 
 def _one_write_manager(**settings: Any) -> urllib3.PoolManager:
@@ -235,7 +229,7 @@ class Urllib3Transport:
                 preload_content=False,
                 decode_content=False,
             )
-            headers, content = self._read_answer(raw, f"{method} {_origin(request.url)}", timeout, deadline)
+            headers, content = self._read_answer(raw, f"{method} {_origin(request.url)}", deadline)
         except NewConnectionError as exc:
             raise APIConnectionError(
                 f"{method} {_origin(request.url)}: could not connect: {_reason(exc)}", outcome_unknown=False
@@ -259,7 +253,7 @@ class Urllib3Transport:
         return Response(status_code=raw.status, headers=headers, content=content)
 
     def _read_answer(
-        self, raw: urllib3.BaseHTTPResponse, what: str, timeout: Timeout, deadline: Deadline
+        self, raw: urllib3.BaseHTTPResponse, what: str, deadline: Deadline
     ) -> tuple[Headers, bytes]:
         """The answer's headers and whole body, read as it arrives under the deadline and the size cap.
 
@@ -281,9 +275,8 @@ class Urllib3Transport:
                     raise APITimeoutError(
                         f"{what}: timed out: the answer was still arriving after total={deadline.total}s"
                     )
-                wait = deadline.bound(timeout.read)
-                if wait != timeout.read:  # urllib3 set the read timeout itself: change it only when shorter
-                    _bound_next_read(raw, wait)
+                # Each recv below waits at most the time left: the answer's reader is bounded by the same
+                # deadline (``_plain_head_response.ATTEMPT_DEADLINE``).
                 chunk = raw.read1(READ_CHUNK_BYTES, decode_content=False)
                 if not chunk:
                     return headers, body.finish()
