@@ -137,8 +137,7 @@ def deliver(entries: Sequence[Entry], routes: Routes, *, max_records: int, catch
             )
             _bury(settlement, item.record, failed)
         concurrency = kind.trigger_concurrency if catching_up else 1
-        in_order = kind.records.effect == "profile-edit"
-        _send_chunks(settlement, to_send, routes[kind_id], concurrency, in_order=in_order)
+        _send_chunks(settlement, to_send, routes[kind_id], concurrency, in_order=kind.ordered)
     return settlement
 
 

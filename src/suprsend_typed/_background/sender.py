@@ -145,6 +145,7 @@ class BackgroundSender:
         self._routes = Routes(core)
         self._flush_interval = options.flush_interval
         self._max_batch = options.max_batch
+        self._backlog = options.max_batch * BATCHES_PER_CYCLE  # records a backlog cycle takes
         self._max_queue = options.max_queue
         self._on_error = options.on_error
         self._drop = options.when_full == "drop"
@@ -507,7 +508,7 @@ class BackgroundSender:
                     entries,
                     self._routes,
                     max_records=self._max_batch,
-                    catching_up=len(entries) == self._max_batch * BATCHES_PER_CYCLE,
+                    catching_up=len(entries) == self._backlog,
                 )
                 with self._cond:
                     self._sending = False
@@ -561,8 +562,7 @@ class BackgroundSender:
             now = time.monotonic()
             urgent = self._closing or self._flushing or pending >= self._max_batch
             if now >= due or (urgent and not failures):
-                backlog = self._max_batch * BATCHES_PER_CYCLE
-                return outbox.head(backlog if pending >= backlog else self._max_batch)
+                return outbox.head(self._backlog if pending >= self._backlog else self._max_batch)
             cond.wait(due - now)
 
     def _stop(self, error: BaseException) -> None:

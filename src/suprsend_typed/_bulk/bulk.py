@@ -100,12 +100,16 @@ class BulkKind(Generic[ItemT]):
         return {name: workspace for name in self.operation.workspace_params}
 
     @property
+    def ordered(self) -> bool:
+        """Whether the records must reach the hub in the order given: profile edits (their
+        ``profile-edit`` effect), where a later edit applied first would be overwritten."""
+        return self.records.effect == "profile-edit"
+
+    @property
     def trigger_concurrency(self) -> int:
-        """Chunks a bulk instance's ``trigger()`` sends at once by default: one for profile edits (their
-        ``profile-edit`` effect), several for independent records."""
-        if self.records.effect == "profile-edit":
-            return ORDERED_RECORDS_CONCURRENCY
-        return INDEPENDENT_RECORDS_CONCURRENCY
+        """Chunks a bulk instance's ``trigger()`` sends at once by default: one for ordered records,
+        several for independent records."""
+        return ORDERED_RECORDS_CONCURRENCY if self.ordered else INDEPENDENT_RECORDS_CONCURRENCY
 
     @property
     def build_request(self) -> BuildRequest:
