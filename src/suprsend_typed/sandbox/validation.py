@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
+from .. import _json
 from .._errors import ValidationError
 from .._generated import models
 from .._generated.operations import OPERATIONS
@@ -65,10 +66,7 @@ def parse_json(content: bytes) -> Any:
     for a value nested too deeply."""
     value = json.loads(content, parse_constant=_not_json_constant, parse_float=_finite_float)
     if _MAYBE_SURROGATE.search(content):
-        try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("a string holds an unpaired UTF-16 surrogate") from None
+        _json.encode(_json.dumps(value))  # ValidationError (a ValueError) for a lone surrogate
     return value
 
 
