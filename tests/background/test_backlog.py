@@ -12,7 +12,7 @@ from typing import Any
 from support.contexts import WORKSPACE_KEY, WORKSPACE_SECRET
 
 from suprsend_typed._background.delivery import LARGEST_CHUNK_RECORDS
-from suprsend_typed._background.sender import BATCHES_PER_CYCLE, THREAD_NAME, BackgroundSender
+from suprsend_typed._background.sender import BATCHES_PER_CYCLE, THREAD_NAME, BackgroundSender, SenderStats
 from suprsend_typed._bulk.bulk import EVENTS, USERS
 from suprsend_typed._client import Suprsend
 from suprsend_typed._errors import AuthenticationError
@@ -75,15 +75,40 @@ class _Hub:
                 self.in_flight -= 1
 
 
-def _held_sender(hub: _Hub, transport: FakeTransport, max_batch: int = BATCH) -> BackgroundSender:
-    """A sender whose first record is held in flight by ``hub``: what is queued next waits behind it."""
+def _held_sender(hub: _Hub, max_batch: int = BATCH) -> tuple[BackgroundSender, FakeTransport]:
+    """A sender whose first record is held in flight by ``hub``: what is queued next waits behind it. Also
+    the transport, which records every request sent."""
+    transport = FakeTransport(answer=hub)
     client = Suprsend(
         WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/", transport=transport, max_retries=0
     )
     sender = client.background(flush_interval=FAST, max_batch=max_batch)
     sender.track_event(Event("u0", "held"))
     assert hub.first_sent.wait(WAIT)
-    return sender
+    return sender, transport
+
+
+def _queue_events(sender: BackgroundSender, count: int) -> None:
+    for n in range(count):
+        sender.track_event(Event("u1", "queued", {"n": n}))
+
+
+def _queue_edits(sender: BackgroundSender, count: int) -> None:
+    """``count`` edits of one user, edit ``n`` setting ``step`` to ``n``."""
+    users = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/").users
+    for n in range(count):
+        edit = users.get_edit_instance("u1")
+        edit.set("step", n)
+        sender.edit(edit)
+
+
+def _sent_all(hub: _Hub, sender: BackgroundSender) -> SenderStats:
+    """Release the held record, wait until everything queued is settled, close; the stats before closing."""
+    hub.release()
+    assert sender.flush(timeout=WAIT)
+    stats = sender.stats()
+    sender.close()
+    return stats
 
 
 def _insert_ids(transport: FakeTransport) -> list[str]:
@@ -93,15 +118,10 @@ def _insert_ids(transport: FakeTransport) -> list[str]:
 def test_a_backlog_of_events_goes_several_chunks_at_once_each_record_once() -> None:
     concurrency = EVENTS.trigger_concurrency
     hub = _Hub(together=concurrency)
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
+    sender, transport = _held_sender(hub)
     backlog = BATCHES_PER_CYCLE * BATCH
-    for n in range(backlog):
-        sender.track_event(Event("u1", "queued", {"n": n}))
-    hub.release()
-    assert sender.flush(timeout=WAIT)
-    stats = sender.stats()
-    sender.close()
+    _queue_events(sender, backlog)
+    stats = _sent_all(hub, sender)
 
     assert hub.most_in_flight == concurrency  # the barrier let them through: sent together
     assert (stats.sent, stats.pending, stats.retried) == (backlog + 1, 0, 0)
@@ -115,14 +135,10 @@ def test_a_short_queue_goes_one_chunk_at_a_time() -> None:
     # The default batch holds several event chunks: a cycle without a backlog still sends them in turn.
     assert LARGEST_CHUNK_RECORDS > EVENTS.max_records
     hub = _Hub()
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport, max_batch=LARGEST_CHUNK_RECORDS)
+    sender, transport = _held_sender(hub, max_batch=LARGEST_CHUNK_RECORDS)
     queued = (BATCHES_PER_CYCLE - 1) * LARGEST_CHUNK_RECORDS  # one batch short of a backlog
-    for n in range(queued):
-        sender.track_event(Event("u1", "queued", {"n": n}))
-    hub.release()
-    assert sender.flush(timeout=WAIT)
-    sender.close()
+    _queue_events(sender, queued)
+    _sent_all(hub, sender)
 
     assert hub.most_in_flight == 1
     assert hub.threads == {THREAD_NAME}  # no helper thread was started
@@ -133,17 +149,10 @@ def test_a_short_queue_goes_one_chunk_at_a_time() -> None:
 def test_a_backlog_of_profile_edits_goes_one_request_at_a_time_in_order() -> None:
     assert USERS.trigger_concurrency == 1
     hub = _Hub()
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
-    users = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/").users
+    sender, transport = _held_sender(hub)
     count = 2 * BATCHES_PER_CYCLE * BATCH
-    for n in range(count):
-        edit = users.get_edit_instance("u1")
-        edit.set("step", n)
-        sender.edit(edit)
-    hub.release()
-    assert sender.flush(timeout=WAIT)
-    sender.close()
+    _queue_edits(sender, count)
+    _sent_all(hub, sender)
 
     assert hub.most_in_flight == 1
     assert hub.threads == {THREAD_NAME}
@@ -167,15 +176,10 @@ def test_a_backlog_chunk_worth_another_try_is_sent_again_the_others_once() -> No
         return _accepted(request)
 
     hub = _Hub(together=concurrency, answer=answer)
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
+    sender, transport = _held_sender(hub)
     backlog = BATCHES_PER_CYCLE * BATCH
-    for n in range(backlog):
-        sender.track_event(Event("u1", "queued", {"n": n}))
-    hub.release()
-    assert sender.flush(timeout=WAIT)
-    stats = sender.stats()
-    sender.close()
+    _queue_events(sender, backlog)
+    stats = _sent_all(hub, sender)
 
     assert (stats.sent, stats.retried, stats.pending) == (backlog + 1, BATCH, 0)
     sent = _insert_ids(transport)
@@ -186,11 +190,9 @@ def test_a_backlog_chunk_worth_another_try_is_sent_again_the_others_once() -> No
 def test_a_401_in_a_backlog_stops_the_sender_and_keeps_the_rest_queued() -> None:
     concurrency = EVENTS.trigger_concurrency
     hub = _Hub(answer=lambda request: reply(401, {"message": "bad signature"}))
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
+    sender, transport = _held_sender(hub)
     backlog = BATCHES_PER_CYCLE * BATCH
-    for n in range(backlog):
-        sender.track_event(Event("u1", "queued", {"n": n}))
+    _queue_events(sender, backlog)
     hub.release()
     try:
         sender.flush(timeout=WAIT)
@@ -225,11 +227,9 @@ def test_closing_during_a_backlog_cycle_sends_no_chunk_not_taken_yet() -> None:
         return _accepted(request)
 
     hub = _Hub(together=concurrency, answer=answer)
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
+    sender, transport = _held_sender(hub)
     backlog = BATCHES_PER_CYCLE * BATCH
-    for n in range(backlog):
-        sender.track_event(Event("u1", "queued", {"n": n}))
+    _queue_events(sender, backlog)
     hub.release()
     assert all_in_flight.wait(WAIT)
     assert sender.close(timeout=0) is False
@@ -255,18 +255,10 @@ def test_profile_edits_are_applied_in_order_when_an_edit_chunk_is_sent_again() -
         return _accepted(request)
 
     hub = _Hub(answer=answer)
-    transport = FakeTransport(answer=hub)
-    sender = _held_sender(hub, transport)
-    users = Suprsend(WORKSPACE_KEY, WORKSPACE_SECRET, "http://127.0.0.1:9/").users
+    sender, transport = _held_sender(hub)
     count = BATCHES_PER_CYCLE * BATCH
-    for n in range(count):
-        edit = users.get_edit_instance("u1")
-        edit.set("step", n)
-        sender.edit(edit)
-    hub.release()
-    assert sender.flush(timeout=WAIT)
-    stats = sender.stats()
-    sender.close()
+    _queue_edits(sender, count)
+    stats = _sent_all(hub, sender)
 
     assert busy_once.is_set()
     assert applied == list(range(count))
