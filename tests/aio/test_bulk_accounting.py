@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import pytest
 
@@ -20,6 +20,32 @@ from tests.core.fakes import AsyncFakeTransport, FakeTransport, reply
 from .test_wire_identity import KEY, SECRET
 
 GUARD_S = 10.0
+
+
+async def _cancelled_while_sending(
+    transport: AsyncFakeTransport, send: Awaitable[object], *, cancels: int = 1
+) -> BaseBulkResponse:
+    """Run ``send`` in a task, cancel it ``cancels`` times once two requests are in flight, and give the
+    response its ``BulkCancelledError`` carried; the task must end cancelled, holding no connection."""
+    reached: list[BaseBulkResponse] = []
+
+    async def sending() -> None:
+        try:
+            await send
+        except BulkCancelledError as cancelled:
+            reached.append(cancelled.response)
+            raise
+
+    task = asyncio.ensure_future(sending())
+    while len(transport.sent) < 2:
+        await asyncio.sleep(0.01)
+    for _ in range(cancels):
+        task.cancel()
+        await asyncio.sleep(0)  # the task now waits for its chunk tasks to end
+    await asyncio.wait_for(asyncio.wait([task]), GUARD_S)
+    assert task.cancelled() and transport.in_flight == 0
+    (response,) = reached
+    return response
 
 
 def test_cancelling_while_an_async_source_waits_keeps_the_records_it_gave() -> None:
@@ -103,29 +129,14 @@ def test_cancelling_an_async_bulk_instance_counts_every_record_appended() -> Non
     transport = AsyncFakeTransport(FakeTransport(answer=_scripted(["all_ok"], per_record=True)))
     transport.delay = 60.0
     items = 5 * MAX_EVENTS_PER_BULK
-    reached: list[BaseBulkResponse] = []
 
-    async def run() -> None:
+    async def run() -> BaseBulkResponse:
         async with AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=transport) as client:
             bulk = client.bulk_events.new_instance()
             bulk.append(*(Event(f"user-{n}", "order_placed", {"n": n}) for n in range(items)))
+            return await _cancelled_while_sending(transport, bulk.trigger(concurrency=2))
 
-            async def trigger() -> None:
-                try:
-                    await bulk.trigger(concurrency=2)
-                except BulkCancelledError as cancelled:
-                    reached.append(cancelled.response)
-                    raise
-
-            task = asyncio.ensure_future(trigger())
-            while len(transport.sent) < 2:
-                await asyncio.sleep(0.01)
-            task.cancel()
-            await asyncio.wait_for(asyncio.wait([task]), GUARD_S)
-            assert task.cancelled() and transport.in_flight == 0
-
-    asyncio.run(run())
-    (response,) = reached
+    response = asyncio.run(run())
     assert response.unknown == 2 * MAX_EVENTS_PER_BULK
     assert response.not_sent == 3 * MAX_EVENTS_PER_BULK
     assert response.total == items
@@ -166,31 +177,15 @@ def test_a_second_cancel_while_the_chunks_in_flight_end_still_gives_the_response
     transport = AsyncFakeTransport(FakeTransport(answer=_scripted(["all_ok"], per_record=True)))
     transport.delay = 60.0
     items = 4 * MAX_EVENTS_PER_BULK
-    reached: list[BaseBulkResponse] = []
 
-    async def run() -> None:
+    async def run() -> BaseBulkResponse:
         async with AsyncSuprsend(KEY, SECRET, "http://127.0.0.1:9/", transport=transport) as client:
             records = [Event(f"user-{n}", "order_placed", {"n": n}) for n in range(items)]
+            stream = client.bulk_events.stream(records, concurrency=2)
+            return await _cancelled_while_sending(transport, stream, cancels=2)
 
-            async def stream() -> None:
-                try:
-                    await client.bulk_events.stream(records, concurrency=2)
-                except BulkCancelledError as cancelled:
-                    reached.append(cancelled.response)
-                    raise
-
-            task = asyncio.ensure_future(stream())
-            while len(transport.sent) < 2:
-                await asyncio.sleep(0.01)
-            task.cancel()
-            await asyncio.sleep(0)  # the task now waits for its chunk tasks to end
-            task.cancel()
-            await asyncio.wait_for(asyncio.wait([task]), GUARD_S)
-            assert task.cancelled() and transport.in_flight == 0
-            assert len(transport.sent) == 2
-
-    asyncio.run(run())
-    (response,) = reached
+    response = asyncio.run(run())
+    assert len(transport.sent) == 2
     assert response.unknown == 2 * MAX_EVENTS_PER_BULK
     assert response.total == response.unknown + response.not_sent
 
