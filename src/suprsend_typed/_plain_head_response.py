@@ -8,6 +8,10 @@ line without a colon, a stray carriage return) goes through ``email.parser`` exa
 ``http.client.parse_headers`` sends it, so the message is the same either way. ``http.client`` offers no
 hook for the head alone, so ``begin`` is written out here, with the standard library's rules for the
 status line, interim 100 answers, chunked bodies, the body's length and whether the connection closes.
+
+The class also bounds every ``recv`` of its answer (the head, chunk-size lines and the body) by the
+attempt's deadline, which the transport sets in ``ATTEMPT_DEADLINE``: reads inside urllib3 and
+``http.client`` would otherwise wait the read timeout per ``recv``, however long the answer takes in all.
 """
 
 from __future__ import annotations
